@@ -1,0 +1,18 @@
+/**
+ * Ingest: reads contact-center logs into queuebook's tables, rejecting nothing silently.
+ *
+ * - {@link loadLogs}: files → DuckDB (`call_stints`, `calls`, `agent_events`, `rejects`, `ingest_runs`).
+ * - {@link parseLogText} / {@link parseLogFile}: one log → records, without a store.
+ * - Formats: Asterisk `queue_log` (native, table export), PBXware export, Technion Anonymous Bank.
+ *
+ * @module
+ */
+export { loadLogs, storeParsedLog } from "./load.ts";
+export { parseLogFile, parseLogText, type ParseLogOptions } from "./parse_log.ts";
+export { detectFormat, LOG_FORMATS, type LogFormat } from "./detect_format.ts";
+export { LogParseError } from "./errors.ts";
+export { parseQueueLogLine } from "./asterisk_queue_log.ts";
+export { buildStints } from "./queue_log_stints.ts";
+export { parseTechnion } from "./technion.ts";
+export type { QueueLogEvent } from "./queue_log_event.ts";
+export type { AgentEvent, CallStint, IngestCounts, ParsedLog, Reject, StintOutcome } from "./types.ts";

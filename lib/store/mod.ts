@@ -1,0 +1,8 @@
+/**
+ * Storage: a DuckDB database (file or `:memory:`) holding `call_stints`, `calls`,
+ * `agent_events`, `rejects` and `ingest_runs`.
+ *
+ * @module
+ */
+export { openStore, type Row, type SqlParam, type Store } from "./store.ts";
+export { CALLS_SQL, type ColumnSpec, type ColumnType, schemaSql, TABLES, type TableName } from "./schema.ts";

@@ -1,0 +1,109 @@
+/**
+ * DuckDB table definitions of queuebook's data model (see DESIGN.md "Data model").
+ *
+ * Instants are `TIMESTAMPTZ` in UTC; durations are `DOUBLE` seconds named `*_s`
+ * (ring time of per-agent events in milliseconds, `ring_ms`, as Asterisk logs it).
+ *
+ * @module
+ */
+
+/** DuckDB column type used by the appender. */
+export type ColumnType = "VARCHAR" | "DOUBLE" | "INTEGER" | "TIMESTAMPTZ" | "BOOLEAN";
+
+/** One column: name and DuckDB type. */
+export interface ColumnSpec {
+  readonly name: string;
+  readonly type: ColumnType;
+}
+
+function cols(spec: Record<string, ColumnType>): readonly ColumnSpec[] {
+  return Object.entries(spec).map(([name, type]) => ({ name, type }));
+}
+
+/** Column specs of every table that ingest writes, in table order. */
+export const TABLES = {
+  /** One row per (call, queue visit). */
+  call_stints: cols({
+    call_id: "VARCHAR",
+    stint_no: "INTEGER",
+    source: "VARCHAR",
+    queue: "VARCHAR",
+    direction: "VARCHAR",
+    entered_at: "TIMESTAMPTZ",
+    answered_at: "TIMESTAMPTZ",
+    ended_at: "TIMESTAMPTZ",
+    agent: "VARCHAR",
+    outcome: "VARCHAR",
+    wait_s: "DOUBLE",
+    ring_s: "DOUBLE",
+    talk_s: "DOUBLE",
+    hold_s: "DOUBLE",
+    wrap_s: "DOUBLE",
+    position_entered: "INTEGER",
+    caller: "VARCHAR",
+    transfer_to: "VARCHAR",
+    reconstructed: "BOOLEAN",
+  }),
+  /** Raw agent events: logins, pauses, membership and per-agent ring-no-answer. */
+  agent_events: cols({
+    source: "VARCHAR",
+    agent: "VARCHAR",
+    at: "TIMESTAMPTZ",
+    event: "VARCHAR",
+    queue: "VARCHAR",
+    reason: "VARCHAR",
+    call_id: "VARCHAR",
+    ring_ms: "DOUBLE",
+  }),
+  /** Every input line that could not be used, with its reason. */
+  rejects: cols({
+    source: "VARCHAR",
+    line: "INTEGER",
+    raw: "VARCHAR",
+    reason: "VARCHAR",
+  }),
+  /** One row per input file: what was read and how every line was accounted for. */
+  ingest_runs: cols({
+    source: "VARCHAR",
+    format: "VARCHAR",
+    lines_read: "INTEGER",
+    used: "INTEGER",
+    ignored: "INTEGER",
+    rejected: "INTEGER",
+    ignored_by_rule: "VARCHAR",
+  }),
+} as const satisfies Record<string, readonly ColumnSpec[]>;
+
+/** Name of a table written by ingest. */
+export type TableName = keyof typeof TABLES;
+
+/** `CREATE TABLE IF NOT EXISTS` statements for every table in {@link TABLES}. */
+export function schemaSql(): string {
+  return Object.entries(TABLES)
+    .map(([table, columns]) =>
+      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(", ")});`
+    )
+    .join("\n");
+}
+
+/**
+ * SQL that (re)builds the `calls` table: one row per inbound customer call, stints joined on
+ * `call_id` (and `source`). Final outcome is the last stint's; `total_wait_s` sums the stints.
+ */
+export const CALLS_SQL = `
+CREATE OR REPLACE TABLE calls AS
+SELECT
+  source, call_id,
+  min(entered_at) AS entered_at,
+  max(ended_at) AS ended_at,
+  arg_max(queue, stint_no) AS last_queue,
+  arg_min(queue, stint_no) AS first_queue,
+  arg_max(outcome, stint_no) AS outcome,
+  sum(wait_s) AS total_wait_s,
+  count(*)::INTEGER AS stints,
+  string_agg(DISTINCT agent, ',') AS agents,
+  any_value(caller) AS caller
+FROM call_stints
+WHERE direction = 'inbound'
+GROUP BY source, call_id;
+`;

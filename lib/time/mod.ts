@@ -1,0 +1,6 @@
+/**
+ * Time zones: wall-clock ↔ instant conversions (DST-safe) and ISO formatting with offsets.
+ *
+ * @module
+ */
+export { ianaZone, isoInZone, localToInstant, offsetMinutes } from "./local_time.ts";
