@@ -81,7 +81,7 @@ export type TableName = keyof typeof TABLES;
 export function schemaSql(): string {
   return Object.entries(TABLES)
     .map(([table, columns]) =>
-      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `${c.name} ${c.type}`).join(", ")});`
+      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(", ")});`
     )
     .join("\n");
 }

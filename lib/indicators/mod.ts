@@ -1,0 +1,10 @@
+/**
+ * Indicators: service level (V1–V7), abandonment, ASA, waits and AHT per queue, day and
+ * interval; per-agent presented / answered / ring-no-answer / talk time.
+ *
+ * @module
+ */
+export { ratio, serviceLevel, SL_FORMULAS, SL_VARIANTS, type ServiceLevelCounts, type SlVariant } from "./service_level.ts";
+export { listSources, queueKpis, type QueueDimension, type QueueKpiRow } from "./queue_kpis.ts";
+export { agentKpis, type AgentKpiRow } from "./agent_kpis.ts";
+export { INTERVAL_MINUTES, type KpiOptions, resolveKpiOptions, type ResolvedKpiOptions } from "./options.ts";
