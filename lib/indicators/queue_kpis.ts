@@ -60,7 +60,7 @@ function countsSql(dims: readonly QueueDimension[], store_o: ReturnType<typeof r
   if (dims.includes("queue")) cols.push("coalesce(queue, '(none)') AS queue");
   if (dims.includes("day")) cols.push(`${b.day} AS day`);
   if (dims.includes("interval")) cols.push(`${b.interval_start_ms} AS interval_start_ms`);
-  const keys = cols.map((c) => c.split(" AS ")[1]!);
+  const keys = cols.map((c) => c.slice(c.lastIndexOf(" AS ") + 4));
   const T = Number(o.sl_threshold_s), S = Number(o.short_abandon_s);
   const closed = "outcome <> 'open'";
   const ans = `${closed} AND answered_at IS NOT NULL`;

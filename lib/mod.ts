@@ -1,0 +1,20 @@
+/**
+ * queuebook: contact-center analytics over DuckDB.
+ *
+ * @module
+ */
+
+// Storage: DuckDB tables of the data model.
+export * from "./store/mod.ts";
+
+// Ingest: logs → tables, with rejects and reconciled counts.
+export * from "./ingest/mod.ts";
+
+// Indicators: service level, abandonment, ASA, AHT, agent KPIs.
+export * from "./indicators/mod.ts";
+
+// Reports: HTML calls report, Plot charts.
+export * from "./reports/mod.ts";
+
+// Time zones.
+export * from "./time/mod.ts";

@@ -1,0 +1,274 @@
+/**
+ * The calls report: one self-contained HTML file with volumes, service level and ASA by interval,
+ * per-queue and per-agent tables, ingest accounting and every definition used.
+ *
+ * @module
+ */
+import type { Store } from "../store/mod.ts";
+import {
+  agentKpis,
+  type AgentKpiRow,
+  type KpiOptions,
+  queueKpis,
+  type QueueKpiRow,
+  resolveKpiOptions,
+  type ResolvedKpiOptions,
+  SL_FORMULAS,
+  SL_VARIANTS,
+} from "../indicators/mod.ts";
+import type { IngestCounts, Reject } from "../ingest/mod.ts";
+import { offsetMinutes } from "../time/mod.ts";
+import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable } from "./html.ts";
+import { Plot, plotSvg } from "./plot_svg.ts";
+import { REPORT_CSS } from "./_report_css.ts";
+
+/** Options of the calls report: indicator options plus presentation. */
+export interface CallsReportOptions extends KpiOptions {
+  /** Title shown in the header (default "Calls report"). */
+  title?: string;
+  /** Service-level target as a fraction, drawn as a line (default 0.8). */
+  sl_target?: number;
+  /** Text stating when the report was generated (default none: reports are reproducible). */
+  generated_at?: string;
+  /** Maximum number of rejected lines listed (default 50; all are counted). */
+  max_rejects_listed?: number;
+}
+
+/** Everything the report shows; {@link renderCallsReport} is a pure function of it. */
+export interface CallsReportData {
+  total: QueueKpiRow;
+  by_queue: QueueKpiRow[];
+  by_interval: QueueKpiRow[];
+  by_day: QueueKpiRow[];
+  agents: AgentKpiRow[];
+  ingest: IngestCounts[];
+  rejects: Reject[];
+  rejects_total: number;
+  outbound: { calls: number; connected: number; talk_s: number };
+  period: { first: string | null; last: string | null };
+}
+
+/**
+ * Queries everything the calls report needs from a loaded store and renders it.
+ *
+ * @param store a store loaded by `loadLogs`
+ * @param options indicator options (time zone, interval, T, S, SL variant) and presentation
+ * @returns a complete HTML document (UTF-8, no external resources); everything from the logs is
+ *   HTML-escaped
+ * @throws {RangeError} for invalid indicator options
+ * Source: DESIGN.md (definitions printed in the footer).
+ */
+export async function buildCallsReport(store: Store, options: CallsReportOptions = {}): Promise<string> {
+  const o = resolveKpiOptions(options);
+  const [total] = await queueKpis(store, [], o);
+  const ingestRows = await store.query<{ source: string; format: string; lines_read: number; used: number; ignored: number; rejected: number; ignored_by_rule: string }>(
+    "SELECT * FROM ingest_runs ORDER BY source",
+  );
+  const ingest: IngestCounts[] = ingestRows.map((r) => {
+    const { notes, ...rules } = JSON.parse(r.ignored_by_rule) as Record<string, number> & { notes: Record<string, number> };
+    return { ...r, ignored_by_rule: rules, notes: notes ?? {} };
+  });
+  const limit = options.max_rejects_listed ?? 50;
+  const rejects = await store.query<Reject>(`SELECT source, line, raw, reason FROM rejects ORDER BY source, line LIMIT ${Math.max(0, Math.floor(limit))}`);
+  const [{ n: rejects_total }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM rejects") as [{ n: number }];
+  const [outbound] = await store.query<{ calls: number; connected: number; talk_s: number }>(
+    `SELECT count(*) AS calls, count(*) FILTER (answered_at IS NOT NULL) AS connected, coalesce(sum(talk_s), 0) AS talk_s
+     FROM call_stints WHERE direction = 'outbound'`,
+  );
+  const [period] = await store.query<{ first: Date | null; last: Date | null }>(
+    "SELECT min(entered_at) AS first, max(entered_at) AS last FROM call_stints WHERE direction = 'inbound'",
+  );
+  const data: CallsReportData = {
+    total: total!,
+    by_queue: await queueKpis(store, ["queue"], o),
+    by_interval: await queueKpis(store, ["interval"], o),
+    by_day: await queueKpis(store, ["day"], o),
+    agents: await agentKpis(store, o),
+    ingest,
+    rejects,
+    rejects_total,
+    outbound: outbound!,
+    period: { first: period?.first?.toISOString() ?? null, last: period?.last?.toISOString() ?? null },
+  };
+  return renderCallsReport(data, options);
+}
+
+/** Wall-clock of an ISO instant in the zone, as a Date whose UTC fields are the local time. */
+function wallClock(iso: string, zone: string): Date {
+  const ms = Date.parse(iso);
+  return new Date(ms + offsetMinutes(zone, ms) * 60_000);
+}
+
+function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): string[] {
+  const tz = o.timeZone;
+  // A new line segment starts after a gap longer than one interval (no calls, or no data).
+  let segment = 0;
+  const intervals = data.by_interval.map((r, i, all) => {
+    if (i > 0 && Date.parse(r.interval_start!) - Date.parse(all[i - 1]!.interval_start!) > o.interval_minutes * 60_000) segment++;
+    return { ...r, t: wallClock(r.interval_start!, tz), segment };
+  });
+  const xLabel = `Interval start (${tz}, ${o.interval_minutes} min)`;
+  const volume = intervals.flatMap((r) => [
+    { t: r.t, segment: r.segment, series: "Offered", calls: r.offered },
+    { t: r.t, segment: r.segment, series: "Answered", calls: r.answered },
+    { t: r.t, segment: r.segment, series: "Abandoned", calls: r.abandoned },
+  ]);
+  const common = { width: 960, height: 260, marginLeft: 50, style: { fontSize: "11px" } };
+  const volumeChart = plotSvg({
+    ...common,
+    x: { type: "utc", label: xLabel },
+    y: { label: "Calls per interval", grid: true },
+    color: { legend: true, domain: ["Offered", "Answered", "Abandoned"], range: ["#4e79a7", "#59a14f", "#e15759"] },
+    marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", z: (d: { series: string; segment: number }) => `${d.series}/${d.segment}`, strokeWidth: 1.2 })],
+  });
+  const slPoints = intervals.filter((r) => r.service_level !== null);
+  const slChart = plotSvg({
+    ...common,
+    x: { type: "utc", label: xLabel },
+    y: { label: `Service level ${o.sl_variant} (%)`, domain: [0, 100], grid: true },
+    marks: [
+      Plot.dot(slPoints, { x: "t", y: (r: QueueKpiRow) => (r.service_level ?? 0) * 100, r: 1.8, fill: "#4e79a7", fillOpacity: 0.6, title: (r: QueueKpiRow & { t: Date }) => `${r.interval_start}: ${formatPercent(r.service_level)} of ${r.offered} offered` }),
+      Plot.ruleY([target * 100], { stroke: "#e15759", strokeWidth: 1.5, strokeDasharray: "5,3" }),
+      Plot.text([target * 100], { y: (d: number) => d, frameAnchor: "right", dy: -6, text: () => `target ${formatPercent(target)}`, fill: "#e15759" }),
+    ],
+  });
+  const asaChart = plotSvg({
+    ...common,
+    x: { type: "utc", label: xLabel },
+    y: { label: "ASA (s)", grid: true },
+    marks: [Plot.ruleY([0]), Plot.lineY(intervals.filter((r) => r.asa_s !== null), { x: "t", y: "asa_s", z: "segment", stroke: "#f28e2b", strokeWidth: 1.2 })],
+  });
+  const daily = data.by_day.flatMap((r) => [
+    { day: r.day!, outcome: "Answered", calls: r.answered },
+    { day: r.day!, outcome: "Abandoned", calls: r.abandoned },
+    { day: r.day!, outcome: "Timeout / exit", calls: r.timeouts },
+  ]);
+  const dailyChart = plotSvg({
+    ...common,
+    x: { label: "Day", tickRotate: -45, type: "band", tickFormat: (d: string) => d.slice(5) },
+    y: { label: "Offered calls per day", grid: true },
+    marginBottom: 60,
+    color: { legend: true, domain: ["Answered", "Abandoned", "Timeout / exit"], range: ["#59a14f", "#e15759", "#bab0ac"] },
+    marks: [Plot.barY(daily, { x: "day", y: "calls", fill: "outcome" }), Plot.ruleY([0])],
+  });
+  return [
+    figure("Offered, answered and abandoned calls by interval", volumeChart),
+    figure(`Service level by interval (${o.sl_variant}, T = ${o.sl_threshold_s} s) against the ${formatPercent(target)} target`, slChart),
+    figure("Average speed of answer by interval", asaChart),
+    figure("Offered calls by day and outcome", dailyChart),
+  ];
+}
+
+function figure(caption: string, svg: string): string {
+  return `<figure class="chart">${svg}<figcaption>${escapeHtml(caption)}</figcaption></figure>`;
+}
+
+const QUEUE_COLUMNS: Column<QueueKpiRow>[] = [
+  { header: "Queue", cell: (r) => r.queue ?? "All" },
+  { header: "Offered", cell: (r) => formatCount(r.offered), numeric: true },
+  { header: "Answered", cell: (r) => formatCount(r.answered), numeric: true },
+  { header: "Abandoned", cell: (r) => formatCount(r.abandoned), numeric: true },
+  { header: "Short ab.", cell: (r) => formatCount(r.short_abandoned), numeric: true },
+  { header: "Timeouts/exits", cell: (r) => formatCount(r.timeouts), numeric: true },
+  { header: "Open", cell: (r) => formatCount(r.open), numeric: true },
+  { header: "Service level", cell: (r) => formatPercent(r.service_level), numeric: true },
+  { header: "Abandon rate", cell: (r) => formatPercent(r.abandon_rate), numeric: true },
+  { header: "ASA", cell: (r) => formatSeconds(r.asa_s), numeric: true },
+  { header: "Avg wait (all)", cell: (r) => formatSeconds(r.avg_wait_s), numeric: true },
+  { header: "Max wait", cell: (r) => formatSeconds(r.max_wait_s), numeric: true },
+  { header: "AHT", cell: (r) => formatSeconds(r.aht_s), numeric: true },
+];
+
+const AGENT_COLUMNS: Column<AgentKpiRow>[] = [
+  { header: "Agent", cell: (r) => r.agent },
+  { header: "Presented", cell: (r) => formatCount(r.presented), numeric: true },
+  { header: "Answered", cell: (r) => formatCount(r.answered), numeric: true },
+  { header: "Ring no answer", cell: (r) => formatCount(r.ring_no_answer), numeric: true },
+  { header: "Answer rate", cell: (r) => formatPercent(r.answer_rate), numeric: true },
+  { header: "Talk time", cell: (r) => formatDuration(r.talk_s), numeric: true },
+  { header: "AHT", cell: (r) => formatSeconds(r.aht_s), numeric: true },
+  { header: "Transferred", cell: (r) => formatCount(r.transferred), numeric: true },
+  { header: "Outbound", cell: (r) => formatCount(r.outbound_calls), numeric: true },
+  { header: "Outbound connected", cell: (r) => formatCount(r.outbound_connected), numeric: true },
+];
+
+function tile(label: string, value: string, note = ""): string {
+  return `<div class="tile"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div><div class="note">${escapeHtml(note)}</div></div>`;
+}
+
+/**
+ * Renders the calls report from already computed data (pure: same data → same HTML).
+ *
+ * @param data indicators, agents, ingest accounting and rejects (see {@link CallsReportData})
+ * @param options the options the data was computed with, plus title and SL target
+ * @returns a complete, self-contained HTML document
+ */
+export function renderCallsReport(data: CallsReportData, options: CallsReportOptions = {}): string {
+  const o = resolveKpiOptions(options);
+  const target = options.sl_target ?? 0.8;
+  const title = options.title ?? "Calls report";
+  const t = data.total;
+  const sources = data.ingest.map((c) => c.source);
+  const period = data.period.first
+    ? `${data.by_day[0]?.day ?? ""} to ${data.by_day[data.by_day.length - 1]?.day ?? ""} (${o.timeZone})`
+    : "no inbound calls";
+  const ingestTable = htmlTable(data.ingest, [
+    { header: "File", cell: (c) => c.source },
+    { header: "Format", cell: (c) => c.format },
+    { header: "Lines read", cell: (c) => formatCount(c.lines_read), numeric: true },
+    { header: "Used", cell: (c) => formatCount(c.used), numeric: true },
+    { header: "Ignored", cell: (c) => formatCount(c.ignored), numeric: true },
+    { header: "Rejected", cell: (c) => formatCount(c.rejected), numeric: true },
+    { header: "Ignored by rule", cell: (c) => Object.entries(c.ignored_by_rule).map(([k, v]) => `${k}: ${v}`).join("; ") },
+    { header: "Notes", cell: (c) => Object.entries(c.notes).map(([k, v]) => `${k}: ${v}`).join("; ") },
+  ]);
+  const rejectTable = data.rejects_total === 0 ? "<p>No line was rejected.</p>" : htmlTable(data.rejects, [
+    { header: "File", cell: (r) => r.source },
+    { header: "Line", cell: (r) => String(r.line), numeric: true },
+    { header: "Reason", cell: (r) => r.reason },
+    { header: "Raw text", cell: (r) => r.raw.length > 160 ? r.raw.slice(0, 160) + "…" : r.raw },
+  ], { caption: data.rejects.length < data.rejects_total ? `First ${data.rejects.length} of ${data.rejects_total} rejected lines` : undefined });
+  const slName = SL_VARIANTS[o.sl_variant];
+  const definitions = [
+    ["Service level", `${o.sl_variant} ${slName} = ${SL_FORMULAS[o.sl_variant]}; T = ${o.sl_threshold_s} s, "within" means wait ≤ T; target ${formatPercent(target)}`],
+    ["Short abandons", `abandoned with wait ≤ S = ${o.short_abandon_s} s`],
+    ["Offered", "answered + abandoned + timeouts/exits (EXITWITHTIMEOUT, EXITEMPTY, EXITWITHKEY, WITHDRAW); stints still open at the end of the data are counted apart as Open"],
+    ["Answered", "queue stints connected to an agent (CONNECT), including those later transferred"],
+    ["Abandoned", "the caller hung up while queued (ABANDON; Technion HANG after queueing); IVR-only hang-ups are not offered"],
+    ["Abandon rate", "abandoned / offered"],
+    ["ASA", "Σ wait of answered / answered (wait = Asterisk holdtime, ring time included; Technion q_time)"],
+    ["Average wait (all)", "Σ wait of answered and abandoned / offered"],
+    ["AHT", "Σ (talk + hold + wrap) / handled calls; these logs record talk time only (queue_log calltime, Technion ser_time), so AHT here is talk time"],
+    ["Ring no answer", "RINGNOANSWER events per agent: presented but not answered; never counted as missed or abandoned calls"],
+    ["Multi-stint calls", "each queue visit is a stint; KPIs count stints per queue (a call re-entering a queue is offered again)"],
+    ["Interval attribution", `by ${o.attribution === "entered" ? "entry time into the queue" : "completion time"}; ${o.interval_minutes}-minute intervals in ${o.timeZone}, DST-safe (the repeated hour of a fall-back is two intervals)`],
+    ["Time zone", `${o.timeZone}; instants are stored in UTC`],
+    ["Input files", sources.join(", ") || "none"],
+    ["Rejected lines", `${formatCount(data.rejects_total)} (listed below with file, line and reason)`],
+    ["Empty rates", "a rate with an empty denominator is shown as —, never 0"],
+  ];
+  const defs = definitions.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
+  const tiles = [
+    tile("Offered", formatCount(t.offered), `${formatCount(t.open)} still open`),
+    tile("Answered", formatCount(t.answered), formatPercent(t.offered ? t.answered / t.offered : null) + " of offered"),
+    tile("Abandoned", formatCount(t.abandoned), `abandon rate ${formatPercent(t.abandon_rate)}`),
+    tile(`Service level ${o.sl_variant}`, formatPercent(t.service_level), `${o.sl_threshold_s} s threshold, target ${formatPercent(target)}`),
+    tile("ASA", formatSeconds(t.asa_s), `max wait ${formatSeconds(t.max_wait_s)}`),
+    tile("AHT", formatSeconds(t.aht_s), `${formatCount(t.handled)} handled`),
+    tile("Outbound", formatCount(data.outbound.calls), `${formatCount(data.outbound.connected)} connected`),
+  ].join("");
+  const chartHtml = data.by_interval.length ? charts(data, o, target).join("\n") : "<p>No inbound calls to chart.</p>";
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<body>
+<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(period)} · ${escapeHtml(sources.join(", "))}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
+<section class="tiles">${tiles}</section>
+<section><h2>By interval</h2>${chartHtml}</section>
+<section><h2>By queue</h2>${htmlTable([...data.by_queue, data.total], QUEUE_COLUMNS, { className: "data with-total" })}</section>
+<section><h2>By agent</h2>${data.agents.length ? htmlTable(data.agents, AGENT_COLUMNS) : "<p>No agent activity in the data.</p>"}</section>
+<section><h2>Input accounting</h2><p>Every line read is used, ignored by a named rule, or rejected: lines read = used + ignored + rejected.</p>${ingestTable}<h3>Rejected lines</h3>${rejectTable}</section>
+<footer><h2>Definitions and parameters</h2><dl>${defs}</dl><p class="sub">queuebook · calls report</p></footer>
+</body></html>
+`;
+}

@@ -1,0 +1,8 @@
+/**
+ * Reports: self-contained HTML (inline CSS and SVG charts, no network) and chart rendering.
+ *
+ * @module
+ */
+export { buildCallsReport, type CallsReportOptions, renderCallsReport, type CallsReportData } from "./calls_report.ts";
+export { plotSvg, Plot } from "./plot_svg.ts";
+export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, type Column } from "./html.ts";

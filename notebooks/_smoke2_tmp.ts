@@ -1,0 +1,13 @@
+import { openStore } from "../lib/store/mod.ts"; import { loadLogs } from "../lib/ingest/mod.ts"; import { queueKpis, agentKpis } from "../lib/indicators/mod.ts";
+const store = await openStore();
+await loadLogs(store, ["../data/anonymous_bank_1999-01.txt.gz"]);
+const q = await queueKpis(store, ["queue"], { timeZone: "Asia/Jerusalem" });
+console.table(q.map(r=>({queue:r.queue, off:r.offered, ans:r.answered, ab:r.abandoned, to:r.timeouts, open:r.open, sl:r.service_level?.toFixed(3), asa:r.asa_s?.toFixed(1), aht:r.aht_s?.toFixed(0)})));
+console.log(await store.query("select outcome, direction, count(*) n, min(wait_s) minw, max(wait_s) maxw, count(*) filter (agent is null) noagent from call_stints group by all order by all"));
+const d = await queueKpis(store, ["day"], { timeZone: "Asia/Jerusalem" });
+console.log(d.length, d.slice(0,3).map(r=>[r.day,r.offered,r.service_level]));
+const i = await queueKpis(store, ["queue","interval"], { timeZone: "Asia/Jerusalem", interval_minutes: 60 }).catch(e=>{console.log("INTERVAL ERR", e.message); return [];});
+console.log(i.length, i.slice(0,3).map(r=>[r.interval_start,r.offered]));
+const a = await agentKpis(store);
+console.log(a.length); console.table(a.sort((x,y)=>y.answered-x.answered).slice(0,5));
+store.close();
