@@ -98,5 +98,13 @@ export function parseLogText(text: string, source: string, options: ParseLogOpti
  * @param path the file path; it is also the `source` name stored with every row
  */
 export function parseLogFile(path: string, options: ParseLogOptions = {}): ParsedLog {
-  return parseLogText(readText(path), path, options);
+  let text: string;
+  try {
+    text = readText(path);
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
+    throw new Error(`Cannot read input '${path}': ${why}`);
+  }
+  return parseLogText(text, path, options);
 }
