@@ -21,7 +21,7 @@ export interface KpiOptions {
   /** Interval attribution: by entry time (`"entered"`, default) or completion time (`"ended"`). */
   attribution?: "entered" | "ended";
   /** Only stints from these sources (file names); default all. */
-  sources?: readonly string[];
+  sources?: readonly string[] | null;
 }
 
 /** {@link KpiOptions} with every default filled in. */

@@ -66,7 +66,7 @@ export function parseCsvTable(text: string, source: string): CsvTable {
         reason: `malformed CSV record: ${err?.message ?? "unknown error"}`,
       });
     },
-  }) as { record: string[]; raw: string; info: { lines: number } }[];
+  }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
   const [head, ...body] = rows;
   const header = (head?.record ?? []).map((h) => h.trim().toLowerCase());
   const records: CsvRecord[] = [];

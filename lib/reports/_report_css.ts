@@ -14,6 +14,7 @@ h3 { font-size: 14px; }
 .tile .note { font-size: 11px; color: var(--muted); }
 figure.chart { margin: 16px 0 24px; }
 figure.chart figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; }
+div.table-wrap { overflow-x: auto; }
 table.data { border-collapse: collapse; width: 100%; font-size: 12px; margin: 8px 0; }
 table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 table.data th { background: #f5f7fa; font-weight: 600; }

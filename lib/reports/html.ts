@@ -67,5 +67,5 @@ export function htmlTable<T>(rows: readonly T[], columns: readonly Column<T>[], 
   const body = rows
     .map((r) => `<tr>${columns.map((c) => `<td${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.cell(r))}</td>`).join("")}</tr>`)
     .join("\n");
-  return `<table class="${escapeHtml(options.className ?? "data")}">${options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : ""}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
+  return `<div class="table-wrap"><table class="${escapeHtml(options.className ?? "data")}">${options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : ""}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }

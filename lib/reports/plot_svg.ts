@@ -19,8 +19,8 @@ import { parseHTML } from "linkedom";
  * ```
  */
 export function plotSvg(options: Plot.PlotOptions): string {
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
-  const chart = Plot.plot({ ...options, document: document as unknown as Document });
+  const { document } = parseHTML("<!doctype html><html><body></body></html>") as unknown as { document: never };
+  const chart = Plot.plot({ ...options, document });
   return (chart as unknown as { outerHTML: string }).outerHTML;
 }
 

@@ -25,7 +25,7 @@ export interface Store {
   /** Runs SQL statements that return nothing. */
   exec(sql: string, params?: SqlParam[]): Promise<void>;
   /** Runs a query and returns its rows as plain objects. */
-  query<T extends Row = Row>(sql: string, params?: SqlParam[]): Promise<T[]>;
+  query<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]>;
   /** Appends rows to one of the ingest tables; values follow the table's column types. */
   insert(table: TableName, rows: readonly Row[]): Promise<void>;
   /** Closes the connection. */
@@ -67,7 +67,7 @@ class DuckDBStore implements Store {
     await this.connection.run(sql, params);
   }
 
-  async query<T extends Row = Row>(sql: string, params?: SqlParam[]): Promise<T[]> {
+  async query<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((row) => {
       const out: Row = {};

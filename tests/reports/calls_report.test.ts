@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { buildCallsReport, escapeHtml } from "../../lib/mod.ts";
+import { fixture, PBXWARE, ROOT, storeWith } from "../_helpers.ts";
+import { HAS_CHROMIUM, inspectPage } from "../_browser.ts";
+
+const OUT = `${ROOT}out/test`;
+
+async function pbxwareReport(): Promise<string> {
+  const store = await storeWith([PBXWARE, fixture("malformed.queue_log")]);
+  const html = await buildCallsReport(store, { timeZone: "Etc/GMT+5", title: "PBXware <test>" });
+  store.close();
+  return html;
+}
+
+describe("buildCallsReport()", () => {
+  it("escapes everything from the logs: an agent named <script> stays text", async () => {
+    const html = await pbxwareReport();
+    expect(html).not.toContain("<script>alert");
+    expect(html).toContain(escapeHtml("<script>alert('x')</script>"));
+    expect(html).toContain("<title>PBXware &lt;test&gt;</title>");
+  });
+
+  it("is self-contained: no external script, stylesheet or image", async () => {
+    const html = await pbxwareReport();
+    expect(html).not.toMatch(/<(script|link|img)\b/i);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("states its definitions, parameters, inputs and rejected-line count in the footer", async () => {
+    const html = await pbxwareReport();
+    const footer = html.slice(html.indexOf("<footer>"));
+    for (const needle of ["V2 answered_within_over_offered_less_short_abandons", "T = 20 s", "S = 5 s", "Etc/GMT+5", "30-minute", "pbxware_queue_log.csv", "malformed.queue_log"]) {
+      expect(footer).toContain(needle);
+    }
+    expect(footer).toMatch(/Rejected lines<\/dt><dd>3 /);
+  });
+
+  it.skipIf(!HAS_CHROMIUM)("renders its charts in headless Chromium without console errors", async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = `${OUT}/pbxware_calls_report.html`;
+    writeFileSync(file, await pbxwareReport());
+    const page = await inspectPage(file, `${OUT}/pbxware_calls_report.png`);
+    expect(page.svgCount).toBe(4);
+    expect(page.markCount).toBe(4); // volume lines, SL dots, ASA line, daily bars
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.dialogs).toEqual([]); // the <script> agent name did not run
+    expect(page.scriptTags).toBe(0);
+    expect(page.text).toContain("<script>alert('x')</script>"); // shown as text
+  }, 60_000);
+});
