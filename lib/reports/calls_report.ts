@@ -101,25 +101,27 @@ function wallClock(iso: string, zone: string): Date {
 
 function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): string[] {
   const tz = o.timeZone;
-  // A new line segment starts after a gap longer than one interval (no calls, or no data).
-  let segment = 0;
-  const intervals = data.by_interval.map((r, i, all) => {
-    if (i > 0 && Date.parse(r.interval_start!) - Date.parse(all[i - 1]!.interval_start!) > o.interval_minutes * 60_000) segment++;
-    return { ...r, t: wallClock(r.interval_start!, tz), segment };
-  });
-  const xLabel = `Interval start (${tz}, ${o.interval_minutes} min)`;
-  const volume = intervals.flatMap((r) => [
-    { t: r.t, segment: r.segment, series: "Offered", calls: r.offered },
-    { t: r.t, segment: r.segment, series: "Answered", calls: r.answered },
-    { t: r.t, segment: r.segment, series: "Abandoned", calls: r.abandoned },
-  ]);
+  const intervals = data.by_interval.map((r) => ({ ...r, t: wallClock(r.interval_start!, tz) }));
+  const xLabel = null;
+  // Volumes: every interval of the period, with 0 where no call entered (steps in UTC, so DST-safe).
+  const step = o.interval_minutes * 60_000;
+  const counted = new Map(data.by_interval.map((r) => [Date.parse(r.interval_start!), r]));
+  const first = Date.parse(data.by_interval[0]!.interval_start!);
+  const last = Date.parse(data.by_interval[data.by_interval.length - 1]!.interval_start!);
+  const volume: { t: Date; series: string; calls: number }[] = [];
+  const fill = (last - first) / step <= 50_000;
+  for (let ms = first; ms <= last; ms += fill ? step : Infinity) {
+    const r = counted.get(ms);
+    const t = wallClock(new Date(ms).toISOString(), tz);
+    volume.push({ t, series: "Offered", calls: r?.offered ?? 0 }, { t, series: "Answered", calls: r?.answered ?? 0 }, { t, series: "Abandoned", calls: r?.abandoned ?? 0 });
+  }
   const common = { width: 960, height: 260, marginLeft: 50, style: { fontSize: "11px" } };
   const volumeChart = plotSvg({
     ...common,
     x: { type: "utc", label: xLabel },
     y: { label: "Calls per interval", grid: true },
     color: { legend: true, domain: ["Offered", "Answered", "Abandoned"], range: ["#4e79a7", "#59a14f", "#e15759"] },
-    marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", z: (d: { series: string; segment: number }) => `${d.series}/${d.segment}`, strokeWidth: 1.2 })],
+    marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", strokeWidth: 1.1 })],
   });
   const slPoints = intervals.filter((r) => r.service_level !== null);
   const slChart = plotSvg({
@@ -136,7 +138,7 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
     ...common,
     x: { type: "utc", label: xLabel },
     y: { label: "ASA (s)", grid: true },
-    marks: [Plot.ruleY([0]), Plot.lineY(intervals.filter((r) => r.asa_s !== null), { x: "t", y: "asa_s", z: "segment", stroke: "#f28e2b", strokeWidth: 1.2 })],
+    marks: [Plot.ruleY([0]), Plot.dot(intervals.filter((r) => r.asa_s !== null), { x: "t", y: "asa_s", r: 1.8, fill: "#f28e2b", fillOpacity: 0.7, title: (r: QueueKpiRow) => `${r.interval_start}: ASA ${formatSeconds(r.asa_s)} over ${r.answered} answered` })],
   });
   const daily = data.by_day.flatMap((r) => [
     { day: r.day!, outcome: "Answered", calls: r.answered },
@@ -152,9 +154,9 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
     marks: [Plot.barY(daily, { x: "day", y: "calls", fill: "outcome" }), Plot.ruleY([0])],
   });
   return [
-    figure("Offered, answered and abandoned calls by interval", volumeChart),
-    figure(`Service level by interval (${o.sl_variant}, T = ${o.sl_threshold_s} s) against the ${formatPercent(target)} target`, slChart),
-    figure("Average speed of answer by interval", asaChart),
+    figure(`Offered, answered and abandoned calls per ${o.interval_minutes}-minute interval (${tz})`, volumeChart),
+    figure(`Service level per interval (${o.sl_variant}, T = ${o.sl_threshold_s} s) against the ${formatPercent(target)} target (${tz})`, slChart),
+    figure(`Average speed of answer per interval (${tz})`, asaChart),
     figure("Offered calls by day and outcome", dailyChart),
   ];
 }

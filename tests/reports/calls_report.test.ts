@@ -42,7 +42,7 @@ describe("buildCallsReport()", () => {
     writeFileSync(file, await pbxwareReport());
     const page = await inspectPage(file, `${OUT}/pbxware_calls_report.png`);
     expect(page.svgCount).toBe(4);
-    expect(page.markCount).toBe(4); // volume lines, SL dots, ASA line, daily bars
+    expect(page.markCount).toBe(4); // volume lines, SL dots, ASA dots, daily bars
     expect(page.consoleErrors).toEqual([]);
     expect(page.dialogs).toEqual([]); // the <script> agent name did not run
     expect(page.scriptTags).toBe(0);
