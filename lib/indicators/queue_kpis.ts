@@ -6,25 +6,17 @@
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
 import { bucketSql, type KpiOptions, resolveKpiOptions, sourceFilter, sqlString } from "./options.ts";
-import { ratio, serviceLevel, SL_VARIANTS, type SlVariant } from "./service_level.ts";
+import { ratio, serviceLevel, type ServiceLevelCounts, SL_VARIANTS, type SlVariant } from "./service_level.ts";
 
 /** Grouping dimensions of {@link queueKpis}. */
 export type QueueDimension = "queue" | "day" | "interval";
 
 /** One row of {@link queueKpis}. Counts are stints; times are seconds; rates are fractions or null. */
-export interface QueueKpiRow {
+export interface QueueKpiRow extends ServiceLevelCounts {
   queue?: string;
   day?: string;
   /** Interval start, ISO 8601 with the report time zone's offset. */
   interval_start?: string;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  short_abandoned: number;
-  /** Flow-outs: EXITWITHTIMEOUT + EXITEMPTY + EXITWITHKEY + WITHDRAW. */
-  timeouts: number;
-  answered_within: number;
-  abandoned_within: number;
   /** Stints still in progress at the end of the data (not offered yet). */
   open: number;
   /** Service level in the chosen variant. */
