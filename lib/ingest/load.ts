@@ -9,13 +9,18 @@ import type { IngestCounts, ParsedLog } from "./types.ts";
 
 /**
  * Writes one parsed log into the store's `call_stints`, `agent_events`, `rejects` and
- * `ingest_runs` tables (and rebuilds `calls`).
+ * `ingest_runs` tables (and rebuilds `calls`). Rows of a source loaded before (same `source`
+ * name) are replaced, so loading a file twice does not double its calls.
  *
  * @param store an open store
  * @param parsed the output of a parser
  * @returns the parsed log's counts
  */
 export async function storeParsedLog(store: Store, parsed: ParsedLog): Promise<IngestCounts> {
+  // Loading a source again replaces its rows: loads are idempotent.
+  for (const table of ["call_stints", "agent_events", "rejects", "ingest_runs"]) {
+    await store.exec(`DELETE FROM ${table} WHERE source = $1`, [parsed.counts.source]);
+  }
   await store.insert("call_stints", parsed.stints as unknown as Record<string, unknown>[]);
   await store.insert("agent_events", parsed.agent_events as unknown as Record<string, unknown>[]);
   await store.insert("rejects", parsed.rejects as unknown as Record<string, unknown>[]);

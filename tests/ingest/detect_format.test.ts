@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { detectFormat, parseLogText } from "../../lib/mod.ts";
+
+describe("detectFormat()", () => {
+  it.each([
+    ["1366720340|1366720340.303267|q1|NONE|ENTERQUEUE||5551234|1", "asterisk"],
+    ["time,callid,queuename,agent,event,data1,data2,data3,data4,data5", "asterisk-csv"],
+    ["time;callid;queuename;agent;event;data", "asterisk-csv"],
+    ["uid,date_time,callid,queue_name,type,event,param1,param2,param3,entpos,expos,htime,ttime,time", "pbxware"],
+    ["vru+line\tcall_id\tcustomer_id\tpriority\ttype\tdate\tvru_entry", "technion"],
+    ["\uFEFFtime,callid,queuename,agent,event,data1", "asterisk-csv"],
+  ] as const)("recognises %s as %s", (line, format) => {
+    expect(detectFormat(line, "f")).toBe(format);
+  });
+
+  it("throws a TypeError naming the file and the formats when nothing matches", () => {
+    expect(() => detectFormat("hello,world", "calls.txt")).toThrow(TypeError);
+    expect(() => detectFormat("hello,world", "calls.txt")).toThrow(
+      "Cannot detect the format of 'calls.txt': first line 'hello,world' is not one of asterisk, asterisk-csv, pbxware, technion; pass the format explicitly",
+    );
+  });
+});
+
+describe("parseLogText() on table exports", () => {
+  it("splits a single `data` column on '|' like the native format", () => {
+    const text = [
+      "time;callid;queuename;agent;event;data",
+      "1719817200;c1;billing;NONE;ENTERQUEUE;|5551000|1",
+      "1719817230;c1;billing;Agent/dan;CONNECT;30|c1.2|4",
+      "1719817330;c1;billing;Agent/dan;COMPLETEAGENT;30|100|1",
+    ].join("\n");
+    const p = parseLogText(text, "export.csv");
+    expect(p.stints.map((s) => [s.outcome, s.wait_s, s.talk_s, s.ring_s, s.caller])).toEqual([["answered", 30, 100, 4, "5551000"]]);
+    expect([p.counts.lines_read, p.counts.used, p.counts.ignored]).toEqual([4, 3, 1]);
+  });
+
+  it("counts unknown verbs under a named rule instead of dropping them", () => {
+    const text = "1719817200|c1|billing|NONE|ENTERQUEUE||5551000|1\n1719817201|c1|billing|NONE|FOOBAR|x\n";
+    const p = parseLogText(text, "q");
+    expect(p.counts.ignored_by_rule).toEqual({ "unrecognized_event:FOOBAR": 1 });
+    expect(p.counts.lines_read).toBe(p.counts.used + p.counts.ignored + p.counts.rejected);
+  });
+});
