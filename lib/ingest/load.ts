@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { Store } from "../store/mod.ts";
+import { CALLS_SQL, type Store } from "../store/mod.ts";
 import { parseLogFile, type ParseLogOptions } from "./parse_log.ts";
 import type { IngestCounts, ParsedLog } from "./types.ts";
 
@@ -29,6 +29,7 @@ export async function storeParsedLog(store: Store, parsed: ParsedLog): Promise<I
     source: c.source, format: c.format, lines_read: c.lines_read, used: c.used, ignored: c.ignored,
     rejected: c.rejected, ignored_by_rule: JSON.stringify({ ...c.ignored_by_rule, notes: c.notes }),
   }]);
+  await store.exec(CALLS_SQL);
   return c;
 }
 

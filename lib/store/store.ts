@@ -12,6 +12,7 @@ import {
 } from "@duckdb/node-api";
 import { CALLS_SQL, type ColumnSpec, schemaSql, TABLES, type TableName } from "./schema.ts";
 
+
 /** A scalar accepted as a query parameter. */
 export type SqlParam = string | number | boolean | null;
 
@@ -53,6 +54,7 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   await connection.run(schemaSql());
+  await connection.run(CALLS_SQL);
   return new DuckDBStore(path, instance, connection);
 }
 
@@ -86,7 +88,6 @@ class DuckDBStore implements Store {
     }
     appender.flushSync();
     appender.closeSync();
-    if (table === "call_stints") await this.connection.run(CALLS_SQL);
   }
 
   close(): void {
