@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
@@ -34,6 +34,9 @@ function number(name: string, min: number) {
     return x;
   };
 }
+
+/** A usage error found after parsing (exit code 2). */
+class UsageError extends Error {}
 
 function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
@@ -77,8 +80,12 @@ function kpiOptions(o: CommonOptions): KpiOptions {
 export function createProgram(): Command {
   const program = new Command("qb")
     .description("queuebook: contact-center indicators and reports from telephony logs")
-    .showHelpAfterError()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+    .exitOverride()
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      outputError: (s, write) => write(`qb: ${s}`),
+    });
 
   withCommonOptions(program.command("report").description("write the HTML calls report"))
     .requiredOption("-o, --out <path>", "output HTML file")
@@ -101,10 +108,10 @@ export function createProgram(): Command {
     .option("--json", "print JSON (the only output format for now)", true)
     .action(async (o: CommonOptions & { by: string }) => {
       const dims = o.by.split(",").map((d) => d.trim()).filter(Boolean);
-      if (dims.includes("agent") && dims.length > 1) throw new InvalidArgumentError(`--by agent cannot be combined, got '${o.by}'`);
+      if (dims.includes("agent") && dims.length > 1) throw new UsageError(`--by agent cannot be combined, got '${o.by}'`);
       for (const d of dims) {
         if (!["queue", "day", "interval", "agent"].includes(d)) {
-          throw new InvalidArgumentError(`--by must list queue, agent, day or interval, got '${d}'`);
+          throw new UsageError(`--by must list queue, agent, day or interval, got '${d}'`);
         }
       }
       const { store } = await load(o);
@@ -124,9 +131,13 @@ if (import.meta.main) {
   try {
     await createProgram().parseAsync(process.argv);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) {
+    if (err instanceof UsageError) {
       process.stderr.write(`qb: error: ${err.message}\n`);
       process.exit(2);
+    }
+    if (err instanceof CommanderError) {
+      // Commander has printed its message already; help and version exit 0, usage errors 2.
+      process.exit(err.exitCode === 0 ? 0 : 2);
     }
     const message = err instanceof LogParseError || err instanceof RangeError || err instanceof TypeError
       ? err.message

@@ -1,38 +1,37 @@
 /**
- * Private: parse a delimited table with csv-parse, keeping line numbers and raw text, and turning
- * malformed records into rejects instead of failing the whole file.
+ * Private: read a delimited table one physical line per record, so that a bad quote costs one
+ * rejected line (never the lines after it) and every line number is exact. Quoted fields may
+ * hold delimiters and doubled quotes, but not line breaks.
  *
  * @module
  */
 import { parse } from "csv-parse/sync";
-import type { Reject } from "./types.ts";
+import { LogParseError } from "./errors.ts";
 
 /** One data record of a CSV table. */
 export interface CsvRecord {
-  /** 1-based line number of the record's first line. */
+  /** 1-based physical line number. */
   line: number;
   raw: string;
   /** Values by lower-cased, trimmed header name. */
   values: Record<string, string>;
-  /** Number of fields in the record. */
-  width: number;
 }
 
-/** A parsed table: header names and records; malformed records are in `rejects`. */
+/** A parsed table. Bad lines are returned as errors (the caller rejects or throws). */
 export interface CsvTable {
   header: string[];
+  /** Line number of the header (after any leading blank lines), 0 when the file is empty. */
+  header_line: number;
   records: CsvRecord[];
-  rejects: Reject[];
-  /** Blank lines seen (ignored by rule). */
+  errors: { line: number; raw: string; error: LogParseError }[];
   blank_lines: number;
 }
 
 /** Guesses the delimiter of a header line among `,`, `;`, tab and `|`. */
 export function sniffDelimiter(headerLine: string): string {
-  const candidates = [",", ";", "\t", "|"];
   let best = ",";
   let bestCount = 0;
-  for (const d of candidates) {
+  for (const d of [",", ";", "\t", "|"]) {
     const n = headerLine.split(d).length - 1;
     if (n > bestCount) {
       best = d;
@@ -42,54 +41,52 @@ export function sniffDelimiter(headerLine: string): string {
   return best;
 }
 
+/** Splits one line into fields; quoted fields go through csv-parse. @throws {Error} on bad quoting */
+function splitLine(line: string, delimiter: string): string[] {
+  if (!line.includes('"')) return line.split(delimiter);
+  const rows = parse(line, { delimiter, relax_column_count: true, bom: true }) as string[][];
+  if (rows.length !== 1) throw new Error(`expected one record, got ${rows.length}`);
+  return rows[0]!;
+}
+
 /**
- * Parses `text` as a delimited table whose first line is the header.
- * Records whose field count differs from the header's are rejected with the reason.
+ * Parses physical lines as a delimited table whose first non-blank line is the header.
+ *
+ * @param lines the file's physical lines
+ * @param source file name for errors
  */
-export function parseCsvTable(text: string, source: string): CsvTable {
-  const firstLine = text.slice(0, Math.max(0, text.search(/\r?\n/)) || text.length);
-  const delimiter = sniffDelimiter(firstLine);
-  const rejects: Reject[] = [];
-  const rows = parse(text, {
-    delimiter,
-    relax_column_count: true,
-    skip_empty_lines: false,
-    skip_records_with_error: true,
-    info: true,
-    raw: true,
-    bom: true,
-    on_skip: (err: { message: string; lines?: number } | undefined, raw?: string) => {
-      rejects.push({
-        source,
-        line: err?.lines ?? 0,
-        raw: (raw ?? "").replace(/\r?\n$/, ""),
-        reason: `malformed CSV record: ${err?.message ?? "unknown error"}`,
-      });
-    },
-  }) as unknown as { record: string[]; raw: string; info: { lines: number } }[];
-  const [head, ...body] = rows;
-  const header = (head?.record ?? []).map((h) => h.trim().toLowerCase());
-  const records: CsvRecord[] = [];
-  let blank_lines = 0;
-  for (const row of body) {
-    const raw = row.raw.replace(/\r?\n$/, "");
-    const line = row.info.lines - (raw.split(/\r?\n/).length - 1);
-    if (row.record.length === 1 && row.record[0]!.trim() === "") {
-      blank_lines++;
-      continue;
+export function parseCsvLines(lines: readonly string[], source: string): CsvTable {
+  const table: CsvTable = { header: [], header_line: 0, records: [], errors: [], blank_lines: 0 };
+  let delimiter = ",";
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "") {
+      table.blank_lines++;
+      return;
     }
-    if (row.record.length !== header.length) {
-      rejects.push({
-        source,
-        line,
-        raw,
-        reason: `field 'fields': expected ${header.length} fields as in the header, got ${row.record.length}`,
+    let fields: string[];
+    try {
+      fields = splitLine(raw, table.header_line === 0 ? sniffDelimiter(raw) : delimiter);
+    } catch (err) {
+      table.errors.push({ line, raw, error: new LogParseError(`malformed CSV quoting: ${(err as Error).message}`, { source, line, field: "fields" }) });
+      return;
+    }
+    if (table.header_line === 0) {
+      delimiter = sniffDelimiter(raw);
+      table.header = fields.map((h) => h.trim().toLowerCase());
+      table.header_line = line;
+      return;
+    }
+    if (fields.length !== table.header.length) {
+      table.errors.push({
+        line, raw,
+        error: new LogParseError(`expected ${table.header.length} fields as in the header, got ${fields.length}`, { source, line, field: "fields" }),
       });
-      continue;
+      return;
     }
     const values: Record<string, string> = {};
-    header.forEach((h, i) => (values[h] = row.record[i] ?? ""));
-    records.push({ line, raw, values, width: row.record.length });
-  }
-  return { header, records, rejects, blank_lines };
+    table.header.forEach((h, i) => (values[h] = fields[i] ?? ""));
+    table.records.push({ line, raw, values });
+  });
+  return table;
 }

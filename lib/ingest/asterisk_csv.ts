@@ -8,7 +8,8 @@
  */
 import { DateTime } from "luxon";
 import { LogParseError } from "./errors.ts";
-import { EVENT_NAME, type QueueLogEvent } from "./queue_log_event.ts";
+import { EVENT_NAME, MAX_EPOCH_S, parseEpochSeconds, type QueueLogEvent, validateEventFields } from "./queue_log_event.ts";
+import { ianaZone } from "../time/mod.ts";
 import type { CsvRecord } from "./_csv_table.ts";
 
 /** Accepted header names for each logical column (lower case). */
@@ -39,11 +40,15 @@ function pick(values: Record<string, string>, names: readonly string[]): string 
  */
 export function parseInstant(text: string, timeZone: string): number {
   const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Math.round(Number(t) * 1000);
-  const dt = DateTime.fromSQL(t, { zone: timeZone });
-  if (dt.isValid) return dt.toMillis();
-  const iso = DateTime.fromISO(t, { zone: timeZone });
-  return iso.isValid ? iso.toMillis() : NaN;
+  if (/^\d+(\.\d+)?$/.test(t)) {
+    const s = Number(t);
+    return s <= MAX_EPOCH_S ? Math.round(s * 1000) : NaN;
+  }
+  const zone = ianaZone(timeZone);
+  let dt = DateTime.fromSQL(t, { zone });
+  if (!dt.isValid) dt = DateTime.fromISO(t, { zone });
+  const ms = dt.isValid ? dt.toMillis() : NaN;
+  return ms >= 0 && ms <= MAX_EPOCH_S * 1000 ? ms : NaN;
 }
 
 /**
@@ -65,7 +70,7 @@ export function asteriskCsvRecordToEvent(
   const timeText = pick(v, ASTERISK_CSV_COLUMNS.time) ?? "";
   const at = parseInstant(timeText, options.timeZone ?? "UTC");
   if (!Number.isFinite(at)) {
-    throw new LogParseError(`time must be epoch seconds or 'YYYY-MM-DD HH:MM:SS', got '${timeText.slice(0, 40)}'`, {
+    throw new LogParseError(`time must be epoch seconds or 'YYYY-MM-DD HH:MM:SS' between 1970 and 2200, got '${timeText.slice(0, 40)}'`, {
       ...where,
       field: "time",
     });
@@ -82,15 +87,13 @@ export function asteriskCsvRecordToEvent(
   } else {
     data = (v["data"] ?? "").split("|");
   }
-  return {
-    source,
-    line: record.line,
-    raw: record.raw,
-    at,
+  const e: QueueLogEvent = {
+    source, line: record.line, raw: record.raw, at,
     call_id: (pick(v, ASTERISK_CSV_COLUMNS.call_id) ?? "").trim(),
     queue: (pick(v, ASTERISK_CSV_COLUMNS.queue) ?? "").trim(),
     agent: (pick(v, ASTERISK_CSV_COLUMNS.agent) ?? "").trim(),
-    event,
-    data,
+    event, data,
   };
+  validateEventFields(e);
+  return e;
 }

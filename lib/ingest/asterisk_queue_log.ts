@@ -4,7 +4,7 @@
  * @module
  */
 import { LogParseError } from "./errors.ts";
-import { EVENT_NAME, type QueueLogEvent } from "./queue_log_event.ts";
+import { EVENT_NAME, parseEpochSeconds, type QueueLogEvent, validateEventFields } from "./queue_log_event.ts";
 
 /**
  * Parses one native `queue_log` line `epoch|callid|queuename|agent|EVENT|data1|…|dataN`.
@@ -13,8 +13,9 @@ import { EVENT_NAME, type QueueLogEvent } from "./queue_log_event.ts";
  * @param where `source` file name and 1-based `line`
  * @returns the event; `data` has every field after the event name (LINK transfers have six)
  * @throws {LogParseError} when there are fewer than 5 fields (`field: "fields"`), the time is not
- *   a non-negative epoch number (`field: "time"`) or the event is not an upper-case name
- *   (`field: "event"`)
+ *   epoch seconds between 1970 and 2200 (`field: "time"`), the event is not an upper-case name
+ *   (`field: "event"`), or a numeric data field of the verb is not a duration ≥ 0 and ≤ 30 days
+ *   (`field: "dataN"`)
  * Source: Asterisk documentation, "Queue Logs" (queue_log format and events).
  * @example
  * ```ts
@@ -31,10 +32,7 @@ export function parseQueueLogLine(raw: string, where: { source: string; line: nu
     });
   }
   const [time, call_id, queue, agent, event, ...data] = fields as [string, string, string, string, string];
-  const seconds = /^\d+(\.\d+)?$/.test(time.trim()) ? Number(time.trim()) : NaN;
-  if (!(seconds >= 0)) {
-    throw new LogParseError(`time must be epoch seconds, got '${time.slice(0, 40)}'`, { ...where, field: "time" });
-  }
+  const at = parseEpochSeconds(time, { ...where, field: "time" });
   const name = event.trim();
   if (!EVENT_NAME.test(name)) {
     throw new LogParseError(`event must be an upper-case name, got '${name.slice(0, 40)}'`, {
@@ -42,15 +40,10 @@ export function parseQueueLogLine(raw: string, where: { source: string; line: nu
       field: "event",
     });
   }
-  return {
-    source: where.source,
-    line: where.line,
-    raw,
-    at: Math.round(seconds * 1000),
-    call_id: call_id.trim(),
-    queue: queue.trim(),
-    agent: agent.trim(),
-    event: name,
-    data,
+  const parsed: QueueLogEvent = {
+    source: where.source, line: where.line, raw, at,
+    call_id: call_id.trim(), queue: queue.trim(), agent: agent.trim(), event: name, data,
   };
+  validateEventFields(parsed);
+  return parsed;
 }

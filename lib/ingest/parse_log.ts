@@ -5,7 +5,7 @@
  */
 import { asteriskCsvRecordToEvent } from "./asterisk_csv.ts";
 import { parseQueueLogLine } from "./asterisk_queue_log.ts";
-import { parseCsvTable } from "./_csv_table.ts";
+import { parseCsvLines } from "./_csv_table.ts";
 import { detectFormat, type LogFormat } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
 import { pbxwareRecordToEvent } from "./pbxware.ts";
@@ -13,76 +13,95 @@ import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildStints } from "./queue_log_stints.ts";
 import { readText, splitLines } from "./read_lines.ts";
 import { parseTechnion } from "./technion.ts";
-import { emptyCounts, ignoreLine, type ParsedLog, type Reject } from "./types.ts";
+import { addNote, emptyCounts, ignoreLine, type ParsedLog, type Reject } from "./types.ts";
+import { ianaZone } from "../time/mod.ts";
 
 /** Options of {@link parseLogText} and {@link parseLogFile}. */
 export interface ParseLogOptions {
-  /** Input format, or `"auto"` (default) to detect it from the first line. */
+  /** Input format, or `"auto"` (default) to detect it from the first non-blank line. */
   format?: LogFormat | "auto";
   /**
    * IANA time zone of local wall-clock times in the input: `asterisk-csv` time strings
    * (default `"UTC"`) and Technion times (default `"Asia/Jerusalem"`). Epoch times ignore it.
    */
   sourceTimeZone?: string;
-  /** Stop at the first bad line with a {@link LogParseError} naming file, line and field (default `false`). */
+  /**
+   * Stop at the first bad line with a {@link LogParseError} naming file, line and field
+   * (default `false`: reject the line and go on). Lines are checked in file order; the few
+   * checks that need the call's history (a duplicate ENTERQUEUE, an event after its stint ended,
+   * a talk time longer than the call) run afterwards, in time order.
+   */
   strict?: boolean;
 }
 
 /**
  * Parses the text of one log.
  *
- * Every line is accounted for: `counts.lines_read = used + ignored + rejected`.
+ * Every physical line is accounted for: `counts.lines_read = used + ignored + rejected`,
+ * where ignored lines carry a named rule (header, blank_line, system_event, …). Table exports
+ * (CSV) hold one record per line: a quoted field may contain delimiters but not line breaks.
  *
  * @param text the file's content
  * @param source the file name (used in rejects and errors)
  * @param options format, source time zone, strictness
  * @returns stints, agent events, rejects and counts
  * @throws {TypeError} when the format cannot be detected
+ * @throws {RangeError} for an unknown `sourceTimeZone`
  * @throws {LogParseError} in strict mode, at the first bad line
  * Source: see each format's parser.
  */
 export function parseLogText(text: string, source: string, options: ParseLogOptions = {}): ParsedLog {
-  const firstLine = splitLines(text.slice(0, 4096)).find((l) => l.trim() !== "") ?? "";
+  if (options.sourceTimeZone !== undefined) ianaZone(options.sourceTimeZone);
+  const lines = splitLines(text);
+  const firstLine = lines.find((l) => l.trim() !== "");
+  if (firstLine === undefined) {
+    const counts = emptyCounts(source, options.format && options.format !== "auto" ? options.format : "empty");
+    counts.lines_read = lines.length;
+    for (let i = 0; i < lines.length; i++) ignoreLine(counts, "blank_line");
+    return { stints: [], agent_events: [], rejects: [], counts };
+  }
   const format = !options.format || options.format === "auto" ? detectFormat(firstLine, source) : options.format;
   if (format === "technion") {
-    return parseTechnion(splitLines(text), source, { timeZone: options.sourceTimeZone, strict: options.strict });
+    return parseTechnion(lines, source, { timeZone: options.sourceTimeZone, strict: options.strict });
   }
   const counts = emptyCounts(source, format);
+  counts.lines_read = lines.length;
   const events: QueueLogEvent[] = [];
   const rejects: Reject[] = [];
-  const reject = (r: Reject, err: LogParseError | null) => {
-    if (options.strict) throw err ?? new LogParseError(r.reason, { source, line: r.line, field: "fields" });
-    rejects.push(r);
+  const reject = (line: number, raw: string, err: unknown) => {
+    if (!(err instanceof LogParseError)) throw err;
+    if (options.strict) throw err;
+    rejects.push({ source, line, raw, reason: err.message });
     counts.rejected++;
   };
   if (format === "asterisk") {
-    const lines = splitLines(text);
-    counts.lines_read = lines.length;
     lines.forEach((raw, i) => {
       if (raw.trim() === "") return ignoreLine(counts, "blank_line");
       try {
         events.push(parseQueueLogLine(raw, { source, line: i + 1 }));
       } catch (err) {
-        if (!(err instanceof LogParseError)) throw err;
-        reject({ source, line: i + 1, raw, reason: err.message }, err);
+        reject(i + 1, raw, err);
       }
     });
   } else {
-    const table = parseCsvTable(text, source);
-    counts.lines_read = 1 + table.blank_lines + table.records.length + table.rejects.length;
-    ignoreLine(counts, "header");
+    const table = parseCsvLines(lines, source);
+    if (table.header_line > 0) ignoreLine(counts, "header");
     for (let i = 0; i < table.blank_lines; i++) ignoreLine(counts, "blank_line");
-    for (const r of table.rejects) reject(r, null);
-    for (const record of table.records) {
+    // Interleave field-count errors and records so that strict mode stops at the first bad line.
+    const items = [
+      ...table.errors.map((e) => ({ line: e.line, raw: e.raw, error: e.error as LogParseError | null, record: null })),
+      ...table.records.map((r) => ({ line: r.line, raw: r.raw, error: null, record: r })),
+    ].sort((a, b) => a.line - b.line);
+    for (const item of items) {
       try {
+        if (item.error) throw item.error;
         events.push(
           format === "pbxware"
-            ? pbxwareRecordToEvent(record, source)
-            : asteriskCsvRecordToEvent(record, source, { timeZone: options.sourceTimeZone }),
+            ? pbxwareRecordToEvent(item.record!, source)
+            : asteriskCsvRecordToEvent(item.record!, source, { timeZone: options.sourceTimeZone }),
         );
       } catch (err) {
-        if (!(err instanceof LogParseError)) throw err;
-        reject({ source, line: record.line, raw: record.raw, reason: err.message }, err);
+        reject(item.line, item.raw, err);
       }
     }
   }
@@ -93,18 +112,23 @@ export function parseLogText(text: string, source: string, options: ParseLogOpti
 }
 
 /**
- * Reads and parses one log file (plain or gzip, LF or CRLF). See {@link parseLogText}.
+ * Reads and parses one log file (plain or gzip; LF, CRLF or CR; UTF-8 or Windows-1252).
+ * See {@link parseLogText}. A file that is not valid UTF-8 is decoded as Windows-1252 and
+ * counted in `counts.notes.decoded_as_windows_1252`.
  *
  * @param path the file path; it is also the `source` name stored with every row
+ * @throws {Error} `Cannot read input '…': …` when the file is missing, a directory or corrupt gzip
  */
 export function parseLogFile(path: string, options: ParseLogOptions = {}): ParsedLog {
-  let text: string;
+  let decoded;
   try {
-    text = readText(path);
+    decoded = readText(path);
   } catch (err) {
     const code = (err as { code?: string }).code;
     const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (err as Error).message;
     throw new Error(`Cannot read input '${path}': ${why}`);
   }
-  return parseLogText(text, path, options);
+  const parsed = parseLogText(decoded.text, path, options);
+  if (decoded.encoding !== "utf-8") addNote(parsed.counts, "decoded_as_windows_1252");
+  return parsed;
 }

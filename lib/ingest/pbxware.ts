@@ -8,7 +8,7 @@
  * @module
  */
 import { LogParseError } from "./errors.ts";
-import { EVENT_NAME, type QueueLogEvent } from "./queue_log_event.ts";
+import { EVENT_NAME, parseEpochSeconds, type QueueLogEvent, validateEventFields } from "./queue_log_event.ts";
 import type { CsvRecord } from "./_csv_table.ts";
 
 /** The PBXware export's columns. */
@@ -70,29 +70,40 @@ export function pbxwareData(event: string, v: Record<string, string>): string[] 
 export function pbxwareRecordToEvent(record: CsvRecord, source: string): QueueLogEvent {
   const v = record.values;
   const where = { source, line: record.line };
-  const t = (v["date_time"] ?? "").trim();
-  if (!/^\d+(\.\d+)?$/.test(t)) {
-    throw new LogParseError(`date_time must be epoch seconds, got '${t.slice(0, 40)}'`, { ...where, field: "date_time" });
-  }
+  const at = parseEpochSeconds(v["date_time"] ?? "", { ...where, field: "date_time" });
   const event = (v["event"] ?? "").trim();
   if (!EVENT_NAME.test(event)) {
     throw new LogParseError(`event must be an upper-case name, got '${event.slice(0, 40)}'`, { ...where, field: "event" });
   }
   for (const f of ["entpos", "expos", "htime", "ttime"]) {
     const x = (v[f] ?? "").trim();
-    if (x !== "" && !/^-?\d+(\.\d+)?$/.test(x)) {
-      throw new LogParseError(`${f} must be a number, got '${x.slice(0, 40)}'`, { ...where, field: f });
+    if (x !== "" && !/^\d+(\.\d+)?$/.test(x)) {
+      throw new LogParseError(`${f} must be a non-negative number, got '${x.slice(0, 40)}'`, { ...where, field: f });
     }
   }
-  return {
-    source,
-    line: record.line,
-    raw: record.raw,
-    at: Math.round(Number(t) * 1000),
+  const e: QueueLogEvent = {
+    source, line: record.line, raw: record.raw, at,
     call_id: (v["callid"] ?? "").trim(),
     queue: (v["queue_name"] ?? "").trim(),
     agent: (v["type"] ?? "").trim(),
     event,
     data: pbxwareData(event, v),
   };
+  try {
+    validateEventFields(e);
+  } catch (err) {
+    // Name PBXware's own column rather than the mapped Asterisk data field.
+    if (err instanceof LogParseError) throw new LogParseError(err.reason, { ...where, field: `${err.field} (${pbxwareColumnOf(event, err.field)})` });
+    throw err;
+  }
+  return e;
+}
+
+/** The PBXware column a mapped data field came from (for error messages). */
+function pbxwareColumnOf(event: string, field: string): string {
+  const i = Number(field.replace("data", "")) - 1;
+  const probe: Record<string, string> = {};
+  for (const c of ["param1", "param2", "param3", "entpos", "expos", "htime", "ttime"]) probe[c] = `@${c}`;
+  const mapped = pbxwareData(event, probe)[i] ?? "";
+  return mapped.startsWith("@") ? mapped.slice(1) : field;
 }

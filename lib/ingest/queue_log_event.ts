@@ -1,8 +1,10 @@
 /**
- * The normalized Asterisk `queue_log` event that every queue_log-like format is parsed into.
+ * The normalized Asterisk `queue_log` event that every queue_log-like format is parsed into,
+ * and the field checks every format shares.
  *
  * @module
  */
+import { LogParseError } from "./errors.ts";
 
 /**
  * One `queue_log` line, whatever its container (native pipe file, database-table export,
@@ -11,7 +13,7 @@
 export interface QueueLogEvent {
   /** File name the line came from. */
   source: string;
-  /** 1-based line (record) number in that file. */
+  /** 1-based line number in that file. */
   line: number;
   /** The line as read. */
   raw: string;
@@ -27,3 +29,78 @@ export interface QueueLogEvent {
 
 /** Event names are upper-case identifiers. */
 export const EVENT_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/** Latest instant accepted: 2200-01-01T00:00:00Z, in epoch seconds. */
+export const MAX_EPOCH_S = 7_258_118_400;
+/** Longest duration accepted in a data field: 30 days, in seconds. */
+export const MAX_DURATION_S = 2_592_000;
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * Parses epoch seconds (digits, optional decimals) between 1970 and 2200.
+ *
+ * @returns epoch milliseconds
+ * @throws {LogParseError} naming `field` otherwise
+ */
+export function parseEpochSeconds(text: string, where: { source: string; line: number; field: string }): number {
+  const t = text.trim();
+  const s = DECIMAL.test(t) ? Number(t) : NaN;
+  if (!(s >= 0 && s <= MAX_EPOCH_S)) {
+    throw new LogParseError(`${where.field} must be epoch seconds between 1970 and 2200, got '${t.slice(0, 40)}'`, where);
+  }
+  return Math.round(s * 1000);
+}
+
+/** Numeric data fields per verb: [0-based index, name, unit scale to seconds]. */
+function numericFields(e: QueueLogEvent): [number, string, number][] {
+  switch (e.event) {
+    case "ENTERQUEUE":
+      return [[2, "position", 1]];
+    case "CONNECT":
+      return [[0, "holdtime", 1], [2, "ringtime", 1]];
+    case "COMPLETECALLER":
+    case "COMPLETEAGENT":
+      return [[0, "holdtime", 1], [1, "calltime", 1], [2, "origposition", 1]];
+    case "ABANDON":
+    case "EXITWITHTIMEOUT":
+    case "EXITEMPTY":
+    case "WITHDRAW":
+      return [[0, "position", 1], [1, "origposition", 1], [2, "waittime", 1]];
+    case "EXITWITHKEY":
+      return [[1, "position", 1], [2, "origposition", 1], [3, "waittime", 1]];
+    case "RINGNOANSWER":
+    case "RINGCANCELED":
+      return [[0, "ringtime (ms)", 0.001]];
+    case "TRANSFER":
+    case "BLINDTRANSFER":
+      return [[2, "holdtime", 1], [3, "calltime", 1], [4, "origposition", 1]];
+    case "ATTENDEDTRANSFER":
+      return (e.data[0] ?? "").trim().toUpperCase() === "LINK"
+        ? [[3, "holdtime", 1], [4, "calltime", 1], [5, "origposition", 1]]
+        : [[2, "holdtime", 1], [3, "calltime", 1], [4, "origposition", 1]];
+    default:
+      return e.event.startsWith("OUT") && e.event !== "OUTDIAL" ? [[3, "ring time", 1], [4, "talk time", 1]] : [];
+  }
+}
+
+/**
+ * Checks the numeric data fields of an event (durations, positions, ring milliseconds): each
+ * must be empty or a non-negative decimal of at most 30 days.
+ *
+ * @throws {LogParseError} naming the field as `dataN`
+ * Source: field layouts of Asterisk "Queue Logs".
+ */
+export function validateEventFields(e: QueueLogEvent): void {
+  for (const [i, name, scale] of numericFields(e)) {
+    const raw = (e.data[i] ?? "").trim();
+    if (raw === "") continue;
+    const x = DECIMAL.test(raw) ? Number(raw) * scale : NaN;
+    if (!(x >= 0 && x <= MAX_DURATION_S)) {
+      throw new LogParseError(
+        `${e.event} ${name} must be a non-negative number${scale === 1 ? "" : " of milliseconds"} up to 30 days, got '${raw.slice(0, 40)}'`,
+        { source: e.source, line: e.line, field: `data${i + 1}` },
+      );
+    }
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { LogParseError } from "./errors.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
-import { type AgentEvent, type CallStint, type IngestCounts, ignoreLine, addNote, type Reject, type StintOutcome } from "./types.ts";
+import { addNote, type AgentEvent, type CallStint, type IngestCounts, ignoreLine, type Reject, type StintOutcome } from "./types.ts";
 
 /** Agent events kept as-is in `agent_events`. RINGNOANSWER / RINGCANCELED also carry `ring_ms`. */
 export const AGENT_EVENTS = new Set([
@@ -62,6 +62,9 @@ function nullable(s: string): string | null {
  * - A call entering a queue again gets stint 2, 3, …; a stint without an end is `open`.
  * - An end event whose ENTERQUEUE precedes the log rebuilds the stint from its wait and talk
  *   fields (`reconstructed = true`, counted in `notes.reconstructed_stints`).
+ * - Inconsistent lines are rejected, never half-applied: a second ENTERQUEUE of a call already
+ *   waiting in that queue, a CONNECT or end event for a stint that already ended, a second
+ *   CONNECT, an ABANDON/EXIT after CONNECT, or a talk time longer than the call (negative wait).
  * - RINGNOANSWER / RINGCANCELED are per-agent events with `ring_ms` (milliseconds), never
  *   missed calls. PBXware OUT* verbs make `outbound` stints, kept apart from queue traffic.
  *
@@ -80,15 +83,14 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
   const rejects: Reject[] = [];
   const byCall = new Map<string, CallStint[]>();
   const outbound = new Map<string, CallStint>();
+  /** Line that opened each stint (for messages). */
+  const openedAt = new Map<CallStint, number>();
 
-  const openStintOf = (e: QueueLogEvent): CallStint | undefined => {
-    const list = byCall.get(e.call_id);
-    if (!list) return undefined;
-    for (let i = list.length - 1; i >= 0; i--) {
-      const s = list[i]!;
-      if (s.outcome === "open" && (s.queue === nullable(e.queue) || nullable(e.queue) === null)) return s;
-    }
-    return undefined;
+  const stintsOf = (e: QueueLogEvent) =>
+    (byCall.get(e.call_id) ?? []).filter((s) => s.queue === nullable(e.queue) || nullable(e.queue) === null);
+  const openStintOf = (e: QueueLogEvent): CallStint | undefined => stintsOf(e).reverse().find((s) => s.outcome === "open");
+  const fail = (e: QueueLogEvent, field: string, reason: string): never => {
+    throw new LogParseError(reason, { source: e.source, line: e.line, field });
   };
   const newStint = (e: QueueLogEvent, entered_at: number, reconstructed: boolean): CallStint => {
     const list = byCall.get(e.call_id) ?? [];
@@ -101,34 +103,38 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
     };
     list.push(s);
     stints.push(s);
+    openedAt.set(s, e.line);
     if (reconstructed) addNote(counts, "reconstructed_stints");
     return s;
   };
-  /** Reads data field i (0-based) as a non-negative number; empty → null. */
-  const num = (e: QueueLogEvent, i: number, what: string): number | null => {
+  /** Data field i (0-based) as a number; fields were validated by the parsers; empty → null. */
+  const num = (e: QueueLogEvent, i: number): number | null => {
     const raw = (e.data[i] ?? "").trim();
-    if (raw === "") return null;
-    const x = Number(raw);
-    if (!(x >= 0) || !/^\d+(\.\d+)?$/.test(raw)) {
-      throw new LogParseError(`${e.event} ${what} must be a non-negative number, got '${raw.slice(0, 40)}'`, {
-        source: e.source, line: e.line, field: `data${i + 1}`,
-      });
-    }
-    return x;
+    return raw === "" ? null : Number(raw);
   };
-  /** Stint a terminal/connect event refers to; rebuilt when the log starts after its ENTERQUEUE. */
-  const stintFor = (e: QueueLogEvent, wait_s: number | null, talk_s: number | null): CallStint => {
+  /**
+   * The open stint an answer or end event refers to. With no stint of the call in that queue at
+   * all, the log began after its ENTERQUEUE: the stint is rebuilt (entry = event − wait − talk).
+   * A call whose stint already ended cannot answer or end again: that line is rejected.
+   */
+  const target = (e: QueueLogEvent, wait_s: number | null, talk_s: number | null): { stint: CallStint | null; back_s: number } => {
     const open = openStintOf(e);
-    if (open) return open;
-    const back_s = (wait_s ?? 0) + (talk_s ?? 0);
-    return newStint(e, e.at - back_s * 1000, true);
-  };
-  const answer = (s: CallStint, e: QueueLogEvent, wait_s: number | null, answered_at: number) => {
-    if (s.answered_at === null) {
-      s.answered_at = answered_at;
-      s.wait_s = wait_s ?? (answered_at - s.entered_at) / 1000;
+    if (open) return { stint: open, back_s: 0 };
+    const ended = stintsOf(e).pop();
+    if (ended) {
+      fail(e, "event", `${e.event} for call '${e.call_id}' whose stint in '${ended.queue ?? ""}' already ended (${ended.outcome}); the stint began at line ${openedAt.get(ended)}`);
     }
-    s.agent = nullable(e.agent) ?? s.agent;
+    return { stint: null, back_s: (wait_s ?? 0) + (talk_s ?? 0) };
+  };
+  /** Wait of a stint answered at `answered_at`: the logged holdtime, else the elapsed time (≥ 0). */
+  const waitFor = (e: QueueLogEvent, s: CallStint | null, holdtime: number | null, answered_at: number, field: string): number => {
+    if (holdtime !== null) return holdtime;
+    if (!s) return 0;
+    const w = (answered_at - s.entered_at) / 1000;
+    if (w < 0) {
+      fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at line ${openedAt.get(s)}`);
+    }
+    return w;
   };
 
   for (const e of sorted) {
@@ -142,15 +148,12 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
         continue;
       }
       if (AGENT_EVENTS.has(e.event)) {
-        const agent = nullable(e.agent);
-        if (agent === null) {
-          throw new LogParseError(`${e.event} needs an agent, got '${e.agent}'`, { source: e.source, line: e.line, field: "agent" });
-        }
+        const agent = nullable(e.agent) ?? fail(e, "agent", `${e.event} needs an agent, got '${e.agent}'`);
         const ring = e.event === "RINGNOANSWER" || e.event === "RINGCANCELED";
         agent_events.push({
           source: e.source, agent, at: e.at, event: e.event, queue: nullable(e.queue),
           reason: ring ? null : nullable(e.data[0] ?? ""), call_id: nullable(e.call_id),
-          ring_ms: ring ? num(e, 0, "ring time (ms)") : null,
+          ring_ms: ring ? num(e, 0) : null,
         });
         counts.used++;
         continue;
@@ -168,11 +171,10 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
           stints.push(s);
         }
         if (e.event !== "OUTDIAL") {
-          const ring_s = num(e, 3, "ring time");
-          const talk_s = num(e, 4, "talk time");
+          const talk_s = num(e, 4);
           s.outcome = OUTBOUND_END[e.event]!;
           s.ended_at = e.at;
-          s.ring_s = ring_s;
+          s.ring_s = num(e, 3);
           if (s.outcome === "answered" || s.outcome === "transferred") {
             s.talk_s = talk_s;
             s.answered_at = e.at - (talk_s ?? 0) * 1000;
@@ -184,28 +186,54 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
       }
       switch (e.event) {
         case "ENTERQUEUE": {
+          const open = openStintOf(e);
+          if (open && open.queue === nullable(e.queue)) {
+            fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since line ${openedAt.get(open)}`);
+          }
           const s = newStint(e, e.at, false);
           s.caller = nullable(e.data[1] ?? "");
-          s.position_entered = num(e, 2, "position");
+          s.position_entered = num(e, 2);
           break;
         }
         case "CONNECT": {
-          const wait_s = num(e, 0, "holdtime");
-          const ring_s = num(e, 2, "ringtime");
-          const s = stintFor(e, wait_s, null);
-          answer(s, e, wait_s, e.at);
-          s.ring_s = ring_s;
+          const holdtime = num(e, 0);
+          const { stint, back_s } = target(e, holdtime, null);
+          if (stint && stint.answered_at !== null) {
+            fail(e, "event", `CONNECT for call '${e.call_id}' already answered (stint began at line ${openedAt.get(stint)})`);
+          }
+          const wait_s = waitFor(e, stint, holdtime, e.at, "data1");
+          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
+          s.answered_at = e.at;
+          s.wait_s = wait_s;
+          s.ring_s = num(e, 2);
+          s.agent = nullable(e.agent) ?? s.agent;
           break;
         }
         case "COMPLETECALLER":
-        case "COMPLETEAGENT": {
-          const wait_s = num(e, 0, "holdtime");
-          const talk_s = num(e, 1, "calltime");
-          const s = stintFor(e, wait_s, talk_s);
-          answer(s, e, wait_s, e.at - (talk_s ?? 0) * 1000);
+        case "COMPLETEAGENT":
+        case "TRANSFER":
+        case "BLINDTRANSFER":
+        case "ATTENDEDTRANSFER": {
+          const transfer = e.event !== "COMPLETECALLER" && e.event !== "COMPLETEAGENT";
+          const method = e.event === "ATTENDEDTRANSFER" ? (e.data[0] ?? "").trim().toUpperCase() : "";
+          // Layouts: COMPLETE* hold|call|pos; TRANSFER ext|context|hold|call|pos;
+          // ATTENDEDTRANSFER BRIDGE|APP: method|x|hold|call|pos; LINK: method|chan1|chan2|hold|call|pos.
+          const holdIndex = !transfer ? 0 : method === "LINK" ? 3 : 2;
+          const holdtime = num(e, holdIndex);
+          const talk_s = num(e, holdIndex + 1);
+          const { stint, back_s } = target(e, holdtime, talk_s);
+          const answered_at = stint?.answered_at ?? e.at - (talk_s ?? 0) * 1000;
+          const wait_s = stint?.answered_at != null ? stint.wait_s! : waitFor(e, stint, holdtime, answered_at, `data${holdIndex + 2}`);
+          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
+          s.answered_at = answered_at;
+          s.wait_s = wait_s;
+          s.agent = nullable(e.agent) ?? s.agent;
           s.talk_s = talk_s;
           s.ended_at = e.at;
-          s.outcome = "answered";
+          s.outcome = transfer ? "transferred" : "answered";
+          if (transfer) {
+            s.transfer_to = method === "LINK" ? nullable(e.data[2] ?? "") : nullable(e.data[method ? 1 : 0] ?? "");
+          }
           break;
         }
         case "ABANDON":
@@ -214,29 +242,16 @@ export function buildStints(events: readonly QueueLogEvent[], counts: IngestCoun
         case "EXITWITHKEY":
         case "WITHDRAW": {
           const offset = e.event === "EXITWITHKEY" ? 1 : 0;
-          const wait_s = num(e, 2 + offset, "waittime");
-          const s = stintFor(e, wait_s, null);
-          s.wait_s = wait_s ?? (e.at - s.entered_at) / 1000;
+          const waittime = num(e, 2 + offset);
+          const { stint, back_s } = target(e, waittime, null);
+          if (stint && stint.answered_at !== null) {
+            fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of line ${openedAt.get(stint)}`);
+          }
+          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
+          s.wait_s = waittime ?? (e.at - s.entered_at) / 1000;
           s.ended_at = e.at;
           s.outcome = e.event === "ABANDON" ? "abandoned" : FLOW_OUTS[e.event]!;
-          if (s.position_entered === null) s.position_entered = num(e, 1 + offset, "origposition");
-          break;
-        }
-        case "TRANSFER":
-        case "BLINDTRANSFER":
-        case "ATTENDEDTRANSFER": {
-          const method = e.event === "ATTENDEDTRANSFER" ? (e.data[0] ?? "").trim().toUpperCase() : "";
-          // Field layout: ext|context|hold|call|pos, BRIDGE|APP: method|x|hold|call|pos,
-          // LINK: method|chan1|chan2|hold|call|pos (one more field, so the times shift).
-          const holdIndex = method === "LINK" ? 3 : 2;
-          const wait_s = num(e, holdIndex, "holdtime");
-          const talk_s = num(e, holdIndex + 1, "calltime");
-          const s = stintFor(e, wait_s, talk_s);
-          answer(s, e, wait_s, e.at - (talk_s ?? 0) * 1000);
-          s.talk_s = talk_s;
-          s.ended_at = e.at;
-          s.outcome = "transferred";
-          s.transfer_to = method === "LINK" ? nullable(e.data[2] ?? "") : nullable(e.data[method ? 1 : 0] ?? "");
+          if (s.position_entered === null) s.position_entered = num(e, 1 + offset);
           break;
         }
         default:

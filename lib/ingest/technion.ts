@@ -5,6 +5,7 @@
  * @module
  */
 import { localToInstant } from "../time/mod.ts";
+import { MAX_DURATION_S } from "./queue_log_event.ts";
 import { LogParseError } from "./errors.ts";
 import { addNote, type CallStint, emptyCounts, ignoreLine, type ParsedLog } from "./types.ts";
 
@@ -64,10 +65,15 @@ export function parseTechnion(lines: readonly string[], source: string, options:
   const rejects: ParsedLog["rejects"] = [];
   counts.lines_read = lines.length;
 
+  let headerSeen = false;
   lines.forEach((raw, index) => {
     const line = index + 1;
-    if (index === 0 && isTechnionHeader(raw)) return ignoreLine(counts, "header");
     if (raw.trim() === "") return ignoreLine(counts, "blank_line");
+    if (!headerSeen && isTechnionHeader(raw)) {
+      headerSeen = true;
+      return ignoreLine(counts, "header");
+    }
+    headerSeen = true;
     try {
       const f = raw.split("\t");
       const fail = (field: string, reason: string): never => {
@@ -89,7 +95,7 @@ export function parseTechnion(lines: readonly string[], source: string, options:
       }
       const intField = (name: "q_time" | "ser_time" | "vru_time") => {
         const t = col(name);
-        if (!/^\d+$/.test(t)) fail(name, `${name} must be whole seconds, got '${t.slice(0, 20)}'`);
+        if (!/^\d+$/.test(t) || Number(t) > MAX_DURATION_S) fail(name, `${name} must be whole seconds from 0 to 30 days, got '${t.slice(0, 20)}'`);
         return Number(t);
       };
       const q_time = intField("q_time");

@@ -121,7 +121,7 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
     x: { type: "utc", label: xLabel },
     y: { label: "Calls per interval", grid: true },
     color: { legend: true, domain: ["Offered", "Answered", "Abandoned"], range: ["#4e79a7", "#59a14f", "#e15759"] },
-    marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", strokeWidth: 1.1 })],
+    marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", z: "series", strokeWidth: 1.1 })],
   });
   const slPoints = intervals.filter((r) => r.service_level !== null);
   const slChart = plotSvg({

@@ -88,8 +88,8 @@ describe("queue_log stints (hand-written fixtures)", () => {
     expect(c.ignored_by_rule).toEqual({ blank_line: 1 });
     expect(parsed.rejects.map((r) => [r.line, r.reason])).toEqual([
       [4, expect.stringContaining("field 'fields': expected at least 5 '|'-separated fields, got 1")],
-      [5, expect.stringContaining("field 'time': time must be epoch seconds, got '1709alpha'")],
-      [7, expect.stringContaining("field 'data1': CONNECT holdtime must be a non-negative number, got 'ten'")],
+      [5, expect.stringContaining("field 'time': time must be epoch seconds between 1970 and 2200, got '1709alpha'")],
+      [7, expect.stringContaining("field 'data1': CONNECT holdtime must be a non-negative number up to 30 days, got 'ten'")],
     ]);
     expect(parsed.rejects[0]!.raw).toBe("garbage line without pipes");
   });
