@@ -16,5 +16,8 @@ export * from "./indicators/mod.ts";
 // Reports: HTML calls report, Plot charts.
 export * from "./reports/mod.ts";
 
+// Queueing: Erlang B, C, A and staffing.
+export * from "./queueing/mod.ts";
+
 // Time zones.
 export * from "./time/mod.ts";

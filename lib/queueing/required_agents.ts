@@ -69,7 +69,7 @@ interface Target {
  * Every metric is monotone in N, so the search gallops from a square-root-staffing guess
  * (N₀ = A + √A, or the occupancy floor A/ρ_max) and bisects: O(log N) model evaluations.
  * The fractional requirement interpolates linearly between N − 1 and N for the targets that
- * N − 1 misses, so that fractional requirements can be added over intervals or queues and
+ * N − 1 misses (an occupancy cap is solved exactly: carried load / cap), so that fractional requirements can be added over intervals or queues and
  * rounded only at the end.
  *
  * @param input traffic, model (`"c"` default, `"a"` with `patience_s`), targets, threshold
@@ -184,7 +184,10 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
       if (prev >= t.goal - EPS * Math.max(1, Math.abs(t.goal))) continue;
       binding.push(t.name);
       const cur = t.metric(achieved);
-      const f = Number.isFinite(prev) && cur > prev ? N - 1 + (t.goal - prev) / (cur - prev) : N;
+      // Occupancy = carried load / N: solve carried / N = cap exactly; others interpolate linearly.
+      const f = t.name === "occupancy"
+        ? (achieved.occupancy * N) / input.max_occupancy!
+        : Number.isFinite(prev) && cur > prev ? N - 1 + (t.goal - prev) / (cur - prev) : N;
       fractional = Math.max(fractional, Math.min(N, f));
     }
   }

@@ -1,0 +1,11 @@
+/**
+ * Queueing and staffing: Erlang B, C and A computed exactly, required agents with targets and
+ * shrinkage, interval staffing plans and patience estimated from logs.
+ *
+ * @module
+ */
+export { offeredLoad, type Traffic } from "./traffic.ts";
+export { erlangB, requiredLines } from "./erlang_b.ts";
+export { erlangC, type ErlangCInput, type QueueMetrics } from "./erlang_c.ts";
+export { erlangA, type ErlangAInput, type ErlangAMetrics, type ErlangAServiceLevels } from "./erlang_a.ts";
+export { requiredAgents, type RequiredAgentsInput, type RequiredAgentsResult, type StaffingTargets } from "./required_agents.ts";

@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { requiredAgents } from "../../lib/mod.ts";
+
+// Published vectors: ../shared/data/README.md, "Erlang C / B" cases E1–E4 and the Erlang A table.
+const E1 = { calls: 100, period_s: 1800, aht_s: 180, threshold_s: 20 };
+
+describe("requiredAgents()", () => {
+  it("E1: 80/20 at 10 Erlangs needs 14 agents; with 30 % shrinkage 20 scheduled", () => {
+    const r = requiredAgents({ ...E1, target_sl: 0.8, shrinkage: 0.3 });
+    expect([r.required_agents, r.scheduled_agents]).toEqual([14, 20]); // 14 / 0.7 = 20 exactly
+    expect(r.binding).toEqual(["service_level"]);
+    // Fractional: linear between SL(13) = 0.7955948 and SL(14) = 0.88835.
+    expect(r.required_agents_fractional).toBeCloseTo(13 + (0.8 - 0.7955948) / (0.88835 - 0.7955948), 4);
+  });
+
+  it("E2: an occupancy cap of 0.70 raises it to 15 (ceil(10/0.7))", () => {
+    const r = requiredAgents({ ...E1, target_sl: 0.8, max_occupancy: 0.7 });
+    expect(r.required_agents).toBe(15);
+    expect(r.required_agents_fractional).toBeCloseTo(10 / 0.7, 9);
+  });
+
+  it("E3: 20 Erlangs: 80/60 needs 23 (22 gives 0.7084); ASA ≤ 120 s needs 22 (51.1 s; 21 gives 136.9 s)", () => {
+    const sl = requiredAgents({ calls: 200, period_s: 1800, aht_s: 180, threshold_s: 60, target_sl: 0.8 });
+    expect(sl.required_agents).toBe(23);
+    expect(sl.achieved.service_level).toBeCloseTo(0.8471, 4);
+    const asa = requiredAgents({ calls: 200, period_s: 1800, aht_s: 180, target_asa_s: 120 });
+    expect(asa.required_agents).toBe(22);
+    expect(asa.achieved.asa_s).toBeCloseTo(51.1, 1);
+  });
+
+  it("E4: 342 calls / 30 min, AHT 430 s, 80/20 needs 90", () => {
+    expect(requiredAgents({ calls: 342, period_s: 1800, aht_s: 430, target_sl: 0.8 }).required_agents).toBe(90);
+  });
+
+  it("Erlang A: 80/20 with 300 s patience needs 13 (SL 0.772279 with 12, 0.858178 with 13)", () => {
+    const r = requiredAgents({ ...E1, model: "a", patience_s: 300, target_sl: 0.8 });
+    expect(r.required_agents).toBe(13);
+    const abandon = requiredAgents({ ...E1, model: "a", patience_s: 300, target_abandon: 0.03 });
+    expect(abandon.required_agents).toBe(13); // P(Ab) 0.042711 with 12, 0.024963 with 13
+  });
+
+  it("meets every target at once: the largest requirement wins", () => {
+    const r = requiredAgents({ ...E1, target_sl: 0.8, target_asa_s: 5, max_occupancy: 0.9 });
+    // ASA 7.836 s with 14 agents is above 5 s: more are needed than for 80/20.
+    expect(r.required_agents).toBeGreaterThan(14);
+    expect(r.achieved.asa_s).toBeLessThanOrEqual(5);
+    expect(r.binding).toEqual(["asa"]);
+  });
+
+  it("solves 10,000 calls per hour, AHT 360 s, 80/20 in Erlang C and A", () => {
+    const c = requiredAgents({ calls: 10_000, period_s: 3600, aht_s: 360, target_sl: 0.8 });
+    expect(c.required_agents).toBeGreaterThan(1000);
+    expect(c.achieved.service_level).toBeGreaterThanOrEqual(0.8);
+    expect(c.required_agents_fractional).toBeGreaterThan(c.required_agents - 1);
+    const a = requiredAgents({ calls: 10_000, period_s: 3600, aht_s: 360, target_sl: 0.8, model: "a", patience_s: 300 });
+    expect(a.required_agents).toBeLessThan(c.required_agents); // abandonment relieves the queue
+    expect(a.achieved.service_level).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it("rejects impossible or missing targets", () => {
+    expect(() => requiredAgents({ ...E1 })).toThrow("give at least one of target_sl, target_asa_s, target_abandon, max_occupancy");
+    expect(() => requiredAgents({ ...E1, target_sl: 1 })).toThrow("Cannot compute required agents: target_sl must be in [0, 1), got 1");
+    expect(() => requiredAgents({ ...E1, target_sl: 0.8, shrinkage: 1 })).toThrow("shrinkage must be in [0, 1), got 1");
+    expect(() => requiredAgents({ ...E1, target_sl: 0.8, model: "a" })).toThrow("patience_s must be a finite number > 0 seconds, got NaN");
+  });
+});
