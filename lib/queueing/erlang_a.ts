@@ -109,64 +109,148 @@ function stationary(lambda: number, mu: number, theta: number, N: number): Chain
 }
 
 /**
- * Probability masses, by time T, of a waiting caller being answered and abandoning.
+ * Probability masses, by time T, of a waiting caller being answered and abandoning, summed over
+ * the arrival distribution `w` (w[j]: arrival finds j callers waiting ahead).
  *
- * The caller who arrives with j callers ahead advances at rate r_i = N·μ + i·θ (a service
- * completion or an abandonment ahead) and is answered when it advances from i = 0; it abandons
- * at rate θ (`kill`), or never (virtual wait). Solved by uniformization on sub-intervals with
- * Λ·Δ ≤ 30, Poisson weights summed to 1 − 1e-15.
+ * The caller with j ahead advances at rates r_i = N·μ + i·θ, i = j…0, so its virtual wait
+ * S_j = Σ Exp(r_i) has Laplace transform Π (α + i)/(α + s/θ + i) with α = N·μ/θ: it is
+ * distributed as −ln(U)/θ with U ~ Beta(α, j + 1). Hence, with c = e^{−θT}:
+ * - P(S_j ≤ T) = 1 − I_c(α, j + 1) (virtual wait within T);
+ * - P(answered by T) = E[e^{−θ S_j}; S_j ≤ T] = α/(α + j + 1) · (1 − I_c(α + 1, j + 1));
+ * - P(abandoned by T) = 1 − P(answered by T) − c·I_c(α, j + 1) (still waiting at T:
+ *   e^{−θT}·P(S_j > T)).
+ * I_c(a, b) for b = 1, 2, … follows I_c(a, b + 1) = I_c(a, b) + c^a (1 − c)^b / (b·B(a, b)),
+ * all terms positive, in log space: O(J), no cancellation.
  */
-function transient(w: Float64Array, a: number, theta: number, kill: boolean, T: number): { answered: number; abandoned: number } {
+function withinT(w: Float64Array, a: number, theta: number, T: number): { answered: number; virtual: number; abandoned: number } {
+  if (!(T > 0)) return { answered: 0, virtual: 0, abandoned: 0 };
+  const alpha = a / theta;
+  const lnC = -theta * T; // ln c
+  const ln1mC = Math.log(-Math.expm1(lnC)); // ln(1 − c), accurate for small θT
+  const c = Math.exp(lnC);
+  // I_c(α, b) and I_c(α + 1, b) for b = 1: c^α and c^(α+1).
+  let i0 = alpha > 0 ? Math.exp(alpha * lnC) : 1;
+  let i1 = Math.exp((alpha + 1) * lnC);
+  // log of the increments c^a (1 − c)^b / (b·B(a, b)) at b = 1: ln(a) + a·ln c + ln(1 − c).
+  let lt0 = Math.log(alpha) + alpha * lnC + ln1mC;
+  let lt1 = Math.log(alpha + 1) + (alpha + 1) * lnC + ln1mC;
+  let answered = 0, virtual = 0, waitingAtT = 0;
+  for (let j = 0; j < w.length; j++) {
+    const b = j + 1;
+    const wj = w[j]!;
+    virtual += wj * (1 - Math.min(1, i0));
+    answered += wj * (alpha / (alpha + b)) * (1 - Math.min(1, i1));
+    waitingAtT += wj * c * Math.min(1, i0);
+    // Advance b → b + 1.
+    i0 += Math.exp(lt0);
+    i1 += Math.exp(lt1);
+    lt0 += ln1mC + Math.log((alpha + b) / (b + 1));
+    lt1 += ln1mC + Math.log((alpha + 1 + b) / (b + 1));
+  }
+  let total = 0;
+  for (let j = 0; j < w.length; j++) total += w[j]!;
+  return { answered, virtual, abandoned: Math.max(0, total - answered - waitingAtT) };
+}
+
+/** Erlang A metrics without the service levels, plus a lazy service-level evaluator. */
+export interface ErlangAStage {
+  metrics: Omit<ErlangAMetrics, "service_level" | "service_levels">;
+  /** Computes (and caches) one service-level variant. */
+  serviceLevel(variant: keyof ErlangAServiceLevels): number;
+  /** The complete metrics (computes every variant). */
+  full(): ErlangAMetrics;
+}
+
+/**
+ * Erlang A in two stages: the stationary distribution and waits first, the service levels only
+ * when asked. `erlangA` is `erlangAStage(…).full()`;
+ * staffing searches use the stages to skip service levels when another target already fails.
+ *
+ * @throws {RangeError} as {@link erlangA}
+ */
+export function erlangAStage(input: ErlangAInput): ErlangAStage {
+  const action = "Erlang A";
+  const A = offeredLoad(input, action);
+  const N = input.agents;
+  requireAgents(N, action);
+  requirePositive("patience_s", input.patience_s, "seconds", action);
+  const T = input.threshold_s ?? 20;
+  requireNonNegative("threshold_s", T, "seconds", action);
+  const lambda = input.calls / input.period_s;
+  const mu = 1 / input.aht_s;
+  const theta = 1 / input.patience_s;
+  const base = { model: "erlang_a" as const, offered_load_erlangs: A, agents: N, threshold_s: T, patience_s: input.patience_s, stable: true };
+  if (lambda === 0) {
+    const metrics = { ...base, p_wait: 0, asa_s: 0, asa_delayed_s: 0, avg_wait_s: 0, p_abandon: 0, p_answered: 1, expected_queue_length: 0, occupancy: 0 };
+    const one = { answered_within_over_offered: 1, virtual_wait_within: 1, answered_within_over_answered: 1, answered_or_abandoned_within_over_offered: 1 };
+    return { metrics, serviceLevel: () => 1, full: () => ({ ...metrics, service_level: 1, service_levels: one }) };
+  }
+  const chain = stationary(lambda, mu, theta, N);
+  const { w, p_no_wait } = chain;
+  const a = N * mu;
   const J = w.length - 1;
-  const killRate = kill ? theta : 0;
-  const Lambda = a + J * theta + killRate;
-  if (!(T > 0) || !(Lambda > 0)) return { answered: 0, abandoned: 0 };
-  const m = Math.max(1, Math.ceil((Lambda * T) / 30));
-  const x = (Lambda * T) / m;
-  const advance = new Float64Array(J + 1);
-  const stay = new Float64Array(J + 1);
+  // Tagged caller: h_i = P(answered | i ahead); e_i = expected visits to "i ahead"; m_i = e_i/(r_i + θ).
+  let h = 1;
+  let answeredAfterWait = 0;
+  const hs = new Float64Array(J + 1);
   for (let i = 0; i <= J; i++) {
-    advance[i] = (a + i * theta) / Lambda;
-    stay[i] = 1 - (a + i * theta + killRate) / Lambda;
+    const r = a + i * theta;
+    h *= r / (r + theta);
+    hs[i] = h;
+    answeredAfterWait += w[i]! * h;
   }
-  const killP = killRate / Lambda;
-  let v = Float64Array.from(w);
-  let answered = 0;
-  let abandoned = 0;
-  for (let s = 0; s < m; s++) {
-    const acc = new Float64Array(J + 1);
-    let cur = v;
-    let next = new Float64Array(J + 1);
-    let curAnswered = 0, curAbandoned = 0, accAnswered = 0, accAbandoned = 0;
-    let p = Math.exp(-x);
-    let cumulative = 0;
-    for (let k = 0; cumulative < 1 - 1e-15 && k < 10_000; k++) {
-      if (k > 0) p = (p * x) / k;
-      cumulative += p;
-      let remaining = 0;
-      for (let i = 0; i <= J; i++) {
-        acc[i]! += p * cur[i]!;
-        remaining += cur[i]!;
-      }
-      accAnswered += p * curAnswered;
-      accAbandoned += p * curAbandoned;
-      // One uniformized step.
-      curAnswered += cur[0]! * advance[0]!;
-      curAbandoned += remaining * killP;
-      for (let i = 0; i < J; i++) next[i] = cur[i]! * stay[i]! + cur[i + 1]! * advance[i + 1]!;
-      next[J] = cur[J]! * stay[J]!;
-      [cur, next] = [next, cur];
+  let entering = 0;
+  let waitAnswered = 0;
+  for (let i = J; i >= 0; i--) {
+    const r = a + i * theta;
+    entering = w[i]! + (i < J ? entering * ((a + (i + 1) * theta) / (a + (i + 2) * theta)) : 0);
+    waitAnswered += (entering / (r + theta)) * hs[i]!;
+  }
+  const p_abandon = (theta * chain.queue_length) / lambda;
+  const p_answered = p_no_wait + answeredAfterWait;
+  const metrics = {
+    ...base,
+    p_wait: 1 - p_no_wait,
+    asa_s: p_answered > 0 ? waitAnswered / p_answered : 0,
+    asa_delayed_s: answeredAfterWait > 0 ? waitAnswered / answeredAfterWait : 0,
+    avg_wait_s: chain.queue_length / lambda,
+    p_abandon,
+    p_answered,
+    expected_queue_length: chain.queue_length,
+    occupancy: N > 0 ? chain.busy / N : 0,
+  };
+  let within_T: { answered: number; virtual: number; abandoned: number } | undefined;
+  const serviceLevel = (variant: keyof ErlangAServiceLevels): number => {
+    within_T ??= withinT(w, a, theta, T);
+    if (variant === "virtual_wait_within") return Math.min(1, p_no_wait + within_T.virtual);
+    const within = p_no_wait + within_T.answered;
+    switch (variant) {
+      case "answered_within_over_offered":
+        return within;
+      case "answered_within_over_answered":
+        return p_answered > 0 ? Math.min(1, within / p_answered) : 0;
+      case "answered_or_abandoned_within_over_offered":
+        return Math.min(1, within + within_T.abandoned);
+      default:
+        throw new RangeError(`Cannot compute Erlang A: unknown service-level variant '${String(variant)}'`);
     }
-    v = acc;
-    answered += accAnswered;
-    abandoned += accAbandoned;
-  }
-  return { answered, abandoned };
+  };
+  const full = (): ErlangAMetrics => {
+    const service_levels: ErlangAServiceLevels = {
+      answered_within_over_offered: serviceLevel("answered_within_over_offered"),
+      virtual_wait_within: serviceLevel("virtual_wait_within"),
+      answered_within_over_answered: serviceLevel("answered_within_over_answered"),
+      answered_or_abandoned_within_over_offered: serviceLevel("answered_or_abandoned_within_over_offered"),
+    };
+    return { ...metrics, service_level: service_levels.answered_within_over_offered, service_levels };
+  };
+  return { metrics, serviceLevel, full };
 }
 
 /**
  * Erlang A (M/M/N+M) performance for N agents: exact stationary distribution of the
- * birth–death chain, waits by the tagged-caller recursion, service levels by uniformization.
+ * birth–death chain, waits by the tagged-caller recursion, service levels from the Beta
+ * representation of the virtual wait (see `withinT`).
  *
  * λ = calls/period_s, μ = 1/AHT, θ = 1/patience. P(wait) = Σ_{n≥N} πₙ; E[Q] = Σ (n − N)·πₙ;
  * P(abandon) = θ·E[Q]/λ; occupancy = busy agents / N; average wait of all arrivals = E[Q]/λ
@@ -187,69 +271,5 @@ function transient(w: Float64Array, a: number, theta: number, kill: boolean, T: 
  * ```
  */
 export function erlangA(input: ErlangAInput): ErlangAMetrics {
-  const action = "Erlang A";
-  const A = offeredLoad(input, action);
-  const N = input.agents;
-  requireAgents(N, action);
-  requirePositive("patience_s", input.patience_s, "seconds", action);
-  const T = input.threshold_s ?? 20;
-  requireNonNegative("threshold_s", T, "seconds", action);
-  const lambda = input.calls / input.period_s;
-  const mu = 1 / input.aht_s;
-  const theta = 1 / input.patience_s;
-  const base = { model: "erlang_a" as const, offered_load_erlangs: A, agents: N, threshold_s: T, patience_s: input.patience_s, stable: true };
-  if (lambda === 0) {
-    const one = { answered_within_over_offered: 1, virtual_wait_within: 1, answered_within_over_answered: 1, answered_or_abandoned_within_over_offered: 1 };
-    return { ...base, p_wait: 0, service_level: 1, service_levels: one, asa_s: 0, asa_delayed_s: 0, avg_wait_s: 0, p_abandon: 0, p_answered: 1, expected_queue_length: 0, occupancy: 0 };
-  }
-  const chain = stationary(lambda, mu, theta, N);
-  const { w, p_no_wait } = chain;
-  const a = N * mu;
-  const J = w.length - 1;
-  // Tagged caller: h_i = P(answered | i ahead); e_i = expected visits to "i ahead"; m_i = e_i/(r_i + θ).
-  let h = 1;
-  let answeredAfterWait = 0;
-  const hs = new Float64Array(J + 1);
-  for (let i = 0; i <= J; i++) {
-    const r = a + i * theta;
-    h *= r / (r + theta);
-    hs[i] = h;
-    answeredAfterWait += w[i]! * h;
-  }
-  let entering = 0;
-  let waitAll = 0;
-  let waitAnswered = 0;
-  for (let i = J; i >= 0; i--) {
-    const r = a + i * theta;
-    entering = w[i]! + (i < J ? entering * ((a + (i + 1) * theta) / (a + (i + 1) * theta + theta)) : 0);
-    const time = entering / (r + theta);
-    waitAll += time;
-    waitAnswered += time * hs[i]!;
-  }
-  const p_wait = 1 - p_no_wait;
-  const p_abandon = (theta * chain.queue_length) / lambda;
-  const p_answered = p_no_wait + answeredAfterWait;
-  const killed = transient(w, a, theta, true, T);
-  const virtual = transient(w, a, theta, false, T);
-  const answeredWithin = p_no_wait + killed.answered;
-  const service_levels: ErlangAServiceLevels = {
-    answered_within_over_offered: answeredWithin,
-    virtual_wait_within: Math.min(1, p_no_wait + virtual.answered),
-    answered_within_over_answered: p_answered > 0 ? Math.min(1, answeredWithin / p_answered) : 0,
-    answered_or_abandoned_within_over_offered: Math.min(1, answeredWithin + killed.abandoned),
-  };
-  return {
-    ...base,
-    p_wait,
-    service_level: answeredWithin,
-    service_levels,
-    asa_s: p_answered > 0 ? waitAnswered / p_answered : 0,
-    asa_delayed_s: answeredAfterWait > 0 ? waitAnswered / answeredAfterWait : 0,
-    avg_wait_s: chain.queue_length / lambda,
-    p_abandon,
-    p_answered,
-    expected_queue_length: chain.queue_length,
-    occupancy: N > 0 ? chain.busy / N : 0,
-  };
-  void waitAll;
+  return erlangAStage(input).full();
 }

@@ -9,3 +9,5 @@ export { erlangB, requiredLines } from "./erlang_b.ts";
 export { erlangC, type ErlangCInput, type QueueMetrics } from "./erlang_c.ts";
 export { erlangA, type ErlangAInput, type ErlangAMetrics, type ErlangAServiceLevels } from "./erlang_a.ts";
 export { requiredAgents, type RequiredAgentsInput, type RequiredAgentsResult, type StaffingTargets } from "./required_agents.ts";
+export { type DemandRow, staffingPlan, type StaffingPlanOptions, type StaffingPlanRow, type StaffingTotal, sumStaffing } from "./staffing_plan.ts";
+export { estimatePatience, type PatienceEstimate } from "./patience.ts";

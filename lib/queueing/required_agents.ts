@@ -5,7 +5,7 @@
  * @module
  */
 import { requireFraction, requireNonNegative, requirePositive } from "./_validate.ts";
-import { erlangA, type ErlangAMetrics, type ErlangAServiceLevels } from "./erlang_a.ts";
+import { type ErlangAMetrics, type ErlangAServiceLevels, type ErlangAStage, erlangAStage } from "./erlang_a.ts";
 import { erlangC, type QueueMetrics } from "./erlang_c.ts";
 import { offeredLoad, type Traffic } from "./traffic.ts";
 
@@ -122,19 +122,29 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     throw new RangeError(`Cannot compute ${action}: give at least one of target_sl, target_asa_s, target_abandon, max_occupancy`);
   }
 
-  const cache = new Map<number, QueueMetrics | ErlangAMetrics>();
-  const evaluate = (N: number) => {
-    let m = cache.get(N);
-    if (!m) {
-      const args = { calls: input.calls, period_s: input.period_s, aht_s: input.aht_s, agents: N, threshold_s: T };
-      m = model === "a" ? erlangA({ ...args, patience_s: input.patience_s! }) : erlangC(args);
-      cache.set(N, m);
-    }
+  // Erlang A is evaluated in stages: service levels only when every other target is met.
+  const stages = new Map<number, ErlangAStage>();
+  const metricsC = new Map<number, QueueMetrics>();
+  const args = (N: number) => ({ calls: input.calls, period_s: input.period_s, aht_s: input.aht_s, agents: N, threshold_s: T });
+  const stageOf = (N: number) => {
+    let s = stages.get(N);
+    if (!s) stages.set(N, (s = erlangAStage({ ...args(N), patience_s: input.patience_s! })));
+    return s;
+  };
+  const evaluate = (N: number): QueueMetrics | ErlangAMetrics => {
+    if (model === "a") return stageOf(N).full();
+    let m = metricsC.get(N);
+    if (!m) metricsC.set(N, (m = erlangC(args(N))));
     return m;
   };
+  const ok = (t: Target, value: number) => value >= t.goal - EPS * Math.max(1, Math.abs(t.goal));
   const meets = (N: number) => {
-    const m = evaluate(N);
-    return targets.every((t) => t.metric(m) >= t.goal - EPS * Math.max(1, Math.abs(t.goal)));
+    if (model === "c") return targets.every((t) => ok(t, t.metric(evaluate(N))));
+    const stage = stageOf(N);
+    const partial = stage.metrics as unknown as QueueMetrics;
+    for (const t of targets) if (t.name !== "service_level" && !ok(t, t.metric(partial))) return false;
+    const sl = targets.find((t) => t.name === "service_level");
+    return !sl || ok(sl, stage.serviceLevel(input.sl_variant ?? "answered_within_over_offered"));
   };
 
   const floor = model === "c" ? (A > 0 ? Math.floor(A) + 1 : 0) : 0;
@@ -198,6 +208,6 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     scheduled_agents_fractional: fractional / (1 - shrinkage),
     binding,
     achieved,
-    evaluations: cache.size,
+    evaluations: model === "a" ? stages.size : metricsC.size,
   };
 }

@@ -58,7 +58,7 @@ describe("erlangC()", () => {
         expect(a.p_wait).toBeGreaterThanOrEqual(0);
         expect(a.p_wait).toBeLessThanOrEqual(1);
       },
-    ));
+    ), { seed: 20261129 });
   });
 
   it("rejects invalid inputs with RangeErrors stating value, range and unit", () => {

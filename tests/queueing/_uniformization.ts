@@ -1,0 +1,154 @@
+/**
+ * Test-only reference: Erlang A service levels by brute force — the stationary chain and
+ * uniformization of the waiting caller's Markov chain (Grassmann 1977; Tijms, "A First Course in
+ * Stochastic Models" §4.5). lib/ computes the same quantities from a Beta representation; this
+ * independent numerical method checks it.
+ */
+const RESCALE_ABOVE = 1e280;
+const RESCALE_BY = 1e-280;
+const TRUNCATE_BELOW = 1e-16;
+const MAX_QUEUE_STATES = 5_000_000;
+
+/** Stationary distribution pieces of the M/M/N+M chain (time-average = arrival-average by PASTA). */
+interface Chain {
+  /** P(fewer than N in system): an arrival is answered at once. */
+  p_no_wait: number;
+  /** w[j] = P(N + j in system) for j = 0..J. */
+  w: Float64Array;
+  /** Mean number waiting. */
+  queue_length: number;
+  /** Mean number of busy agents. */
+  busy: number;
+}
+
+/**
+ * Builds the chain's stationary distribution: t₀ = 1, tₙ = tₙ₋₁·λ/(min(n, N)·μ + max(n − N, 0)·θ),
+ * rescaling when terms grow past 1e280 and truncating once terms past N fall below 1e-16 of
+ * the sum.
+ */
+function stationary(lambda: number, mu: number, theta: number, N: number): Chain {
+  let t = 1;
+  let sumBelow = N > 0 ? 1 : 0; // Σ tₙ, n < N
+  let busyBelow = 0; // Σ n·tₙ, n < N
+  for (let n = 1; n < N; n++) {
+    t = (t * lambda) / (n * mu);
+    if (t > RESCALE_ABOVE) {
+      t *= RESCALE_BY;
+      sumBelow *= RESCALE_BY;
+      busyBelow *= RESCALE_BY;
+    }
+    sumBelow += t;
+    busyBelow += n * t;
+  }
+  // n = N, N+1, …: stored, as the arrival distribution of callers who wait.
+  const above: number[] = [];
+  t = N > 0 ? (t * lambda) / (N * mu) : 1;
+  let sumAbove = 0;
+  for (let j = 0;; j++) {
+    if (j > 0) t = (t * lambda) / (N * mu + j * theta);
+    if (t > RESCALE_ABOVE) {
+      t *= RESCALE_BY;
+      sumBelow *= RESCALE_BY;
+      busyBelow *= RESCALE_BY;
+      sumAbove *= RESCALE_BY;
+      for (let i = 0; i < above.length; i++) above[i]! *= RESCALE_BY;
+    }
+    above.push(t);
+    sumAbove += t;
+    const decreasing = lambda < N * mu + (j + 1) * theta;
+    if (decreasing && t < TRUNCATE_BELOW * (sumBelow + sumAbove)) break;
+    if (above.length > MAX_QUEUE_STATES) {
+      throw new RangeError(
+        `Cannot compute Erlang A: the queue needs more than ${MAX_QUEUE_STATES} states; patience ${1 / theta} s is too long for ${N} agents at ${lambda * (1 / mu)} Erlangs (use Erlang C)`,
+      );
+    }
+  }
+  const total = sumBelow + sumAbove;
+  const w = new Float64Array(above.length);
+  let queue = 0;
+  for (let j = 0; j < above.length; j++) {
+    w[j] = above[j]! / total;
+    queue += j * w[j]!;
+  }
+  return { p_no_wait: sumBelow / total, w, queue_length: queue, busy: busyBelow / total + N * (sumAbove / total) };
+}
+
+/**
+ * Probability masses, by time T, of a waiting caller being answered and abandoning.
+ *
+ * The caller who arrives with j callers ahead advances at rate r_i = N·μ + i·θ (a service
+ * completion or an abandonment ahead) and is answered when it advances from i = 0; it abandons
+ * at rate θ (`kill`), or never (virtual wait). Solved by uniformization on sub-intervals with
+ * Λ·Δ ≤ 30, Poisson weights summed to 1 − 1e-15.
+ */
+function transient(w: Float64Array, a: number, theta: number, kill: boolean, T: number): { answered: number; abandoned: number } {
+  const J = w.length - 1;
+  const killRate = kill ? theta : 0;
+  const Lambda = a + J * theta + killRate;
+  if (!(T > 0) || !(Lambda > 0)) return { answered: 0, abandoned: 0 };
+  const m = Math.max(1, Math.ceil((Lambda * T) / 30));
+  const x = (Lambda * T) / m;
+  const advance = new Float64Array(J + 1);
+  const stay = new Float64Array(J + 1);
+  for (let i = 0; i <= J; i++) {
+    advance[i] = (a + i * theta) / Lambda;
+    stay[i] = 1 - (a + i * theta + killRate) / Lambda;
+  }
+  const killP = killRate / Lambda;
+  let v = Float64Array.from(w);
+  let answered = 0;
+  let abandoned = 0;
+  for (let s = 0; s < m; s++) {
+    const acc = new Float64Array(J + 1);
+    let cur = v;
+    let next = new Float64Array(J + 1);
+    let curAnswered = 0, curAbandoned = 0, accAnswered = 0, accAbandoned = 0;
+    let p = Math.exp(-x);
+    let cumulative = 0;
+    for (let k = 0; cumulative < 1 - 1e-15 && k < 10_000; k++) {
+      if (k > 0) p = (p * x) / k;
+      cumulative += p;
+      let remaining = 0;
+      for (let i = 0; i <= J; i++) {
+        acc[i]! += p * cur[i]!;
+        remaining += cur[i]!;
+      }
+      accAnswered += p * curAnswered;
+      accAbandoned += p * curAbandoned;
+      // One uniformized step.
+      curAnswered += cur[0]! * advance[0]!;
+      curAbandoned += remaining * killP;
+      for (let i = 0; i < J; i++) next[i] = cur[i]! * stay[i]! + cur[i + 1]! * advance[i + 1]!;
+      next[J] = cur[J]! * stay[J]!;
+      [cur, next] = [next, cur];
+    }
+    v = acc;
+    answered += accAnswered;
+    abandoned += accAbandoned;
+  }
+  return { answered, abandoned };
+}
+
+
+/** All four SL variants for N agents by uniformization. */
+export function referenceServiceLevels(calls: number, period_s: number, aht_s: number, patience_s: number, N: number, T: number) {
+  const lambda = calls / period_s, mu = 1 / aht_s, theta = 1 / patience_s;
+  const chain = stationary(lambda, mu, theta, N);
+  const a = N * mu;
+  let h = 1, answeredAfterWait = 0;
+  for (let i = 0; i < chain.w.length; i++) {
+    const r = a + i * theta;
+    h *= r / (r + theta);
+    answeredAfterWait += chain.w[i]! * h;
+  }
+  const pAnswered = chain.p_no_wait + answeredAfterWait;
+  const killed = transient(chain.w, a, theta, true, T);
+  const virtual = transient(chain.w, a, theta, false, T);
+  const within = chain.p_no_wait + killed.answered;
+  return {
+    answered_within_over_offered: within,
+    virtual_wait_within: chain.p_no_wait + virtual.answered,
+    answered_within_over_answered: within / pAnswered,
+    answered_or_abandoned_within_over_offered: within + killed.abandoned,
+  };
+}
