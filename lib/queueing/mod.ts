@@ -11,3 +11,4 @@ export { erlangA, type ErlangAInput, type ErlangAMetrics, type ErlangAServiceLev
 export { requiredAgents, type RequiredAgentsInput, type RequiredAgentsResult, type StaffingTargets } from "./required_agents.ts";
 export { type DemandRow, staffingPlan, type StaffingPlanOptions, type StaffingPlanRow, type StaffingTotal, sumStaffing } from "./staffing_plan.ts";
 export { estimatePatience, type PatienceEstimate } from "./patience.ts";
+export { demandFromKpis, readDemandTable } from "./demand_table.ts";

@@ -1,0 +1,73 @@
+/**
+ * Private: option parsing and log loading shared by the `qb` commands.
+ *
+ * @module
+ */
+import { type Command, InvalidArgumentError, Option } from "commander";
+import process from "node:process";
+import { type KpiOptions, resolveKpiOptions, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
+import { type IngestCounts, LOG_FORMATS, loadLogs, type LogFormat } from "../ingest/mod.ts";
+import { openStore, type Store } from "../store/mod.ts";
+
+export interface CommonOptions {
+  input: string[];
+  format: LogFormat | "auto";
+  tz: string;
+  sourceTz?: string;
+  intervalMinutes: number;
+  slThresholdS: number;
+  shortAbandonS: number;
+  slVariant: SlVariant;
+  strict: boolean;
+  db: string;
+}
+
+export function number(name: string, min: number) {
+  return (value: string): number => {
+    const x = Number(value);
+    if (!(x >= min) || value.trim() === "") throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got '${value}'`);
+    return x;
+  };
+}
+
+/** A usage error found after parsing (exit code 2). */
+export class UsageError extends Error {}
+
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function withCommonOptions(cmd: Command): Command {
+  return cmd
+    .requiredOption("-i, --input <file>", "log file (repeat for several): queue_log, table export, PBXware, Technion; .gz ok", collect)
+    .addOption(new Option("--format <format>", "input format").choices(["auto", ...LOG_FORMATS]).default("auto"))
+    .option("--tz <zone>", "report time zone (IANA name) for intervals and days", "UTC")
+    .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)")
+    .option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30)
+    .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
+    .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
+    .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
+    .option("--strict", "stop at the first bad line (file, line and field in the message)", false)
+    .option("--db <path>", "DuckDB database file to load into (default: in memory)", ":memory:");
+}
+
+export async function load(o: CommonOptions): Promise<{ store: Store; counts: IngestCounts[] }> {
+  resolveKpiOptions(kpiOptions(o));
+  const store = await openStore(o.db);
+  const counts = await loadLogs(store, o.input, { format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict });
+  for (const c of counts) {
+    const rules = Object.entries(c.ignored_by_rule).map(([k, v]) => `${k} ${v}`).join(", ");
+    process.stderr.write(
+      `${c.source} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected\n`,
+    );
+  }
+  return { store, counts };
+}
+
+export function kpiOptions(o: CommonOptions): KpiOptions {
+  return {
+    timeZone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS,
+    short_abandon_s: o.shortAbandonS, sl_variant: o.slVariant,
+  };
+}
+

@@ -1,0 +1,170 @@
+/**
+ * `qb erlang` and `qb staffing`: Erlang B/C/A for one interval and interval staffing plans.
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import process from "node:process";
+import { queueKpis } from "../indicators/mod.ts";
+import {
+  demandFromKpis,
+  type DemandRow,
+  erlangA,
+  type ErlangAMetrics,
+  erlangB,
+  erlangC,
+  estimatePatience,
+  offeredLoad,
+  readDemandTable,
+  requiredAgents,
+  requiredLines,
+  staffingPlan,
+  type StaffingPlanOptions,
+  sumStaffing,
+} from "../queueing/mod.ts";
+import { toCsv } from "../reports/mod.ts";
+import { collect, type CommonOptions, kpiOptions, load, number, UsageError } from "./_common.ts";
+
+interface TargetOptions {
+  model: "b" | "c" | "a";
+  patienceS?: number;
+  thresholdS: number;
+  targetSl?: number;
+  targetAsaS?: number;
+  targetAbandon?: number;
+  maxOccupancy?: number;
+  targetBlock?: number;
+  shrinkage: number;
+  slVariant: "answered_within_over_offered" | "virtual_wait_within" | "answered_within_over_answered" | "answered_or_abandoned_within_over_offered";
+}
+
+function withTargetOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--model <model>", "b (Erlang B), c (Erlang C) or a (Erlang A)").choices(["b", "c", "a"]).default("c"))
+    .option("--patience-s <s>", "mean patience in seconds (Erlang A)", number("--patience-s", 0))
+    .option("--threshold-s <s>", "service-level threshold T in seconds", number("--threshold-s", 0), 20)
+    .option("--target-sl <fraction>", "minimum service level (0–1)", number("--target-sl", 0))
+    .option("--target-asa-s <s>", "maximum ASA in seconds", number("--target-asa-s", 0))
+    .option("--target-abandon <fraction>", "maximum probability of abandonment (0–1)", number("--target-abandon", 0))
+    .option("--max-occupancy <fraction>", "occupancy cap (0–1)", number("--max-occupancy", 0))
+    .option("--target-block <fraction>", "maximum blocking probability (Erlang B)", number("--target-block", 0))
+    .option("--shrinkage <fraction>", "shrinkage: scheduled = required / (1 − s)", number("--shrinkage", 0), 0)
+    .addOption(
+      new Option("--sl-variant <name>", "Erlang A service-level variant the target applies to")
+        .choices(["answered_within_over_offered", "virtual_wait_within", "answered_within_over_answered", "answered_or_abandoned_within_over_offered"])
+        .default("answered_within_over_offered"),
+    );
+}
+
+function hasTargets(o: TargetOptions): boolean {
+  return [o.targetSl, o.targetAsaS, o.targetAbandon, o.maxOccupancy].some((x) => x !== undefined);
+}
+
+function planOptions(o: TargetOptions): StaffingPlanOptions & { shrinkage: number } {
+  if (o.model === "b") throw new UsageError("staffing plans use --model c or a");
+  return {
+    model: o.model, threshold_s: o.thresholdS, shrinkage: o.shrinkage, patience_s: o.patienceS, target_sl: o.targetSl,
+    target_asa_s: o.targetAsaS, target_abandon: o.targetAbandon, max_occupancy: o.maxOccupancy, sl_variant: o.slVariant,
+  };
+}
+
+/** Adds `erlang` and `staffing` to the program. */
+export function addQueueingCommands(program: Command): void {
+  withTargetOptions(program.command("erlang").description("Erlang B, C or A for one interval: performance for N agents and/or the agents needed"))
+    .requiredOption("--calls <n>", "calls offered in the period", number("--calls", 0))
+    .requiredOption("--period-s <s>", "period length in seconds (e.g. 1800)", number("--period-s", 0))
+    .requiredOption("--aht-s <s>", "average handling time in seconds", number("--aht-s", 0))
+    .option("--agents <n>", "agents (lines for Erlang B)", number("--agents", 0))
+    .option("--json", "print one JSON object (the only output format)", true)
+    .action((o: TargetOptions & { calls: number; periodS: number; ahtS: number; agents?: number }) => {
+      const traffic = { calls: o.calls, period_s: o.periodS, aht_s: o.ahtS };
+      const A = offeredLoad(traffic, `Erlang ${o.model.toUpperCase()}`);
+      if (o.model === "b") {
+        if (o.agents === undefined && o.targetBlock === undefined) throw new UsageError("give --agents or --target-block for Erlang B");
+        const out: Record<string, unknown> = { model: "erlang_b", offered_load_erlangs: A };
+        if (o.targetBlock !== undefined) {
+          const required = requiredLines(A, o.targetBlock);
+          Object.assign(out, { required_agents: required, required_agents_fractional: required, scheduled_agents: Math.ceil(required / (1 - o.shrinkage) - 1e-9) });
+        }
+        const agents = o.agents ?? (out.required_agents as number);
+        Object.assign(out, { agents, p_block: erlangB(A, agents) });
+        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+        return;
+      }
+      if (o.agents === undefined && !hasTargets(o)) {
+        throw new UsageError("give --agents, or at least one of --target-sl, --target-asa-s, --target-abandon, --max-occupancy");
+      }
+      if (o.model === "a" && o.patienceS === undefined) throw new UsageError("--model a needs --patience-s");
+      const out: Record<string, unknown> = {};
+      if (hasTargets(o)) {
+        const r = requiredAgents({ ...traffic, ...planOptions(o) });
+        Object.assign(out, {
+          required_agents: r.required_agents, required_agents_fractional: r.required_agents_fractional,
+          scheduled_agents: r.scheduled_agents, scheduled_agents_fractional: r.scheduled_agents_fractional, binding: r.binding,
+        });
+      }
+      const agents = o.agents ?? (out.required_agents as number);
+      const m = o.model === "a"
+        ? erlangA({ ...traffic, agents, patience_s: o.patienceS!, threshold_s: o.thresholdS })
+        : erlangC({ ...traffic, agents, threshold_s: o.thresholdS });
+      const metrics = {
+        model: m.model, offered_load_erlangs: m.offered_load_erlangs, agents, stable: m.stable, p_wait: m.p_wait,
+        service_level: m.service_level, threshold_s: m.threshold_s, asa_s: m.asa_s, asa_delayed_s: m.asa_delayed_s,
+        avg_wait_s: m.avg_wait_s, p_abandon: m.p_abandon, expected_queue_length: m.expected_queue_length, occupancy: m.occupancy,
+        ...(m.model === "erlang_a" ? { service_levels: (m as ErlangAMetrics).service_levels, patience_s: (m as ErlangAMetrics).patience_s } : {}),
+      };
+      // JSON has no Infinity: an unstable Erlang C queue prints null waits with "stable": false.
+      process.stdout.write(JSON.stringify({ ...metrics, ...out }, null, 2) + "\n");
+    });
+
+  withTargetOptions(program.command("staffing").description("interval staffing plan from a demand table or from logs"))
+    .option("--input <file>", "demand CSV: queue, interval_start, calls (or offered), aht_s[, patience_s, period_s]")
+    .option("--logs <file>", "log file(s) to take historical offered calls and AHT per interval from (repeatable)", collect)
+    .option("--tz <zone>", "time zone for intervals when reading logs", "UTC")
+    .option("--source-tz <zone>", "time zone of local times in the logs")
+    .option("--interval-minutes <n>", "interval length for logs or for rows without period_s", number("--interval-minutes", 1), 30)
+    .option("--out <path>", "write the plan as CSV (guarded against formula injection)")
+    .option("--json", "print the plan rows as JSON on stdout")
+    .action(async (o: TargetOptions & { input?: string; logs?: string[]; tz: string; sourceTz?: string; intervalMinutes: number; out?: string; json?: boolean }) => {
+      if (!o.input === !o.logs) throw new UsageError("give exactly one of --input (demand table) or --logs (history)");
+      if (!o.out && !o.json) throw new UsageError("give --out PLAN.csv and/or --json");
+      if (!hasTargets(o)) throw new UsageError("give at least one of --target-sl, --target-asa-s, --target-abandon, --max-occupancy");
+      let demand: DemandRow[];
+      if (o.input) {
+        demand = readDemandTable(o.input);
+      } else {
+        const common = {
+          input: o.logs!, format: "auto", tz: o.tz, sourceTz: o.sourceTz, intervalMinutes: o.intervalMinutes,
+          slThresholdS: o.thresholdS, shortAbandonS: 5, slVariant: "V2", strict: false, db: ":memory:",
+        } as CommonOptions;
+        const { store } = await load(common);
+        try {
+          const k = kpiOptions(common);
+          const intervals = await queueKpis(store, ["queue", "interval"], k);
+          const queues = await queueKpis(store, ["queue"], k);
+          const patience = await estimatePatience(store);
+          demand = demandFromKpis(intervals, {
+            interval_minutes: o.intervalMinutes,
+            aht_by_queue: Object.fromEntries(queues.map((q) => [q.queue!, q.aht_s])),
+            patience_by_queue: Object.fromEntries(patience.map((p) => [p.queue, p.patience_s])),
+          });
+        } finally {
+          store.close();
+        }
+      }
+      const plan = staffingPlan(demand, { ...planOptions(o), interval_minutes: o.intervalMinutes });
+      for (const t of sumStaffing(plan)) {
+        process.stderr.write(
+          `${t.key}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded} scheduled agent-hours (rounded once; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
+        );
+      }
+      if (o.out) {
+        mkdirSync(dirname(resolve(o.out)), { recursive: true });
+        writeFileSync(o.out, toCsv(plan as unknown as Record<string, unknown>[]));
+        process.stderr.write(`plan written to ${resolve(o.out)}\n`);
+      }
+      if (o.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+    });
+}
