@@ -39,3 +39,34 @@ describe("qb kpis", () => {
     expect(r.stderr).toContain("interval_minutes must be one of 5, 10, 15, 20, 30, 60, got 7");
   });
 });
+
+describe("qb erlang", () => {
+  it("prints the Erlang C contract for E1 with targets and shrinkage", () => {
+    const r = qb("erlang", "--model", "c", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--target-sl", "0.8", "--shrinkage", "0.3", "--json");
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    // ../shared/data/README.md E1: A = 10, 14 agents (SL 0.88835, P(wait) 0.1741319), 20 scheduled.
+    expect(o).toMatchObject({ offered_load_erlangs: 10, agents: 14, required_agents: 14, scheduled_agents: 20, p_abandon: 0 });
+    expect(o.p_wait).toBeCloseTo(0.1741319, 7);
+    expect(o.service_level).toBeCloseTo(0.88835, 5);
+    for (const k of ["asa_s", "occupancy", "required_agents_fractional"]) expect(o).toHaveProperty(k);
+  });
+
+  it("prints Erlang A for given agents and Erlang B blocking", () => {
+    const a = JSON.parse(qb("erlang", "--model", "a", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--patience-s", "300", "--agents", "12").stdout);
+    expect(a.p_abandon).toBeCloseTo(0.042711, 6); // published Erlang A table, N = 12
+    const b = JSON.parse(qb("erlang", "--model", "b", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "16").stdout);
+    expect(b.p_block).toBeCloseTo(0.022302, 6); // E5
+  });
+
+  it("prints an unstable queue with null waits, never a negative number", () => {
+    const o = JSON.parse(qb("erlang", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "9").stdout);
+    expect(o).toMatchObject({ stable: false, service_level: 0, asa_s: null, p_wait: 1 });
+  });
+
+  it("is a usage error without agents or targets", () => {
+    const r = qb("erlang", "--calls", "100", "--period-s", "1800", "--aht-s", "180");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("give --agents, or at least one of --target-sl");
+  });
+});
