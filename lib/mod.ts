@@ -19,5 +19,8 @@ export * from "./reports/mod.ts";
 // Queueing: Erlang B, C, A and staffing.
 export * from "./queueing/mod.ts";
 
+// Models: OLS/WLS, GLMs, inference, ROI.
+export * from "./models/mod.ts";
+
 // Time zones.
 export * from "./time/mod.ts";
