@@ -66,6 +66,7 @@ describe("fitOls() on harder designs: ≥ 6 digits or an explicit collinearity e
 
   it("residual variance many orders above the signal: matches exact rational least squares to 6 digits, or refuses", () => {
     // Wampler-5-like: y = Σ_{j≤5} xʲ + 1e12·(−1)ˣ·x — exact solution computed in rational arithmetic.
+    const xs = Array.from({ length: 21 }, (_, i) => i);
     const ys = xs.map((x) => String(BigInt(1 + x + x ** 2 + x ** 3 + x ** 4 + x ** 5) + BigInt((x % 2 ? -1 : 1) * x) * 10n ** 12n));
     const X = xs.map((x) => [0, 1, 2, 3, 4, 5].map((p) => String(BigInt(x) ** BigInt(p))));
     const exact = exactLeastSquares(X, ys);
