@@ -10,5 +10,6 @@ export { buildDesign, type DataTable, type Design, type DesignSpec } from "./des
 export { CollinearityError, CONDITION_LIMIT, checkCollinearity, RANK_TOLERANCE } from "./collinearity.ts";
 export { fitDesign, fitOls, type OlsModel, type OlsOptions } from "./ols.ts";
 export { predict, type Prediction } from "./predict.ts";
+export { fitGlm, type GlmFamily, type GlmModel, type GlmOptions } from "./glm.ts";
 export { type CoefficientRow, renderSummary, type SummaryFields } from "./summary.ts";
 export { parseCov, type CovSpec } from "./_inference.ts";
