@@ -13,3 +13,4 @@ export { predict, type Prediction } from "./predict.ts";
 export { fitGlm, type GlmFamily, type GlmModel, type GlmOptions } from "./glm.ts";
 export { type CoefficientRow, renderSummary, type SummaryFields } from "./summary.ts";
 export { parseCov, type CovSpec } from "./_inference.ts";
+export { type Effect, effectOfChange, roas, roi, roiOfEffect, staffingMargin } from "./effects.ts";
