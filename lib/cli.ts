@@ -11,6 +11,7 @@ import { LogParseError } from "./ingest/mod.ts";
 import { UsageError } from "./cli/_common.ts";
 import { addCallsCommands } from "./cli/calls.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
+import { addModelCommands } from "./cli/models.ts";
 
 /** Builds the `qb` program (exported for tests). */
 export function createProgram(): Command {
@@ -25,6 +26,7 @@ export function createProgram(): Command {
 
   addCallsCommands(program);
   addQueueingCommands(program);
+  addModelCommands(program);
   return program;
 }
 

@@ -70,3 +70,28 @@ describe("qb erlang", () => {
     expect(r.stderr).toContain("give --agents, or at least one of --target-sl");
   });
 });
+
+describe("qb fit", () => {
+  it("prints the OLS contract on Longley (reference values in ../shared/data/README.md)", () => {
+    const r = qb("fit", "--data", fixture("reference/longley.csv"), "--formula", "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR", "--json");
+    expect(r.code).toBe(0);
+    const o = JSON.parse(r.stdout);
+    for (const k of ["n", "df_model", "df_resid", "terms", "r_squared", "adj_r_squared", "f_stat", "f_pvalue", "sigma", "log_likelihood", "aic", "bic", "durbin_watson", "condition_number"]) expect(o).toHaveProperty(k);
+    expect([o.n, o.df_model, o.df_resid]).toEqual([16, 6, 9]);
+    expect(o.terms[0]).toMatchObject({ term: "const" });
+    expect(o.terms[0].coef).toBeCloseTo(-3482258.63459582, 3);
+    expect(o.f_stat).toBeCloseTo(330.285339234588, 8);
+    expect(Object.keys(o.terms[0])).toEqual(["term", "coef", "se", "t", "p", "ci_low", "ci_high"]);
+  });
+
+  it("fits OLS with a clustered covariance on the whole Grunfeld table (11 firms)", () => {
+    const r = qb("fit", "--data", fixture("reference/grunfeld.csv"), "--formula", "invest ~ value + capital", "--cov", "cluster:firm");
+    expect(JSON.parse(r.stdout).clusters).toBe(11);
+  });
+
+  it("names the collinear columns of a dummy trap and exits 1", () => {
+    const r = qb("fit", "--data", fixture("reference/longley.csv"), "--formula", "TOTEMP ~ GNP + I(GNP**1)");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("is a linear combination of");
+  });
+});

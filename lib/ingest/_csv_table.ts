@@ -19,7 +19,10 @@ export interface CsvRecord {
 
 /** A parsed table. Bad lines are returned as errors (the caller rejects or throws). */
 export interface CsvTable {
+  /** Header names, trimmed and lower-cased (keys of `values`). */
   header: string[];
+  /** Header names as written (trimmed). */
+  header_original: string[];
   /** Line number of the header (after any leading blank lines), 0 when the file is empty. */
   header_line: number;
   records: CsvRecord[];
@@ -56,7 +59,7 @@ function splitLine(line: string, delimiter: string): string[] {
  * @param source file name for errors
  */
 export function parseCsvLines(lines: readonly string[], source: string): CsvTable {
-  const table: CsvTable = { header: [], header_line: 0, records: [], errors: [], blank_lines: 0 };
+  const table: CsvTable = { header: [], header_original: [], header_line: 0, records: [], errors: [], blank_lines: 0 };
   let delimiter = ",";
   lines.forEach((raw, index) => {
     const line = index + 1;
@@ -73,7 +76,8 @@ export function parseCsvLines(lines: readonly string[], source: string): CsvTabl
     }
     if (table.header_line === 0) {
       delimiter = sniffDelimiter(raw);
-      table.header = fields.map((h) => h.trim().toLowerCase());
+      table.header_original = fields.map((h) => h.trim());
+      table.header = table.header_original.map((h) => h.toLowerCase());
       table.header_line = line;
       return;
     }

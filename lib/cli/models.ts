@@ -1,0 +1,77 @@
+/**
+ * `qb fit`: regression and GLMs on a CSV table.
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import process from "node:process";
+import { parseCsvLines } from "../ingest/_csv_table.ts";
+import { readText, splitLines } from "../ingest/read_lines.ts";
+import { fitGlm, fitOls, type GlmModel, type OlsModel } from "../models/mod.ts";
+import { UsageError } from "./_common.ts";
+
+/**
+ * Reads a CSV table into columns of strings (numbers are converted by the design builder).
+ */
+export function readCsvColumns(path: string): Record<string, string[]> {
+  let text: string;
+  try {
+    text = readText(path).text;
+  } catch (err) {
+    throw new Error(`Cannot read data '${path}': ${(err as { code?: string }).code === "ENOENT" ? "no such file" : (err as Error).message}`);
+  }
+  const table = parseCsvLines(splitLines(text), path);
+  if (table.errors.length > 0) throw table.errors[0]!.error;
+  const columns: Record<string, string[]> = {};
+  table.header.forEach((key, i) => (columns[table.header_original[i]!] = table.records.map((r) => r.values[key]!)));
+  return columns;
+}
+
+/** The JSON contract of `qb fit`. */
+export function fitJson(m: OlsModel | GlmModel): Record<string, unknown> {
+  const ols = m.kind !== "glm" ? m : null;
+  const glm = m.kind === "glm" ? m : null;
+  return {
+    model: m.kind, family: glm ? glm.family : "gaussian", formula: m.formula,
+    n: m.n, df_model: m.df_model, df_resid: m.df_resid, cov_type: m.cov_type, distribution: m.distribution,
+    terms: m.terms,
+    r_squared: ols?.r_squared ?? null, adj_r_squared: ols?.adj_r_squared ?? null,
+    f_stat: ols?.f_stat ?? null, f_pvalue: ols?.f_pvalue ?? null, sigma: ols?.sigma ?? null,
+    log_likelihood: m.log_likelihood, aic: m.aic, bic: m.bic,
+    durbin_watson: ols?.durbin_watson ?? null, condition_number: ols?.condition_number ?? null,
+    jarque_bera: ols?.jarque_bera ?? null, jb_pvalue: ols?.jb_pvalue ?? null,
+    vif: ols?.vif ?? null,
+    deviance: glm?.deviance ?? null, pearson_chi2: glm?.pearson_chi2 ?? null,
+    alpha_nb: glm?.alpha_nb ?? null, alpha_nb_se: glm?.alpha_nb_se ?? null,
+    clusters: m.clusters, dropped_rows: m.dropped_rows, dropped_columns: m.dropped_columns, warnings: m.warnings,
+  };
+}
+
+/** Adds `fit` to the program. */
+export function addModelCommands(program: Command): void {
+  program.command("fit").description("fit OLS/WLS or a GLM on a CSV table and print the estimates as JSON")
+    .requiredOption("--data <file>", "CSV table (header line; `,` `;` tab or `|` delimited)")
+    .requiredOption("--formula <formula>", "e.g. \"abandoned ~ agents + C(hour) + log(offered)\"")
+    .addOption(new Option("--family <family>", "model family").choices(["gaussian", "binomial", "poisson", "negbin"]).default("gaussian"))
+    .option("--weights <column>", "WLS weights column (gaussian)")
+    .option("--trials <column>", "binomial trials column (response = successes)")
+    .option("--offset <column>", "offset column (GLM)")
+    .option("--exposure <column>", "exposure column, log taken (GLM)")
+    .option("--cov <type>", "nonrobust | HC0 | HC1 | HC2 | HC3 | HAC:LAGS | cluster:COLUMN", "nonrobust")
+    .option("--drop-collinear", "drop collinear columns with a warning instead of failing", false)
+    .option("--json", "print one JSON object (the only output format)", true)
+    .action((o: { data: string; formula: string; family: string; weights?: string; trials?: string; offset?: string; exposure?: string; cov: string; dropCollinear: boolean }) => {
+      const data = readCsvColumns(o.data);
+      if (o.family === "gaussian") {
+        if (o.trials || o.offset || o.exposure) throw new UsageError("--trials, --offset and --exposure need a GLM family (binomial, poisson, negbin)");
+        const m = fitOls(data, o.formula, { weights: o.weights, cov: o.cov, drop_collinear: o.dropCollinear });
+        process.stdout.write(JSON.stringify(fitJson(m), null, 2) + "\n");
+      } else {
+        if (o.weights) throw new UsageError("--weights is for the gaussian family (WLS)");
+        const m = fitGlm(data, o.formula, {
+          family: o.family as "binomial", trials: o.trials, offset: o.offset, exposure: o.exposure, cov: o.cov, drop_collinear: o.dropCollinear,
+        });
+        process.stdout.write(JSON.stringify(fitJson(m), null, 2) + "\n");
+      }
+    });
+}
