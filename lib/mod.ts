@@ -22,5 +22,8 @@ export * from "./queueing/mod.ts";
 // Models: OLS/WLS, GLMs, inference, ROI.
 export * from "./models/mod.ts";
 
+// Simulation: discrete-event simulator and demo center.
+export * from "./simulation/mod.ts";
+
 // Time zones.
 export * from "./time/mod.ts";

@@ -1,0 +1,101 @@
+/**
+ * Simulation scenarios: types and their validation schema (zod; unknown keys are rejected).
+ *
+ * @module
+ */
+import { z } from "zod";
+
+const positive = z.number().positive().finite();
+const nonNegative = z.number().nonnegative().finite();
+
+/** Arrivals: a constant rate, or calls per interval (piecewise-constant Poisson rates). */
+const arrivalsSchema = z.union([
+  z.object({ rate_per_hour: nonNegative }).strict(),
+  z.object({ interval_minutes: positive, calls_per_interval: z.array(nonNegative).min(1) }).strict(),
+]);
+
+const queueSchema = z.object({
+  name: z.string().min(1),
+  arrivals: arrivalsSchema,
+  /** Mean talk time, seconds. */
+  aht_s: positive,
+  service: z.enum(["exponential", "lognormal"]).default("exponential"),
+  /** Coefficient of variation of lognormal talk times (default 1). */
+  service_cv: positive.default(1),
+  /** Wrap-up after each call, seconds (default 0). */
+  wrap_s: nonNegative.default(0),
+  /** Mean exponential patience, seconds; null = callers never abandon. */
+  patience_s: positive.nullable().default(null),
+  /** Queue timeout (EXITWITHTIMEOUT), seconds; null = none. */
+  timeout_s: positive.nullable().default(null),
+}).strict();
+
+const periodSchema = z.object({ start_s: nonNegative, end_s: nonNegative, reason: z.string().min(1).optional() }).strict()
+  .refine((p) => p.end_s > p.start_s, { message: "end_s must be greater than start_s" });
+
+const agentSchema = z.object({
+  id: z.string().min(1),
+  /** Queue name → priority (1 = served first). */
+  skills: z.record(z.string(), z.number().int().min(1)),
+  /** Working periods (seconds from the start of the simulation); default: the whole horizon. */
+  shifts: z.array(periodSchema).optional(),
+  /** Pauses within shifts (breaks, lunch), with a reason logged on PAUSE. */
+  breaks: z.array(periodSchema).default([]),
+  /** Standby agent: off until the on-call policy calls them in. */
+  on_call: z.boolean().default(false),
+  /** Probability that the agent answers a call presented (else RINGNOANSWER after ring_timeout_s). */
+  answer_probability: z.number().min(0.01).max(1).default(1),
+}).strict();
+
+/** The scenario format of `qb simulate --config` and `simulate()`. */
+export const scenarioSchema = z.object({
+  seed: z.number().int().default(1),
+  /** Simulated time, seconds. */
+  horizon_s: positive,
+  /** Calls arriving before this are simulated but left out of the KPIs (default 0). */
+  warmup_s: nonNegative.default(0),
+  /** Independent replications for confidence intervals (default 10). */
+  replications: z.number().int().min(2).max(1000).default(10),
+  /** Service-level threshold, seconds (default 20). */
+  threshold_s: nonNegative.default(20),
+  /** Ring time before an answered call connects, seconds (default 0). */
+  ring_s: nonNegative.default(0),
+  /** Ring time before RINGNOANSWER, seconds (default 15). */
+  ring_timeout_s: positive.default(15),
+  /** Epoch seconds of simulated time 0 (for queue_log timestamps; default 2024-01-01T00:00Z). */
+  start_epoch_s: nonNegative.default(1_704_067_200),
+  queues: z.array(queueSchema).min(1),
+  agents: z.array(agentSchema).min(1),
+  /** Standby pool: called in when this many calls wait, after a delay, for at least min_active_s. */
+  on_call: z.object({ queue_threshold: z.number().int().min(1), activation_delay_s: nonNegative.default(0), min_active_s: positive.default(1800) }).strict().optional(),
+}).strict().superRefine((s, ctx) => {
+  const names = new Set(s.queues.map((q) => q.name));
+  if (names.size !== s.queues.length) ctx.addIssue({ code: "custom", path: ["queues"], message: "queue names must be unique" });
+  s.agents.forEach((a, i) => {
+    for (const q of Object.keys(a.skills)) {
+      if (!names.has(q)) ctx.addIssue({ code: "custom", path: ["agents", i, "skills", q], message: `unknown queue '${q}'; queues are ${[...names].join(", ")}` });
+    }
+  });
+});
+
+/** A validated scenario with defaults filled in. */
+export type Scenario = z.output<typeof scenarioSchema>;
+/** A scenario as written (defaults optional). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+
+/**
+ * Validates a scenario object, filling defaults.
+ *
+ * @throws {TypeError} listing every problem with its path, e.g.
+ *   `Invalid scenario: agents.3.skills.salse: unknown queue 'salse'; queues are sales, support`
+ *   or `Invalid scenario: queues.0.aht: Unrecognized key: "aht"`
+ * Source: zod 4 (`.strict()` objects reject unknown keys).
+ */
+export function parseScenario(input: unknown): Scenario {
+  const r = scenarioSchema.safeParse(input);
+  if (!r.success) {
+    const problems = r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new TypeError(`Invalid scenario: ${problems.join("; ")}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,411 @@
+/**
+ * The discrete-event contact-center simulator: time-varying Poisson arrivals, skills with
+ * priorities, longest-idle-agent routing, exponential patience, timeouts, ring-no-answer,
+ * wrap-up, shifts, breaks and an on-call (standby) pool. One replication per call.
+ *
+ * @module
+ */
+import { EventHeap } from "./_heap.ts";
+import type { Scenario } from "./config.ts";
+import type { Rng } from "./rng.ts";
+
+/** A simulated call, as recorded when it ends. Times are seconds from simulation start. */
+export interface SimCall {
+  call_id: string;
+  queue: string;
+  arrival_s: number;
+  outcome: "answered" | "abandoned" | "timeout";
+  wait_s: number;
+  answered_at_s: number | null;
+  talk_s: number | null;
+  agent: string | null;
+}
+
+/** Counts and sums of one queue in one replication (calls arriving after the warm-up). */
+export interface QueueTally {
+  queue: string;
+  offered: number;
+  answered: number;
+  abandoned: number;
+  timeouts: number;
+  /** Calls that waited (wait > 0). */
+  waited: number;
+  answered_within: number;
+  abandoned_within: number;
+  wait_answered_s: number;
+  wait_all_s: number;
+  talk_s: number;
+  /** Calls still waiting or talking at the horizon (not offered yet). */
+  open: number;
+}
+
+/** Output of one replication. */
+export interface Replication {
+  queues: QueueTally[];
+  /** Agent time by state over the horizon, seconds (all agents). */
+  agent_time_s: { talking: number; wrap: number; idle: number; ringing: number; paused: number };
+  calls: SimCall[];
+  /** Asterisk queue_log lines, when asked for. */
+  queue_log: string[];
+  /** Events processed (for benchmarks). */
+  events: number;
+}
+
+type AgentStatus = "off" | "idle" | "ringing" | "talking" | "wrap" | "paused";
+
+interface Call {
+  id: string;
+  q: number;
+  arrival: number;
+  state: "waiting" | "ringing" | "talking" | "done";
+  position: number;
+  answeredAt: number;
+}
+
+interface Agent {
+  idx: number;
+  id: string;
+  name: string;
+  skills: [number, number][]; // [queue index, priority], by priority
+  status: AgentStatus;
+  since: number;
+  idleSince: number;
+  call: Call | null;
+  token: number; // invalidates stale ring/talk events
+  logoffPending: boolean;
+  pause: { reason: string; end: number } | null;
+  answerP: number;
+  onCall: boolean;
+  onCallActive: boolean;
+  loggedIn: boolean;
+}
+
+type Ev =
+  | { t: number; seq: number; kind: "arrival"; q: number }
+  | { t: number; seq: number; kind: "patience" | "timeout"; call: Call }
+  | { t: number; seq: number; kind: "connect" | "rna" | "talk_end" | "wrap_end"; agent: Agent; token: number }
+  | { t: number; seq: number; kind: "shift_start" | "shift_end" | "break_end" | "oncall_end"; agent: Agent }
+  | { t: number; seq: number; kind: "break_start"; agent: Agent; reason: string; end: number };
+
+/**
+ * Runs one replication of a scenario.
+ *
+ * @param s a validated scenario
+ * @param rng the replication's random stream
+ * @param options `queue_log`: also write Asterisk queue_log lines; `calls`: keep call records
+ * @returns tallies per queue, agent time by state, optional calls and queue_log
+ * Source: Law, "Simulation Modeling and Analysis" (5th ed., 2015) ch. 1–2 (next-event time
+ *   advance); Asterisk "Queue Logs" for the events written.
+ */
+export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?: boolean; calls?: boolean } = {}): Replication {
+  const heap = new EventHeap<Ev>();
+  const Q = s.queues.length;
+  const waiting: Call[][] = s.queues.map(() => []);
+  const heads = new Array<number>(Q).fill(0);
+  const log: string[] = [];
+  const calls: SimCall[] = [];
+  const tallies: QueueTally[] = s.queues.map((q) => ({
+    queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
+    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0,
+  }));
+  const time = { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 };
+  const T = s.threshold_s;
+  const epoch = s.start_epoch_s;
+  let callCounter = 0;
+  let events = 0;
+  const stamp = (t: number) => Math.floor(epoch + t);
+  const write = (t: number, callId: string, queue: string, agent: string, event: string, ...data: (string | number)[]) => {
+    if (options.queue_log) log.push([stamp(t), callId, queue, agent, event, ...data].join("|"));
+  };
+
+  const agents: Agent[] = s.agents.map((a, idx) => ({
+    idx, id: a.id, name: `Agent/${a.id}`,
+    skills: Object.entries(a.skills).map(([q, p]) => [s.queues.findIndex((x) => x.name === q), p] as [number, number]).sort((x, y) => x[1] - y[1] || x[0] - y[0]),
+    status: "off", since: 0, idleSince: 0, call: null, token: 0, logoffPending: false, pause: null,
+    answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false,
+  }));
+  const setStatus = (a: Agent, st: AgentStatus, t: number) => {
+    if (a.status !== "off") time[a.status] += t - a.since;
+    a.status = st;
+    a.since = t;
+    if (st === "idle") a.idleSince = t;
+  };
+
+  // Shifts and breaks.
+  s.agents.forEach((cfg, i) => {
+    const a = agents[i]!;
+    if (a.onCall) return; // called in by the on-call policy only
+    const shifts = cfg.shifts ?? [{ start_s: 0, end_s: s.horizon_s }];
+    for (const sh of shifts) {
+      heap.push({ t: sh.start_s, kind: "shift_start", agent: a });
+      heap.push({ t: sh.end_s, kind: "shift_end", agent: a });
+    }
+    for (const b of cfg.breaks) heap.push({ t: b.start_s, kind: "break_start", agent: a, reason: b.reason ?? "break", end: b.end_s });
+  });
+
+  // Arrivals: piecewise-constant Poisson rates; memorylessness lets us restart at each boundary.
+  const rateAt = (q: number, t: number): { rate: number; until: number } => {
+    const arr = s.queues[q]!.arrivals;
+    if ("rate_per_hour" in arr) return { rate: arr.rate_per_hour / 3600, until: Infinity };
+    const w = arr.interval_minutes * 60;
+    const i = Math.floor(t / w);
+    const calls = arr.calls_per_interval[i % arr.calls_per_interval.length]!;
+    return { rate: calls / w, until: (i + 1) * w };
+  };
+  const scheduleArrival = (q: number, from: number) => {
+    let t = from;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const { rate, until } = rateAt(q, t);
+      const gap = rate > 0 ? rng.exponential(1 / rate) : Infinity;
+      if (t + gap < until) {
+        t += gap;
+        if (t < s.horizon_s) heap.push({ t, kind: "arrival", q });
+        return;
+      }
+      t = until;
+      if (t >= s.horizon_s) return;
+    }
+  };
+  for (let q = 0; q < Q; q++) scheduleArrival(q, 0);
+
+  const record = (c: Call, outcome: SimCall["outcome"], t: number, talk: number | null, agent: Agent | null) => {
+    const wait = (outcome === "answered" ? c.answeredAt : t) - c.arrival;
+    if (c.arrival >= s.warmup_s) {
+      const g = tallies[c.q]!;
+      g.offered++;
+      g.wait_all_s += wait;
+      if (wait > 0) g.waited++;
+      if (outcome === "answered") {
+        g.answered++;
+        g.wait_answered_s += wait;
+        g.talk_s += talk ?? 0;
+        if (wait <= T) g.answered_within++;
+      } else if (outcome === "abandoned") {
+        g.abandoned++;
+        if (wait <= T) g.abandoned_within++;
+      } else {
+        g.timeouts++;
+      }
+    }
+    if (options.calls) {
+      calls.push({
+        call_id: c.id, queue: s.queues[c.q]!.name, arrival_s: c.arrival, outcome, wait_s: wait,
+        answered_at_s: outcome === "answered" ? c.answeredAt : null, talk_s: talk, agent: agent?.name ?? null,
+      });
+    }
+  };
+
+  const waitingCount = () => {
+    let n = 0;
+    for (let q = 0; q < Q; q++) n += waiting[q]!.length - heads[q]!;
+    return n;
+  };
+  const headOf = (q: number): Call | null => {
+    const list = waiting[q]!;
+    while (heads[q]! < list.length && list[heads[q]!]!.state !== "waiting") heads[q]!++;
+    if (heads[q]! > 1024 && heads[q]! * 2 > list.length) {
+      list.splice(0, heads[q]!);
+      heads[q] = 0;
+    }
+    return heads[q]! < list.length ? list[heads[q]!]! : null;
+  };
+
+  const dispatch = (t: number) => {
+    const idle = agents.filter((a) => a.status === "idle").sort((x, y) => x.idleSince - y.idleSince || x.idx - y.idx);
+    for (const a of idle) {
+      let best: Call | null = null;
+      let bestPriority = Infinity;
+      for (const [q, p] of a.skills) {
+        if (p > bestPriority) break;
+        const c = headOf(q);
+        if (c && (p < bestPriority || c.arrival < best!.arrival)) {
+          best = c;
+          bestPriority = p;
+        }
+      }
+      if (!best) continue;
+      best.state = "ringing";
+      heads[best.q]!++;
+      a.call = best;
+      a.token++;
+      setStatus(a, "ringing", t);
+      if (rng.uniform() < a.answerP) heap.push({ t: t + s.ring_s, kind: "connect", agent: a, token: a.token });
+      else heap.push({ t: t + s.ring_timeout_s, kind: "rna", agent: a, token: a.token });
+    }
+  };
+
+  const login = (a: Agent, t: number) => {
+    if (a.loggedIn) return;
+    a.loggedIn = true;
+    a.logoffPending = false;
+    write(t, "NONE", "NONE", a.name, "AGENTLOGIN", a.id);
+    for (const [q] of a.skills) write(t, "NONE", s.queues[q]!.name, a.name, "ADDMEMBER", "");
+    setStatus(a, "idle", t);
+  };
+  const logoff = (a: Agent, t: number) => {
+    for (const [q] of a.skills) write(t, "NONE", s.queues[q]!.name, a.name, "REMOVEMEMBER", "");
+    write(t, "NONE", "NONE", a.name, "AGENTLOGOFF", a.id, Math.round(t));
+    setStatus(a, "off", t);
+    a.loggedIn = false;
+    a.logoffPending = false;
+    a.onCallActive = false;
+  };
+  const available = (a: Agent, t: number) => {
+    a.call = null;
+    if (a.logoffPending) return logoff(a, t);
+    if (a.pause && a.pause.end > t) {
+      write(t, "NONE", "NONE", a.name, "PAUSE", a.pause.reason);
+      return setStatus(a, "paused", t);
+    }
+    a.pause = null;
+    setStatus(a, "idle", t);
+  };
+  const maybeCallIn = (t: number) => {
+    if (!s.on_call || waitingCount() < s.on_call.queue_threshold) return;
+    const standby = agents.find((a) => a.onCall && !a.onCallActive);
+    if (!standby) return;
+    standby.onCallActive = true;
+    heap.push({ t: t + s.on_call.activation_delay_s, kind: "shift_start", agent: standby });
+    heap.push({ t: t + s.on_call.activation_delay_s + s.on_call.min_active_s, kind: "oncall_end", agent: standby });
+  };
+
+  let now = 0;
+  for (let e = heap.pop(); e && e.t <= s.horizon_s; e = heap.pop()) {
+    now = e.t;
+    events++;
+    switch (e.kind) {
+      case "arrival": {
+        const q = s.queues[e.q]!;
+        const c: Call = { id: `${stamp(now)}.${++callCounter}`, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
+        waiting[e.q]!.push(c);
+        c.position = waiting[e.q]!.length - heads[e.q]!;
+        write(now, c.id, q.name, "NONE", "ENTERQUEUE", "", `555${String(callCounter).padStart(7, "0")}`, c.position);
+        if (q.patience_s !== null) heap.push({ t: now + rng.exponential(q.patience_s), kind: "patience", call: c });
+        if (q.timeout_s !== null) heap.push({ t: now + q.timeout_s, kind: "timeout", call: c });
+        scheduleArrival(e.q, now);
+        dispatch(now);
+        maybeCallIn(now);
+        break;
+      }
+      case "patience":
+      case "timeout": {
+        const c = e.call;
+        if (c.state !== "waiting" && c.state !== "ringing") break;
+        if (c.state === "ringing") {
+          const a = agents.find((x) => x.call === c)!;
+          a.token++;
+          write(now, c.id, s.queues[c.q]!.name, a.name, "RINGCANCELED", Math.round((now - a.since) * 1000));
+          available(a, now);
+        }
+        c.state = "done";
+        const wait = now - c.arrival;
+        write(now, c.id, s.queues[c.q]!.name, "NONE", e.kind === "patience" ? "ABANDON" : "EXITWITHTIMEOUT", 1, c.position, Math.round(wait));
+        record(c, e.kind === "patience" ? "abandoned" : "timeout", now, null, null);
+        dispatch(now);
+        break;
+      }
+      case "connect": {
+        const a = e.agent;
+        if (e.token !== a.token || !a.call) break;
+        const c = a.call;
+        c.state = "talking";
+        c.answeredAt = now;
+        setStatus(a, "talking", now);
+        const q = s.queues[c.q]!;
+        const talk = q.service === "lognormal" ? rng.lognormal(q.aht_s, q.service_cv) : rng.exponential(q.aht_s);
+        write(now, c.id, q.name, a.name, "CONNECT", Math.round(now - c.arrival), `${c.id}.1`, Math.round(s.ring_s));
+        heap.push({ t: now + talk, kind: "talk_end", agent: a, token: a.token });
+        break;
+      }
+      case "rna": {
+        const a = e.agent;
+        if (e.token !== a.token || !a.call) break;
+        const c = a.call;
+        write(now, c.id, s.queues[c.q]!.name, a.name, "RINGNOANSWER", Math.round(s.ring_timeout_s * 1000));
+        c.state = "waiting";
+        // Back to the head of its queue (it keeps its arrival time).
+        heads[c.q]!--;
+        waiting[c.q]![heads[c.q]!] = c;
+        available(a, now);
+        dispatch(now);
+        break;
+      }
+      case "talk_end": {
+        const a = e.agent;
+        if (e.token !== a.token || !a.call) break;
+        const c = a.call;
+        c.state = "done";
+        const talk = now - c.answeredAt;
+        const q = s.queues[c.q]!;
+        write(now, c.id, q.name, a.name, rng.uniform() < 0.5 ? "COMPLETECALLER" : "COMPLETEAGENT", Math.round(c.answeredAt - c.arrival), Math.round(talk), c.position);
+        record(c, "answered", now, talk, a);
+        if (q.wrap_s > 0) {
+          setStatus(a, "wrap", now);
+          heap.push({ t: now + q.wrap_s, kind: "wrap_end", agent: a, token: a.token });
+        } else {
+          available(a, now);
+          dispatch(now);
+        }
+        break;
+      }
+      case "wrap_end": {
+        const a = e.agent;
+        if (e.token !== a.token) break;
+        available(a, now);
+        dispatch(now);
+        break;
+      }
+      case "shift_start":
+        login(e.agent, now);
+        dispatch(now);
+        break;
+      case "shift_end":
+      case "oncall_end": {
+        const a = e.agent;
+        if (e.kind === "oncall_end" && s.on_call && waitingCount() >= s.on_call.queue_threshold) {
+          heap.push({ t: now + s.on_call.min_active_s, kind: "oncall_end", agent: a });
+          break;
+        }
+        if (!a.loggedIn) break;
+        if (a.status === "idle" || a.status === "paused") {
+          if (a.status === "paused") write(now, "NONE", "NONE", a.name, "UNPAUSE", "");
+          logoff(a, now);
+        } else {
+          a.logoffPending = true;
+        }
+        break;
+      }
+      case "break_start": {
+        const a = e.agent;
+        if (!a.loggedIn) break;
+        a.pause = { reason: e.reason, end: e.end };
+        heap.push({ t: e.end, kind: "break_end", agent: a });
+        if (a.status === "idle") {
+          write(now, "NONE", "NONE", a.name, "PAUSE", e.reason);
+          setStatus(a, "paused", now);
+        }
+        break;
+      }
+      case "break_end": {
+        const a = e.agent;
+        a.pause = null;
+        if (a.status === "paused") {
+          write(now, "NONE", "NONE", a.name, "UNPAUSE", "");
+          setStatus(a, "idle", now);
+          dispatch(now);
+        }
+        break;
+      }
+    }
+  }
+  // Close the books at the horizon: calls in progress are open; agent time up to the horizon.
+  for (const a of agents) if (a.status !== "off") time[a.status] += s.horizon_s - a.since;
+  for (let q = 0; q < Q; q++) {
+    for (let i = heads[q]!; i < waiting[q]!.length; i++) {
+      const c = waiting[q]![i]!;
+      if (c.state === "waiting" && c.arrival >= s.warmup_s) tallies[q]!.open++;
+    }
+  }
+  for (const a of agents) if (a.call && a.call.arrival >= s.warmup_s && a.call.state !== "done") tallies[a.call.q]!.open++;
+  return { queues: tallies, agent_time_s: time, calls, queue_log: log, events };
+}

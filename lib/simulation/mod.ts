@@ -1,0 +1,11 @@
+/**
+ * Simulation: a seeded discrete-event contact-center simulator (skills, priorities, patience,
+ * shifts, breaks, on-call pool) with confidence intervals, Asterisk queue_log output, and a
+ * realistic demo center.
+ *
+ * @module
+ */
+export { createRng, type Rng } from "./rng.ts";
+export { parseScenario, type Scenario, type ScenarioInput, scenarioSchema } from "./config.ts";
+export { type QueueTally, type Replication, type SimCall, simulateReplication } from "./engine.ts";
+export { estimate, type Estimate, simulate, type SimulatedQueueKpis, type SimulationResult } from "./run.ts";
