@@ -8,7 +8,7 @@ import { parseScenario, type Scenario, type ScenarioInput } from "./config.ts";
 import { type QueueTally, type Replication, simulateReplication } from "./engine.ts";
 import { createRng } from "./rng.ts";
 
-/** A KPI estimate across replications: mean and 95 % confidence interval (t with R − 1 df). */
+/** A KPI estimate across replications: mean and confidence interval (t with R − 1 df; 95 % by default). */
 export interface Estimate {
   mean: number;
   ci_low: number;
@@ -66,7 +66,8 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
  * 95 % confidence interval across replications.
  *
  * @param input a scenario (validated by `parseScenario`; unknown keys are errors)
- * @param options `keep`: also return replication 1's queue_log and calls
+ * @param options `keep`: also return replication 1's queue_log and calls; `confidence`: level of
+ *   the intervals (default 0.95)
  * @returns {@link SimulationResult} (and `first` when `keep`)
  * @throws {TypeError} for an invalid scenario (every problem listed with its path)
  * Source: Law (2015) §9.4 (independent replications, t confidence intervals).
@@ -76,7 +77,10 @@ const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
  *   agents: Array.from({ length: 12 }, (_, i) => ({ id: `${i}`, skills: { q: 1 } })) }).queues[0].service_level.mean;
  * ```
  */
-export function simulate(input: ScenarioInput | Scenario, options: { keep?: boolean } = {}): SimulationResult & { first?: Replication } {
+export function simulate(input: ScenarioInput | Scenario, options: { keep?: boolean; confidence?: number } = {}): SimulationResult & { first?: Replication } {
+  const confidence = options.confidence ?? 0.95;
+  if (!(confidence > 0 && confidence < 1)) throw new RangeError(`Cannot simulate: confidence must be in (0, 1), got ${confidence}`);
+  const alpha = 1 - confidence;
   const s = parseScenario(input);
   const root = createRng(s.seed);
   const reps: Replication[] = [];
@@ -85,7 +89,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   }
   const queues = s.queues.map((q, i) => {
     const t = reps.map((rep) => rep.queues[i]!);
-    const e = (f: (x: QueueTally) => number) => estimate(t.map(f));
+    const e = (f: (x: QueueTally) => number) => estimate(t.map(f), alpha);
     return {
       queue: q.name,
       offered: e((x) => x.offered),
@@ -103,7 +107,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   const occupancy = estimate(reps.map((r) => {
     const a = r.agent_time_s;
     return ratio(a.talking + a.wrap, a.talking + a.wrap + a.idle + a.ringing);
-  }));
+  }), alpha);
   return {
     replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, queues, occupancy,
     tallies: reps.map((r) => r.queues),

@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { erlangA, erlangC, parseLogText, parseScenario, queueKpis, simulate, storeParsedLog, openStore } from "../../lib/mod.ts";
+import type { Estimate, ScenarioInput } from "../../lib/mod.ts";
+
+const pool = (n: number, skills: Record<string, number>, extra: object = {}) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${1000 + i}`, skills, ...extra }));
+
+/** A stationary single queue: 100 calls / 30 min (200 per hour), AHT 180 s — the E1 / Erlang A table load. */
+const single = (agents: number, patience_s: number | null): ScenarioInput => ({
+  seed: 7, horizon_s: 200_000, warmup_s: 5_000, replications: 10,
+  queues: [{ name: "q", arrivals: { rate_per_hour: 200 }, aht_s: 180, patience_s }],
+  agents: pool(agents, { q: 1 }),
+});
+
+const inside = (e: Estimate, value: number) => expect(value, `${value} in [${e.ci_low}, ${e.ci_high}]`).toSatisfy((v: number) => v >= e.ci_low && v <= e.ci_high);
+
+// Eleven theory-vs-simulation checks below: each interval is at the Bonferroni level
+// 1 − 0.05/11, so that all of them hold together with 95 % probability (a plain 95 % interval
+// misses one check in twenty by design).
+const FAMILY = { confidence: 1 - 0.05 / 11 };
+
+describe("simulate() against queueing theory (lib/queueing, itself checked against published tables)", () => {
+  it.each([[12, 300], [14, 300]] as const)("reproduces Erlang A with %i agents (patience %i s) within its own confidence intervals", (N, patience) => {
+    const q = simulate(single(N, patience), FAMILY).queues[0]!;
+    const th = erlangA({ calls: 100, period_s: 1800, aht_s: 180, patience_s: patience, agents: N });
+    inside(q.p_wait, th.p_wait);
+    inside(q.p_abandon, th.p_abandon);
+    inside(q.service_level, th.service_level);
+    inside(q.asa_s, th.asa_s);
+  });
+
+  it("reproduces Erlang C without abandonment (11 agents at 10 Erlangs)", () => {
+    const q = simulate(single(11, null), FAMILY).queues[0]!;
+    const th = erlangC({ calls: 100, period_s: 1800, aht_s: 180, agents: 11 });
+    inside(q.p_wait, th.p_wait);
+    inside(q.service_level, th.service_level);
+    inside(q.asa_s, th.asa_s);
+    expect(q.p_abandon.mean).toBe(0);
+  });
+});
+
+describe("simulate() determinism and validation", () => {
+  const small: ScenarioInput = { seed: 3, horizon_s: 20_000, replications: 3, queues: [{ name: "q", arrivals: { rate_per_hour: 150 }, aht_s: 200, patience_s: 120 }], agents: pool(9, { q: 1 }) };
+  it("gives the same numbers for the same seed and different ones for another seed", () => {
+    expect(simulate(small)).toEqual(simulate(small));
+    expect(simulate({ ...small, seed: 4 }).tallies).not.toEqual(simulate(small).tallies);
+  });
+
+  it("rejects unknown keys and unknown queues with their paths", () => {
+    expect(() => parseScenario({ ...small, queues: [{ name: "q", arrivals: { rate_per_hour: 1 }, aht_s: 1, aht: 2 }] })).toThrow('queues.0: Unrecognized key: "aht"');
+    expect(() => parseScenario({ ...small, agents: [{ id: "a", skills: { nope: 1 } }] })).toThrow("agents.0.skills.nope: unknown queue 'nope'; queues are q");
+    expect(() => parseScenario({ ...small, horizon_s: -5 })).toThrow(TypeError);
+  });
+});
+
+describe("simulate() improvement levers move outcomes in the certain direction", () => {
+  it("gives the priority queue the shorter wait", () => {
+    const r = simulate({
+      seed: 11, horizon_s: 100_000, warmup_s: 2_000, replications: 8,
+      queues: [
+        { name: "vip", arrivals: { rate_per_hour: 90 }, aht_s: 180 },
+        { name: "std", arrivals: { rate_per_hour: 90 }, aht_s: 180 },
+      ],
+      agents: pool(10, { vip: 1, std: 2 }),
+    });
+    const [vip, std] = r.queues;
+    expect(vip!.asa_s.ci_high).toBeLessThan(std!.asa_s.ci_low);
+    expect(vip!.service_level.ci_low).toBeGreaterThan(std!.service_level.ci_high);
+  });
+
+  it("lowers abandonment with an on-call pool at a peak", () => {
+    const base: ScenarioInput = {
+      seed: 5, horizon_s: 30_000, replications: 8,
+      queues: [{ name: "q", arrivals: { interval_minutes: 60, calls_per_interval: [100, 100, 300, 300, 300, 100, 100, 100, 100] }, aht_s: 240, patience_s: 120 }],
+      agents: [...pool(8, { q: 1 }), ...Array.from({ length: 6 }, (_, i) => ({ id: `oc${i}`, skills: { q: 1 }, on_call: true }))],
+    };
+    const without = simulate(base).queues[0]!;
+    const withPool = simulate({ ...base, on_call: { queue_threshold: 4, activation_delay_s: 300, min_active_s: 1800 } }).queues[0]!;
+    expect(withPool.p_abandon.ci_high).toBeLessThan(without.p_abandon.ci_low);
+  });
+});
+
+describe("simulated queue_log read back by ingest", () => {
+  it("gives the simulator's own counts of offered, answered, abandoned and timeouts per queue", async () => {
+    const r = simulate({
+      seed: 21, horizon_s: 30_000, replications: 2, ring_s: 3, start_epoch_s: 1_727_000_000,
+      queues: [
+        { name: "sales", arrivals: { interval_minutes: 30, calls_per_interval: [40, 80, 120, 60] }, aht_s: 200, service: "lognormal", service_cv: 0.8, wrap_s: 20, patience_s: 150 },
+        { name: "support", arrivals: { rate_per_hour: 100 }, aht_s: 300, patience_s: 600, timeout_s: 240 },
+      ],
+      agents: [
+        ...pool(6, { sales: 1, support: 2 }, { answer_probability: 0.9, breaks: [{ start_s: 7200, end_s: 8100, reason: "lunch" }] }),
+        ...Array.from({ length: 5 }, (_, i) => ({ id: `s${i}`, skills: { support: 1 }, shifts: [{ start_s: 0, end_s: 20_000 }] })),
+      ],
+    }, { keep: true });
+    const first = r.first!;
+    const parsed = parseLogText(first.queue_log.join("\n") + "\n", "sim.queue_log");
+    expect(parsed.counts.rejected).toBe(0);
+    expect(parsed.counts.lines_read).toBe(parsed.counts.used + parsed.counts.ignored);
+    const store = await openStore();
+    await storeParsedLog(store, parsed);
+    const measured = await queueKpis(store, ["queue"]);
+    for (const t of first.queues) {
+      const m = measured.find((x) => x.queue === t.queue)!;
+      expect([m.offered, m.answered, m.abandoned, m.timeouts, m.open]).toEqual([t.offered, t.answered, t.abandoned, t.timeouts, t.open]);
+    }
+    const rna = parsed.agent_events.filter((e) => e.event === "RINGNOANSWER").length;
+    expect(rna).toBeGreaterThan(0); // 10 % of presentations ring out, never counted as missed calls
+    store.close();
+  });
+});
