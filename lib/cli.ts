@@ -12,6 +12,7 @@ import { UsageError } from "./cli/_common.ts";
 import { addCallsCommands } from "./cli/calls.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
+import { addSimulationCommands } from "./cli/simulation.ts";
 
 /** Builds the `qb` program (exported for tests). */
 export function createProgram(): Command {
@@ -27,6 +28,7 @@ export function createProgram(): Command {
   addCallsCommands(program);
   addQueueingCommands(program);
   addModelCommands(program);
+  addSimulationCommands(program);
   return program;
 }
 

@@ -1,0 +1,48 @@
+/**
+ * `qb demo` and `qb simulate`.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import process from "node:process";
+import { buildDemoCenter, simulate, writeDemoCenter } from "../simulation/mod.ts";
+import { number } from "./_common.ts";
+
+/** Adds `demo` and `simulate` to the program. */
+export function addSimulationCommands(program: Command): void {
+  program.command("demo").description("write a realistic simulated demo contact center (roster, schedules, queue_log, services, targets)")
+    .option("--days <n>", "days to simulate", number("--days", 1), 28)
+    .option("--seed <n>", "random seed (same seed, same center)", number("--seed", 0), 42)
+    .option("--start-date <date>", "first local day, YYYY-MM-DD", "2026-10-05")
+    .option("--tz <zone>", "time zone of the center", "Europe/Rome")
+    .requiredOption("--out <dir>", "output folder")
+    .action((o: { days: number; seed: number; startDate: string; tz: string; out: string }) => {
+      const center = buildDemoCenter({ days: o.days, seed: o.seed, start_date: o.startDate, time_zone: o.tz });
+      const files = writeDemoCenter(o.out, center);
+      const open = center.services.filter((s) => s.status === "open").length;
+      process.stderr.write(
+        `demo center: ${center.roster.length} operators, ${center.queue_log.length} queue_log lines, ${center.services.length} assistance cases (${open} open), ${center.targets.length} targets\n`,
+      );
+      for (const [role, path] of Object.entries(files)) process.stderr.write(`  ${role}: ${resolve(path)}\n`);
+    });
+
+  program.command("simulate").description("simulate a scenario and print per-queue KPIs with confidence intervals")
+    .requiredOption("--config <file>", "scenario JSON (see lib/simulation/config.ts; unknown keys are errors)")
+    .option("--replications <n>", "override the scenario's replications", number("--replications", 2))
+    .option("--json", "print one JSON object (the only output format)", true)
+    .action((o: { config: string; replications?: number }) => {
+      let raw: unknown;
+      try {
+        raw = JSON.parse(readFileSync(o.config, "utf8"));
+      } catch (err) {
+        const e = err as { code?: string; message: string };
+        throw new Error(`Cannot read scenario '${o.config}': ${e.code === "ENOENT" ? "no such file" : e.message}`);
+      }
+      if (o.replications !== undefined && raw && typeof raw === "object") (raw as Record<string, unknown>).replications = o.replications;
+      const r = simulate(raw as never);
+      const { tallies: _t, ...out } = r;
+      process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+    });
+}
