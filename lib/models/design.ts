@@ -7,7 +7,7 @@
 import { type Factor, factorName, type Formula, parseFormula } from "./formula.ts";
 
 /** A data table: columns by name (column-major), or an array of row objects. */
-export type DataTable = Readonly<Record<string, readonly unknown[]>> | readonly Readonly<Record<string, unknown>>[];
+export type DataTable = Readonly<Record<string, readonly unknown[]>> | readonly object[];
 
 /** What is needed to rebuild the same columns on new data (levels, references). */
 export interface DesignSpec {
@@ -37,7 +37,7 @@ export interface Design {
 /** Normalizes a {@link DataTable} to columns. */
 export function toColumns(data: DataTable): { columns: Record<string, readonly unknown[]>; n: number } {
   if (Array.isArray(data)) {
-    const rows = data as readonly Record<string, unknown>[];
+    const rows = data as unknown as readonly Record<string, unknown>[];
     const names = new Set<string>();
     for (const r of rows) for (const k of Object.keys(r)) names.add(k);
     const columns: Record<string, unknown[]> = {};
