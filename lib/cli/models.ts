@@ -23,7 +23,12 @@ export function readCsvColumns(path: string): Record<string, string[]> {
   const table = parseCsvLines(splitLines(text), path);
   if (table.errors.length > 0) throw table.errors[0]!.error;
   const columns: Record<string, string[]> = {};
-  table.header.forEach((key, i) => (columns[table.header_original[i]!] = table.records.map((r) => r.values[key]!)));
+  const seen = new Set<string>();
+  for (const name of table.header_original) {
+    if (seen.has(name)) throw new TypeError(`Cannot read data '${path}': column '${name}' appears twice in the header`);
+    seen.add(name);
+  }
+  table.header_original.forEach((name, i) => (columns[name] = table.records.map((r) => r.fields[i]!)));
   return columns;
 }
 

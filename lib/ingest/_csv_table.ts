@@ -15,6 +15,8 @@ export interface CsvRecord {
   raw: string;
   /** Values by lower-cased, trimmed header name. */
   values: Record<string, string>;
+  /** The fields in header order. */
+  fields: string[];
 }
 
 /** A parsed table. Bad lines are returned as errors (the caller rejects or throws). */
@@ -90,7 +92,7 @@ export function parseCsvLines(lines: readonly string[], source: string): CsvTabl
     }
     const values: Record<string, string> = {};
     table.header.forEach((h, i) => (values[h] = fields[i] ?? ""));
-    table.records.push({ line, raw, values });
+    table.records.push({ line, raw, values, fields });
   });
   return table;
 }

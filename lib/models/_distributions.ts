@@ -24,6 +24,7 @@ export function critical(alpha: number, df: number): number {
 
 /** Upper-tail probability of F(d1, d2). */
 export function fSurvival(f: number, d1: number, d2: number): number {
+  if (Number.isNaN(f)) return NaN;
   return Number.isFinite(f) ? 1 - fCdf(f, d1, d2) : 0;
 }
 

@@ -87,6 +87,7 @@ export function meat(
     }
     if (cov.variant === 1) for (let a = 0; a < k * k; a++) M[a]! *= n / (n - k);
   } else if (cov.kind === "HAC") {
+    if (!(cov.maxlags < n)) throw new RangeError(`Cannot compute HAC errors: maxlags must be less than the ${n} observations, got ${cov.maxlags}`);
     for (let i = 0; i < n; i++) for (let a = 0; a < k; a++) for (let b = a; b < k; b++) M[a * k + b]! += u(i, a) * u(i, b);
     for (let l = 1; l <= cov.maxlags; l++) {
       const w = 1 - l / (cov.maxlags + 1);
@@ -100,7 +101,9 @@ export function meat(
   } else if (cov.kind === "cluster") {
     const sums = new Map<string, Float64Array>();
     for (let i = 0; i < n; i++) {
-      const g = String(extra.groups![i]);
+      const raw = extra.groups![i];
+      if (raw === null || raw === undefined || raw === "") throw new RangeError(`Cannot compute cluster-robust errors: the cluster of observation ${i + 1} is missing`);
+      const g = String(raw);
       let s = sums.get(g);
       if (!s) sums.set(g, (s = new Float64Array(k)));
       for (let a = 0; a < k; a++) s[a]! += u(i, a);

@@ -50,6 +50,11 @@ export function toColumns(data: DataTable): { columns: Record<string, readonly u
   return { columns, n: lengths.size ? [...lengths][0]! : 0 };
 }
 
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+/** Magnitudes beyond these overflow or underflow sums of squares in double precision. */
+const MAX_MAGNITUDE = 1e150;
+const MIN_MAGNITUDE = 1e-150;
+
 const missing = (v: unknown) => v === null || v === undefined || v === "" || (typeof v === "number" && Number.isNaN(v));
 
 function levelKey(v: unknown): string {
@@ -98,10 +103,20 @@ export function buildDesign(data: DataTable, formula: string | Formula, spec?: D
 
   const numericValue = (factor: Factor & { kind: "numeric" }, i: number): number => {
     const raw = columns[factor.column]![i];
-    const x = typeof raw === "number" ? raw : typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
+    const x = typeof raw === "number" ? raw : typeof raw === "string" && DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
     if (!Number.isFinite(x)) {
-      throw new TypeError(`Cannot build a design: column '${factor.column}' row ${i + 1} is ${JSON.stringify(raw)}, not a finite number`);
+      throw new TypeError(`Cannot build a design: column '${factor.column}' row ${i + 1} is ${typeof raw === "string" ? JSON.stringify(raw) : String(raw)}, not a finite decimal number`);
     }
+    if (x !== 0 && (Math.abs(x) > MAX_MAGNITUDE || Math.abs(x) < MIN_MAGNITUDE)) {
+      throw new RangeError(`Cannot build a design: column '${factor.column}' row ${i + 1} is ${x}, outside ±[1e-150, 1e150]; rescale the column (e.g. to thousands)`);
+    }
+    const v = transformed(factor, x, i);
+    if (!Number.isFinite(v) || (v !== 0 && (Math.abs(v) > MAX_MAGNITUDE || Math.abs(v) < MIN_MAGNITUDE))) {
+      throw new RangeError(`Cannot build a design: ${factorName(factor)} at row ${i + 1} is ${v} (${factor.column} = ${x}), outside ±[1e-150, 1e150]`);
+    }
+    return v;
+  };
+  const transformed = (factor: Factor & { kind: "numeric" }, x: number, i: number): number => {
     switch (factor.transform.kind) {
       case "identity":
         return x;
@@ -114,6 +129,9 @@ export function buildDesign(data: DataTable, formula: string | Formula, spec?: D
       case "exp":
         return Math.exp(x);
       case "power":
+        if (x < 0 && !Number.isInteger(factor.transform.power)) {
+          throw new RangeError(`Cannot take ${factorName(factor)}: row ${i + 1} is ${x}, must be ≥ 0 for a fractional power`);
+        }
         return x ** factor.transform.power;
     }
   };

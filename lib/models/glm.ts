@@ -257,7 +257,9 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
     const col = columns[name];
     if (!col) throw new TypeError(`Cannot fit a GLM: no ${what} column '${name}'`);
     return Float64Array.from(design.rows, (i) => {
-      const v = Number(col[i]);
+      const cell = col[i];
+      if (cell === null || cell === undefined || cell === "") throw new RangeError(`Cannot fit a GLM: ${what} '${name}' is missing in row ${i + 1}`);
+      const v = typeof cell === "number" ? cell : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(cell)) ? Number(cell) : NaN;
       if (!Number.isFinite(v) || (positive && !(v > 0))) throw new RangeError(`Cannot fit a GLM: ${what} '${name}' row ${i + 1} must be a finite number${positive ? " > 0" : ""}, got ${String(col[i])}`);
       return v;
     });
@@ -278,6 +280,13 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
       y[i] = v;
     }
   }
+  // n = k (a saturated model, e.g. one row per group of grouped data) is valid: the dispersion is fixed.
+  if (n < k) throw new RangeError(`Cannot fit '${formula}': ${n} rows cannot identify ${k} coefficients`);
+  if (fam !== "binomial" && y.every((v) => v === 0)) throw new RangeError(`Cannot fit a ${fam} GLM: every count is 0, so the coefficients are not identified`);
+  if (fam === "binomial" && (y.every((v) => v === 0) || y.every((v) => v === 1))) {
+    throw new RangeError("Cannot fit a binomial GLM: every response is a failure (or every one a success), so the coefficients are not identified");
+  }
+  if (check.condition_scaled > 1e6) warnings.push(`the scaled condition number is ${check.condition_scaled.toExponential(1)}: strong multicollinearity`);
   const maxIter = options.max_iter ?? 100;
   const tol = options.tol ?? 1e-12;
 
@@ -324,7 +333,8 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
   } else {
     core = irls(X, y, m, offset, n, k, fam, 0, maxIter, tol);
   }
-  if (!core.converged) warnings.push(`IRLS did not converge in ${maxIter} iterations`);
+  if (!core.converged) warnings.push(`IRLS did not converge in ${maxIter} iterations (perfect separation or a boundary estimate?): do not use these estimates`);
+  if (core.params.some((b) => !Number.isFinite(b))) throw new RangeError(`Cannot fit '${formula}': IRLS diverged (non-finite coefficients); check for perfect separation or extreme values`);
 
   const f = family(fam, alphaNb);
   let V = core.bread;

@@ -182,6 +182,26 @@ export function fitOls(data: DataTable, formula: string, options: OlsOptions = {
 
 /** Fits a prepared {@link Design} (see {@link fitOls}). */
 export function fitDesign(design: Design, data: DataTable, options: OlsOptions = {}): OlsModel {
+  try {
+    return fitDesignOnce(design, data, options);
+  } catch (err) {
+    // With drop_collinear, a column whose digits cannot be certified is dropped like a dependent one.
+    if (!(err instanceof CollinearityError) || !options.drop_collinear || err.columns.length === 0 || design.k <= 1) throw err;
+    const drop = err.columns[err.columns.length - 1]!;
+    const j = design.names.indexOf(drop);
+    if (j < 0) throw err;
+    const keep = design.names.map((_, c) => c).filter((c) => c !== j);
+    const X = new Float64Array(design.n * keep.length);
+    keep.forEach((c, i) => X.set(design.X.subarray(c * design.n, (c + 1) * design.n), i * design.n));
+    const names = keep.map((c) => design.names[c]!);
+    const m = fitDesign({ ...design, X, k: keep.length, names, spec: { ...design.spec, names } }, data, options);
+    m.dropped_columns.unshift(drop);
+    m.warnings.push(`column '${drop}' dropped: its coefficient could not be computed to 6 correct digits`);
+    return m;
+  }
+}
+
+function fitDesignOnce(design: Design, data: DataTable, options: OlsOptions): OlsModel {
   const cov: CovSpec = parseCov(options.cov);
   const alpha = options.alpha ?? 0.05;
   if (!(alpha > 0 && alpha < 1)) throw new RangeError(`Cannot fit: alpha must be in (0, 1), got ${alpha}`);
@@ -199,8 +219,9 @@ export function fitDesign(design: Design, data: DataTable, options: OlsOptions =
     weightsColumn = typeof options.weights === "string" ? options.weights : null;
     w = new Float64Array(n);
     for (let r = 0; r < n; r++) {
-      const v = Number(raw[design.rows[r]!]);
-      if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`Cannot fit WLS: weight in row ${design.rows[r]! + 1} must be a finite number > 0, got ${String(raw[design.rows[r]!])}`);
+      const cell = raw[design.rows[r]!];
+      const v = typeof cell === "number" ? cell : typeof cell === "string" && /^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(cell) ? Number(cell) : NaN;
+      if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`Cannot fit WLS: weight in row ${design.rows[r]! + 1} must be a finite number > 0, got ${JSON.stringify(cell) ?? String(cell)}`);
       w[r] = v;
     }
     const Xw = new Float64Array(n * k), yw = new Float64Array(n);
@@ -279,6 +300,9 @@ export function fitDesign(design: Design, data: DataTable, options: OlsOptions =
     return { term: names[j]!, coef: b, se: bse[j]!, t, p: twoSidedP(t, dfTest), ci_low: b - crit * bse[j]!, ci_high: b + crit * bse[j]! };
   });
 
+  if (ssr === 0) warnings.push("perfect fit: the residuals are zero, so standard errors are 0 and tests are undefined");
+  if (bse.some((v) => !Number.isFinite(v))) warnings.push(`some standard errors are undefined under ${covName(cov)}${cov.kind === "HC" && cov.variant >= 2 ? " (an observation has leverage 1; use HC0 or HC1)" : ""}`);
+  if (check.condition_scaled > 1e6) warnings.push(`the scaled condition number is ${check.condition_scaled.toExponential(1)}: strong multicollinearity; coefficients are computed accurately but are poorly determined by the data (see VIF)`);
   // Goodness of fit.
   const yRaw = design.y;
   let tss = 0;
@@ -289,6 +313,7 @@ export function fitDesign(design: Design, data: DataTable, options: OlsOptions =
     for (let r = 0; r < n; r++) tss += (w ? w[r]! : 1) * yRaw[r]! ** 2;
   }
   const c = has_constant ? 1 : 0;
+  if (!(tss > 0)) warnings.push("the response is constant: R² is undefined");
   const r_squared = 1 - ssr / tss;
   const adj_r_squared = 1 - ((n - c) / df_resid) * (1 - r_squared);
   const tested = names.map((_, j) => j).filter((j) => names[j] !== "const");
