@@ -4,14 +4,14 @@
  *
  * Run: `deno task bench` (or `deno run -A bench/erlang_a_week.ts`). Prints times and the ratio.
  */
-import { erlangA, type StaffingPlanOptions, staffingPlan } from "../lib/mod.ts";
+import { type DemandRow, erlangA, type StaffingPlanOptions, staffingPlan } from "../lib/mod.ts";
 
 const QUEUES = 20;
 const INTERVALS = 7 * 96;
 const targets: StaffingPlanOptions = { model: "a", target_sl: 0.8, target_abandon: 0.05, threshold_s: 20, interval_minutes: 15 };
 
 // Deterministic demand: per-queue volume, AHT and patience; intraday and weekday profiles.
-const rows = [];
+const rows: DemandRow[] = [];
 for (let q = 0; q < QUEUES; q++) {
   const peak = 10 + ((q * 37) % 140); // calls per 15 min at the daily peak
   const aht_s = 180 + ((q * 53) % 300);
@@ -33,7 +33,7 @@ function naive(): number {
   for (const r of rows) {
     if (r.calls === 0) continue;
     for (let N = 1;; N++) {
-      const m = erlangA({ calls: r.calls, period_s: r.period_s, aht_s: r.aht_s, patience_s: r.patience_s, agents: N, threshold_s: 20 });
+      const m = erlangA({ calls: r.calls, period_s: r.period_s!, aht_s: r.aht_s, patience_s: r.patience_s!, agents: N, threshold_s: 20 });
       if (m.service_level >= 0.8 - 1e-9 && m.p_abandon <= 0.05 + 1e-9) {
         total += N;
         break;

@@ -5,13 +5,16 @@
  */
 import { z } from "zod";
 
+/** Largest number of calls a scenario may expect over all its replications. */
+export const MAX_EXPECTED_CALLS = 2e7;
+
 const positive = z.number().positive().finite();
 const nonNegative = z.number().nonnegative().finite();
 
 /** Arrivals: a constant rate, or calls per interval (piecewise-constant Poisson rates). */
 const arrivalsSchema = z.union([
   z.object({ rate_per_hour: nonNegative }).strict(),
-  z.object({ interval_minutes: positive, calls_per_interval: z.array(nonNegative).min(1) }).strict(),
+  z.object({ interval_minutes: z.number().min(1 / 60).finite(), calls_per_interval: z.array(nonNegative).min(1) }).strict(),
 ]);
 
 const queueSchema = z.object({
@@ -49,7 +52,8 @@ const agentSchema = z.object({
 
 /** The scenario format of `qb simulate --config` and `simulate()`. */
 export const scenarioSchema = z.object({
-  seed: z.number().int().default(1),
+  /** Seed, a whole number in [0, 2³²) (default 1). */
+  seed: z.number().int().min(0).max(4_294_967_295).default(1),
   /** Simulated time, seconds. */
   horizon_s: positive,
   /** Calls arriving before this are simulated but left out of the KPIs (default 0). */
@@ -71,6 +75,19 @@ export const scenarioSchema = z.object({
 }).strict().superRefine((s, ctx) => {
   const names = new Set(s.queues.map((q) => q.name));
   if (names.size !== s.queues.length) ctx.addIssue({ code: "custom", path: ["queues"], message: "queue names must be unique" });
+  if (s.warmup_s >= s.horizon_s) ctx.addIssue({ code: "custom", path: ["warmup_s"], message: `must be less than horizon_s (${s.horizon_s})` });
+  s.queues.forEach((q, i) => {
+    if (!s.agents.some((a) => q.name in a.skills)) ctx.addIssue({ code: "custom", path: ["queues", i, "name"], message: `no agent has the skill '${q.name}'` });
+  });
+  // Expected arrivals over all replications: keep a run within minutes on a laptop.
+  const expected = s.queues.reduce((sum, q) => {
+    const a = q.arrivals;
+    const perSecond = "rate_per_hour" in a ? a.rate_per_hour / 3600 : a.calls_per_interval.reduce((x, y) => x + y, 0) / (a.calls_per_interval.length * a.interval_minutes * 60);
+    return sum + perSecond * s.horizon_s;
+  }, 0) * s.replications;
+  if (expected > MAX_EXPECTED_CALLS) {
+    ctx.addIssue({ code: "custom", path: ["horizon_s"], message: `the scenario expects ${expected.toExponential(2)} calls over all replications, more than the limit of ${MAX_EXPECTED_CALLS.toExponential(0)}; shorten the horizon or use fewer replications` });
+  }
   s.agents.forEach((a, i) => {
     for (const q of Object.keys(a.skills)) {
       if (!names.has(q)) ctx.addIssue({ code: "custom", path: ["agents", i, "skills", q], message: `unknown queue '${q}'; queues are ${[...names].join(", ")}` });

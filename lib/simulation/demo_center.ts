@@ -121,7 +121,9 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
   const zone = options.time_zone ?? "Europe/Rome";
   const startDate = options.start_date ?? "2026-10-05";
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(startDate);
-  if (!m) throw new RangeError(`Cannot build the demo center: start_date must be YYYY-MM-DD, got '${startDate}'`);
+  const valid = m && Number(m[1]) >= 1970 && Number(m[1]) <= 2200 &&
+    new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))).toISOString().slice(0, 10) === startDate;
+  if (!m || !valid) throw new RangeError(`Cannot build the demo center: start_date must be a calendar date YYYY-MM-DD between 1970 and 2200, got '${startDate}'`);
   const midnight = (d: number) => Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + d);
   const start_ms = localToInstant(midnight(0), zone);
   const at = (day: number, hour: number) => (localToInstant(midnight(day) + hour * 3_600_000, zone) - start_ms) / 1000;

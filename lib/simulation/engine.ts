@@ -78,10 +78,12 @@ interface Agent {
   onCall: boolean;
   onCallActive: boolean;
   loggedIn: boolean;
+  breaks: { start: number; end: number; reason: string }[];
 }
 
 type Ev =
   | { t: number; seq: number; kind: "arrival"; q: number }
+  | { t: number; seq: number; kind: "warmup" }
   | { t: number; seq: number; kind: "patience" | "timeout"; call: Call }
   | { t: number; seq: number; kind: "connect" | "rna" | "talk_end" | "wrap_end"; agent: Agent; token: number }
   | { t: number; seq: number; kind: "shift_start" | "shift_end" | "break_end" | "oncall_end"; agent: Agent }
@@ -122,7 +124,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     idx, id: a.id, name: `Agent/${a.id}`,
     skills: Object.entries(a.skills).map(([q, p]) => [s.queues.findIndex((x) => x.name === q), p] as [number, number]).sort((x, y) => x[1] - y[1] || x[0] - y[0]),
     status: "off", since: 0, idleSince: 0, call: null, token: 0, logoffPending: false, pause: null,
-    answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false,
+    answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false, breaks: [],
   }));
   const setStatus = (a: Agent, st: AgentStatus, t: number) => {
     if (a.status !== "off") time[a.status] += t - a.since;
@@ -135,38 +137,48 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   s.agents.forEach((cfg, i) => {
     const a = agents[i]!;
     if (a.onCall) return; // called in by the on-call policy only
-    const shifts = cfg.shifts ?? [{ start_s: 0, end_s: s.horizon_s }];
+    // Overlapping or back-to-back shifts are one working period.
+    const shifts: { start_s: number; end_s: number }[] = [];
+    for (const sh of [...(cfg.shifts ?? [{ start_s: 0, end_s: s.horizon_s }])].sort((x, y) => x.start_s - y.start_s)) {
+      const last = shifts[shifts.length - 1];
+      if (last && sh.start_s <= last.end_s) last.end_s = Math.max(last.end_s, sh.end_s);
+      else shifts.push({ ...sh });
+    }
     for (const sh of shifts) {
       heap.push({ t: sh.start_s, kind: "shift_start", agent: a });
       heap.push({ t: sh.end_s, kind: "shift_end", agent: a });
     }
     for (const b of cfg.breaks) heap.push({ t: b.start_s, kind: "break_start", agent: a, reason: b.reason ?? "break", end: b.end_s });
+    a.breaks = cfg.breaks.map((b) => ({ start: b.start_s, end: b.end_s, reason: b.reason ?? "break" }));
   });
 
   // Arrivals: piecewise-constant Poisson rates; memorylessness lets us restart at each boundary.
-  const rateAt = (q: number, t: number): { rate: number; until: number } => {
-    const arr = s.queues[q]!.arrivals;
-    if ("rate_per_hour" in arr) return { rate: arr.rate_per_hour / 3600, until: Infinity };
-    const w = arr.interval_minutes * 60;
-    const i = Math.floor(t / w);
-    const calls = arr.calls_per_interval[i % arr.calls_per_interval.length]!;
-    return { rate: calls / w, until: (i + 1) * w };
-  };
   const scheduleArrival = (q: number, from: number) => {
+    const arr = s.queues[q]!.arrivals;
+    if ("rate_per_hour" in arr) {
+      const t = arr.rate_per_hour > 0 ? from + rng.exponential(3600 / arr.rate_per_hour) : Infinity;
+      if (t < s.horizon_s) heap.push({ t, kind: "arrival", q });
+      return;
+    }
+    // Piecewise-constant rates: step interval by interval (by index, so rounding cannot stall);
+    // memorylessness lets each interval restart the exponential clock at its boundary.
+    const w = arr.interval_minutes * 60;
+    let i = Math.floor(from / w);
     let t = from;
-    for (let guard = 0; guard < 1_000_000; guard++) {
-      const { rate, until } = rateAt(q, t);
+    while (t < s.horizon_s) {
+      const rate = arr.calls_per_interval[i % arr.calls_per_interval.length]! / w;
+      const until = (i + 1) * w;
       const gap = rate > 0 ? rng.exponential(1 / rate) : Infinity;
       if (t + gap < until) {
-        t += gap;
-        if (t < s.horizon_s) heap.push({ t, kind: "arrival", q });
+        if (t + gap < s.horizon_s) heap.push({ t: t + gap, kind: "arrival", q });
         return;
       }
+      i++;
       t = until;
-      if (t >= s.horizon_s) return;
     }
   };
   for (let q = 0; q < Q; q++) scheduleArrival(q, 0);
+  if (s.warmup_s > 0) heap.push({ t: s.warmup_s, kind: "warmup" });
 
   const record = (c: Call, outcome: SimCall["outcome"], t: number, talk: number | null, agent: Agent | null) => {
     const wait = (outcome === "answered" ? c.answeredAt : t) - c.arrival;
@@ -235,6 +247,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   };
 
   const login = (a: Agent, t: number) => {
+    a.logoffPending = false; // a shift starting as another ends continues the working period
     if (a.loggedIn) return;
     a.loggedIn = true;
     a.logoffPending = false;
@@ -274,6 +287,12 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     now = e.t;
     events++;
     switch (e.kind) {
+      case "warmup": {
+        // Agent time counts from the end of the warm-up, like the calls.
+        for (const k of Object.keys(time) as (keyof typeof time)[]) time[k] = 0;
+        for (const a of agents) a.since = now;
+        break;
+      }
       case "arrival": {
         const q = s.queues[e.q]!;
         const c: Call = { id: `${stamp(now)}.${++callCounter}`, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
@@ -355,10 +374,20 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         dispatch(now);
         break;
       }
-      case "shift_start":
-        login(e.agent, now);
+      case "shift_start": {
+        const a = e.agent;
+        login(a, now);
+        // A break that began before the shift still applies for its remaining time.
+        const active = a.breaks.find((b) => b.start < now && now < b.end);
+        if (active && a.status === "idle") {
+          a.pause = { reason: active.reason, end: active.end };
+          write(now, "NONE", "NONE", a.name, "PAUSE", active.reason);
+          setStatus(a, "paused", now);
+          heap.push({ t: active.end, kind: "break_end", agent: a });
+        }
         dispatch(now);
         break;
+      }
       case "shift_end":
       case "oncall_end": {
         const a = e.agent;

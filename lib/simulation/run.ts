@@ -10,11 +10,14 @@ import { createRng } from "./rng.ts";
 
 /** A KPI estimate across replications: mean and confidence interval (t with R − 1 df; 95 % by default). */
 export interface Estimate {
-  mean: number;
-  ci_low: number;
-  ci_high: number;
-  /** Standard error of the mean across replications. */
-  se: number;
+  /** Null when no replication defines the KPI (e.g. a rate of a queue that offered no call). */
+  mean: number | null;
+  ci_low: number | null;
+  ci_high: number | null;
+  /** Standard error of the mean across replications (null with fewer than 2 defined values). */
+  se: number | null;
+  /** Replications in which the KPI is defined. */
+  n: number;
 }
 
 /** KPIs of one queue, each with its interval. Rates are fractions of offered calls. */
@@ -24,6 +27,8 @@ export interface SimulatedQueueKpis {
   answered: Estimate;
   abandoned: Estimate;
   timeouts: Estimate;
+  /** Calls still waiting or talking at the horizon (not offered yet). */
+  open: Estimate;
   /** Answered within T / offered. */
   service_level: Estimate;
   /** Waited (wait > 0) / offered. */
@@ -48,17 +53,25 @@ export interface SimulationResult {
   tallies: QueueTally[][];
 }
 
-/** Mean and t-interval of values (one per replication). */
-export function estimate(values: readonly number[], alpha = 0.05): Estimate {
-  const r = values.length;
-  const mean = values.reduce((a, b) => a + b, 0) / r;
-  const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (r - 1));
+/**
+ * Mean and t-interval of values (one per replication; NaN = undefined in that replication),
+ * the interval clipped to `bounds` (e.g. [0, 1] for fractions, [0, ∞) for counts and times).
+ */
+export function estimate(values: readonly number[], alpha = 0.05, bounds: [number, number] = [-Infinity, Infinity]): Estimate {
+  const v = values.filter((x) => Number.isFinite(x));
+  const r = v.length;
+  if (r === 0) return { mean: null, ci_low: null, ci_high: null, se: null, n: 0 };
+  const mean = v.reduce((a, b) => a + b, 0) / r;
+  if (r === 1) return { mean, ci_low: null, ci_high: null, se: null, n: 1 };
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (r - 1));
   const se = sd / Math.sqrt(r);
   const h = critical(alpha, r - 1) * se;
-  return { mean, ci_low: mean - h, ci_high: mean + h, se };
+  return { mean, ci_low: Math.max(bounds[0], mean - h), ci_high: Math.min(bounds[1], mean + h), se, n: r };
 }
 
-const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+const FRACTION: [number, number] = [0, 1];
+const NONNEGATIVE: [number, number] = [0, Infinity];
 
 /**
  * Simulates a scenario: `replications` independent runs from one seed (each replication uses its
@@ -89,16 +102,17 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   }
   const queues = s.queues.map((q, i) => {
     const t = reps.map((rep) => rep.queues[i]!);
-    const e = (f: (x: QueueTally) => number) => estimate(t.map(f), alpha);
+    const e = (f: (x: QueueTally) => number, bounds = NONNEGATIVE) => estimate(t.map(f), alpha, bounds);
     return {
       queue: q.name,
       offered: e((x) => x.offered),
       answered: e((x) => x.answered),
       abandoned: e((x) => x.abandoned),
       timeouts: e((x) => x.timeouts),
-      service_level: e((x) => ratio(x.answered_within, x.offered)),
-      p_wait: e((x) => ratio(x.waited, x.offered)),
-      p_abandon: e((x) => ratio(x.abandoned, x.offered)),
+      open: e((x) => x.open),
+      service_level: e((x) => ratio(x.answered_within, x.offered), FRACTION),
+      p_wait: e((x) => ratio(x.waited, x.offered), FRACTION),
+      p_abandon: e((x) => ratio(x.abandoned, x.offered), FRACTION),
       asa_s: e((x) => ratio(x.wait_answered_s, x.answered)),
       avg_wait_s: e((x) => ratio(x.wait_all_s, x.offered)),
       aht_s: e((x) => ratio(x.talk_s, x.answered)),
@@ -107,7 +121,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   const occupancy = estimate(reps.map((r) => {
     const a = r.agent_time_s;
     return ratio(a.talking + a.wrap, a.talking + a.wrap + a.idle + a.ringing);
-  }), alpha);
+  }), alpha, FRACTION);
   return {
     replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, queues, occupancy,
     tallies: reps.map((r) => r.queues),

@@ -109,3 +109,46 @@ describe("simulated queue_log read back by ingest", () => {
     store.close();
   });
 });
+
+describe("simulate() edge cases found by hostile testing", () => {
+  const one = (extra: object): ScenarioInput => ({
+    seed: 2, horizon_s: 7200, replications: 2,
+    queues: [{ name: "q", arrivals: { rate_per_hour: 60 }, aht_s: 100 }],
+    agents: [{ id: "a", skills: { q: 1 }, ...extra }],
+  });
+  it("treats back-to-back and overlapping shifts as one working period", () => {
+    const whole = simulate(one({ shifts: [{ start_s: 0, end_s: 7200 }] }));
+    expect(simulate(one({ shifts: [{ start_s: 0, end_s: 1800 }, { start_s: 1800, end_s: 7200 }] }))).toEqual(whole);
+    expect(simulate(one({ shifts: [{ start_s: 0, end_s: 3600 }, { start_s: 1800, end_s: 7200 }] }))).toEqual(whole);
+  });
+
+  it("applies a break that began before the shift for its remaining time", () => {
+    const r = simulate(one({ shifts: [{ start_s: 3600, end_s: 7200 }], breaks: [{ start_s: 3000, end_s: 4500, reason: "lunch" }] }), { keep: true });
+    const log = r.first!.queue_log;
+    expect(log.some((l) => l.endsWith("|PAUSE|lunch"))).toBe(true);
+  });
+
+  it("keeps arriving across tiny piecewise intervals (no stall at boundaries)", () => {
+    const rate = simulate({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 36 }, aht_s: 10 }] });
+    const piece = simulate({ ...one({}), queues: [{ name: "q", arrivals: { interval_minutes: 1 / 60, calls_per_interval: [0.01] }, aht_s: 10 }] });
+    // 36 calls per hour either way: 72 expected in 2 hours.
+    expect(piece.queues[0]!.offered.mean!).toBeGreaterThan(40);
+    expect(rate.queues[0]!.offered.mean!).toBeGreaterThan(40);
+  });
+
+  it("reports undefined rates as null and clips intervals to their range", () => {
+    const r = simulate({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 0 }, aht_s: 10 }] });
+    expect(r.queues[0]!.service_level.mean).toBeNull();
+    const busy = simulate({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 60 }, aht_s: 100, patience_s: 30 }] });
+    const p = busy.queues[0]!.p_abandon;
+    expect(p.ci_low!).toBeGreaterThanOrEqual(0);
+    expect(busy.occupancy.ci_high!).toBeLessThanOrEqual(1);
+  });
+
+  it("rejects scenarios that cannot run: a queue nobody serves, a warm-up past the horizon, too many calls", () => {
+    expect(() => parseScenario({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 1 }, aht_s: 1 }, { name: "r", arrivals: { rate_per_hour: 1 }, aht_s: 1 }] }))
+      .toThrow("queues.1.name: no agent has the skill 'r'");
+    expect(() => parseScenario({ ...one({}), warmup_s: 9000 })).toThrow("warmup_s: must be less than horizon_s (7200)");
+    expect(() => parseScenario({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 1e20 }, aht_s: 1 }] })).toThrow(/more than the limit of 2e\+7/);
+  });
+});
