@@ -24,8 +24,8 @@ export interface CommonOptions {
 
 export function number(name: string, min: number) {
   return (value: string): number => {
-    const x = Number(value);
-    if (!(x >= min) || value.trim() === "") throw new InvalidArgumentError(`${name} must be a number ≥ ${min}, got '${value}'`);
+    const x = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(value) ? Number(value) : NaN;
+    if (!(x >= min) || !Number.isFinite(x)) throw new InvalidArgumentError(`${name} must be a decimal number ≥ ${min}, got '${value}'`);
     return x;
   };
 }

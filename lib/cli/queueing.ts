@@ -58,6 +58,13 @@ function withTargetOptions(cmd: Command): Command {
     );
 }
 
+/** Columns of a written plan, in order (also when the plan is empty). */
+const PLAN_COLUMNS = [
+  "queue", "interval_start", "calls", "aht_s", "patience_s", "period_s", "offered_load_erlangs", "required_agents",
+  "required_agents_fractional", "scheduled_agents", "scheduled_agents_fractional", "service_level", "asa_s", "p_abandon",
+  "occupancy", "binding",
+];
+
 function hasTargets(o: TargetOptions): boolean {
   return [o.targetSl, o.targetAsaS, o.targetAbandon, o.maxOccupancy].some((x) => x !== undefined);
 }
@@ -83,6 +90,7 @@ export function addQueueingCommands(program: Command): void {
       const A = offeredLoad(traffic, `Erlang ${o.model.toUpperCase()}`);
       if (o.model === "b") {
         if (o.agents === undefined && o.targetBlock === undefined) throw new UsageError("give --agents or --target-block for Erlang B");
+        if (!(o.shrinkage >= 0 && o.shrinkage < 1)) throw new UsageError(`--shrinkage must be in [0, 1), got ${o.shrinkage}`);
         const out: Record<string, unknown> = { model: "erlang_b", offered_load_erlangs: A };
         if (o.targetBlock !== undefined) {
           const required = requiredLines(A, o.targetBlock);
@@ -162,7 +170,7 @@ export function addQueueingCommands(program: Command): void {
       }
       if (o.out) {
         mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, toCsv(plan as unknown as Record<string, unknown>[]));
+        writeFileSync(o.out, toCsv(plan as unknown as Record<string, unknown>[], PLAN_COLUMNS));
         process.stderr.write(`plan written to ${resolve(o.out)}\n`);
       }
       if (o.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");

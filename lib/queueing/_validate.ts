@@ -13,8 +13,8 @@ export function requirePositive(what: string, value: number, unit: string, actio
 }
 
 export function requireAgents(agents: number, action: string): void {
-  if (!(agents >= 0) || !Number.isInteger(agents)) {
-    throw new RangeError(`Cannot compute ${action}: agents must be a whole number ≥ 0, got ${agents}`);
+  if (!(agents >= 0) || !Number.isInteger(agents) || agents > 10_000_000) {
+    throw new RangeError(`Cannot compute ${action}: agents must be a whole number from 0 to 10,000,000, got ${agents}`);
   }
 }
 

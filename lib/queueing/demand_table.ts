@@ -23,6 +23,8 @@ export function readDemandTable(path: string): DemandRow[] {
   const table = parseCsvLines(splitLines(readText(path).text), path);
   if (table.errors.length > 0) throw table.errors[0]!.error;
   const has = (c: string) => table.header.includes(c);
+  const dup = table.header.find((h, i) => table.header.indexOf(h) !== i);
+  if (dup) throw new TypeError(`Cannot read demand table '${path}': column '${dup}' appears twice in the header`);
   const callsColumn = has("calls") ? "calls" : has("offered") ? "offered" : null;
   const missing = ["queue", "interval_start", "aht_s"].filter((c) => !has(c));
   if (!callsColumn) missing.push("calls (or offered)");
@@ -32,14 +34,16 @@ export function readDemandTable(path: string): DemandRow[] {
   const number = (line: number, field: string, text: string | undefined, positive: boolean, optional: boolean): number | null => {
     const t = (text ?? "").trim();
     if (t === "" && optional) return null;
-    const x = /^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN;
+    const x = /^\d+(\.\d+)?([eE][+-]?\d+)?$/.test(t) ? Number(t) : NaN; // decimals only (no hex)
     if (!(positive ? x > 0 : x >= 0) || !Number.isFinite(x)) {
       throw new LogParseError(`${field} must be a number ${positive ? "> 0" : "≥ 0"}, got '${t.slice(0, 40)}'`, { source: path, line, field });
     }
     return x;
   };
   return table.records.map((r) => ({
-    queue: r.values["queue"]!.trim(),
+    queue: r.values["queue"]!.trim() || (() => {
+      throw new LogParseError("queue must not be empty", { source: path, line: r.line, field: "queue" });
+    })(),
     interval_start: r.values["interval_start"]!.trim(),
     calls: number(r.line, callsColumn!, r.values[callsColumn!], false, false)!,
     aht_s: number(r.line, "aht_s", r.values["aht_s"], true, false)!,

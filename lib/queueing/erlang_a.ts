@@ -6,7 +6,7 @@
  */
 import { requireAgents, requireNonNegative, requirePositive } from "./_validate.ts";
 import type { QueueMetrics } from "./erlang_c.ts";
-import { offeredLoad, type Traffic } from "./traffic.ts";
+import { MIN_SECONDS, offeredLoad, type Traffic } from "./traffic.ts";
 
 /** Inputs of {@link erlangA}. */
 export interface ErlangAInput extends Traffic {
@@ -174,11 +174,18 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
   const N = input.agents;
   requireAgents(N, action);
   requirePositive("patience_s", input.patience_s, "seconds", action);
+  if (input.patience_s < MIN_SECONDS) throw new RangeError(`Cannot compute ${action}: patience_s must be at least ${MIN_SECONDS} seconds, got ${input.patience_s}`);
   const T = input.threshold_s ?? 20;
   requireNonNegative("threshold_s", T, "seconds", action);
   const lambda = input.calls / input.period_s;
   const mu = 1 / input.aht_s;
   const theta = 1 / input.patience_s;
+  // Overloaded with very long patience, the queue settles near (λ − Nμ)/θ callers: too many states.
+  if (lambda > N * mu && (lambda - N * mu) / theta > MAX_QUEUE_STATES / 4) {
+    throw new RangeError(
+      `Cannot compute Erlang A: with ${N} agents at ${A.toFixed(3)} Erlangs and patience ${input.patience_s} s about ${((lambda - N * mu) / theta).toExponential(1)} callers would wait; use more agents or Erlang C`,
+    );
+  }
   const base = { model: "erlang_a" as const, offered_load_erlangs: A, agents: N, threshold_s: T, patience_s: input.patience_s, stable: true };
   if (lambda === 0) {
     const metrics = { ...base, p_wait: 0, asa_s: 0, asa_delayed_s: 0, avg_wait_s: 0, p_abandon: 0, p_answered: 1, expected_queue_length: 0, occupancy: 0 };
@@ -206,18 +213,20 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
     entering = w[i]! + (i < J ? entering * ((a + (i + 1) * theta) / (a + (i + 2) * theta)) : 0);
     waitAnswered += (entering / (r + theta)) * hs[i]!;
   }
-  const p_abandon = (theta * chain.queue_length) / lambda;
-  const p_answered = p_no_wait + answeredAfterWait;
+  const p_abandon = Math.min(1, (theta * chain.queue_length) / lambda);
+  const p_answered = Math.min(1, p_no_wait + answeredAfterWait);
+  // With no agent nobody is answered: waits of answered calls are undefined (Infinity), and the
+  // occupancy convention is that of an overloaded queue (1), so no target can be met with N = 0.
   const metrics = {
     ...base,
-    p_wait: 1 - p_no_wait,
-    asa_s: p_answered > 0 ? waitAnswered / p_answered : 0,
-    asa_delayed_s: answeredAfterWait > 0 ? waitAnswered / answeredAfterWait : 0,
+    p_wait: Math.min(1, Math.max(0, 1 - p_no_wait)),
+    asa_s: N === 0 ? Infinity : p_answered > 0 ? waitAnswered / p_answered : 0,
+    asa_delayed_s: N === 0 ? Infinity : answeredAfterWait > 0 ? waitAnswered / answeredAfterWait : 0,
     avg_wait_s: chain.queue_length / lambda,
     p_abandon,
     p_answered,
     expected_queue_length: chain.queue_length,
-    occupancy: N > 0 ? chain.busy / N : 0,
+    occupancy: N > 0 ? Math.min(1, chain.busy / N) : 1,
   };
   let within_T: { answered: number; virtual: number; abandoned: number } | undefined;
   const serviceLevel = (variant: keyof ErlangAServiceLevels): number => {

@@ -27,7 +27,7 @@ export function erlangB(load_erlangs: number, lines: number): number {
   requireNonNegative("load_erlangs", load_erlangs, "Erlangs", action);
   requireAgents(lines, action);
   let b = 1;
-  for (let k = 1; k <= lines; k++) b = (load_erlangs * b) / (k + load_erlangs * b);
+  for (let k = 1; k <= lines && b > 0; k++) b = (load_erlangs * b) / (k + load_erlangs * b);
   return b;
 }
 

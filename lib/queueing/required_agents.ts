@@ -137,20 +137,31 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     if (!m) metricsC.set(N, (m = erlangC(args(N))));
     return m;
   };
-  const ok = (t: Target, value: number) => value >= t.goal - EPS * Math.max(1, Math.abs(t.goal));
+  // Relative slack only (1e-9 of the goal): a target of 1e-12 must really be met.
+  const ok = (t: Target, value: number) => value >= t.goal - EPS * Math.abs(t.goal);
   const meets = (N: number) => {
     if (model === "c") return targets.every((t) => ok(t, t.metric(evaluate(N))));
-    const stage = stageOf(N);
+    let stage: ErlangAStage;
+    try {
+      stage = stageOf(N);
+    } catch (err) {
+      // Too few agents for an overloaded queue with very long patience: no target can be met there.
+      if (err instanceof RangeError && N * input.aht_s < A * input.aht_s) return false;
+      throw err;
+    }
     const partial = stage.metrics as unknown as QueueMetrics;
     for (const t of targets) if (t.name !== "service_level" && !ok(t, t.metric(partial))) return false;
     const sl = targets.find((t) => t.name === "service_level");
     return !sl || ok(sl, stage.serviceLevel(input.sl_variant ?? "answered_within_over_offered"));
   };
 
-  const floor = model === "c" ? (A > 0 ? Math.floor(A) + 1 : 0) : 0;
+  const floor = A > 0 ? (model === "c" ? Math.floor(A) + 1 : 1) : 0;
   const ceiling = Math.ceil(100 * A) + 1000;
   let guess = Math.max(floor, Math.ceil(A + Math.sqrt(A)));
   if (input.max_occupancy !== undefined) guess = Math.max(guess, Math.ceil(A / input.max_occupancy - EPS));
+  if (guess > ceiling) {
+    throw new RangeError(`Cannot compute ${action}: the targets need more than ${ceiling} agents at ${A.toFixed(3)} Erlangs`);
+  }
   // Gallop to bracket (lo fails, hi meets), then bisect.
   let lo: number, hi: number;
   if (meets(guess)) {
@@ -188,10 +199,16 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
   let fractional = N === 0 ? 0 : N - 1;
   const binding: string[] = [];
   if (N > 0) {
-    const below = evaluate(N - 1);
+    let below: QueueMetrics | ErlangAMetrics;
+    try {
+      below = evaluate(N - 1);
+    } catch (err) {
+      if (!(err instanceof RangeError)) throw err;
+      below = { ...achieved, service_level: 0, asa_s: Infinity, p_abandon: 1, occupancy: 1 } as QueueMetrics;
+    }
     for (const t of targets) {
       const prev = t.metric(below);
-      if (prev >= t.goal - EPS * Math.max(1, Math.abs(t.goal))) continue;
+      if (prev >= t.goal - EPS * Math.abs(t.goal)) continue;
       binding.push(t.name);
       const cur = t.metric(achieved);
       // Occupancy = carried load / N: solve carried / N = cap exactly; others interpolate linearly.
@@ -204,7 +221,7 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
   return {
     required_agents: N,
     required_agents_fractional: fractional,
-    scheduled_agents: Math.ceil(N / (1 - shrinkage) - EPS),
+    scheduled_agents: Math.max(0, Math.ceil(N / (1 - shrinkage) - EPS)),
     scheduled_agents_fractional: fractional / (1 - shrinkage),
     binding,
     achieved,

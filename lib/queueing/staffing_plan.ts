@@ -54,7 +54,7 @@ export interface StaffingPlanRow extends DemandRow {
 /**
  * Staffs every (queue, interval) row: the smallest agents meeting every target, the fractional
  * requirement, scheduled agents after shrinkage, and the SL / ASA / abandonment / occupancy
- * achieved. Rows with no calls need 0 agents.
+ * achieved. Rows with no calls need 0 agents (their inputs are still validated).
  *
  * @param rows demand rows (calls, AHT and optional patience per interval)
  * @param options model, targets, threshold (20 s), shrinkage (0), interval (30 min), patience
@@ -74,12 +74,6 @@ export function staffingPlan(rows: readonly DemandRow[], options: StaffingPlanOp
     const period_s = row.period_s ?? defaultPeriod;
     const patience_s = row.patience_s ?? options.patience_s ?? null;
     try {
-      if (row.calls === 0) {
-        return {
-          ...row, period_s, patience_s, offered_load_erlangs: 0, required_agents: 0, required_agents_fractional: 0,
-          scheduled_agents: 0, scheduled_agents_fractional: 0, service_level: 1, asa_s: 0, p_abandon: 0, occupancy: 0, binding: "",
-        };
-      }
       const r = requiredAgents({
         calls: row.calls, period_s, aht_s: row.aht_s, model: options.model, patience_s: patience_s ?? undefined,
         threshold_s: options.threshold_s, shrinkage: options.shrinkage, target_sl: options.target_sl,

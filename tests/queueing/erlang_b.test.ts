@@ -39,7 +39,7 @@ describe("erlangB()", () => {
 
   it("rejects a negative load and non-integer lines with RangeErrors stating value and range", () => {
     expect(() => erlangB(-1, 3)).toThrow("Cannot compute Erlang B: load_erlangs must be a finite number ≥ 0 Erlangs, got -1");
-    expect(() => erlangB(2, 2.5)).toThrow("Cannot compute Erlang B: agents must be a whole number ≥ 0, got 2.5");
+    expect(() => erlangB(2, 2.5)).toThrow("Cannot compute Erlang B: agents must be a whole number from 0 to 10,000,000, got 2.5");
     expect(() => erlangB(NaN, 2)).toThrow(RangeError);
   });
 });

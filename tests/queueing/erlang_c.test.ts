@@ -62,7 +62,7 @@ describe("erlangC()", () => {
   });
 
   it("rejects invalid inputs with RangeErrors stating value, range and unit", () => {
-    expect(() => erlangC({ ...E1, agents: 12.5 })).toThrow("Cannot compute Erlang C: agents must be a whole number ≥ 0, got 12.5");
+    expect(() => erlangC({ ...E1, agents: 12.5 })).toThrow("Cannot compute Erlang C: agents must be a whole number from 0 to 10,000,000, got 12.5");
     expect(() => erlangC({ ...E1, aht_s: 0, agents: 12 })).toThrow("Cannot compute Erlang C: aht_s must be a finite number > 0 seconds, got 0");
     expect(() => erlangC({ ...E1, calls: -3, agents: 12 })).toThrow("Cannot compute Erlang C: calls must be a finite number ≥ 0, got -3");
     expect(() => erlangC({ ...E1, threshold_s: NaN, agents: 12 })).toThrow(RangeError);

@@ -64,3 +64,28 @@ describe("requiredAgents()", () => {
     expect(() => requiredAgents({ ...E1, target_sl: 0.8, model: "a" })).toThrow("patience_s must be a finite number > 0 seconds, got NaN");
   });
 });
+
+describe("requiredAgents() edge cases found by hostile testing", () => {
+  const base = { calls: 100, period_s: 1800, aht_s: 180 };
+  it("never staffs 0 agents for offered calls, even for targets met by an empty queue", () => {
+    const r = requiredAgents({ ...base, model: "a", patience_s: 30, target_asa_s: 60 });
+    expect(r.required_agents).toBeGreaterThan(0);
+  });
+
+  it("meets tiny targets for real (relative tolerance)", () => {
+    const r = requiredAgents({ ...base, model: "a", patience_s: 60, target_abandon: 1e-12 });
+    expect(r.achieved.p_abandon).toBeLessThanOrEqual(1e-12 * (1 + 1e-9));
+    const c = requiredAgents({ ...base, target_asa_s: 1e-9 });
+    expect(c.achieved.asa_s).toBeLessThanOrEqual(1e-9 * (1 + 1e-9));
+  });
+
+  it("solves very long patience like Erlang C instead of failing on the overloaded states", () => {
+    const a = requiredAgents({ ...base, model: "a", patience_s: 1e12, target_sl: 0.3 });
+    expect(a.required_agents).toBe(11); // Erlang C: SL 0.3896 with 11 agents (E1)
+  });
+
+  it("refuses loads above 1e6 Erlangs and impossible occupancy caps quickly", () => {
+    expect(() => requiredAgents({ calls: 1, period_s: 1e-9 * 1e3, aht_s: 180, target_sl: 0.8 })).toThrow(/above the supported 1e\+6 Erlangs/);
+    expect(() => requiredAgents({ ...base, max_occupancy: 1e-300 })).toThrow(/need more than/);
+  });
+});
