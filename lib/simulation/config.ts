@@ -27,8 +27,14 @@ const queueSchema = z.object({
   service_cv: positive.default(1),
   /** Wrap-up after each call, seconds (default 0). */
   wrap_s: nonNegative.default(0),
-  /** Mean exponential patience, seconds; null = callers never abandon. */
+  /** Mean patience, seconds; null = callers never abandon. */
   patience_s: positive.nullable().default(null),
+  /** Patience distribution: exponential (default), lognormal (with patience_cv) or empirical (patience_samples_s, drawn uniformly). */
+  patience_distribution: z.enum(["exponential", "lognormal", "empirical"]).default("exponential"),
+  patience_cv: positive.default(1),
+  patience_samples_s: z.array(nonNegative).min(1).optional(),
+  /** Redials: an abandoning caller calls again with this probability, after an exponential delay. */
+  redial: z.object({ probability: z.number().min(0).max(1), mean_delay_s: positive }).strict().optional(),
   /** Queue timeout (EXITWITHTIMEOUT), seconds; null = none. */
   timeout_s: positive.nullable().default(null),
 }).strict();
@@ -70,14 +76,28 @@ export const scenarioSchema = z.object({
   start_epoch_s: nonNegative.default(1_704_067_200),
   queues: z.array(queueSchema).min(1),
   agents: z.array(agentSchema).min(1),
-  /** Standby pool: called in when this many calls wait, after a delay, for at least min_active_s. */
-  on_call: z.object({ queue_threshold: z.number().int().min(1), activation_delay_s: nonNegative.default(0), min_active_s: positive.default(1800) }).strict().optional(),
+  /**
+   * Standby pool: an on-call agent is called in when this many calls wait (queue_threshold) or the
+   * oldest call has waited this long (oldest_wait_s), logs in after activation_delay_s, and stays
+   * at least min_active_s (longer while the trigger holds). Costs are reported per replication.
+   */
+  on_call: z.object({
+    queue_threshold: z.number().int().min(1).optional(),
+    oldest_wait_s: positive.optional(),
+    activation_delay_s: nonNegative.default(0),
+    min_active_s: positive.default(1800),
+    cost_per_activation: nonNegative.default(0),
+    cost_per_hour: nonNegative.default(0),
+  }).strict().refine((o) => o.queue_threshold !== undefined || o.oldest_wait_s !== undefined, { message: "give queue_threshold and/or oldest_wait_s" }).optional(),
 }).strict().superRefine((s, ctx) => {
   const names = new Set(s.queues.map((q) => q.name));
   if (names.size !== s.queues.length) ctx.addIssue({ code: "custom", path: ["queues"], message: "queue names must be unique" });
   if (s.warmup_s >= s.horizon_s) ctx.addIssue({ code: "custom", path: ["warmup_s"], message: `must be less than horizon_s (${s.horizon_s})` });
   s.queues.forEach((q, i) => {
     if (!s.agents.some((a) => q.name in a.skills)) ctx.addIssue({ code: "custom", path: ["queues", i, "name"], message: `no agent has the skill '${q.name}'` });
+    if (q.patience_distribution === "empirical" && !q.patience_samples_s) {
+      ctx.addIssue({ code: "custom", path: ["queues", i, "patience_samples_s"], message: "required with patience_distribution 'empirical'" });
+    }
   });
   // Expected arrivals over all replications: keep a run within minutes on a laptop.
   const expected = s.queues.reduce((sum, q) => {

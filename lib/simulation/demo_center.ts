@@ -106,7 +106,8 @@ function intraday(queue: string, hour: number, saturday: boolean): number {
  *
  * Teams: Sales (Commercial; sales first, billing second), Care (Customer Care; support first,
  * billing second) and Tech (Customer Care; tech first, support second); 4 Care operators form an
- * on-call pool called in when 8 calls wait. Weekdays 08:00–20:00 in early (08:00–16:30) and late
+ * on-call pool called in when 8 calls wait (20 per call-in plus 26 per hour). A third of the
+ * callers who abandon call again about 15 minutes later. Weekdays 08:00–20:00 in early (08:00–16:30) and late
  * (11:30–20:00) shifts with a 30-minute lunch and two 15-minute breaks; Saturdays 09:00–14:00 for
  * a rotating third; Sundays closed.
  *
@@ -201,12 +202,14 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
     return {
       name: q.name, arrivals: { interval_minutes: 30, calls_per_interval: calls }, aht_s: q.aht_s,
       service: "lognormal" as const, service_cv: 0.9, wrap_s: q.wrap_s, patience_s: q.patience_s,
+      redial: { probability: 0.35, mean_delay_s: 900 },
     };
   });
   const start_epoch_s = start_ms / 1000;
   const scenario: ScenarioInput = {
     seed, horizon_s: days * 86_400, replications: 2, threshold_s: 20, ring_s: 4, start_epoch_s,
-    queues, agents, on_call: { queue_threshold: 8, activation_delay_s: 600, min_active_s: 3600 },
+    queues, agents,
+    on_call: { queue_threshold: 8, activation_delay_s: 600, min_active_s: 3600, cost_per_activation: 20, cost_per_hour: 26 },
   };
   const rep = simulateReplication(parseScenario(scenario), rng.fork(), { queue_log: true, calls: true });
 

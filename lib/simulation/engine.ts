@@ -37,6 +37,8 @@ export interface QueueTally {
   talk_s: number;
   /** Calls still waiting or talking at the horizon (not offered yet). */
   open: number;
+  /** Offered calls that were redials of an abandoned call. */
+  redials: number;
 }
 
 /** Output of one replication. */
@@ -49,12 +51,16 @@ export interface Replication {
   queue_log: string[];
   /** Events processed (for benchmarks). */
   events: number;
+  /** On-call pool use: activations, agent-seconds logged in, and cost. */
+  on_call: { activations: number; active_s: number; cost: number };
 }
 
 type AgentStatus = "off" | "idle" | "ringing" | "talking" | "wrap" | "paused";
 
 interface Call {
   id: string;
+  caller: string;
+  redial: boolean;
   q: number;
   arrival: number;
   state: "waiting" | "ringing" | "talking" | "done";
@@ -82,7 +88,7 @@ interface Agent {
 }
 
 type Ev =
-  | { t: number; seq: number; kind: "arrival"; q: number }
+  | { t: number; seq: number; kind: "arrival"; q: number; caller?: string }
   | { t: number; seq: number; kind: "warmup" }
   | { t: number; seq: number; kind: "patience" | "timeout"; call: Call }
   | { t: number; seq: number; kind: "connect" | "rna" | "talk_end" | "wrap_end"; agent: Agent; token: number }
@@ -108,8 +114,10 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   const calls: SimCall[] = [];
   const tallies: QueueTally[] = s.queues.map((q) => ({
     queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
-    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0,
+    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, redials: 0,
   }));
+  const onCall = { activations: 0, active_s: 0, cost: 0 };
+  const onCallSince = new Map<number, number>();
   const time = { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 };
   const T = s.threshold_s;
   const epoch = s.start_epoch_s;
@@ -180,11 +188,24 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   for (let q = 0; q < Q; q++) scheduleArrival(q, 0);
   if (s.warmup_s > 0) heap.push({ t: s.warmup_s, kind: "warmup" });
 
+  const drawPatience = (q: Scenario["queues"][number]): number => {
+    switch (q.patience_distribution) {
+      case "lognormal":
+        return rng.lognormal(q.patience_s!, q.patience_cv);
+      case "empirical": {
+        const samples = q.patience_samples_s!;
+        return samples[rng.integer(samples.length)]!;
+      }
+      default:
+        return rng.exponential(q.patience_s!);
+    }
+  };
   const record = (c: Call, outcome: SimCall["outcome"], t: number, talk: number | null, agent: Agent | null) => {
     const wait = (outcome === "answered" ? c.answeredAt : t) - c.arrival;
     if (c.arrival >= s.warmup_s) {
       const g = tallies[c.q]!;
       g.offered++;
+      if (c.redial) g.redials++;
       g.wait_all_s += wait;
       if (wait > 0) g.waited++;
       if (outcome === "answered") {
@@ -256,6 +277,11 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     setStatus(a, "idle", t);
   };
   const logoff = (a: Agent, t: number) => {
+    const since = onCallSince.get(a.idx);
+    if (since !== undefined) {
+      onCall.active_s += t - since;
+      onCallSince.delete(a.idx);
+    }
     for (const [q] of a.skills) write(t, "NONE", s.queues[q]!.name, a.name, "REMOVEMEMBER", "");
     write(t, "NONE", "NONE", a.name, "AGENTLOGOFF", a.id, Math.round(t));
     setStatus(a, "off", t);
@@ -273,11 +299,25 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     a.pause = null;
     setStatus(a, "idle", t);
   };
+  const oldestWait = (t: number) => {
+    let oldest = Infinity;
+    for (let q = 0; q < Q; q++) {
+      const c = headOf(q);
+      if (c) oldest = Math.min(oldest, c.arrival);
+    }
+    return oldest === Infinity ? 0 : t - oldest;
+  };
+  const triggered = (t: number) => {
+    const oc = s.on_call!;
+    return (oc.queue_threshold !== undefined && waitingCount() >= oc.queue_threshold) ||
+      (oc.oldest_wait_s !== undefined && oldestWait(t) >= oc.oldest_wait_s);
+  };
   const maybeCallIn = (t: number) => {
-    if (!s.on_call || waitingCount() < s.on_call.queue_threshold) return;
+    if (!s.on_call || !triggered(t)) return;
     const standby = agents.find((a) => a.onCall && !a.onCallActive);
     if (!standby) return;
     standby.onCallActive = true;
+    onCall.activations++;
     heap.push({ t: t + s.on_call.activation_delay_s, kind: "shift_start", agent: standby });
     heap.push({ t: t + s.on_call.activation_delay_s + s.on_call.min_active_s, kind: "oncall_end", agent: standby });
   };
@@ -295,15 +335,16 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       }
       case "arrival": {
         const q = s.queues[e.q]!;
-        const c: Call = { id: `${stamp(now)}.${++callCounter}`, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
+        ++callCounter;
+        const caller = e.caller ?? `555${String(callCounter).padStart(7, "0")}`;
+        const c: Call = { id: `${stamp(now)}.${callCounter}`, caller, redial: e.caller !== undefined, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
         waiting[e.q]!.push(c);
         c.position = waiting[e.q]!.length - heads[e.q]!;
-        write(now, c.id, q.name, "NONE", "ENTERQUEUE", "", `555${String(callCounter).padStart(7, "0")}`, c.position);
-        if (q.patience_s !== null) heap.push({ t: now + rng.exponential(q.patience_s), kind: "patience", call: c });
+        write(now, c.id, q.name, "NONE", "ENTERQUEUE", "", caller, c.position);
+        if (q.patience_s !== null) heap.push({ t: now + drawPatience(q), kind: "patience", call: c });
         if (q.timeout_s !== null) heap.push({ t: now + q.timeout_s, kind: "timeout", call: c });
-        scheduleArrival(e.q, now);
+        if (e.caller === undefined) scheduleArrival(e.q, now);
         dispatch(now);
-        maybeCallIn(now);
         break;
       }
       case "patience":
@@ -320,6 +361,11 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         const wait = now - c.arrival;
         write(now, c.id, s.queues[c.q]!.name, "NONE", e.kind === "patience" ? "ABANDON" : "EXITWITHTIMEOUT", 1, c.position, Math.round(wait));
         record(c, e.kind === "patience" ? "abandoned" : "timeout", now, null, null);
+        const redial = s.queues[c.q]!.redial;
+        if (e.kind === "patience" && redial && rng.uniform() < redial.probability) {
+          const t = now + rng.exponential(redial.mean_delay_s);
+          if (t < s.horizon_s) heap.push({ t, kind: "arrival", q: c.q, caller: c.caller });
+        }
         dispatch(now);
         break;
       }
@@ -376,6 +422,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       }
       case "shift_start": {
         const a = e.agent;
+        if (a.onCall && !a.loggedIn) onCallSince.set(a.idx, now);
         login(a, now);
         // A break that began before the shift still applies for its remaining time.
         const active = a.breaks.find((b) => b.start < now && now < b.end);
@@ -391,7 +438,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       case "shift_end":
       case "oncall_end": {
         const a = e.agent;
-        if (e.kind === "oncall_end" && s.on_call && waitingCount() >= s.on_call.queue_threshold) {
+        if (e.kind === "oncall_end" && s.on_call && triggered(now)) {
           heap.push({ t: now + s.on_call.min_active_s, kind: "oncall_end", agent: a });
           break;
         }
@@ -426,8 +473,11 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         break;
       }
     }
+    if (s.on_call) maybeCallIn(now);
   }
   // Close the books at the horizon: calls in progress are open; agent time up to the horizon.
+  for (const [, since] of onCallSince) onCall.active_s += s.horizon_s - since;
+  if (s.on_call) onCall.cost = onCall.activations * s.on_call.cost_per_activation + (onCall.active_s / 3600) * s.on_call.cost_per_hour;
   for (const a of agents) if (a.status !== "off") time[a.status] += s.horizon_s - a.since;
   for (let q = 0; q < Q; q++) {
     for (let i = heads[q]!; i < waiting[q]!.length; i++) {
@@ -436,5 +486,5 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     }
   }
   for (const a of agents) if (a.call && a.call.arrival >= s.warmup_s && a.call.state !== "done") tallies[a.call.q]!.open++;
-  return { queues: tallies, agent_time_s: time, calls, queue_log: log, events };
+  return { queues: tallies, agent_time_s: time, calls, queue_log: log, events, on_call: onCall };
 }

@@ -29,6 +29,8 @@ export interface SimulatedQueueKpis {
   timeouts: Estimate;
   /** Calls still waiting or talking at the horizon (not offered yet). */
   open: Estimate;
+  /** Offered calls that were redials after an abandon. */
+  redials: Estimate;
   /** Answered within T / offered. */
   service_level: Estimate;
   /** Waited (wait > 0) / offered. */
@@ -49,6 +51,8 @@ export interface SimulationResult {
   queues: SimulatedQueueKpis[];
   /** Talking + wrap / (talking + wrap + idle + ringing), across all agents. */
   occupancy: Estimate;
+  /** On-call pool: activations, agent-hours logged in and cost per replication (zero without a policy). */
+  on_call: { activations: Estimate; agent_hours: Estimate; cost: Estimate };
   /** Per-replication tallies, for further analysis. */
   tallies: QueueTally[][];
 }
@@ -110,6 +114,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
       abandoned: e((x) => x.abandoned),
       timeouts: e((x) => x.timeouts),
       open: e((x) => x.open),
+      redials: e((x) => x.redials),
       service_level: e((x) => ratio(x.answered_within, x.offered), FRACTION),
       p_wait: e((x) => ratio(x.waited, x.offered), FRACTION),
       p_abandon: e((x) => ratio(x.abandoned, x.offered), FRACTION),
@@ -122,8 +127,13 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
     const a = r.agent_time_s;
     return ratio(a.talking + a.wrap, a.talking + a.wrap + a.idle + a.ringing);
   }), alpha, FRACTION);
+  const on_call = {
+    activations: estimate(reps.map((r) => r.on_call.activations), alpha, NONNEGATIVE),
+    agent_hours: estimate(reps.map((r) => r.on_call.active_s / 3600), alpha, NONNEGATIVE),
+    cost: estimate(reps.map((r) => r.on_call.cost), alpha, NONNEGATIVE),
+  };
   return {
-    replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, queues, occupancy,
+    replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, queues, occupancy, on_call,
     tallies: reps.map((r) => r.queues),
     ...(options.keep ? { first: reps[0] } : {}),
   };

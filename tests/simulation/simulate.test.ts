@@ -152,3 +152,36 @@ describe("simulate() edge cases found by hostile testing", () => {
     expect(() => parseScenario({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 1e20 }, aht_s: 1 }] })).toThrow(/more than the limit of 2e\+7/);
   });
 });
+
+describe("simulate() patience distributions, redials and on-call costs", () => {
+  const queue = { name: "q", arrivals: { rate_per_hour: 240 }, aht_s: 180 };
+  const base = (q: object, extra: object = {}): ScenarioInput => ({ seed: 9, horizon_s: 20_000, replications: 4, queues: [{ ...queue, ...q }], agents: pool(10, { q: 1 }), ...extra });
+
+  it("draws patience from a given (empirical) distribution", () => {
+    // Every caller is willing to wait 1e9 s: nobody abandons, whatever the wait.
+    const r = simulate(base({ patience_s: 1, patience_distribution: "empirical", patience_samples_s: [1e9] }));
+    expect(r.queues[0]!.p_abandon.mean).toBe(0);
+    const lognormal = simulate(base({ patience_s: 60, patience_distribution: "lognormal", patience_cv: 0.5 }));
+    expect(lognormal.queues[0]!.p_abandon.mean!).toBeGreaterThan(0);
+    expect(() => parseScenario(base({ patience_s: 1, patience_distribution: "empirical" }))).toThrow("queues.0.patience_samples_s: required with patience_distribution 'empirical'");
+  });
+
+  it("brings abandoning callers back as redials with the same caller number", () => {
+    const r = simulate(base({ patience_s: 40, redial: { probability: 1, mean_delay_s: 120 } }), { keep: true });
+    expect(r.queues[0]!.redials.mean!).toBeGreaterThan(0);
+    const callers = r.first!.queue_log.filter((l) => l.includes("|ENTERQUEUE|")).map((l) => l.split("|")[6]);
+    expect(new Set(callers).size).toBeLessThan(callers.length);
+  });
+
+  it("calls the standby pool in on the oldest wait and charges activations and hours", () => {
+    const scenario = base({ patience_s: 600 }, {
+      agents: [...pool(7, { q: 1 }), ...Array.from({ length: 3 }, (_, i) => ({ id: `oc${i}`, skills: { q: 1 }, on_call: true }))],
+      on_call: { oldest_wait_s: 60, activation_delay_s: 120, min_active_s: 1800, cost_per_activation: 10, cost_per_hour: 30 },
+    });
+    const r = simulate(scenario);
+    const oc = r.on_call;
+    expect(oc.activations.mean!).toBeGreaterThan(0);
+    // cost = 10 × activations + 30 × agent-hours, replication by replication, hence on average.
+    expect(oc.cost.mean!).toBeCloseTo(10 * oc.activations.mean! + 30 * oc.agent_hours.mean!, 6);
+  });
+});
