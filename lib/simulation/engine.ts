@@ -28,7 +28,7 @@ export interface QueueTally {
   answered: number;
   abandoned: number;
   timeouts: number;
-  /** Calls that waited (wait > 0). */
+  /** Calls that had to queue: no agent could take them on arrival (ring time aside). */
   waited: number;
   answered_within: number;
   abandoned_within: number;
@@ -59,6 +59,8 @@ type AgentStatus = "off" | "idle" | "ringing" | "talking" | "wrap" | "paused";
 
 interface Call {
   id: string;
+  /** True when no agent could take the call at once (it queued), ring time aside. */
+  queued: boolean;
   caller: string;
   redial: boolean;
   q: number;
@@ -207,7 +209,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       g.offered++;
       if (c.redial) g.redials++;
       g.wait_all_s += wait;
-      if (wait > 0) g.waited++;
+      if (c.queued) g.waited++;
       if (outcome === "answered") {
         g.answered++;
         g.wait_answered_s += wait;
@@ -337,7 +339,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         const q = s.queues[e.q]!;
         ++callCounter;
         const caller = e.caller ?? `555${String(callCounter).padStart(7, "0")}`;
-        const c: Call = { id: `${stamp(now)}.${callCounter}`, caller, redial: e.caller !== undefined, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
+        const c: Call = { id: `${stamp(now)}.${callCounter}`, caller, queued: false, redial: e.caller !== undefined, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
         waiting[e.q]!.push(c);
         c.position = waiting[e.q]!.length - heads[e.q]!;
         write(now, c.id, q.name, "NONE", "ENTERQUEUE", "", caller, c.position);
@@ -345,6 +347,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         if (q.timeout_s !== null) heap.push({ t: now + q.timeout_s, kind: "timeout", call: c });
         if (e.caller === undefined) scheduleArrival(e.q, now);
         dispatch(now);
+        if (c.state === "waiting") c.queued = true;
         break;
       }
       case "patience":
@@ -388,6 +391,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
         const c = a.call;
         write(now, c.id, s.queues[c.q]!.name, a.name, "RINGNOANSWER", Math.round(s.ring_timeout_s * 1000));
         c.state = "waiting";
+        c.queued = true;
         // Back to the head of its queue (it keeps its arrival time).
         heads[c.q]!--;
         waiting[c.q]![heads[c.q]!] = c;

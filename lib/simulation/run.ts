@@ -33,7 +33,7 @@ export interface SimulatedQueueKpis {
   redials: Estimate;
   /** Answered within T / offered. */
   service_level: Estimate;
-  /** Waited (wait > 0) / offered. */
+  /** Calls that queued (no agent free on arrival; ring time aside) / offered: Erlang's P(wait). */
   p_wait: Estimate;
   /** Abandoned / offered. */
   p_abandon: Estimate;
