@@ -185,3 +185,12 @@ describe("simulate() patience distributions, redials and on-call costs", () => {
     expect(oc.cost.mean!).toBeCloseTo(10 * oc.activations.mean! + 30 * oc.agent_hours.mean!, 6);
   });
 });
+
+describe("simulate() P(wait) with ring time", () => {
+  it("counts calls that queued, not the ring time every answered call has", () => {
+    const r = simulate({ seed: 4, horizon_s: 20_000, replications: 3, ring_s: 4, queues: [{ name: "q", arrivals: { rate_per_hour: 20 }, aht_s: 60 }], agents: pool(5, { q: 1 }) });
+    // 0.33 Erlangs on 5 agents: almost nobody queues, though every answered call rings 4 s.
+    expect(r.queues[0]!.p_wait.mean!).toBeLessThan(0.01);
+    expect(r.queues[0]!.asa_s.mean!).toBeGreaterThanOrEqual(4);
+  });
+});
