@@ -51,6 +51,12 @@ export function toColumns(data: DataTable): { columns: Record<string, readonly u
 }
 
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** A table cell as a number: numbers as they are, decimal strings parsed (no hex, no words); else NaN. */
+export function cellNumber(cell: unknown): number {
+  if (typeof cell === "number") return cell;
+  return typeof cell === "string" && DECIMAL.test(cell.trim()) ? Number(cell) : NaN;
+}
 /** Magnitudes beyond these overflow or underflow sums of squares in double precision. */
 const MAX_MAGNITUDE = 1e150;
 const MIN_MAGNITUDE = 1e-150;
@@ -103,7 +109,7 @@ export function buildDesign(data: DataTable, formula: string | Formula, spec?: D
 
   const numericValue = (factor: Factor & { kind: "numeric" }, i: number): number => {
     const raw = columns[factor.column]![i];
-    const x = typeof raw === "number" ? raw : typeof raw === "string" && DECIMAL.test(raw.trim()) ? Number(raw) : NaN;
+    const x = cellNumber(raw);
     if (!Number.isFinite(x)) {
       throw new TypeError(`Cannot build a design: column '${factor.column}' row ${i + 1} is ${typeof raw === "string" ? JSON.stringify(raw) : String(raw)}, not a finite decimal number`);
     }

@@ -7,7 +7,7 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { householderQr, inverseGram, solveUpper } from "./_qr.ts";
 import { checkCollinearity } from "./collinearity.ts";
-import { buildDesign, type DataTable, type DesignSpec, toColumns } from "./design.ts";
+import { buildDesign, cellNumber, type DataTable, type DesignSpec, toColumns } from "./design.ts";
 import { critical, twoSidedP } from "./_distributions.ts";
 import { covName, type CovSpec, meat, parseCov, sandwich } from "./_inference.ts";
 import type { CoefficientRow } from "./summary.ts";
@@ -259,7 +259,7 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
     return Float64Array.from(design.rows, (i) => {
       const cell = col[i];
       if (cell === null || cell === undefined || cell === "") throw new RangeError(`Cannot fit a GLM: ${what} '${name}' is missing in row ${i + 1}`);
-      const v = typeof cell === "number" ? cell : /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(String(cell)) ? Number(cell) : NaN;
+      const v = cellNumber(cell);
       if (!Number.isFinite(v) || (positive && !(v > 0))) throw new RangeError(`Cannot fit a GLM: ${what} '${name}' row ${i + 1} must be a finite number${positive ? " > 0" : ""}, got ${String(col[i])}`);
       return v;
     });

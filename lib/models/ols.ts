@@ -5,7 +5,7 @@
  */
 import { accurateResidual, inverseGram, type QrFactor, solveUpper } from "./_qr.ts";
 import { checkCollinearity, CollinearityError, conditionOfR } from "./collinearity.ts";
-import { buildDesign, type DataTable, type Design, type DesignSpec, toColumns } from "./design.ts";
+import { buildDesign, cellNumber, type DataTable, type Design, type DesignSpec, toColumns } from "./design.ts";
 import { chisqSurvival, critical, fSurvival, twoSidedP } from "./_distributions.ts";
 import { covName, type CovSpec, meat, parseCov, sandwich, wald } from "./_inference.ts";
 import { type CoefficientRow, renderSummary } from "./summary.ts";
@@ -220,7 +220,7 @@ function fitDesignOnce(design: Design, data: DataTable, options: OlsOptions): Ol
     w = new Float64Array(n);
     for (let r = 0; r < n; r++) {
       const cell = raw[design.rows[r]!];
-      const v = typeof cell === "number" ? cell : typeof cell === "string" && /^\s*[+]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/.test(cell) ? Number(cell) : NaN;
+      const v = cellNumber(cell);
       if (!(v > 0) || !Number.isFinite(v)) throw new RangeError(`Cannot fit WLS: weight in row ${design.rows[r]! + 1} must be a finite number > 0, got ${JSON.stringify(cell) ?? String(cell)}`);
       w[r] = v;
     }
