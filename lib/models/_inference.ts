@@ -41,25 +41,22 @@ export function covName(c: CovSpec): string {
   }
 }
 
-/** k×k row-major product A·B·A for symmetric A (the "bread·meat·bread" sandwich). */
-export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
-  const tmp = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) {
-    for (let j = 0; j < k; j++) {
-      let s = 0;
-      for (let m = 0; m < k; m++) s += bread[i * k + m]! * meat[m * k + j]!;
-      tmp[i * k + j] = s;
-    }
-  }
+/** Product A·B of k×k row-major matrices. */
+function matmul(A: Float64Array, B: Float64Array, k: number): Float64Array {
   const out = new Float64Array(k * k);
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) {
       let s = 0;
-      for (let m = 0; m < k; m++) s += tmp[i * k + m]! * bread[m * k + j]!;
+      for (let m = 0; m < k; m++) s += A[i * k + m]! * B[m * k + j]!;
       out[i * k + j] = s;
     }
   }
   return out;
+}
+
+/** k×k row-major product A·B·A for symmetric A (the "bread·meat·bread" sandwich). */
+export function sandwich(bread: Float64Array, meat: Float64Array, k: number): Float64Array {
+  return matmul(matmul(bread, meat, k), bread, k);
 }
 
 /**
