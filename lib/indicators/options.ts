@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { sqlString } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { SL_VARIANTS, type SlVariant } from "./service_level.ts";
 
@@ -66,10 +67,7 @@ export function resolveKpiOptions(options: KpiOptions = {}): ResolvedKpiOptions 
   return r;
 }
 
-/** SQL string literal (single quotes doubled). */
-export function sqlString(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
-}
+export { sqlString };
 
 /** SQL `AND source IN (…)` filter for the options' sources, or an empty string. */
 export function sourceFilter(o: ResolvedKpiOptions, column = "source"): string {

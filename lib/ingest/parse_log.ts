@@ -13,7 +13,7 @@ import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildStints } from "./queue_log_stints.ts";
 import { readText, splitLines } from "./read_lines.ts";
 import { parseTechnion } from "./technion.ts";
-import { addNote, emptyCounts, ignoreLine, type ParsedLog, type Reject } from "./types.ts";
+import { addNote, emptyCounts, type IngestCounts, ignoreLine, type ParsedLog, type Reject } from "./types.ts";
 import { ianaZone } from "../time/mod.ts";
 
 /** Options of {@link parseLogText} and {@link parseLogFile}. */
@@ -53,17 +53,38 @@ export interface ParseLogOptions {
 export function parseLogText(text: string, source: string, options: ParseLogOptions = {}): ParsedLog {
   if (options.sourceTimeZone !== undefined) ianaZone(options.sourceTimeZone);
   const lines = splitLines(text);
+  const format = formatOf(lines, source, options);
+  if (format === "empty" || format === "technion") return parseStintLines(lines, source, format, options);
+  const { events, rejects, counts } = parseEventLines(lines, source, format, options);
+  const built = buildStints(events, counts, { strict: options.strict });
+  rejects.push(...built.rejects);
+  rejects.sort((a, b) => a.line - b.line);
+  return { stints: built.stints, agent_events: built.agent_events, rejects, counts };
+}
+
+/** The format of a log's lines: forced, or detected from the first non-blank line (`"empty"` for none). */
+export function formatOf(lines: readonly string[], source: string, options: ParseLogOptions): LogFormat | "empty" {
   const firstLine = lines.find((l) => l.trim() !== "");
-  if (firstLine === undefined) {
-    const counts = emptyCounts(source, options.format && options.format !== "auto" ? options.format : "empty");
-    counts.lines_read = lines.length;
-    for (let i = 0; i < lines.length; i++) ignoreLine(counts, "blank_line");
-    return { stints: [], agent_events: [], rejects: [], counts };
-  }
-  const format = !options.format || options.format === "auto" ? detectFormat(firstLine, source) : options.format;
-  if (format === "technion") {
-    return parseTechnion(lines, source, { timeZone: options.sourceTimeZone, strict: options.strict });
-  }
+  if (firstLine === undefined) return "empty";
+  return !options.format || options.format === "auto" ? detectFormat(firstLine, source) : options.format;
+}
+
+/** Parses an empty or Technion log (formats that give stints directly, without events). */
+export function parseStintLines(lines: readonly string[], source: string, format: "empty" | "technion", options: ParseLogOptions): ParsedLog {
+  if (format === "technion") return parseTechnion(lines, source, { timeZone: options.sourceTimeZone, strict: options.strict });
+  const counts = emptyCounts(source, options.format && options.format !== "auto" ? options.format : "empty");
+  counts.lines_read = lines.length;
+  for (let i = 0; i < lines.length; i++) ignoreLine(counts, "blank_line");
+  return { stints: [], agent_events: [], rejects: [], counts };
+}
+
+/**
+ * The parse stage of a queue_log-like log: every line becomes an event, a reject (the line
+ * alone is bad) or an ignored line (blank, header). Stints are built afterwards from the events.
+ *
+ * @throws {LogParseError} in strict mode, at the first bad line
+ */
+export function parseEventLines(lines: readonly string[], source: string, format: Exclude<LogFormat, "technion">, options: ParseLogOptions = {}): { events: QueueLogEvent[]; rejects: Reject[]; counts: IngestCounts } {
   const counts = emptyCounts(source, format);
   counts.lines_read = lines.length;
   const events: QueueLogEvent[] = [];
@@ -83,32 +104,29 @@ export function parseLogText(text: string, source: string, options: ParseLogOpti
         reject(i + 1, raw, err);
       }
     });
-  } else {
-    const table = parseCsvLines(lines, source);
-    if (table.header_line > 0) ignoreLine(counts, "header");
-    for (let i = 0; i < table.blank_lines; i++) ignoreLine(counts, "blank_line");
-    // Interleave field-count errors and records so that strict mode stops at the first bad line.
-    const items = [
-      ...table.errors.map((e) => ({ line: e.line, raw: e.raw, error: e.error as LogParseError | null, record: null })),
-      ...table.records.map((r) => ({ line: r.line, raw: r.raw, error: null, record: r })),
-    ].sort((a, b) => a.line - b.line);
-    for (const item of items) {
-      try {
-        if (item.error) throw item.error;
-        events.push(
-          format === "pbxware"
-            ? pbxwareRecordToEvent(item.record!, source)
-            : asteriskCsvRecordToEvent(item.record!, source, { timeZone: options.sourceTimeZone }),
-        );
-      } catch (err) {
-        reject(item.line, item.raw, err);
-      }
+    return { events, rejects, counts };
+  }
+  const table = parseCsvLines(lines, source);
+  if (table.header_line > 0) ignoreLine(counts, "header");
+  for (let i = 0; i < table.blank_lines; i++) ignoreLine(counts, "blank_line");
+  // Interleave field-count errors and records so that strict mode stops at the first bad line.
+  const items = [
+    ...table.errors.map((e) => ({ line: e.line, raw: e.raw, error: e.error as LogParseError | null, record: null })),
+    ...table.records.map((r) => ({ line: r.line, raw: r.raw, error: null, record: r })),
+  ].sort((a, b) => a.line - b.line);
+  for (const item of items) {
+    try {
+      if (item.error) throw item.error;
+      events.push(
+        format === "pbxware"
+          ? pbxwareRecordToEvent(item.record!, source)
+          : asteriskCsvRecordToEvent(item.record!, source, { timeZone: options.sourceTimeZone }),
+      );
+    } catch (err) {
+      reject(item.line, item.raw, err);
     }
   }
-  const built = buildStints(events, counts, { strict: options.strict });
-  rejects.push(...built.rejects);
-  rejects.sort((a, b) => a.line - b.line);
-  return { stints: built.stints, agent_events: built.agent_events, rejects, counts };
+  return { events, rejects, counts };
 }
 
 /**

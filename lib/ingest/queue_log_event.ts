@@ -5,6 +5,9 @@
  * @module
  */
 import { LogParseError } from "./errors.ts";
+import { MAX_DURATION_S, MAX_EPOCH_S, numericFieldsOf } from "./queue_log_verbs.ts";
+
+export { MAX_DURATION_S, MAX_EPOCH_S };
 
 /**
  * One `queue_log` line, whatever its container (native pipe file, database-table export,
@@ -30,11 +33,6 @@ export interface QueueLogEvent {
 /** Event names are upper-case identifiers. */
 export const EVENT_NAME = /^[A-Z][A-Z0-9_]*$/;
 
-/** Latest instant accepted: 2200-01-01T00:00:00Z, in epoch seconds. */
-export const MAX_EPOCH_S = 7_258_118_400;
-/** Longest duration accepted in a data field: 30 days, in seconds. */
-export const MAX_DURATION_S = 2_592_000;
-
 const DECIMAL = /^\d+(\.\d+)?$/;
 
 /**
@@ -52,38 +50,6 @@ export function parseEpochSeconds(text: string, where: { source: string; line: n
   return Math.round(s * 1000);
 }
 
-/** Numeric data fields per verb: [0-based index, name, unit scale to seconds]. */
-function numericFields(e: QueueLogEvent): [number, string, number][] {
-  switch (e.event) {
-    case "ENTERQUEUE":
-      return [[2, "position", 1]];
-    case "CONNECT":
-      return [[0, "holdtime", 1], [2, "ringtime", 1]];
-    case "COMPLETECALLER":
-    case "COMPLETEAGENT":
-      return [[0, "holdtime", 1], [1, "calltime", 1], [2, "origposition", 1]];
-    case "ABANDON":
-    case "EXITWITHTIMEOUT":
-    case "EXITEMPTY":
-    case "WITHDRAW":
-      return [[0, "position", 1], [1, "origposition", 1], [2, "waittime", 1]];
-    case "EXITWITHKEY":
-      return [[1, "position", 1], [2, "origposition", 1], [3, "waittime", 1]];
-    case "RINGNOANSWER":
-    case "RINGCANCELED":
-      return [[0, "ringtime (ms)", 0.001]];
-    case "TRANSFER":
-    case "BLINDTRANSFER":
-      return [[2, "holdtime", 1], [3, "calltime", 1], [4, "origposition", 1]];
-    case "ATTENDEDTRANSFER":
-      return (e.data[0] ?? "").trim().toUpperCase() === "LINK"
-        ? [[3, "holdtime", 1], [4, "calltime", 1], [5, "origposition", 1]]
-        : [[2, "holdtime", 1], [3, "calltime", 1], [4, "origposition", 1]];
-    default:
-      return e.event.startsWith("OUT") && e.event !== "OUTDIAL" ? [[3, "ring time", 1], [4, "talk time", 1]] : [];
-  }
-}
-
 /**
  * Checks the numeric data fields of an event (durations, positions, ring milliseconds): each
  * must be empty or a non-negative decimal of at most 30 days.
@@ -92,7 +58,7 @@ function numericFields(e: QueueLogEvent): [number, string, number][] {
  * Source: field layouts of Asterisk "Queue Logs".
  */
 export function validateEventFields(e: QueueLogEvent): void {
-  for (const [i, name, scale] of numericFields(e)) {
+  for (const { index: i, name, scale } of numericFieldsOf(e.event, e.data[0] ?? "")) {
     const raw = (e.data[i] ?? "").trim();
     if (raw === "") continue;
     const x = DECIMAL.test(raw) ? Number(raw) * scale : NaN;

@@ -1,23 +1,20 @@
 /**
- * Builds call stints and agent events from normalized `queue_log` events (any container).
+ * Builds call stints and agent events from normalized `queue_log` events (any container): the
+ * reference state machine of queuebook's queue semantics. The bulk loader builds well-formed
+ * calls in SQL and hands every other call to {@link buildCallStints}; tests prove both equal.
  *
  * @module
  */
 import { LogParseError } from "./errors.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
+import { verbKind } from "./queue_log_verbs.ts";
 import { addNote, type AgentEvent, type CallStint, type IngestCounts, ignoreLine, type Reject, type StintOutcome } from "./types.ts";
 
-/** Agent events kept as-is in `agent_events`. RINGNOANSWER / RINGCANCELED also carry `ring_ms`. */
-export const AGENT_EVENTS = new Set([
-  "AGENTLOGIN", "AGENTLOGOFF", "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF", "ADDMEMBER", "REMOVEMEMBER",
-  "PAUSE", "UNPAUSE", "PAUSEALL", "UNPAUSEALL", "RINGNOANSWER", "RINGCANCELED", "AGENTDUMP",
-]);
-/** Events about the PBX itself: ignored by rule `system_event`. */
-export const SYSTEM_EVENTS = new Set(["QUEUESTART", "CONFIGRELOAD", "QUEUESHUTDOWN"]);
-/** Informational call events that change no KPI: ignored by rule `informational_event`. */
-export const INFO_EVENTS = new Set(["DID", "INFO", "SYSCOMPAT", "ENTERQUEUE_INFO", "CALLERONHOLD", "CALLEROFFHOLD"]);
+export { AGENT_EVENTS, INFO_EVENTS, SYSTEM_EVENTS } from "./queue_log_verbs.ts";
+
 /** Flow-out verbs and their outcome. */
 const FLOW_OUTS: Record<string, StintOutcome> = {
+  ABANDON: "abandoned",
   EXITWITHTIMEOUT: "timeout",
   EXITEMPTY: "exit_empty",
   EXITWITHKEY: "exit_key",
@@ -33,6 +30,9 @@ const OUTBOUND_END: Record<string, StintOutcome> = {
   OUTTRANSFER: "transferred",
 };
 
+/** Clock steps (seconds) tolerated between a logged duration and the log's own timestamps. */
+export const CLOCK_TOLERANCE_S = 1;
+
 /** Options of {@link buildStints}. */
 export interface BuildStintsOptions {
   /** Stop at the first unusable line with a {@link LogParseError} (default `false`: reject it). */
@@ -46,9 +46,245 @@ export interface BuiltStints {
   rejects: Reject[];
 }
 
-function nullable(s: string): string | null {
+/** `NONE` and blank mean "no value" in queue_log fields. */
+export function nullable(s: string): string | null {
   const t = s.trim();
   return t === "" || t === "NONE" ? null : t;
+}
+
+/** Data field i (0-based) as a number; fields were validated by the parsers; empty → null. */
+function num(e: QueueLogEvent, i: number): number | null {
+  const raw = (e.data[i] ?? "").trim();
+  return raw === "" ? null : Number(raw);
+}
+
+/**
+ * Orders events as the state machine reads them: by instant, then source name, then line, so
+ * that the order never depends on the order in which files were given or loaded.
+ */
+export function compareEvents(a: QueueLogEvent, b: QueueLogEvent): number {
+  return a.at - b.at || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.line - b.line;
+}
+
+/** The state of one call while its events are applied. */
+class CallState {
+  readonly stints: CallStint[] = [];
+  readonly rejects: Reject[] = [];
+  /** Open stints in creation order (rarely more than one). */
+  private readonly open: CallStint[] = [];
+  /** Last stint per queue (`""` for a stint without queue). */
+  private readonly lastByQueue = new Map<string, CallStint>();
+  private outbound: CallStint | null = null;
+  readonly openedAt = new Map<CallStint, number>();
+
+  constructor(readonly counts: IngestCounts) {}
+
+  fail(e: QueueLogEvent, field: string, reason: string): never {
+    throw new LogParseError(reason, { source: e.source, line: e.line, field });
+  }
+
+  /** The latest open stint in the event's queue (any queue when the event has none). */
+  openStintOf(e: QueueLogEvent): CallStint | undefined {
+    const q = nullable(e.queue);
+    for (let i = this.open.length - 1; i >= 0; i--) {
+      const s = this.open[i]!;
+      if (q === null || s.queue === q) return s;
+    }
+    return undefined;
+  }
+
+  private lastStintOf(e: QueueLogEvent): CallStint | undefined {
+    const q = nullable(e.queue);
+    return q === null ? this.stints.filter((s) => s.direction === "inbound").at(-1) : this.lastByQueue.get(q);
+  }
+
+  newStint(e: QueueLogEvent, entered_at: number, reconstructed: boolean): CallStint {
+    const s: CallStint = {
+      call_id: e.call_id, stint_no: this.stints.filter((x) => x.direction === "inbound").length + 1, source: e.source,
+      queue: nullable(e.queue), direction: "inbound", entered_at, answered_at: null, ended_at: null, agent: null,
+      outcome: "open", wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
+      caller: null, transfer_to: null, reconstructed,
+    };
+    this.stints.push(s);
+    this.open.push(s);
+    this.lastByQueue.set(s.queue ?? "", s);
+    this.openedAt.set(s, e.line);
+    if (reconstructed) addNote(this.counts, "reconstructed_stints");
+    return s;
+  }
+
+  close(s: CallStint, at: number, outcome: StintOutcome): void {
+    s.ended_at = at;
+    s.outcome = outcome;
+    const i = this.open.indexOf(s);
+    if (i >= 0) this.open.splice(i, 1);
+  }
+
+  /**
+   * The open stint an answer or end event refers to. With no stint of the call in that queue at
+   * all, the log began after its ENTERQUEUE: the stint is rebuilt (entry = event − wait − talk).
+   * A call whose stint already ended cannot answer or end again: that line is rejected.
+   */
+  target(e: QueueLogEvent, wait_s: number | null, talk_s: number | null): { stint: CallStint | null; back_s: number } {
+    const open = this.openStintOf(e);
+    if (open) return { stint: open, back_s: 0 };
+    const ended = this.lastStintOf(e);
+    if (ended) {
+      this.fail(e, "event", `${e.event} for call '${e.call_id}' whose stint in '${ended.queue ?? ""}' already ended (${ended.outcome}); the stint began at line ${this.openedAt.get(ended)}`);
+    }
+    return { stint: null, back_s: (wait_s ?? 0) + (talk_s ?? 0) };
+  }
+
+  /** Wait of a stint answered at `answered_at`: the logged holdtime, else the elapsed time (≥ 0). */
+  waitFor(e: QueueLogEvent, s: CallStint | null, holdtime: number | null, answered_at: number, field: string): number {
+    if (holdtime !== null) return holdtime;
+    if (!s) return 0;
+    const w = (answered_at - s.entered_at) / 1000;
+    if (w < 0) {
+      this.fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at line ${this.openedAt.get(s)}`);
+    }
+    return w;
+  }
+
+  outboundStint(e: QueueLogEvent): CallStint {
+    if (!this.outbound) {
+      this.outbound = {
+        call_id: e.call_id, stint_no: 1, source: e.source, queue: nullable(e.queue), direction: "outbound",
+        entered_at: e.at, answered_at: null, ended_at: null, agent: nullable(e.agent), outcome: "open",
+        wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
+        caller: nullable(e.data[0] ?? ""), transfer_to: null, reconstructed: e.event !== "OUTDIAL",
+      };
+      this.stints.push(this.outbound);
+    }
+    return this.outbound;
+  }
+}
+
+type Handler = (c: CallState, e: QueueLogEvent) => void;
+
+function enterQueue(c: CallState, e: QueueLogEvent): void {
+  const open = c.openStintOf(e);
+  if (open && open.queue === nullable(e.queue)) {
+    c.fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since line ${c.openedAt.get(open)}`);
+  }
+  const s = c.newStint(e, e.at, false);
+  s.caller = nullable(e.data[1] ?? "");
+  s.position_entered = num(e, 2);
+}
+
+function connect(c: CallState, e: QueueLogEvent): void {
+  const holdtime = num(e, 0);
+  const { stint, back_s } = c.target(e, holdtime, null);
+  if (stint && stint.answered_at !== null) {
+    c.fail(e, "event", `CONNECT for call '${e.call_id}' already answered (stint began at line ${c.openedAt.get(stint)})`);
+  }
+  const wait_s = c.waitFor(e, stint, holdtime, e.at, "data1");
+  const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
+  s.answered_at = e.at;
+  s.wait_s = wait_s;
+  s.ring_s = num(e, 2);
+  s.agent = nullable(e.agent) ?? s.agent;
+}
+
+/**
+ * COMPLETE* `hold|call|pos`; TRANSFER / BLINDTRANSFER `ext|context|hold|call|pos`;
+ * ATTENDEDTRANSFER BRIDGE|APP `method|x|hold|call|pos`, LINK `method|chan1|chan2|hold|call|pos`.
+ */
+function complete(c: CallState, e: QueueLogEvent): void {
+  const transfer = e.event !== "COMPLETECALLER" && e.event !== "COMPLETEAGENT";
+  const method = e.event === "ATTENDEDTRANSFER" ? (e.data[0] ?? "").trim().toUpperCase() : "";
+  const holdIndex = !transfer ? 0 : method === "LINK" ? 3 : 2;
+  const holdtime = num(e, holdIndex);
+  const talk_s = num(e, holdIndex + 1);
+  const { stint, back_s } = c.target(e, holdtime, talk_s);
+  const answered_at = stint?.answered_at ?? e.at - (talk_s ?? 0) * 1000;
+  const wait_s = stint?.answered_at != null ? stint.wait_s! : c.waitFor(e, stint, holdtime, answered_at, `data${holdIndex + 2}`);
+  const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
+  s.answered_at = answered_at;
+  s.wait_s = wait_s;
+  s.agent = nullable(e.agent) ?? s.agent;
+  s.talk_s = talk_s;
+  c.close(s, e.at, transfer ? "transferred" : "answered");
+  if (transfer) s.transfer_to = method === "LINK" ? nullable(e.data[2] ?? "") : nullable(e.data[method ? 1 : 0] ?? "");
+}
+
+/** ABANDON `pos|origpos|waittime`, EXIT* (EXITWITHKEY `key|pos|origpos|waittime`), WITHDRAW. */
+function flowOut(c: CallState, e: QueueLogEvent): void {
+  const offset = e.event === "EXITWITHKEY" ? 1 : 0;
+  const waittime = num(e, 2 + offset);
+  const { stint, back_s } = c.target(e, waittime, null);
+  if (stint && stint.answered_at !== null) {
+    c.fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of line ${c.openedAt.get(stint)}`);
+  }
+  const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
+  s.wait_s = waittime ?? (e.at - s.entered_at) / 1000;
+  c.close(s, e.at, FLOW_OUTS[e.event]!);
+  if (s.position_entered === null) s.position_entered = num(e, 1 + offset);
+}
+
+function outbound(c: CallState, e: QueueLogEvent): void {
+  const s = c.outboundStint(e);
+  if (e.event === "OUTDIAL") return;
+  const talk_s = num(e, 4);
+  s.outcome = OUTBOUND_END[e.event]!;
+  s.ended_at = e.at;
+  s.ring_s = num(e, 3);
+  if (s.outcome === "answered" || s.outcome === "transferred") {
+    s.talk_s = talk_s;
+    s.answered_at = e.at - (talk_s ?? 0) * 1000;
+  }
+  if (s.outcome === "transferred") s.transfer_to = nullable(e.data[1] ?? "");
+}
+
+/** One handler per call verb. */
+const HANDLERS: Record<string, Handler> = {
+  ENTERQUEUE: enterQueue,
+  CONNECT: connect,
+  COMPLETECALLER: complete, COMPLETEAGENT: complete, TRANSFER: complete, BLINDTRANSFER: complete, ATTENDEDTRANSFER: complete,
+  ABANDON: flowOut, EXITWITHTIMEOUT: flowOut, EXITEMPTY: flowOut, EXITWITHKEY: flowOut, WITHDRAW: flowOut,
+};
+
+/**
+ * Applies the call events of ONE call, already in {@link compareEvents} order, and returns its
+ * stints and the lines it rejected. Inconsistent lines are rejected, never half-applied: a
+ * second ENTERQUEUE of a call already waiting in that queue, a CONNECT or end event for a stint
+ * that already ended, a second CONNECT, an ABANDON/EXIT after CONNECT, or a talk time longer
+ * than the call (negative wait). `counts` gains `used`, `rejected` and notes.
+ *
+ * @throws {LogParseError} in strict mode, at the first unusable event
+ */
+export function buildCallStints(events: readonly QueueLogEvent[], counts: IngestCounts, options: BuildStintsOptions = {}): { stints: CallStint[]; rejects: Reject[] } {
+  const c = new CallState(counts);
+  for (const e of events) {
+    try {
+      const handler = HANDLERS[e.event];
+      if (handler) handler(c, e);
+      else if (e.event in OUTBOUND_END || e.event === "OUTDIAL") outbound(c, e);
+      else throw new Error(`buildCallStints: '${e.event}' is not a call verb`);
+      counts.used++;
+    } catch (err) {
+      if (!(err instanceof LogParseError) || options.strict) throw err;
+      c.rejects.push({ source: e.source, line: e.line, raw: e.raw, reason: err.message });
+      counts.rejected++;
+    }
+  }
+  const open = c.stints.filter((s) => s.outcome === "open").length;
+  if (open > 0) addNote(counts, "open_stints", open);
+  return { stints: c.stints, rejects: c.rejects };
+}
+
+/**
+ * Converts one agent event (AGENTLOGIN, PAUSE, RINGNOANSWER, …) into an `agent_events` row.
+ * @throws {LogParseError} when the event names no agent
+ */
+export function toAgentEvent(e: QueueLogEvent): AgentEvent {
+  const agent = nullable(e.agent);
+  if (agent === null) throw new LogParseError(`${e.event} needs an agent, got '${e.agent}'`, { source: e.source, line: e.line, field: "agent" });
+  const ring = e.event === "RINGNOANSWER" || e.event === "RINGCANCELED";
+  return {
+    source: e.source, agent, at: e.at, event: e.event, queue: nullable(e.queue),
+    reason: ring ? null : nullable(e.data[0] ?? ""), call_id: nullable(e.call_id), ring_ms: ring ? num(e, 0) : null,
+  };
 }
 
 /**
@@ -62,210 +298,61 @@ function nullable(s: string): string | null {
  * - A call entering a queue again gets stint 2, 3, …; a stint without an end is `open`.
  * - An end event whose ENTERQUEUE precedes the log rebuilds the stint from its wait and talk
  *   fields (`reconstructed = true`, counted in `notes.reconstructed_stints`).
- * - Inconsistent lines are rejected, never half-applied: a second ENTERQUEUE of a call already
- *   waiting in that queue, a CONNECT or end event for a stint that already ended, a second
- *   CONNECT, an ABANDON/EXIT after CONNECT, or a talk time longer than the call (negative wait).
+ * - Inconsistent lines are rejected (see {@link buildCallStints}).
  * - RINGNOANSWER / RINGCANCELED are per-agent events with `ring_ms` (milliseconds), never
- *   missed calls. PBXware OUT* verbs make `outbound` stints, kept apart from queue traffic.
+ *   missed calls; an agent event repeated exactly (same instant, agent, verb, queue, call and
+ *   data: a log concatenated with itself) is rejected as a duplicate. PBXware OUT* verbs make
+ *   `outbound` stints, kept apart from queue traffic.
  *
- * Events are processed in time order (stable for equal times). `counts` is updated in place:
- * every event is used, ignored by a named rule or rejected.
+ * Events are processed per call in {@link compareEvents} order; each call's state is its own,
+ * so a call costs time linear in its events. `counts` is updated in place: every event is used,
+ * ignored by a named rule or rejected.
  *
- * @param events normalized events of one source
- * @param counts the source's counts (mutated)
+ * @param events normalized events (one or several sources)
+ * @param counts the counts to update (mutated)
  * @throws {LogParseError} in strict mode, on the first unusable event (field named)
  * Source: Asterisk documentation "Queue Logs"; QueueMetrics manual, "queue_log verbs".
  */
 export function buildStints(events: readonly QueueLogEvent[], counts: IngestCounts, options: BuildStintsOptions = {}): BuiltStints {
-  const sorted = [...events].sort((a, b) => a.at - b.at || a.line - b.line);
-  const stints: CallStint[] = [];
+  const sorted = [...events].sort(compareEvents);
   const agent_events: AgentEvent[] = [];
   const rejects: Reject[] = [];
-  const byCall = new Map<string, CallStint[]>();
-  const outbound = new Map<string, CallStint>();
-  /** Line that opened each stint (for messages). */
-  const openedAt = new Map<CallStint, number>();
-
-  const stintsOf = (e: QueueLogEvent) =>
-    (byCall.get(e.call_id) ?? []).filter((s) => s.queue === nullable(e.queue) || nullable(e.queue) === null);
-  const openStintOf = (e: QueueLogEvent): CallStint | undefined => stintsOf(e).reverse().find((s) => s.outcome === "open");
-  const fail = (e: QueueLogEvent, field: string, reason: string): never => {
-    throw new LogParseError(reason, { source: e.source, line: e.line, field });
-  };
-  const newStint = (e: QueueLogEvent, entered_at: number, reconstructed: boolean): CallStint => {
-    const list = byCall.get(e.call_id) ?? [];
-    byCall.set(e.call_id, list);
-    const s: CallStint = {
-      call_id: e.call_id, stint_no: list.length + 1, source: e.source, queue: nullable(e.queue),
-      direction: "inbound", entered_at, answered_at: null, ended_at: null, agent: null, outcome: "open",
-      wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
-      caller: null, transfer_to: null, reconstructed,
-    };
-    list.push(s);
-    stints.push(s);
-    openedAt.set(s, e.line);
-    if (reconstructed) addNote(counts, "reconstructed_stints");
-    return s;
-  };
-  /** Data field i (0-based) as a number; fields were validated by the parsers; empty → null. */
-  const num = (e: QueueLogEvent, i: number): number | null => {
-    const raw = (e.data[i] ?? "").trim();
-    return raw === "" ? null : Number(raw);
-  };
-  /**
-   * The open stint an answer or end event refers to. With no stint of the call in that queue at
-   * all, the log began after its ENTERQUEUE: the stint is rebuilt (entry = event − wait − talk).
-   * A call whose stint already ended cannot answer or end again: that line is rejected.
-   */
-  const target = (e: QueueLogEvent, wait_s: number | null, talk_s: number | null): { stint: CallStint | null; back_s: number } => {
-    const open = openStintOf(e);
-    if (open) return { stint: open, back_s: 0 };
-    const ended = stintsOf(e).pop();
-    if (ended) {
-      fail(e, "event", `${e.event} for call '${e.call_id}' whose stint in '${ended.queue ?? ""}' already ended (${ended.outcome}); the stint began at line ${openedAt.get(ended)}`);
-    }
-    return { stint: null, back_s: (wait_s ?? 0) + (talk_s ?? 0) };
-  };
-  /** Wait of a stint answered at `answered_at`: the logged holdtime, else the elapsed time (≥ 0). */
-  const waitFor = (e: QueueLogEvent, s: CallStint | null, holdtime: number | null, answered_at: number, field: string): number => {
-    if (holdtime !== null) return holdtime;
-    if (!s) return 0;
-    const w = (answered_at - s.entered_at) / 1000;
-    if (w < 0) {
-      fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at line ${openedAt.get(s)}`);
-    }
-    return w;
-  };
-
+  const byCall = new Map<string, QueueLogEvent[]>();
+  const seenAgentEvents = new Map<string, QueueLogEvent>();
   for (const e of sorted) {
-    try {
-      if (SYSTEM_EVENTS.has(e.event)) {
-        ignoreLine(counts, "system_event");
-        continue;
-      }
-      if (INFO_EVENTS.has(e.event)) {
-        ignoreLine(counts, "informational_event");
-        continue;
-      }
-      if (AGENT_EVENTS.has(e.event)) {
-        const agent = nullable(e.agent) ?? fail(e, "agent", `${e.event} needs an agent, got '${e.agent}'`);
-        const ring = e.event === "RINGNOANSWER" || e.event === "RINGCANCELED";
-        agent_events.push({
-          source: e.source, agent, at: e.at, event: e.event, queue: nullable(e.queue),
-          reason: ring ? null : nullable(e.data[0] ?? ""), call_id: nullable(e.call_id),
-          ring_ms: ring ? num(e, 0) : null,
-        });
+    const kind = verbKind(e.event);
+    if (kind === "system" || kind === "informational") {
+      ignoreLine(counts, kind === "system" ? "system_event" : "informational_event");
+    } else if (kind === "unrecognized") {
+      ignoreLine(counts, `unrecognized_event:${e.event}`);
+    } else if (kind === "agent") {
+      try {
+        const row = toAgentEvent(e);
+        const key = [e.at, e.agent.trim(), e.event, e.queue.trim(), e.call_id, e.data.join("|")].join("\u0000");
+        const first = seenAgentEvents.get(key);
+        if (first) {
+          throw new LogParseError(`duplicate of line ${first.line}${first.source === e.source ? "" : ` of '${first.source}'`} (same instant, agent, event and data)`, { source: e.source, line: e.line, field: "event" });
+        }
+        seenAgentEvents.set(key, e);
+        agent_events.push(row);
         counts.used++;
-        continue;
+      } catch (err) {
+        if (!(err instanceof LogParseError) || options.strict) throw err;
+        rejects.push({ source: e.source, line: e.line, raw: e.raw, reason: err.message });
+        counts.rejected++;
       }
-      if (e.event in OUTBOUND_END || e.event === "OUTDIAL") {
-        let s = outbound.get(e.call_id);
-        if (!s) {
-          s = {
-            call_id: e.call_id, stint_no: 1, source: e.source, queue: nullable(e.queue), direction: "outbound",
-            entered_at: e.at, answered_at: null, ended_at: null, agent: nullable(e.agent), outcome: "open",
-            wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
-            caller: nullable(e.data[0] ?? ""), transfer_to: null, reconstructed: e.event !== "OUTDIAL",
-          };
-          outbound.set(e.call_id, s);
-          stints.push(s);
-        }
-        if (e.event !== "OUTDIAL") {
-          const talk_s = num(e, 4);
-          s.outcome = OUTBOUND_END[e.event]!;
-          s.ended_at = e.at;
-          s.ring_s = num(e, 3);
-          if (s.outcome === "answered" || s.outcome === "transferred") {
-            s.talk_s = talk_s;
-            s.answered_at = e.at - (talk_s ?? 0) * 1000;
-          }
-          if (s.outcome === "transferred") s.transfer_to = nullable(e.data[1] ?? "");
-        }
-        counts.used++;
-        continue;
-      }
-      switch (e.event) {
-        case "ENTERQUEUE": {
-          const open = openStintOf(e);
-          if (open && open.queue === nullable(e.queue)) {
-            fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since line ${openedAt.get(open)}`);
-          }
-          const s = newStint(e, e.at, false);
-          s.caller = nullable(e.data[1] ?? "");
-          s.position_entered = num(e, 2);
-          break;
-        }
-        case "CONNECT": {
-          const holdtime = num(e, 0);
-          const { stint, back_s } = target(e, holdtime, null);
-          if (stint && stint.answered_at !== null) {
-            fail(e, "event", `CONNECT for call '${e.call_id}' already answered (stint began at line ${openedAt.get(stint)})`);
-          }
-          const wait_s = waitFor(e, stint, holdtime, e.at, "data1");
-          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
-          s.answered_at = e.at;
-          s.wait_s = wait_s;
-          s.ring_s = num(e, 2);
-          s.agent = nullable(e.agent) ?? s.agent;
-          break;
-        }
-        case "COMPLETECALLER":
-        case "COMPLETEAGENT":
-        case "TRANSFER":
-        case "BLINDTRANSFER":
-        case "ATTENDEDTRANSFER": {
-          const transfer = e.event !== "COMPLETECALLER" && e.event !== "COMPLETEAGENT";
-          const method = e.event === "ATTENDEDTRANSFER" ? (e.data[0] ?? "").trim().toUpperCase() : "";
-          // Layouts: COMPLETE* hold|call|pos; TRANSFER ext|context|hold|call|pos;
-          // ATTENDEDTRANSFER BRIDGE|APP: method|x|hold|call|pos; LINK: method|chan1|chan2|hold|call|pos.
-          const holdIndex = !transfer ? 0 : method === "LINK" ? 3 : 2;
-          const holdtime = num(e, holdIndex);
-          const talk_s = num(e, holdIndex + 1);
-          const { stint, back_s } = target(e, holdtime, talk_s);
-          const answered_at = stint?.answered_at ?? e.at - (talk_s ?? 0) * 1000;
-          const wait_s = stint?.answered_at != null ? stint.wait_s! : waitFor(e, stint, holdtime, answered_at, `data${holdIndex + 2}`);
-          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
-          s.answered_at = answered_at;
-          s.wait_s = wait_s;
-          s.agent = nullable(e.agent) ?? s.agent;
-          s.talk_s = talk_s;
-          s.ended_at = e.at;
-          s.outcome = transfer ? "transferred" : "answered";
-          if (transfer) {
-            s.transfer_to = method === "LINK" ? nullable(e.data[2] ?? "") : nullable(e.data[method ? 1 : 0] ?? "");
-          }
-          break;
-        }
-        case "ABANDON":
-        case "EXITWITHTIMEOUT":
-        case "EXITEMPTY":
-        case "EXITWITHKEY":
-        case "WITHDRAW": {
-          const offset = e.event === "EXITWITHKEY" ? 1 : 0;
-          const waittime = num(e, 2 + offset);
-          const { stint, back_s } = target(e, waittime, null);
-          if (stint && stint.answered_at !== null) {
-            fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of line ${openedAt.get(stint)}`);
-          }
-          const s = stint ?? newStint(e, e.at - back_s * 1000, true);
-          s.wait_s = waittime ?? (e.at - s.entered_at) / 1000;
-          s.ended_at = e.at;
-          s.outcome = e.event === "ABANDON" ? "abandoned" : FLOW_OUTS[e.event]!;
-          if (s.position_entered === null) s.position_entered = num(e, 1 + offset);
-          break;
-        }
-        default:
-          ignoreLine(counts, `unrecognized_event:${e.event}`);
-          continue;
-      }
-      counts.used++;
-    } catch (err) {
-      if (!(err instanceof LogParseError) || options.strict) throw err;
-      rejects.push({ source: e.source, line: e.line, raw: e.raw, reason: err.message });
-      counts.rejected++;
+    } else {
+      const list = byCall.get(e.call_id);
+      if (list) list.push(e);
+      else byCall.set(e.call_id, [e]);
     }
   }
-  const open = stints.filter((s) => s.outcome === "open").length;
-  if (open > 0) addNote(counts, "open_stints", open);
+  const stints: CallStint[] = [];
+  for (const list of byCall.values()) {
+    const built = buildCallStints(list, counts, options);
+    for (const s of built.stints) stints.push(s);
+    for (const r of built.rejects) rejects.push(r);
+  }
+  stints.sort((a, b) => a.entered_at - b.entered_at || (a.call_id < b.call_id ? -1 : a.call_id > b.call_id ? 1 : 0) || a.stint_no - b.stint_no);
   return { stints, agent_events, rejects };
 }

@@ -8,7 +8,7 @@
  */
 
 /** DuckDB column type used by the appender. */
-export type ColumnType = "VARCHAR" | "DOUBLE" | "INTEGER" | "TIMESTAMPTZ" | "BOOLEAN";
+export type ColumnType = "VARCHAR" | "DOUBLE" | "INTEGER" | "BIGINT" | "TIMESTAMPTZ" | "BOOLEAN" | "VARCHAR[]";
 
 /** One column: name and DuckDB type. */
 export interface ColumnSpec {
@@ -44,9 +44,25 @@ export const TABLES = {
     transfer_to: "VARCHAR",
     reconstructed: "BOOLEAN",
   }),
+  /**
+   * Every usable queue_log event as read (instants in epoch ms): the source of truth from which
+   * stints are rebuilt when a call spans files or a source is loaded again.
+   */
+  events: cols({
+    source: "VARCHAR",
+    line: "BIGINT",
+    at_ms: "BIGINT",
+    call_id: "VARCHAR",
+    queue: "VARCHAR",
+    agent: "VARCHAR",
+    event: "VARCHAR",
+    data: "VARCHAR[]",
+    raw: "VARCHAR",
+  }),
   /** Raw agent events: logins, pauses, membership and per-agent ring-no-answer. */
   agent_events: cols({
     source: "VARCHAR",
+    line: "BIGINT",
     agent: "VARCHAR",
     at: "TIMESTAMPTZ",
     event: "VARCHAR",
@@ -58,9 +74,13 @@ export const TABLES = {
   /** Every input line that could not be used, with its reason. */
   rejects: cols({
     source: "VARCHAR",
-    line: "INTEGER",
+    line: "BIGINT",
     raw: "VARCHAR",
     reason: "VARCHAR",
+    /** `parse` (the line alone is bad) or `build` (inconsistent with its call's history). */
+    stage: "VARCHAR",
+    /** The call a `build` reject belongs to. */
+    call_id: "VARCHAR",
   }),
   /** One row per input file: what was read and how every line was accounted for. */
   ingest_runs: cols({
@@ -71,17 +91,27 @@ export const TABLES = {
     ignored: "INTEGER",
     rejected: "INTEGER",
     ignored_by_rule: "VARCHAR",
+    /** Usable events the parser passed on (used + rejected by the stint builder). */
+    events: "INTEGER",
+    bytes: "DOUBLE",
+    /** Size and SHA-256 of the file's first and last MiB: equal for identical files. */
+    fingerprint: "VARCHAR",
+    loaded_at: "TIMESTAMPTZ",
   }),
 } as const satisfies Record<string, readonly ColumnSpec[]>;
 
 /** Name of a table written by ingest. */
 export type TableName = keyof typeof TABLES;
 
-/** `CREATE TABLE IF NOT EXISTS` statements for every table in {@link TABLES}. */
+/**
+ * `CREATE TABLE IF NOT EXISTS` statements for every table in {@link TABLES}, and `ADD COLUMN
+ * IF NOT EXISTS` for columns added since (a database written by an earlier version opens).
+ */
 export function schemaSql(): string {
   return Object.entries(TABLES)
     .map(([table, columns]) =>
-      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(", ")});`
+      `CREATE TABLE IF NOT EXISTS ${table} (${columns.map((c) => `"${c.name}" ${c.type}`).join(", ")});\n` +
+      columns.map((c) => `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS "${c.name}" ${c.type};`).join("\n")
     )
     .join("\n");
 }
@@ -90,8 +120,7 @@ export function schemaSql(): string {
  * SQL that (re)builds the `calls` table: one row per inbound customer call, stints joined on
  * `call_id` (and `source`). Final outcome is the last stint's; `total_wait_s` sums the stints.
  */
-export const CALLS_SQL = `
-CREATE OR REPLACE TABLE calls AS
+export const CALLS_SELECT_SQL = `
 SELECT
   source, call_id,
   min(entered_at) AS entered_at,
@@ -105,5 +134,7 @@ SELECT
   any_value(caller) AS caller
 FROM call_stints
 WHERE direction = 'inbound'
-GROUP BY source, call_id;
-`;
+GROUP BY source, call_id`;
+
+/** SQL that (re)builds the whole `calls` table from `call_stints`. */
+export const CALLS_SQL = `CREATE OR REPLACE TABLE calls AS ${CALLS_SELECT_SQL};`;

@@ -8,6 +8,8 @@ import {
   type DuckDBAppender,
   type DuckDBConnection,
   DuckDBInstance,
+  DuckDBPendingResultState,
+  listValue,
   timestampTZValue,
 } from "@duckdb/node-api";
 import { CALLS_SQL, type ColumnSpec, schemaSql, TABLES, type TableName } from "./schema.ts";
@@ -25,12 +27,39 @@ export interface Store {
   readonly path: string;
   /** Runs SQL statements that return nothing. */
   exec(sql: string, params?: SqlParam[]): Promise<void>;
+  /**
+   * Runs one long statement, reporting DuckDB's own progress estimate (a fraction in [0, 1])
+   * about every 200 ms.
+   */
+  execWithProgress(sql: string, onProgress: (fraction: number) => void): Promise<void>;
   /** Runs a query and returns its rows as plain objects. */
   query<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]>;
-  /** Appends rows to one of the ingest tables; values follow the table's column types. */
+  /**
+   * Appends rows to one of the ingest tables (values follow the table's column types), or to
+   * another table whose `columns` are given.
+   */
   insert(table: TableName, rows: readonly Row[]): Promise<void>;
+  insert(table: string, rows: readonly Row[], columns: readonly ColumnSpec[]): Promise<void>;
+  /**
+   * Runs `fn` in one transaction: everything it writes lands together or, when it throws or the
+   * process dies, not at all (DuckDB's write-ahead log discards an uncommitted transaction).
+   */
+  transaction<T>(fn: () => Promise<T>): Promise<T>;
   /** Closes the connection. */
   close(): void;
+}
+
+/** The database file is open in another process (DuckDB holds a file lock). */
+export class StoreInUseError extends Error {
+  constructor(readonly path: string) {
+    super(`Cannot open database '${path}': it is in use by another process (close that qb or notebook first)`);
+    this.name = "StoreInUseError";
+  }
+}
+
+/** SQL string literal (single quotes doubled). */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
 }
 
 /**
@@ -41,7 +70,9 @@ export interface Store {
  *
  * @param path a file path, or `":memory:"` (default)
  * @returns an open {@link Store}
- * @throws {Error} from DuckDB when the file cannot be opened
+ * @throws {StoreInUseError} when another process has the file open
+ * @throws {Error} `Cannot open database '…': …` when the file cannot be opened (not a DuckDB
+ *   file, a directory, no permission)
  * Source: DuckDB Node "Neo" client, `@duckdb/node-api`.
  * @example
  * ```ts
@@ -50,7 +81,14 @@ export interface Store {
  * ```
  */
 export async function openStore(path = ":memory:"): Promise<Store> {
-  const instance = await DuckDBInstance.create(path);
+  let instance: DuckDBInstance;
+  try {
+    instance = await DuckDBInstance.create(path);
+  } catch (err) {
+    const message = (err as Error).message;
+    if (/Could not set lock|Conflicting lock/i.test(message)) throw new StoreInUseError(path);
+    throw new Error(`Cannot open database '${path}': ${message.split("\n")[0]}`);
+  }
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   await connection.run(schemaSql());
@@ -69,6 +107,23 @@ class DuckDBStore implements Store {
     await this.connection.run(sql, params);
   }
 
+  async execWithProgress(sql: string, onProgress: (fraction: number) => void): Promise<void> {
+    const pending = await this.connection.start(sql);
+    let last = 0;
+    for (;;) {
+      const state = pending.runTask();
+      if (state === DuckDBPendingResultState.RESULT_READY) break;
+      const now = Date.now();
+      if (now - last > 200) {
+        last = now;
+        const p = this.connection.progress.percentage;
+        if (p >= 0) onProgress(Math.min(1, p / 100));
+        await new Promise((r) => setTimeout(r, 0));
+      }
+    }
+    await pending.getResult();
+  }
+
   async query<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]> {
     const reader = await this.connection.runAndReadAll(sql, params);
     return reader.getRowObjectsJS().map((row) => {
@@ -78,9 +133,21 @@ class DuckDBStore implements Store {
     });
   }
 
-  async insert(table: TableName, rows: readonly Row[]): Promise<void> {
+  async transaction<T>(fn: () => Promise<T>): Promise<T> {
+    await this.connection.run("BEGIN TRANSACTION");
+    try {
+      const out = await fn();
+      await this.connection.run("COMMIT");
+      return out;
+    } catch (err) {
+      await this.connection.run("ROLLBACK");
+      throw err;
+    }
+  }
+
+  async insert(table: string, rows: readonly Row[], columns?: readonly ColumnSpec[]): Promise<void> {
     if (rows.length === 0) return;
-    const columns: readonly ColumnSpec[] = TABLES[table];
+    columns ??= TABLES[table as TableName];
     const appender = await this.connection.createAppender(table);
     for (const row of rows) {
       for (const column of columns) appendValue(appender, column, row[column.name]);
@@ -110,6 +177,12 @@ function appendValue(appender: DuckDBAppender, column: ColumnSpec, value: unknow
       return;
     case "INTEGER":
       appender.appendInteger(Number(value));
+      return;
+    case "BIGINT":
+      appender.appendBigInt(BigInt(Math.round(Number(value))));
+      return;
+    case "VARCHAR[]":
+      appender.appendList(listValue((value as unknown[]).map(String)));
       return;
     case "BOOLEAN":
       appender.appendBoolean(Boolean(value));

@@ -1,0 +1,16 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+const file = Deno.args[0];
+const inst = await DuckDBInstance.create(":memory:");
+const c = await inst.connect();
+let t = performance.now();
+const lap = (s: string) => { const n = performance.now(); console.log(s, (n - t).toFixed(0), "ms"); t = n; };
+await c.run(`CREATE TEMP TABLE raw AS SELECT row_number() OVER () AS line, text FROM read_csv('${file}', delim=E'\\x01', header=false, quote='', escape='', auto_detect=false, columns={'text':'VARCHAR'}, new_line='\\n', strict_mode=false, max_line_size=1048576)`);
+lap("raw+rownum");
+await c.run(`CREATE TEMP TABLE p1 AS SELECT line, regexp_extract(text, '^([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)\\|([^|]*)(\\|(.*))?$', ['t','call_id','queue','agent','event','x', 'data']) AS s FROM raw`);
+lap("regexp struct");
+await c.run(`CREATE TEMP TABLE p2 AS SELECT line, split_part(text,'|',1) t, split_part(text,'|',2) call_id, split_part(text,'|',3) queue, split_part(text,'|',4) agent, split_part(text,'|',5) ev, split_part(text,'|',6) d1, split_part(text,'|',7) d2, split_part(text,'|',8) d3 FROM raw`);
+lap("split_part x8");
+await c.run(`CREATE TEMP TABLE p3 AS SELECT line, string_split(text,'|') f FROM raw`);
+lap("string_split");
+const r = await c.runAndReadAll(`SELECT count(*), max(line) FROM raw`); console.log(r.getRows());
+console.log("peak", Number(Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)![1]) / 1024);

@@ -1,0 +1,16 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+const file = Deno.args[0];
+const inst = await DuckDBInstance.create(":memory:");
+const c = await inst.connect();
+let t = performance.now();
+const lap = (s: string) => { const n = performance.now(); console.log(s, (n - t).toFixed(0), "ms"); t = n; };
+const cols = Array.from({length: 16}, (_, i) => `'c${i+1}':'VARCHAR'`).join(",");
+await c.run(`CREATE TEMP TABLE a AS SELECT * FROM read_csv('${file}', delim='|', header=false, quote='', escape='', auto_detect=false, columns={${cols}}, new_line='\\n', strict_mode=false, null_padding=true, nullstr=E'\\x02\\x03', max_line_size=1048576)`);
+lap("direct 16 cols");
+await c.run(`CREATE TEMP TABLE b AS SELECT rowid + 1 AS line, * FROM a`);
+lap("rowid copy");
+await c.run(`CREATE TEMP TABLE r AS SELECT text FROM read_csv('${file}', delim=E'\\x01', header=false, quote='', escape='', auto_detect=false, columns={'text':'VARCHAR'}, new_line='\\n', strict_mode=false, max_line_size=1048576)`);
+lap("single col");
+await c.run(`CREATE TEMP TABLE r2 AS SELECT rowid + 1 AS line, f[1] c1, f[2] c2, f[3] c3, f[4] c4, f[5] c5, f[6:] AS data FROM (SELECT rowid, string_split(text, '|') f FROM r)`);
+lap("split single");
+console.log("peak", Number(Deno.readTextFileSync("/proc/self/status").match(/VmHWM:\s+(\d+)/)![1]) / 1024);

@@ -1,0 +1,287 @@
+/**
+ * Input files on the bulk path: resolving and checking a path, fingerprinting, a pre-scan that
+ * says whether DuckDB can read the file as it is, and a streaming line reader (gzip; LF, CRLF or
+ * CR; UTF-8 or Windows-1252) that never holds more than one chunk of the file in memory.
+ *
+ * @module
+ */
+import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync, writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createGunzip } from "node:zlib";
+import { createReadStream } from "node:fs";
+import { MAX_LINE_BYTES } from "./queue_log_verbs.ts";
+
+/** An input that cannot be read as a log (missing, a directory, a device, UTF-16…). */
+export class InputError extends Error {
+  constructor(readonly path: string, why: string) {
+    super(`Cannot read input '${path}': ${why}`);
+    this.name = "InputError";
+  }
+}
+
+/** What {@link inspectInput} found out about a file. */
+export interface InputInfo {
+  /** The path as given. */
+  path: string;
+  /** Its resolved real path: the identity of a source (two spellings of one file are one source). */
+  real_path: string;
+  bytes: number;
+  gzip: boolean;
+  /** Size and SHA-256 of the first and last MiB. */
+  fingerprint: string;
+  /** The first non-blank line (decoded), for format detection; `null` for an empty file. */
+  first_line: string | null;
+}
+
+const CHUNK = 8 << 20;
+const MIB = 1 << 20;
+
+/**
+ * Resolves and checks an input path and reads what format detection and source identity need.
+ *
+ * @throws {InputError} when the file is missing, not a regular file (a directory, `/dev/zero`,
+ *   a pipe), or UTF-16 encoded
+ */
+export async function inspectInput(path: string): Promise<InputInfo> {
+  let real_path: string;
+  try {
+    real_path = realpathSync(path);
+  } catch {
+    throw new InputError(path, "no such file");
+  }
+  const st = statSync(real_path);
+  if (st.isDirectory()) throw new InputError(path, "it is a directory");
+  if (!st.isFile()) throw new InputError(path, "not a regular file (a device or a pipe); save it to a file first");
+  const fd = openSync(real_path, "r");
+  let head: Buffer;
+  let tail: Buffer;
+  try {
+    head = Buffer.alloc(Math.min(MIB, st.size));
+    readSync(fd, head, 0, head.length, 0);
+    tail = Buffer.alloc(Math.min(MIB, st.size));
+    readSync(fd, tail, 0, tail.length, Math.max(0, st.size - tail.length));
+  } finally {
+    closeSync(fd);
+  }
+  const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
+  const fingerprint = `${st.size}:${createHash("sha256").update(head).update(tail).digest("hex").slice(0, 32)}`;
+  if (!gzip && looksUtf16(head)) throw new InputError(path, "UTF-16 is not supported, convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
+  let first_line: string | null = null;
+  const lines = readLines(real_path, { gzip, encoding: "windows-1252" });
+  for await (const l of lines) {
+    if (l.text.trim() !== "") {
+      first_line = l.text;
+      break;
+    }
+    if (l.line > 1000) break;
+  }
+  return { path, real_path, bytes: st.size, gzip, fingerprint, first_line };
+}
+
+function looksUtf16(b: Buffer): boolean {
+  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return true;
+  let zeros = 0;
+  const n = Math.min(b.length, 4096);
+  for (let i = 0; i < n; i++) if (b[i] === 0) zeros++;
+  return n >= 16 && zeros > n / 4;
+}
+
+/** Result of {@link prescanPlain}: can DuckDB's reader take the file as it is? */
+export interface Prescan {
+  /** A CR not followed by LF (old Mac line ends): needs normalizing. */
+  lone_cr: boolean;
+  /** Longest line in bytes. */
+  longest_line: number;
+}
+
+/**
+ * Scans an uncompressed file once, chunk by chunk, for what DuckDB's line reader does not
+ * handle as queuebook must: lone CR line ends and lines longer than {@link MAX_LINE_BYTES}.
+ */
+export function prescanPlain(real_path: string): Prescan {
+  const fd = openSync(real_path, "r");
+  const buf = Buffer.alloc(CHUNK);
+  let lone_cr = false;
+  let longest = 0;
+  let run = 0;
+  let prevCr = false;
+  try {
+    const size = fstatSync(fd).size;
+    for (let pos = 0; pos < size;) {
+      const n = readSync(fd, buf, 0, CHUNK, pos);
+      if (n <= 0) break;
+      const b = n === CHUNK ? buf : buf.subarray(0, n);
+      if (prevCr && b[0] !== 10) lone_cr = true;
+      let from = 0;
+      for (;;) {
+        const nl = b.indexOf(10, from);
+        if (nl < 0) break;
+        run += nl - from;
+        if (run > longest) longest = run;
+        run = 0;
+        from = nl + 1;
+      }
+      run += n - from;
+      if (run > longest) longest = run;
+      if (!lone_cr) {
+        for (let cr = b.indexOf(13); cr >= 0; cr = b.indexOf(13, cr + 1)) {
+          if (cr + 1 < n ? b[cr + 1] !== 10 : false) {
+            lone_cr = true;
+            break;
+          }
+        }
+      }
+      prevCr = b[n - 1] === 13;
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return { lone_cr, longest_line: longest };
+}
+
+/** One physical line. `too_long` lines are cut to their first 200 characters. */
+export interface InputLine {
+  line: number;
+  text: string;
+  too_long?: boolean;
+}
+
+/** Options of {@link readLines}. */
+export interface ReadLinesOptions {
+  gzip?: boolean;
+  /** `"utf-8"` (default; invalid bytes throw a `TypeError`) or `"windows-1252"`. */
+  encoding?: "utf-8" | "windows-1252";
+  /** Called with the number of input bytes read so far (compressed bytes for gzip). */
+  onProgress?: (bytes: number) => void;
+}
+
+/** True for the `TypeError` a fatal UTF-8 decoder throws on invalid bytes. */
+export function isDecodeError(err: unknown): boolean {
+  return err instanceof TypeError && /encoded|decode|invalid/i.test(err.message);
+}
+
+/**
+ * Runs `fn` with UTF-8 and, when the bytes turn out not to be valid UTF-8, again from the start
+ * with Windows-1252 (the usual encoding of such exports): nothing is replaced silently.
+ */
+export async function withEncodingFallback<T>(fn: (encoding: "utf-8" | "windows-1252") => Promise<T>): Promise<{ value: T; encoding: "utf-8" | "windows-1252" }> {
+  try {
+    return { value: await fn("utf-8"), encoding: "utf-8" };
+  } catch (err) {
+    if (!isDecodeError(err)) throw err;
+    return { value: await fn("windows-1252"), encoding: "windows-1252" };
+  }
+}
+
+/**
+ * Streams the physical lines of a file: LF, CRLF or lone CR end a line; a trailing line end does
+ * not add an empty line; a leading byte-order mark is removed. A line longer than
+ * {@link MAX_LINE_BYTES} is returned cut to 200 characters and flagged `too_long` (the rest is
+ * skipped), so a file without line ends is never held whole. Memory: one chunk (1 MiB).
+ *
+ * @throws {TypeError} on bytes that are not valid UTF-8 when decoding as UTF-8
+ * Source: WHATWG Encoding Standard; RFC 1952 (gzip).
+ */
+export async function* readLines(real_path: string, options: ReadLinesOptions = {}): AsyncGenerator<InputLine> {
+  const encoding = options.encoding ?? "utf-8";
+  const decoder = new TextDecoder(encoding, { fatal: encoding === "utf-8" });
+  const raw = createReadStream(real_path, { highWaterMark: 1 << 20 });
+  let read = 0;
+  raw.on("data", (c) => {
+    read += c.length;
+    options.onProgress?.(read);
+  });
+  const stream = options.gzip ? raw.pipe(createGunzip()) : raw;
+  let carry = "";
+  let line = 0;
+  let first = true;
+  let skipLf = false;
+  let dropping = false;
+  let pending: InputLine[] = [];
+  const emit = (text: string) => {
+    line++;
+    if (dropping) {
+      dropping = false;
+      line--;
+      return;
+    }
+    pending.push(text.length > MAX_LINE_BYTES ? { line, text: text.slice(0, 200), too_long: true } : { line, text });
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      let text = carry + decoder.decode(chunk, { stream: true });
+      if (first && text.length > 0) {
+        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+        first = false;
+      }
+      let from = 0;
+      if (skipLf && text.charCodeAt(0) === 10) from = 1;
+      skipLf = false;
+      for (;;) {
+        const lf = text.indexOf("\n", from);
+        const cr = text.indexOf("\r", from);
+        let i = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        if (i < 0) break;
+        emit(text.slice(from, i));
+        if (text.charCodeAt(i) === 13) {
+          if (i + 1 === text.length) skipLf = true;
+          else if (text.charCodeAt(i + 1) === 10) i++;
+        }
+        from = i + 1;
+      }
+      carry = text.slice(from);
+      if (carry.length > MAX_LINE_BYTES && !dropping) {
+        // A line with no end in sight: keep its start, skip the rest up to the next line end.
+        emit(carry);
+        dropping = true;
+        carry = "";
+      } else if (dropping) {
+        carry = "";
+      }
+      if (pending.length) {
+        const out = pending;
+        pending = [];
+        yield* out;
+      }
+    }
+    const rest = carry + decoder.decode();
+    if (rest.length > 0 && !dropping) emit(rest);
+    yield* pending;
+  } finally {
+    raw.destroy();
+  }
+}
+
+/**
+ * Writes a normalized copy of a file for DuckDB's reader: UTF-8, one LF per physical line, the
+ * same number of lines; a line too long to keep is replaced by a `\u0001TOO_LONG|` marker and
+ * its first 200 characters.
+ *
+ * @returns the encoding the input was decoded with
+ */
+export async function writeNormalized(real_path: string, out_path: string, options: ReadLinesOptions = {}): Promise<"utf-8" | "windows-1252"> {
+  const { encoding } = await withEncodingFallback((encoding) => writeNormalizedAs(real_path, out_path, { ...options, encoding }));
+  return encoding;
+}
+
+async function writeNormalizedAs(real_path: string, out_path: string, options: ReadLinesOptions): Promise<void> {
+  const fd = openSync(out_path, "w");
+  try {
+    let buf: string[] = [];
+    let size = 0;
+    for await (const l of readLines(real_path, options)) {
+      const t = l.too_long ? `\u0001TOO_LONG|${l.text.replaceAll("\u0001", "")}` : l.text;
+      buf.push(t);
+      size += t.length;
+      if (size > CHUNK) {
+        writeSync(fd, buf.join("\n") + "\n");
+        buf = [];
+        size = 0;
+      }
+    }
+    if (buf.length) writeSync(fd, buf.join("\n") + "\n");
+  } finally {
+    closeSync(fd);
+  }
+}

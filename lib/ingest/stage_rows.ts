@@ -1,0 +1,33 @@
+/**
+ * Private: bulk inserts of rows built in TypeScript. Instants go in as epoch milliseconds
+ * (`BIGINT`) and are converted in SQL: appending a `TIMESTAMPTZ` value costs 25–33 µs against
+ * under 1 µs for a `BIGINT` (DESIGN.md "bulk loading").
+ *
+ * @module
+ */
+import type { ColumnSpec, Row, Store } from "../store/mod.ts";
+import { TABLES } from "../store/mod.ts";
+import type { CallStint } from "./types.ts";
+
+const INSTANTS = new Set(["entered_at", "answered_at", "ended_at"]);
+const STAGE_COLUMNS: readonly ColumnSpec[] = TABLES.call_stints.map((c) => INSTANTS.has(c.name) ? { name: c.name, type: "BIGINT" } : c);
+
+/** Columns of the temporary `parsed` table (see `parse_sql.ts`). */
+export const PARSED_COLUMNS: readonly ColumnSpec[] = [
+  { name: "source", type: "VARCHAR" }, { name: "line", type: "BIGINT" }, { name: "raw", type: "VARCHAR" },
+  { name: "status", type: "VARCHAR" }, { name: "reason", type: "VARCHAR" }, { name: "at_ms", type: "BIGINT" },
+  { name: "call_id", type: "VARCHAR" }, { name: "queue", type: "VARCHAR" }, { name: "agent", type: "VARCHAR" },
+  { name: "event", type: "VARCHAR" }, { name: "data", type: "VARCHAR[]" },
+];
+
+/** Appends stints (instants in epoch ms) to `call_stints`. */
+export async function insertStints(store: Store, stints: readonly CallStint[]): Promise<void> {
+  if (stints.length === 0) return;
+  await store.exec(`CREATE OR REPLACE TEMP TABLE stage_stints (${STAGE_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(", ")})`);
+  await store.insert("stage_stints", stints as unknown as Row[], STAGE_COLUMNS);
+  const cols = STAGE_COLUMNS.map((c) => c.name);
+  await store.exec(`
+    INSERT INTO call_stints (${cols.join(", ")})
+    SELECT ${cols.map((c) => INSTANTS.has(c) ? `make_timestamptz(${c} * 1000)` : c).join(", ")} FROM stage_stints;
+    DROP TABLE stage_stints;`);
+}
