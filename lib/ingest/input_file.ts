@@ -92,6 +92,8 @@ export interface Prescan {
   lone_cr: boolean;
   /** Longest line in bytes. */
   longest_line: number;
+  /** Lines with no byte, or only a CR (DuckDB's reader would skip them, shifting line numbers). */
+  empty_lines: number;
 }
 
 /**
@@ -105,6 +107,8 @@ export function prescanPlain(real_path: string): Prescan {
   let longest = 0;
   let run = 0;
   let prevCr = false;
+  let empty = 0;
+  let lineStartCr = false;
   try {
     const size = fstatSync(fd).size;
     for (let pos = 0; pos < size;) {
@@ -117,11 +121,13 @@ export function prescanPlain(real_path: string): Prescan {
         const nl = b.indexOf(10, from);
         if (nl < 0) break;
         run += nl - from;
+        if (run === 0 || (run === 1 && (nl > 0 ? b[nl - 1] === 13 : lineStartCr))) empty++;
         if (run > longest) longest = run;
         run = 0;
         from = nl + 1;
       }
       run += n - from;
+      lineStartCr = run === 1 && b[n - 1] === 13;
       if (run > longest) longest = run;
       if (!lone_cr) {
         for (let cr = b.indexOf(13); cr >= 0; cr = b.indexOf(13, cr + 1)) {
@@ -137,7 +143,7 @@ export function prescanPlain(real_path: string): Prescan {
   } finally {
     closeSync(fd);
   }
-  return { lone_cr, longest_line: longest };
+  return { lone_cr, longest_line: longest, empty_lines: empty };
 }
 
 /** One physical line. `too_long` lines are cut to their first 200 characters. */
@@ -271,7 +277,8 @@ async function writeNormalizedAs(real_path: string, out_path: string, options: R
     let buf: string[] = [];
     let size = 0;
     for await (const l of readLines(real_path, options)) {
-      const t = l.too_long ? `\u0001TOO_LONG|${l.text.replaceAll("\u0001", "")}` : l.text;
+      // Empty lines become one space (DuckDB's reader skips empty lines; a blank one stays blank).
+      const t = l.too_long ? `\u0001TOO_LONG|${l.text.replaceAll("\u0001", "")}` : l.text === "" ? " " : l.text;
       buf.push(t);
       size += t.length;
       if (size > CHUNK) {

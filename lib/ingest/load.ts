@@ -20,13 +20,13 @@ import { detectFormat, type LogFormat } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
 import { InputError, type InputInfo, inspectInput, prescanPlain, readLines, withEncodingFallback, writeNormalized } from "./input_file.ts";
 import { formatOf, parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
-import { nativeParseSql, PARSED_SQL } from "./parse_sql.ts";
+import { nativeParseSql, rejectMessagesSql } from "./parse_sql.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildCallStints, nullable, toAgentEvent } from "./queue_log_stints.ts";
-import { verbKind } from "./queue_log_verbs.ts";
+import { MAX_LINE_BYTES, verbKind } from "./queue_log_verbs.ts";
 import { REGULAR_STINTS_SQL, VISITS_SQL } from "./stints_sql.ts";
 import { emptyCounts, type IngestCounts, type ParsedLog } from "./types.ts";
-import { insertStints, PARSED_COLUMNS } from "./stage_rows.ts";
+import { insertStints } from "./stage_rows.ts";
 import { ianaZone } from "../time/mod.ts";
 
 /** Progress of a load, for a progress bar. */
@@ -93,8 +93,8 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
   const tmp = mkdtempSync(join(tmpdir(), "queuebook-load-"));
   try {
     return await store.transaction(async () => {
-      await store.exec(PARSED_SQL);
-      await store.exec("CREATE OR REPLACE TEMP TABLE affected (call_id VARCHAR)");
+      await store.exec("CREATE OR REPLACE TEMP TABLE affected (call_id VARCHAR); CREATE OR REPLACE TEMP TABLE run_sources (source VARCHAR)");
+      await store.insert("run_sources", inputs.map((i) => ({ source: i.real_path })), [{ name: "source", type: "VARCHAR" }]);
       const counts: IngestCounts[] = [];
       const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);
       let bytes_before = 0;
@@ -105,18 +105,27 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
         counts.push(await stageInput(store, input, formats[k]!, options, tmp, progress));
         bytes_before += input.bytes;
       }
+      T("stage");
       await checkUsable(store, inputs, formats, options);
+      T("check");
       options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: "building stints" });
       await moveParsed(store, options);
+      T("move");
       await buildAffectedStints(store, options);
+      T("build");
       await store.exec(CALLS_SQL);
-      return await finalCounts(store, counts, inputs);
+      T("calls");
+      const out = await finalCounts(store, counts, inputs);
+      T("counts");
+      return out;
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
+let t0 = performance.now();
+function T(what: string) { const t = performance.now(); if (Deno.env.get("QB_PROFILE")) console.error("PROFILE", what, (t - t0).toFixed(0)); t0 = t; }
 async function inspectAll(paths: readonly string[], notices?: LoadNotices): Promise<InputInfo[]> {
   const seen = new Map<string, InputInfo>();
   const byPrint = new Map<string, InputInfo>();
@@ -156,14 +165,14 @@ async function forgetSource(store: Store, source: string): Promise<void> {
   }
 }
 
-/** Reads one input into `parsed` (or, for Technion, straight into `call_stints`). */
+/** Reads one input into `events` (or, for Technion, straight into `call_stints`). */
 async function stageInput(store: Store, input: InputInfo, format: LogFormat | "empty", options: ParseLogOptions, tmp: string, progress: (bytes: number) => void): Promise<IngestCounts> {
   const source = input.real_path;
   const counts = emptyCounts(source, format);
   if (format === "asterisk") {
     let file = input.real_path;
     const scan = input.gzip ? null : prescanPlain(input.real_path);
-    if (input.gzip || scan!.lone_cr || scan!.longest_line > 65_536) {
+    if (input.gzip || scan!.lone_cr || scan!.empty_lines > 0 || scan!.longest_line > MAX_LINE_BYTES) {
       file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
       if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
         counts.notes.decoded_as_windows_1252 = 1;
@@ -174,10 +183,11 @@ async function stageInput(store: Store, input: InputInfo, format: LogFormat | "e
     } catch (err) {
       if (!/unicode|utf-8/i.test((err as Error).message) || file !== input.real_path) throw err;
       file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
-      await store.exec(`DELETE FROM parsed WHERE source = ${sqlString(source)}`);
+      await store.exec(`DELETE FROM events WHERE source = ${sqlString(source)}`);
       if ((await writeNormalized(input.real_path, file, { onProgress: progress })) === "windows-1252") counts.notes.decoded_as_windows_1252 = 1;
       await store.execWithProgress(nativeParseSql(file, source, "none"), (f) => progress(f * input.bytes));
     }
+    await store.exec(rejectMessagesSql(source));
     return counts;
   }
   // Small formats: read the lines (streamed, decoded), parse in TypeScript.
@@ -201,7 +211,7 @@ async function stageInput(store: Store, input: InputInfo, format: LogFormat | "e
   for (const [rule, n] of Object.entries(c.ignored_by_rule)) {
     for (let i = 0; i < n; i++) rows.push({ source, line: null, raw: null, status: rule === "blank_line" ? "blank" : rule, reason: rule });
   }
-  await store.insert("parsed", rows, PARSED_COLUMNS);
+  await store.insert("events", rows);
   return counts;
 }
 
@@ -234,7 +244,7 @@ function runRow(input: InputInfo, c: IngestCounts): Row {
 /** A forced format that fits no line of a file, or strict mode with a bad line, stops the load. */
 async function checkUsable(store: Store, inputs: InputInfo[], formats: (LogFormat | "empty")[], options: ParseLogOptions): Promise<void> {
   const rows = await store.query<{ source: string; n: number; bad: number }>(
-    "SELECT source, count(*) AS n, count(*) FILTER (status = 'reject') AS bad FROM parsed GROUP BY source",
+    "SELECT source, count(*) AS n, count(*) FILTER (status = 'reject') AS bad FROM events SEMI JOIN run_sources USING (source) GROUP BY source",
   );
   for (const r of rows) {
     if (r.n > 0 && r.bad === r.n && options.format && options.format !== "auto") {
@@ -249,7 +259,7 @@ async function checkUsable(store: Store, inputs: InputInfo[], formats: (LogForma
   void formats;
   if (options.strict) {
     const [first] = await store.query<{ reason: string; source: string; line: number }>(
-      "SELECT source, line, reason FROM parsed WHERE status = 'reject' ORDER BY source, line LIMIT 1",
+      "SELECT source, line, reason FROM events SEMI JOIN run_sources USING (source) WHERE status = 'reject' ORDER BY source, line LIMIT 1",
     );
     if (first) throw strictError(first.reason, first.source, first.line);
   }
@@ -261,16 +271,16 @@ function strictError(message: string, source: string, line: number): LogParseErr
   return err;
 }
 
-/** Moves `parsed` into `events`, `agent_events`, `rejects` and `ingest_runs`. */
+/** Derives `agent_events`, parse `rejects` and `ingest_runs` rows from this run's `events`. */
 async function moveParsed(store: Store, options: ParseLogOptions): Promise<void> {
   await store.exec(`
-    INSERT INTO events SELECT source, line, at_ms, call_id, queue, agent, event, data, raw
-      FROM parsed WHERE status IN ('call', 'outbound', 'agent');
-    INSERT INTO affected SELECT DISTINCT call_id FROM parsed WHERE status IN ('call', 'outbound');
-    INSERT INTO rejects SELECT source, line, raw, reason, 'parse', NULL FROM parsed WHERE status = 'reject';
+    CREATE OR REPLACE TEMP TABLE run_events AS SELECT * FROM events SEMI JOIN run_sources USING (source)
+      WHERE status IN ('call', 'outbound', 'agent', 'reject');
+    INSERT INTO affected SELECT DISTINCT call_id FROM run_events WHERE status IN ('call', 'outbound');
+    INSERT INTO rejects SELECT source, line, raw, reason, 'parse', NULL FROM run_events WHERE status = 'reject';
     CREATE OR REPLACE TEMP TABLE agent_rows AS
       SELECT *, first_value(line) OVER w AS first_line, first_value(source) OVER w AS first_source, row_number() OVER w AS copy
-      FROM parsed WHERE status = 'agent'
+      FROM run_events WHERE status = 'agent'
       WINDOW w AS (PARTITION BY at_ms, trim(agent), event, trim(queue), call_id, array_to_string(data, '|') ORDER BY source, line);
     INSERT INTO agent_events (source, line, agent, "at", event, queue, reason, call_id, ring_ms)
       SELECT source, line, trim(agent), make_timestamptz(at_ms * 1000), event,
@@ -285,10 +295,9 @@ async function moveParsed(store: Store, options: ParseLogOptions): Promise<void>
         ' (same instant, agent, event and data)', 'build', NULL
       FROM agent_rows WHERE copy > 1;
     INSERT INTO ingest_runs (source, format, lines_read, used, ignored, rejected, ignored_by_rule, events, loaded_at)
-      SELECT source, NULL, count(*), 0, 0, 0, NULL,
-        count(*) FILTER (status IN ('call', 'outbound', 'agent')), now()
-      FROM parsed GROUP BY source;
-    DROP TABLE agent_rows;
+      SELECT source, NULL, count(*), 0, 0, 0, NULL, count(*) FILTER (status IN ('call', 'outbound', 'agent')), now()
+      FROM events SEMI JOIN run_sources USING (source) GROUP BY source;
+    DROP TABLE agent_rows; DROP TABLE run_events;
   `);
   if (options.strict) {
     const [dup] = await store.query<{ reason: string; source: string; line: number }>(
@@ -307,12 +316,15 @@ async function buildAffectedStints(store: Store, options: ParseLogOptions): Prom
       AND source IN (SELECT DISTINCT source FROM events);
     DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM affected);
   `);
+  T("delete");
   await store.exec(VISITS_SQL);
+  T("visits");
   await store.exec(REGULAR_STINTS_SQL);
+  T("regular");
   const irregular = await store.query<Row>(`
     SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
-    FROM events e SEMI JOIN (SELECT DISTINCT call_id FROM visits WHERE regular IS NOT TRUE) i ON e.call_id = i.call_id
-    WHERE e.event IN (SELECT DISTINCT event FROM ce)
+    FROM events e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
+    WHERE e.status IN ('call', 'outbound')
     ORDER BY e.call_id, e.at_ms, e.source, e.line`);
   const counts = emptyCounts("", "");
   const stints = [];
@@ -330,7 +342,7 @@ async function buildAffectedStints(store: Store, options: ParseLogOptions): Prom
   }
   await insertStints(store, stints);
   await store.insert("rejects", rejects);
-  await store.exec("DROP TABLE ce; DROP TABLE visits;");
+  await store.exec("DROP TABLE visits;");
 }
 
 function toEvent(r: Row): QueueLogEvent {
@@ -350,7 +362,7 @@ async function finalCounts(store: Store, staged: IngestCounts[], inputs: InputIn
       SELECT CASE status WHEN 'blank' THEN 'blank_line' WHEN 'system' THEN 'system_event'
           WHEN 'informational' THEN 'informational_event' WHEN 'unrecognized' THEN 'unrecognized_event:' || event ELSE status END AS rule,
         count(*) AS n
-      FROM parsed WHERE source = ${s} AND status NOT IN ('call', 'outbound', 'agent', 'reject') GROUP BY ALL ORDER BY rule`);
+      FROM events WHERE source = ${s} AND status NOT IN ('call', 'outbound', 'agent', 'reject') GROUP BY ALL ORDER BY rule`);
     const ignored_by_rule = Object.fromEntries(rules.map((r) => [r.rule, r.n]));
     await store.exec(
       `UPDATE ingest_runs SET format = ${sqlString(c.format)}, ignored = ${rules.reduce((n, r) => n + r.n, 0)},
@@ -365,7 +377,7 @@ async function finalCounts(store: Store, staged: IngestCounts[], inputs: InputIn
       used = events - coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source AND r.stage = 'build'), 0),
       rejected = coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source), 0)
     WHERE events IS NOT NULL;
-    DROP TABLE parsed; DROP TABLE affected;`);
+    DROP TABLE run_sources; DROP TABLE affected;`);
   const out: IngestCounts[] = [];
   for (const c of staged) {
     if (c.format === "technion" || c.format === "empty") {

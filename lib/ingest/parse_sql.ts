@@ -3,25 +3,20 @@
  * tables of `queue_log_verbs.ts` (the same rules, messages and field names as
  * `parseQueueLogLine` and `validateEventFields`, which parse small inputs in memory).
  *
- * DuckDB reads the file itself (one physical line per row, blank lines kept as rows, so the
- * row number is the file's line number), splits the fields and classifies every line into the
- * temporary table `parsed` (see {@link PARSED_SQL}).
+ * DuckDB reads the file itself, split on `|` into 17 columns (a line with more fields is
+ * rejected), and the row number is the file's line number: the caller guarantees the file has
+ * no empty line (DuckDB's reader skips those) by normalizing it first when it has. Every line
+ * lands in `events` with a `status`: blank | reject | system | informational | unrecognized |
+ * agent | call | outbound. Checks run in two passes: a cheap one on every line names the bad
+ * field; the message (the in-memory parser's words) is written for rejected lines only.
  *
  * @module
  */
-import { CALL_EVENTS, INFO_EVENTS, MAX_DURATION_S, MAX_EPOCH_S, NUMERIC_FIELDS, ATTENDED_LINK_FIELDS, OUTBOUND_EVENTS, SYSTEM_EVENTS, AGENT_EVENTS, MAX_LINE_BYTES } from "./queue_log_verbs.ts";
+import {
+  AGENT_EVENTS, ATTENDED_LINK_FIELDS, CALL_EVENTS, INFO_EVENTS, MAX_DURATION_S, MAX_EPOCH_S, MAX_LINE_BYTES,
+  NUMERIC_FIELDS, type NumericField, OUTBOUND_EVENTS, SYSTEM_EVENTS,
+} from "./queue_log_verbs.ts";
 import { sqlString } from "../store/mod.ts";
-
-/**
- * The staging table every parser writes: one row per physical line of one source.
- * `status`: blank | header | reject | system | informational | unrecognized | agent | call |
- * outbound; `reason` is the full reject message (`file:line: field 'x': …`) or the rule name.
- */
-export const PARSED_SQL = `
-CREATE OR REPLACE TEMP TABLE parsed (
-  source VARCHAR, line BIGINT, raw VARCHAR, status VARCHAR, reason VARCHAR,
-  at_ms BIGINT, call_id VARCHAR, queue VARCHAR, agent VARCHAR, event VARCHAR, data VARCHAR[]
-)`;
 
 const inList = (set: ReadonlySet<string>) => [...set].map(sqlString).join(", ");
 
@@ -30,12 +25,43 @@ function decimalAtMost(expr: string, max: number): string {
   return `(regexp_full_match(${expr}, '\\d+(\\.\\d+)?') AND TRY_CAST(${expr} AS DOUBLE) <= ${max})`;
 }
 
-/** One WHEN clause per numeric field of every verb: `field|message` of the first bad field. */
-function numericChecks(ev: string, data: string): string {
+/** Columns c1…c17 of the raw read: 5 fixed fields, up to 11 data fields and one overflow. */
+const NCOLS = 17;
+const C = (i: number) => `c${i}`;
+const DATA_COLS = Array.from({ length: NCOLS - 6 }, (_, i) => C(i + 6));
+const LINK = "upper(trim(coalesce(c6, ''))) = 'LINK'";
+
+/** The cheap check of every numeric data field on every line: `'dataN'` of the first bad one. */
+function numericFieldChecks(): string {
+  const out: string[] = [];
+  for (let i = 0; i < DATA_COLS.length; i++) {
+    const byScale = new Map<number, string[]>();
+    for (const [verb, fields] of Object.entries(NUMERIC_FIELDS)) {
+      if (verb === "ATTENDEDTRANSFER") continue;
+      for (const f of fields) if (f.index === i) byScale.set(f.scale, [...(byScale.get(f.scale) ?? []), verb]);
+    }
+    const v = `trim(coalesce(${DATA_COLS[i]}, ''))`;
+    const conds: string[] = [];
+    for (const [scale, verbs] of byScale) {
+      conds.push(`(ev IN (${verbs.map(sqlString).join(", ")}) AND NOT ${decimalAtMost(v, MAX_DURATION_S / scale)})`);
+    }
+    const inLink = ATTENDED_LINK_FIELDS.some((f) => f.index === i);
+    const inPlain = (NUMERIC_FIELDS.ATTENDEDTRANSFER ?? []).some((f) => f.index === i);
+    if (inLink || inPlain) {
+      const when = inLink && inPlain ? "TRUE" : inLink ? LINK : `NOT ${LINK}`;
+      conds.push(`(ev = 'ATTENDEDTRANSFER' AND ${when} AND NOT ${decimalAtMost(v, MAX_DURATION_S)})`);
+    }
+    if (conds.length) out.push(`WHEN ${v} <> '' AND (${conds.join(" OR ")}) THEN 'data${i + 1}'`);
+  }
+  return out.join("\n      ");
+}
+
+/** The message of a bad numeric field, one WHEN per field of every verb (rejected lines only). */
+function numericMessages(ev: string, field: (i: number) => string): string {
   const clauses: string[] = [];
-  const add = (verb: string, extra: string, fields: typeof ATTENDED_LINK_FIELDS) => {
+  const add = (verb: string, extra: string, fields: readonly NumericField[]) => {
     for (const { index, name, scale } of fields) {
-      const v = `trim(coalesce(${data}[${index + 1}], ''))`;
+      const v = field(index);
       const unit = scale === 1 ? "" : " of milliseconds";
       clauses.push(
         `WHEN ${ev} = ${sqlString(verb)}${extra} AND ${v} <> '' AND NOT ${decimalAtMost(v, MAX_DURATION_S / scale)} ` +
@@ -43,61 +69,80 @@ function numericChecks(ev: string, data: string): string {
       );
     }
   };
-  const link = `upper(trim(coalesce(${data}[1], ''))) = 'LINK'`;
+  const link = `upper(${field(0)}) = 'LINK'`;
   add("ATTENDEDTRANSFER", ` AND ${link}`, ATTENDED_LINK_FIELDS);
-  for (const [verb, fields] of Object.entries(NUMERIC_FIELDS)) {
-    add(verb, verb === "ATTENDEDTRANSFER" ? ` AND NOT ${link}` : "", fields);
-  }
+  for (const [verb, fields] of Object.entries(NUMERIC_FIELDS)) add(verb, verb === "ATTENDEDTRANSFER" ? ` AND NOT ${link}` : "", fields);
   return clauses.join("\n      ");
 }
 
 /**
- * SQL that reads one native queue_log file with DuckDB's CSV reader and fills `parsed`.
+ * SQL that reads one native queue_log file with DuckDB's CSV reader into `events`.
  *
- * @param file path DuckDB reads (the input itself, or its normalized copy)
+ * @param file path DuckDB reads (the input itself, or its normalized copy; no empty line)
  * @param source the source name stored with every row
  * @param compression `"gzip"` or `"none"`
  */
 export function nativeParseSql(file: string, source: string, compression: "gzip" | "none"): string {
   const src = sqlString(source);
-  const ev = "upper_ev";
+  const columns = Array.from({ length: NCOLS }, (_, i) => `'${C(i + 1)}': 'VARCHAR'`).join(", ");
+  const all = Array.from({ length: NCOLS }, (_, i) => C(i + 1)).join(", ");
   return `
-INSERT INTO parsed
+INSERT INTO events (source, line, raw, status, reason, at_ms, call_id, queue, agent, event, data)
 WITH raw AS (
-  SELECT row_number() OVER () AS line, coalesce(text, '') AS text
-  FROM read_csv(${sqlString(file)}, columns = {'text': 'VARCHAR'}, delim = '\\x01', quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, compression = '${compression}',
-    max_line_size = ${MAX_LINE_BYTES * 4})
-), split AS (
-  SELECT line, text, string_split(text, '|') AS f FROM raw
-), fields AS (
-  SELECT line, text, f, len(f) AS nf, trim(f[1]) AS t, trim(coalesce(f[5], '')) AS ${ev}, f[6:] AS data FROM split
+  SELECT row_number() OVER () AS line, *
+  FROM read_csv(${sqlString(file)}, columns = {${columns}}, delim = '|', quote = '', escape = '',
+    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = true,
+    nullstr = '\x02\x03', compression = '${compression}', max_line_size = ${MAX_LINE_BYTES * 4})
+), f AS (
+  SELECT *, trim(c1) AS t, trim(coalesce(c5, '')) AS ev FROM raw
 ), checked AS (
   SELECT *, CASE
-      WHEN regexp_full_match(text, '\\s*') THEN 'blank|'
-      WHEN nf < 5 THEN 'fields|expected at least 5 ''|''-separated fields, got ' || nf
-      WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time|time must be epoch seconds between 1970 and 2200, got ''' || substr(t, 1, 40) || ''''
-      WHEN NOT regexp_full_match(${ev}, '[A-Z][A-Z0-9_]*') THEN 'event|event must be an upper-case name, got ''' || substr(${ev}, 1, 40) || ''''
-      ${numericChecks(ev, "data")}
-      WHEN ${ev} IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(f[4]), '') IN ('', 'NONE')
-        THEN 'agent|' || ${ev} || ' needs an agent, got ''' || trim(f[4]) || ''''
+      WHEN c2 IS NULL AND regexp_full_match(c1, '\\s*') THEN 'blank'
+      WHEN starts_with(c1, '\x01TOO_LONG') THEN 'too_long'
+      WHEN c5 IS NULL OR ${C(NCOLS)} IS NOT NULL THEN 'fields'
+      WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
+      WHEN NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
+      ${numericFieldChecks()}
+      WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(c4), '') IN ('', 'NONE') THEN 'agent'
     END AS bad
-  FROM fields
+  FROM f
 )
-SELECT ${src}, line, text,
+SELECT ${src}, line, CASE WHEN bad IS NULL OR bad <> 'too_long' THEN concat_ws('|', ${all}) ELSE substr(concat_ws('|', ${all}), 11) END,
   CASE
-    WHEN bad = 'blank|' THEN 'blank'
+    WHEN bad = 'blank' THEN 'blank'
     WHEN bad IS NOT NULL THEN 'reject'
-    WHEN ${ev} IN (${inList(CALL_EVENTS)}) THEN 'call'
-    WHEN ${ev} IN (${inList(AGENT_EVENTS)}) THEN 'agent'
-    WHEN ${ev} IN (${inList(OUTBOUND_EVENTS)}) THEN 'outbound'
-    WHEN ${ev} IN (${inList(SYSTEM_EVENTS)}) THEN 'system'
-    WHEN ${ev} IN (${inList(INFO_EVENTS)}) THEN 'informational'
+    WHEN ev IN (${inList(CALL_EVENTS)}) THEN 'call'
+    WHEN ev IN (${inList(AGENT_EVENTS)}) THEN 'agent'
+    WHEN ev IN (${inList(OUTBOUND_EVENTS)}) THEN 'outbound'
+    WHEN ev IN (${inList(SYSTEM_EVENTS)}) THEN 'system'
+    WHEN ev IN (${inList(INFO_EVENTS)}) THEN 'informational'
     ELSE 'unrecognized'
   END,
-  CASE WHEN bad IS NOT NULL AND bad <> 'blank|'
-    THEN ${src} || ':' || line || ': field ''' || split_part(bad, '|', 1) || ''': ' || substr(bad, strpos(bad, '|') + 1) END,
+  CASE WHEN bad <> 'blank' THEN bad END,
   CASE WHEN bad IS NULL THEN round(t::DOUBLE * 1000)::BIGINT END,
-  trim(f[2]), trim(f[3]), trim(f[4]), ${ev}, data
+  trim(c2), trim(c3), trim(c4), ev,
+  CASE WHEN bad IS NULL THEN list_value(${DATA_COLS.join(", ")}) END
 FROM checked`;
+}
+
+/**
+ * SQL that writes, for the rejected lines of one source, the full reject message in place of
+ * the bad field's name (`file:line: field 'x': reason`, as `LogParseError` words it).
+ */
+export function rejectMessagesSql(source: string): string {
+  const src = sqlString(source);
+  const part = (i: number) => `trim(coalesce(split_part(raw, '|', ${i}), ''))`;
+  const nf = "len(string_split(raw, '|'))";
+  const numeric = `(CASE ${numericMessages(part(5), (i) => `trim(coalesce(string_split(raw, '|')[${i + 6}], ''))`)} END)`;
+  return `
+UPDATE events SET reason = ${src} || ':' || line || ': field ''' || CASE
+    WHEN reason = 'too_long' THEN 'fields'': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)'
+    WHEN reason = 'fields' AND ${nf} < 5 THEN 'fields'': expected at least 5 ''|''-separated fields, got ' || ${nf}
+    WHEN reason = 'fields' THEN 'fields'': expected at most ${NCOLS - 1} ''|''-separated fields, got more'
+    WHEN reason = 'time' THEN 'time'': time must be epoch seconds between 1970 and 2200, got ''' || substr(${part(1)}, 1, 40) || ''''
+    WHEN reason = 'event' THEN 'event'': event must be an upper-case name, got ''' || substr(${part(5)}, 1, 40) || ''''
+    WHEN reason = 'agent' THEN 'agent'': ' || ${part(5)} || ' needs an agent, got ''' || trim(split_part(raw, '|', 4)) || ''''
+    ELSE split_part(${numeric}, '|', 1) || ''': ' || substr(${numeric}, strpos(${numeric}, '|') + 1)
+  END
+WHERE source = ${src} AND status = 'reject'`;
 }

@@ -12,14 +12,6 @@ import type { CallStint } from "./types.ts";
 const INSTANTS = new Set(["entered_at", "answered_at", "ended_at"]);
 const STAGE_COLUMNS: readonly ColumnSpec[] = TABLES.call_stints.map((c) => INSTANTS.has(c.name) ? { name: c.name, type: "BIGINT" } : c);
 
-/** Columns of the temporary `parsed` table (see `parse_sql.ts`). */
-export const PARSED_COLUMNS: readonly ColumnSpec[] = [
-  { name: "source", type: "VARCHAR" }, { name: "line", type: "BIGINT" }, { name: "raw", type: "VARCHAR" },
-  { name: "status", type: "VARCHAR" }, { name: "reason", type: "VARCHAR" }, { name: "at_ms", type: "BIGINT" },
-  { name: "call_id", type: "VARCHAR" }, { name: "queue", type: "VARCHAR" }, { name: "agent", type: "VARCHAR" },
-  { name: "event", type: "VARCHAR" }, { name: "data", type: "VARCHAR[]" },
-];
-
 /** Appends stints (instants in epoch ms) to `call_stints`. */
 export async function insertStints(store: Store, stints: readonly CallStint[]): Promise<void> {
   if (stints.length === 0) return;

@@ -45,12 +45,17 @@ export const TABLES = {
     reconstructed: "BOOLEAN",
   }),
   /**
-   * Every usable queue_log event as read (instants in epoch ms): the source of truth from which
-   * stints are rebuilt when a call spans files or a source is loaded again.
+   * Every line of every queue_log-like source as read, with what ingest made of it (`status`:
+   * call, agent, outbound, reject, blank, header, system, informational, unrecognized) and, for
+   * events, their fields (instants in epoch ms): the source of truth from which stints are
+   * rebuilt when a call spans files or a source is loaded again.
    */
   events: cols({
     source: "VARCHAR",
     line: "BIGINT",
+    status: "VARCHAR",
+    /** The reject message, or for CSV sources the ignore rule. */
+    reason: "VARCHAR",
     at_ms: "BIGINT",
     call_id: "VARCHAR",
     queue: "VARCHAR",

@@ -12,8 +12,13 @@ import {
   listValue,
   timestampTZValue,
 } from "@duckdb/node-api";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { CALLS_SQL, type ColumnSpec, schemaSql, TABLES, type TableName } from "./schema.ts";
 
+
+/** DuckDB's memory limit: its buffer pool spills to a temporary directory beyond it. */
+export const MEMORY_LIMIT = "1GB";
 
 /** A scalar accepted as a query parameter. */
 export type SqlParam = string | number | boolean | null;
@@ -91,6 +96,8 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   }
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
+  // Bounded memory: DuckDB spills to a temporary directory beyond this.
+  await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(join(tmpdir(), "queuebook-duckdb"))}`);
   await connection.run(schemaSql());
   await connection.run(CALLS_SQL);
   return new DuckDBStore(path, instance, connection);
