@@ -1,0 +1,194 @@
+/**
+ * The bulk loader (`loadLogs`: DuckDB parse + SQL stints + state machine for irregular calls)
+ * against the in-memory reference (`parseLogText`: the state machine on every call), and the
+ * load-path regressions of the reliability sweep (issue 9). Expected values are hand counts of
+ * the fixtures or the generator's known truth.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import fc from "fast-check";
+import { loadLogs, openStore, parseLogText, queueKpis, type Store, storeParsedLog } from "../../lib/mod.ts";
+import { generateQueueLog } from "../../bench/gen_queue_log.ts";
+import { fixture, PBXWARE } from "../_helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "qb-bulk-"));
+
+const STINT_COLS = "call_id, stint_no, queue, direction, epoch_ms(entered_at) AS e, epoch_ms(answered_at) AS a, epoch_ms(ended_at) AS x, agent, outcome, wait_s, ring_s, talk_s, position_entered, caller, transfer_to, reconstructed";
+async function stints(store: Store): Promise<unknown[]> {
+  return await store.query(`SELECT ${STINT_COLS} FROM call_stints ORDER BY call_id, direction, stint_no`);
+}
+/** Loads a file both ways and returns both stint lists and both count sets. */
+async function bothWays(path: string) {
+  const bulk = await openStore();
+  const [bc] = await loadLogs(bulk, [path]);
+  const ref = await openStore();
+  const parsed = parseLogText(readFileSync(path, "utf8"), bc!.source);
+  await storeParsedLog(ref, parsed);
+  const out = { bulk: await stints(bulk), ref: await stints(ref), bulkCounts: bc!, refCounts: parsed.counts,
+    bulkRejects: await bulk.query("SELECT line, reason FROM rejects ORDER BY line"), refRejects: parsed.rejects.map((r) => ({ line: r.line, reason: r.reason })) };
+  bulk.close();
+  ref.close();
+  return out;
+}
+
+describe("loadLogs() against the in-memory reference", () => {
+  for (const name of ["outcomes.queue_log", "multi_stint.queue_log", "ring_all.queue_log", "attended_transfer_link.queue_log", "midnight_dst.queue_log", "malformed.queue_log"]) {
+    it(`gives the same stints, rejects and counts on ${name}`, async () => {
+      const r = await bothWays(fixture(name));
+      expect(r.bulk).toEqual(r.ref);
+      expect(r.bulkRejects).toEqual(r.refRejects);
+      expect({ ...r.bulkCounts, notes: {} }).toEqual({ ...r.refCounts, notes: {} });
+    });
+  }
+
+  it("gives the generator's known truth on 3,000 generated calls, and equals the reference", async () => {
+    const path = join(dir, "gen.queue_log");
+    const truth = generateQueueLog(3000, path, 7);
+    const r = await bothWays(path);
+    expect(r.bulk).toEqual(r.ref);
+    const outcomes = (r.bulk as { outcome: string }[]).reduce((m, s) => ((m[s.outcome] = (m[s.outcome] ?? 0) + 1), m), {} as Record<string, number>);
+    expect(outcomes).toEqual({ answered: truth.answered, abandoned: truth.abandoned, timeout: truth.timeouts, transferred: truth.transferred });
+    expect(r.bulkCounts.lines_read).toBe(truth.lines);
+    expect(r.bulkCounts.rejected).toBe(0);
+  });
+
+  it("equals the reference on random sequences of call events (property)", async () => {
+    const verbs = ["ENTERQUEUE||555|1", "CONNECT|3|x|2", "CONNECT||x|", "COMPLETECALLER|3|40|1", "COMPLETEAGENT|0|5|1", "ABANDON|1|1|4", "EXITWITHTIMEOUT|1|1|9", "EXITWITHKEY|5|1|1|2", "BLINDTRANSFER|600|ctx|3|30|1", "ATTENDEDTRANSFER|LINK|a|b|2|20|1", "RINGNOANSWER|1500"];
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ call: fc.integer({ min: 1, max: 4 }), dt: fc.integer({ min: 0, max: 30 }), verb: fc.integer({ min: 0, max: verbs.length - 1 }), queue: fc.constantFrom("sales", "tech", "NONE") }), { minLength: 1, maxLength: 25 }),
+      async (events) => {
+        let t = 1_700_000_000;
+        const text = events.map((e) => `${(t += e.dt)}|c${e.call}|${e.queue}|Agent/${e.call}|${verbs[e.verb]}`).join("\n") + "\n";
+        const path = join(dir, "prop.queue_log");
+        writeFileSync(path, text);
+        const r = await bothWays(path);
+        expect(r.bulk).toEqual(r.ref);
+        expect(r.bulkRejects).toEqual(r.refRejects);
+        expect(r.bulkCounts.used + r.bulkCounts.ignored + r.bulkCounts.rejected).toBe(r.bulkCounts.lines_read);
+      },
+    ), { numRuns: 40 });
+  }, 300_000);
+
+  it("reads the PBXware export (table format, outbound calls) like the reference", async () => {
+    const bulk = await openStore();
+    const [c] = await loadLogs(bulk, [PBXWARE]);
+    const [q] = await queueKpis(bulk, []);
+    // Published counts (data/README.md): 108 ENTERQUEUE → 104 offered + 4 open, 12 abandoned, 1 timeout.
+    expect({ offered: q!.offered, open: q!.open, abandoned: q!.abandoned, timeouts: q!.timeouts }).toEqual({ offered: 104, open: 4, abandoned: 12, timeouts: 1 });
+    expect(c!.lines_read).toBe(c!.used + c!.ignored + c!.rejected);
+    bulk.close();
+  });
+});
+
+describe("loadLogs() reliability (issue 9 regressions)", () => {
+  const line = (t: number, id: string, rest: string) => `${t}|${id}|${rest}`;
+  const T = 1_709_545_800;
+
+  it("loads one file given under two spellings once (item 4)", async () => {
+    const path = join(dir, "x.queue_log");
+    writeFileSync(path, [line(T, "a", "sales|NONE|ENTERQUEUE||555|1"), line(T + 5, "a", "sales|NONE|ABANDON|1|1|5")].join("\n") + "\n");
+    symlinkSync(path, join(dir, "link.queue_log"));
+    const store = await openStore();
+    const notices = { earlier_sources: [], duplicate_paths: [], identical_content: [] } as never;
+    const counts = await loadLogs(store, [path, join(dir, "sub", "..", "x.queue_log").replace("/sub/..", ""), join(dir, "link.queue_log")], {}, notices);
+    expect(counts).toHaveLength(1);
+    expect((notices as { duplicate_paths: string[] }).duplicate_paths).toHaveLength(2);
+    const [q] = await queueKpis(store, []);
+    expect(q!.offered).toBe(1);
+    store.close();
+  });
+
+  it("joins a call split across rotated files, in either load order, one run or two (item 5)", async () => {
+    const a = join(dir, "queue_log.1"), b = join(dir, "queue_log");
+    writeFileSync(a, line(T, "r", "sales|NONE|ENTERQUEUE||555|1") + "\n");
+    writeFileSync(b, [line(T + 10, "r", "sales|Agent/a|CONNECT|10|r.1|2"), line(T + 70, "r", "sales|Agent/a|COMPLETECALLER|10|60|1")].join("\n") + "\n");
+    for (const order of [[a, b], [b, a]]) {
+      for (const oneRun of [true, false]) {
+        const store = await openStore();
+        if (oneRun) await loadLogs(store, order);
+        else for (const p of order) await loadLogs(store, [p]);
+        const rows = await stints(store);
+        // Hand count: one stint, answered after 10 s, talk 60 s, not reconstructed.
+        expect(rows).toHaveLength(1);
+        expect(rows[0]).toMatchObject({ outcome: "answered", wait_s: 10, talk_s: 60, reconstructed: false });
+        const [{ n }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM calls") as [{ n: number }];
+        expect(n).toBe(1);
+        store.close();
+      }
+    }
+  });
+
+  it("does not count duplicated agent events of a log concatenated with itself (item 8)", async () => {
+    const store = await openStore();
+    const [c] = await loadLogs(store, [fixture("hostile/dup_concat.queue_log")]);
+    const rna = await store.query<{ n: number }>("SELECT count(*) AS n FROM agent_events WHERE event = 'RINGNOANSWER'");
+    // Hand count: 2 RINGNOANSWER in the first copy; the second copy's 5 lines are all rejected.
+    expect(rna[0]!.n).toBe(2);
+    expect(c).toMatchObject({ lines_read: 10, used: 5, rejected: 5 });
+    const [q] = await queueKpis(store, []);
+    expect(q).toMatchObject({ offered: 1, answered: 1 });
+    store.close();
+  });
+
+  it("survives 200,000 rejects in one file (item 12)", async () => {
+    const path = join(dir, "same.queue_log");
+    writeFileSync(path, (line(T, "s", "sales|NONE|ENTERQUEUE||555|1") + "\n").repeat(200_000));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ lines_read: 200_000, used: 1, rejected: 199_999 });
+    store.close();
+  }, 120_000);
+
+  it("refuses a directory and a device, and rejects a line without end instead of reading it whole (item 13)", async () => {
+    const store = await openStore();
+    await expect(loadLogs(store, [dir])).rejects.toThrow(`Cannot read input '${dir}': it is a directory`);
+    await expect(loadLogs(store, ["/dev/zero"])).rejects.toThrow("not a regular file");
+    const path = join(dir, "long.queue_log");
+    writeFileSync(path, line(T, "l", "sales|NONE|ENTERQUEUE||555|1") + "\n" + "9".repeat(200_000) + "\n" + line(T + 3, "l", "sales|NONE|ABANDON|1|1|3") + "\n");
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ lines_read: 3, used: 2, rejected: 1 });
+    const [r] = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects");
+    expect(r!.line).toBe(2);
+    expect(r!.reason).toMatch(/line longer than 65536 bytes/);
+    store.close();
+  });
+
+  it("builds a call looping through 20,000 timeouts in linear time (item 14)", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      lines.push(line(T + 2 * i, "loop", `q${i % 2}|NONE|ENTERQUEUE||555|1`), line(T + 2 * i + 1, "loop", `q${i % 2}|NONE|EXITWITHTIMEOUT|1|1|1`));
+    }
+    const path = join(dir, "loop.queue_log");
+    writeFileSync(path, lines.join("\n") + "\n");
+    const store = await openStore();
+    const t0 = performance.now();
+    await loadLogs(store, [path]);
+    const [q] = await queueKpis(store, []);
+    expect(q!.timeouts).toBe(20_000);
+    // Quadratic before (20 s for 20k loops on this machine class); linear now: well under that.
+    expect(performance.now() - t0).toBeLessThan(15_000);
+    store.close();
+  }, 60_000);
+
+  it("fails when a forced format fits no line, naming the format the file looks like", async () => {
+    const store = await openStore();
+    await expect(loadLogs(store, [PBXWARE], { format: "asterisk" })).rejects.toThrow(/No line of .* is usable as --format asterisk .*looks like 'pbxware'/);
+    store.close();
+  });
+
+  it("counts blank lines and keeps line numbers exact through CRLF, CR and Windows-1252 input", async () => {
+    const path = join(dir, "mixed.queue_log");
+    writeFileSync(path, Buffer.concat([
+      Buffer.from(`${T}|m|sales|NONE|ENTERQUEUE||555|1\r\n\r\n${T + 4}|m|sales|NONE|ABANDON|1|1|4\r`),
+      Buffer.from(`${T + 5}|n|caf`), Buffer.from([0xe9]), Buffer.from(`|NONE|ENTERQUEUE||555|x\n`),
+    ]));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ lines_read: 4, used: 2, ignored: 1, rejected: 1, ignored_by_rule: { blank_line: 1 } });
+    const [r] = await store.query<{ line: number; raw: string }>("SELECT line, raw FROM rejects");
+    expect(r).toMatchObject({ line: 4, raw: `${T + 5}|n|café|NONE|ENTERQUEUE||555|x` });
+    store.close();
+  });
+});
