@@ -7,8 +7,9 @@
  */
 import { Command, CommanderError } from "commander";
 import process from "node:process";
-import { LogParseError } from "./ingest/mod.ts";
-import { UsageError } from "./cli/_common.ts";
+import { InputError, LogParseError } from "./ingest/mod.ts";
+import { StoreInUseError } from "./store/mod.ts";
+import { safe, UsageError } from "./cli/_common.ts";
 import { addCallsCommands } from "./cli/calls.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
@@ -36,8 +37,8 @@ if (import.meta.main) {
   try {
     await createProgram().parseAsync(process.argv);
   } catch (err) {
-    if (err instanceof UsageError) {
-      process.stderr.write(`qb: error: ${err.message}\n`);
+    if (err instanceof UsageError || err instanceof InputError || err instanceof StoreInUseError) {
+      process.stderr.write(`qb: error: ${safe(err.message)}\n`);
       process.exit(2);
     }
     if (err instanceof CommanderError) {
@@ -47,7 +48,7 @@ if (import.meta.main) {
     const message = err instanceof LogParseError || err instanceof RangeError || err instanceof TypeError
       ? err.message
       : err instanceof Error ? err.message : String(err);
-    process.stderr.write(`qb: error: ${message}\n`);
+    process.stderr.write(`qb: error: ${safe(message)}\n`);
     process.exit(1);
   }
 }

@@ -6,7 +6,9 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { type KpiOptions, resolveKpiOptions, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
-import { type IngestCounts, LOG_FORMATS, loadLogs, type LogFormat } from "../ingest/mod.ts";
+import { type IngestCounts, type LoadNotices, LOG_FORMATS, loadLogs, type LogFormat } from "../ingest/mod.ts";
+import { ianaZone } from "../time/mod.ts";
+import { createLoadProgress } from "./_progress.ts";
 import { openStore, type Store } from "../store/mod.ts";
 
 export interface CommonOptions {
@@ -20,6 +22,7 @@ export interface CommonOptions {
   slVariant: SlVariant;
   strict: boolean;
   db: string;
+  quiet: boolean;
 }
 
 export function number(name: string, min: number) {
@@ -48,17 +51,40 @@ export function withCommonOptions(cmd: Command): Command {
     .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
     .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
     .option("--strict", "stop at the first bad line (file, line and field in the message)", false)
-    .option("--db <path>", "DuckDB database file to load into (default: in memory)", ":memory:");
+    .option("--db <path>", "DuckDB database file to load into (default: in memory)", ":memory:")
+    .option("-q, --quiet", "print no progress and no input accounting on stderr", false);
 }
 
 export async function load(o: CommonOptions): Promise<{ store: Store; counts: IngestCounts[] }> {
-  resolveKpiOptions(kpiOptions(o));
+  checkZone("--tz", o.tz);
+  if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
+  try {
+    resolveKpiOptions(kpiOptions(o));
+  } catch (err) {
+    throw err instanceof RangeError ? new UsageError(err.message) : err;
+  }
   const store = await openStore(o.db);
-  const counts = await loadLogs(store, o.input, { format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict });
+  const notices: LoadNotices = { earlier_sources: [], duplicate_paths: [], identical_content: [] };
+  const progress = o.quiet ? null : createLoadProgress();
+  let counts: IngestCounts[];
+  try {
+    counts = await loadLogs(store, o.input, { format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict, onProgress: progress?.update }, notices);
+  } catch (err) {
+    store.close();
+    throw err;
+  } finally {
+    progress?.stop();
+  }
+  if (o.quiet) return { store, counts };
+  for (const p of notices.duplicate_paths) process.stderr.write(`qb: note: '${safe(p)}' names a file already given: loaded once\n`);
+  for (const [a, b] of notices.identical_content) process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content: their calls count twice\n`);
+  if (notices.earlier_sources.length > 0) {
+    process.stderr.write(`qb: note: the database '${safe(o.db)}' also holds ${notices.earlier_sources.length} source(s) loaded earlier, included in the results: ${notices.earlier_sources.map(safe).join(", ")}\n`);
+  }
   for (const c of counts) {
     const rules = Object.entries(c.ignored_by_rule).map(([k, v]) => `${k} ${v}`).join(", ");
     process.stderr.write(
-      `${c.source} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected\n`,
+      `${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected\n`,
     );
   }
   return { store, counts };
@@ -71,3 +97,17 @@ export function kpiOptions(o: CommonOptions): KpiOptions {
   };
 }
 
+
+/** Escapes control and bidirectional characters of input text before it reaches the terminal. */
+export function safe(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Checks an IANA zone option. @throws {UsageError} */
+export function checkZone(option: string, zone: string): void {
+  try {
+    ianaZone(zone);
+  } catch {
+    throw new UsageError(`${option} must be an IANA time zone name such as 'Europe/Rome' or 'UTC', got '${safe(zone)}'`);
+  }
+}

@@ -4,12 +4,12 @@
  * @module
  */
 import type { Command } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import process from "node:process";
 import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts";
 import { buildCallsReport } from "../reports/mod.ts";
 import { type CommonOptions, kpiOptions, load, number, UsageError, withCommonOptions } from "./_common.ts";
+import { checkOutput, writeFileAtomic } from "./_output.ts";
 
 /** Adds `report` and `kpis` to the program. */
 export function addCallsCommands(program: Command): void {
@@ -18,11 +18,12 @@ export function addCallsCommands(program: Command): void {
     .option("--title <text>", "report title", "Calls report")
     .option("--sl-target <fraction>", "service-level target drawn on charts (0–1)", number("--sl-target", 0), 0.8)
     .action(async (o: CommonOptions & { out: string; title: string; slTarget: number }) => {
+      if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1, got ${o.slTarget}`);
+      checkOutput(o.out, { inputs: o.input, db: o.db });
       const { store } = await load(o);
       try {
         const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget });
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, html);
+        writeFileAtomic(o.out, html);
         process.stderr.write(`report written to ${resolve(o.out)}\n`);
       } finally {
         store.close();

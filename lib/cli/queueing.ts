@@ -4,7 +4,6 @@
  * @module
  */
 import { type Command, Option } from "commander";
-import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { queueKpis } from "../indicators/mod.ts";
@@ -26,6 +25,7 @@ import {
 } from "../queueing/mod.ts";
 import { toCsv } from "../reports/mod.ts";
 import { collect, type CommonOptions, kpiOptions, load, number, UsageError } from "./_common.ts";
+import { checkOutput, writeFileAtomic } from "./_output.ts";
 
 interface TargetOptions {
   model: "b" | "c" | "a";
@@ -138,6 +138,7 @@ export function addQueueingCommands(program: Command): void {
     .action(async (o: TargetOptions & { input?: string; logs?: string[]; tz: string; sourceTz?: string; intervalMinutes: number; out?: string; json?: boolean }) => {
       if (!o.input === !o.logs) throw new UsageError("give exactly one of --input (demand table) or --logs (history)");
       if (!o.out && !o.json) throw new UsageError("give --out PLAN.csv and/or --json");
+      if (o.out) checkOutput(o.out, { inputs: [o.input, ...(o.logs ?? [])].filter((x): x is string => typeof x === "string") });
       if (!hasTargets(o)) throw new UsageError("give at least one of --target-sl, --target-asa-s, --target-abandon, --max-occupancy");
       let demand: DemandRow[];
       if (o.input) {
@@ -169,8 +170,7 @@ export function addQueueingCommands(program: Command): void {
         );
       }
       if (o.out) {
-        mkdirSync(dirname(resolve(o.out)), { recursive: true });
-        writeFileSync(o.out, toCsv(plan as unknown as Record<string, unknown>[], PLAN_COLUMNS));
+        writeFileAtomic(o.out, toCsv(plan as unknown as Record<string, unknown>[], PLAN_COLUMNS));
         process.stderr.write(`plan written to ${resolve(o.out)}\n`);
       }
       if (o.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");

@@ -1,0 +1,54 @@
+/**
+ * Private: output files of the `qb` commands, checked before any work and written atomically.
+ *
+ * @module
+ */
+import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { UsageError } from "./_common.ts";
+
+function realOrResolved(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return resolve(path);
+  }
+}
+
+/**
+ * Checks an output path before a command loads anything: not a directory, and not one of the
+ * command's inputs or its database (writing there would destroy them).
+ *
+ * @throws {UsageError} naming the path
+ */
+export function checkOutput(out: string, protect: { inputs?: readonly string[]; db?: string }): void {
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory: give a file name such as '${join(out, "report.html")}'`);
+  const target = realOrResolved(out);
+  for (const input of protect.inputs ?? []) {
+    if (realOrResolved(input) === target) throw new UsageError(`--out '${out}' is also an input: it would overwrite '${input}'`);
+  }
+  if (protect.db && protect.db !== ":memory:" && realOrResolved(protect.db) === target) {
+    throw new UsageError(`--out '${out}' is the --db database: it would overwrite it`);
+  }
+}
+
+/**
+ * Writes a file atomically: to a temporary file beside the target, then renamed over it, so a
+ * full disk or a kill never leaves a truncated file in place of the old one.
+ *
+ * @throws {Error} `Cannot write '…': …` (no space, no permission), the old file untouched
+ */
+export function writeFileAtomic(path: string, data: string): void {
+  const dir = dirname(resolve(path));
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const code = (err as { code?: string }).code;
+    const why = code === "ENOSPC" ? "no space left on the device" : code === "EACCES" ? "permission denied" : (err as Error).message;
+    throw new UsageError(`Cannot write '${path}': ${why}`);
+  }
+}
