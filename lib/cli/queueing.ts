@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { safe } from "./_common.ts";
 import { type Command, Option } from "commander";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
@@ -166,7 +167,7 @@ export function addQueueingCommands(program: Command): void {
       const plan = staffingPlan(demand, { ...planOptions(o), interval_minutes: o.intervalMinutes });
       for (const t of sumStaffing(plan)) {
         process.stderr.write(
-          `${t.key}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded} scheduled agent-hours (rounded once; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
+          `${safe(t.key)}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded} scheduled agent-hours (rounded once; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
         );
       }
       if (o.out) {

@@ -34,7 +34,7 @@ export interface QueueKpiRow extends ServiceLevelCounts {
   abandon_rate_excl_short: number | null;
   /** Σ wait of answered / Ans. */
   asa_s: number | null;
-  /** Σ wait of answered and abandoned / Off. */
+  /** Σ wait of every offered stint (answered, abandoned and flow-outs) / Off. */
   avg_wait_s: number | null;
   max_wait_s: number | null;
   /** Σ (talk + hold + wrap) / handled calls (answered with a known talk time). */
@@ -74,6 +74,7 @@ function countsSql(dims: readonly QueueDimension[], store_o: ReturnType<typeof r
       count(*) FILTER (outcome = 'open') AS open,
       coalesce(sum(wait_s) FILTER (${ans}), 0) AS wait_answered_s,
       coalesce(sum(wait_s) FILTER (${ab}), 0) AS wait_abandoned_s,
+      coalesce(sum(wait_s) FILTER (${closed}), 0) AS wait_offered_s,
       max(wait_s) FILTER (${closed}) AS max_wait_s,
       count(*) FILTER (${handled}) AS handled,
       coalesce(sum(talk_s) FILTER (${handled}), 0) AS talk_s,
@@ -89,7 +90,7 @@ function countsSql(dims: readonly QueueDimension[], store_o: ReturnType<typeof r
  * Definitions (DESIGN.md): offered = answered + abandoned + flow-outs, open stints apart;
  * "within" is wait ≤ T; short abandons wait ≤ S; service level per the chosen variant (all
  * seven are returned as `service_level_v1…v7`); ASA = Σ wait of answered / answered;
- * average wait = Σ wait of answered and abandoned / offered; AHT = (talk + hold + wrap) /
+ * average wait = Σ wait of every offered stint (answered, abandoned, flow-outs) / offered; AHT = (talk + hold + wrap) /
  * handled. A rate with an empty denominator is `null`. Intervals are attributed by entry time
  * unless `attribution: "ended"`.
  *
@@ -136,7 +137,7 @@ export async function queueKpis(
       abandon_rate: ratio(c.abandoned, c.offered),
       abandon_rate_excl_short: ratio(c.abandoned - c.short_abandoned, c.offered - c.short_abandoned),
       asa_s: ratio(c.wait_answered_s, c.answered),
-      avg_wait_s: ratio(c.wait_answered_s + c.wait_abandoned_s, c.offered),
+      avg_wait_s: ratio(c.wait_offered_s, c.offered),
       max_wait_s: c.max_wait_s ?? null,
       aht_s: ratio(c.handle_s, c.handled),
       talk_s: c.talk_s,

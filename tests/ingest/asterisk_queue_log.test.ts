@@ -53,7 +53,8 @@ describe("queue_log stints (hand-written fixtures)", () => {
     expect(q!.service_level_v1).toBe(1 / 5);
     expect(q!.service_level_v2).toBe(1 / 4); // 1 / (5 − 1 short abandon)
     expect(q!.service_level_v7).toBe(1 / 3); // 1 / (5 − 2 flow-outs)
-    expect(q!.avg_wait_s).toBe((10 + 3 + 30) / 5);
+    // DESIGN.md (corrected, issue 9 item 9): Σ wait of every offered stint, flow-outs included.
+    expect(q!.avg_wait_s).toBe((10 + 3 + 30 + 300 + 15) / 5);
     const outcomes = await store.query("SELECT call_id, outcome FROM call_stints ORDER BY call_id");
     expect(outcomes).toEqual([
       { call_id: "a1", outcome: "abandoned" }, { call_id: "a2", outcome: "abandoned" },

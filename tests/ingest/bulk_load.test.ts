@@ -141,6 +141,16 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     store.close();
   }, 120_000);
 
+  it("counts a timed-out caller's wait in the average wait (item 9)", async () => {
+    const path = join(dir, "to.queue_log");
+    writeFileSync(path, [line(T, "t", "sales|NONE|ENTERQUEUE||555|1"), line(T + 59, "t", "sales|NONE|EXITWITHTIMEOUT|1|1|59")].join("\n") + "\n");
+    const store = await openStore();
+    await loadLogs(store, [path]);
+    const [q] = await queueKpis(store, []);
+    expect(q).toMatchObject({ offered: 1, timeouts: 1, avg_wait_s: 59 }); // was 0 before the fix
+    store.close();
+  });
+
   it("refuses a directory and a device, and rejects a line without end instead of reading it whole (item 13)", async () => {
     const store = await openStore();
     await expect(loadLogs(store, [dir])).rejects.toThrow(`Cannot read input '${dir}': it is a directory`);
