@@ -35,7 +35,7 @@ describe("qb kpis", () => {
 
   it("rejects a bad option value with a usage error", () => {
     const r = qb("kpis", "--input", fixture("outcomes.queue_log"), "--interval-minutes", "7");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2); // a usage error (issue 9 item 18: it exited 1 before)
     expect(r.stderr).toContain("interval_minutes must be one of 5, 10, 15, 20, 30, 60, got 7");
   });
 });
