@@ -70,7 +70,7 @@ export async function inspectInput(path: string): Promise<InputInfo> {
   const lines = readLines(real_path, { gzip, encoding: "windows-1252" });
   for await (const l of lines) {
     if (l.text.trim() !== "") {
-      first_line = l.text;
+      first_line = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
       break;
     }
     if (l.line > 1000) break;
@@ -94,6 +94,8 @@ export interface Prescan {
   longest_line: number;
   /** Lines with no byte, or only a CR (DuckDB's reader would skip them, shifting line numbers). */
   empty_lines: number;
+  /** Bytes that are not valid UTF-8, or a byte-order mark: the file is decoded and rewritten. */
+  needs_decoding: boolean;
 }
 
 /**
@@ -109,12 +111,22 @@ export function prescanPlain(real_path: string): Prescan {
   let prevCr = false;
   let empty = 0;
   let lineStartCr = false;
+  let needs_decoding = false;
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
     const size = fstatSync(fd).size;
     for (let pos = 0; pos < size;) {
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n <= 0) break;
       const b = n === CHUNK ? buf : buf.subarray(0, n);
+      if (pos === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) needs_decoding = true;
+      if (!needs_decoding) {
+        try {
+          utf8.decode(b, { stream: pos + n < size });
+        } catch {
+          needs_decoding = true;
+        }
+      }
       if (prevCr && b[0] !== 10) lone_cr = true;
       let from = 0;
       for (;;) {
@@ -143,7 +155,7 @@ export function prescanPlain(real_path: string): Prescan {
   } finally {
     closeSync(fd);
   }
-  return { lone_cr, longest_line: longest, empty_lines: empty };
+  return { lone_cr, longest_line: longest, empty_lines: empty, needs_decoding };
 }
 
 /** One physical line. `too_long` lines are cut to their first 200 characters. */

@@ -172,7 +172,7 @@ async function stageInput(store: Store, input: InputInfo, format: LogFormat | "e
   if (format === "asterisk") {
     let file = input.real_path;
     const scan = input.gzip ? null : prescanPlain(input.real_path);
-    if (input.gzip || scan!.lone_cr || scan!.empty_lines > 0 || scan!.longest_line > MAX_LINE_BYTES) {
+    if (input.gzip || scan!.lone_cr || scan!.empty_lines > 0 || scan!.needs_decoding || scan!.longest_line > MAX_LINE_BYTES) {
       file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
       if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
         counts.notes.decoded_as_windows_1252 = 1;

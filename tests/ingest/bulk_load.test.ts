@@ -188,6 +188,19 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     store.close();
   });
 
+  it("reads a Windows-1252 log with plain LF line ends and a UTF-8 byte-order mark (hostile sweep)", async () => {
+    const cp = join(dir, "cp1252.queue_log");
+    writeFileSync(cp, Buffer.concat([Buffer.from(`${T}|w1|caf`), Buffer.from([0xe9]), Buffer.from(`|NONE|ENTERQUEUE||1|1\n${T + 5}|w1|caf`), Buffer.from([0xe9]), Buffer.from("|NONE|ABANDON|1|1|5\n")]));
+    const bom = join(dir, "bom.queue_log");
+    writeFileSync(bom, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(`${T}|b1|sales|NONE|ENTERQUEUE||1|1\n${T + 5}|b1|sales|NONE|ABANDON|1|1|5\n`)]));
+    const store = await openStore();
+    const counts = await loadLogs(store, [cp, bom]);
+    expect(counts.map((c) => [c.lines_read, c.used, c.rejected])).toEqual([[2, 2, 0], [2, 2, 0]]);
+    const queues = await store.query<{ queue: string }>("SELECT queue FROM call_stints ORDER BY queue");
+    expect(queues.map((q) => q.queue)).toEqual(["café", "sales"]);
+    store.close();
+  });
+
   it("counts blank lines and keeps line numbers exact through CRLF, CR and Windows-1252 input", async () => {
     const path = join(dir, "mixed.queue_log");
     writeFileSync(path, Buffer.concat([
