@@ -105,27 +105,18 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
         counts.push(await stageInput(store, input, formats[k]!, options, tmp, progress));
         bytes_before += input.bytes;
       }
-      T("stage");
-      await checkUsable(store, inputs, formats, options);
-      T("check");
+      await checkUsable(store, inputs, options);
       options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: "building stints" });
       await moveParsed(store, options);
-      T("move");
       await buildAffectedStints(store, options);
-      T("build");
       await store.exec(CALLS_SQL);
-      T("calls");
-      const out = await finalCounts(store, counts, inputs);
-      T("counts");
-      return out;
+      return await finalCounts(store, counts, inputs);
     });
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-let t0 = performance.now();
-function T(what: string) { const t = performance.now(); if (Deno.env.get("QB_PROFILE")) console.error("PROFILE", what, (t - t0).toFixed(0)); t0 = t; }
 async function inspectAll(paths: readonly string[], notices?: LoadNotices): Promise<InputInfo[]> {
   const seen = new Map<string, InputInfo>();
   const byPrint = new Map<string, InputInfo>();
@@ -242,7 +233,7 @@ function runRow(input: InputInfo, c: IngestCounts): Row {
 }
 
 /** A forced format that fits no line of a file, or strict mode with a bad line, stops the load. */
-async function checkUsable(store: Store, inputs: InputInfo[], formats: (LogFormat | "empty")[], options: ParseLogOptions): Promise<void> {
+async function checkUsable(store: Store, inputs: InputInfo[], options: ParseLogOptions): Promise<void> {
   const rows = await store.query<{ source: string; n: number; bad: number }>(
     "SELECT source, count(*) AS n, count(*) FILTER (status = 'reject') AS bad FROM events SEMI JOIN run_sources USING (source) GROUP BY source",
   );
@@ -256,7 +247,6 @@ async function checkUsable(store: Store, inputs: InputInfo[], formats: (LogForma
       throw new TypeError(`No line of '${input.path}' is usable as --format ${options.format} (all ${r.n} rejected); the file looks like ${looks}`);
     }
   }
-  void formats;
   if (options.strict) {
     const [first] = await store.query<{ reason: string; source: string; line: number }>(
       "SELECT source, line, reason FROM events SEMI JOIN run_sources USING (source) WHERE status = 'reject' ORDER BY source, line LIMIT 1",
@@ -316,11 +306,8 @@ async function buildAffectedStints(store: Store, options: ParseLogOptions): Prom
       AND source IN (SELECT DISTINCT source FROM events);
     DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM affected);
   `);
-  T("delete");
   await store.exec(VISITS_SQL);
-  T("visits");
   await store.exec(REGULAR_STINTS_SQL);
-  T("regular");
   const irregular = await store.query<Row>(`
     SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
     FROM events e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
