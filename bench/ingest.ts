@@ -63,12 +63,23 @@ async function product(): Promise<{ ms: number; rss: number; offered: number; li
   resetPeak();
   const t0 = performance.now();
   const store = await openStore();
-  const [counts] = await loadLogs(store, [file]);
+  const phases: Record<string, number> = {};
+  let phase = "start", since = t0;
+  const enter = (p: string) => {
+    const now = performance.now();
+    if (phase) phases[phase] = (phases[phase] ?? 0) + now - since;
+    phase = p;
+    since = now;
+  };
+  const [counts] = await loadLogs(store, [file], { onProgress: (p) => p.phase !== phase && enter(p.phase) });
+  enter("queue KPIs");
   const rows = await queueKpis(store, ["queue", "interval"], { timeZone: TZ, interval_minutes: 30 });
+  enter("agent KPIs");
   await agentKpis(store);
+  enter("");
   const ms = performance.now() - t0;
   store.close();
-  return { ms, rss: peakMiB(), offered: rows.reduce((s, r) => s + r.offered, 0), lines: counts!.lines_read };
+  return { ms, rss: peakMiB(), offered: rows.reduce((s, r) => s + r.offered, 0), lines: counts!.lines_read, phases };
 }
 
 // Alternate the two, twice, and keep the faster run of each (shared machine: noise is one-sided).
@@ -84,4 +95,5 @@ const fmt = (x: number) => (x / 1000).toFixed(2);
 console.log(`calls: ${n.toLocaleString("en-US")}  lines: ${P.lines.toLocaleString("en-US")}`);
 console.log(`minimal DuckDB query: ${fmt(B.ms)} s, peak RSS ${B.rss.toFixed(0)} MiB (offered ${B.offered.toLocaleString("en-US")}, stint-level approximation)`);
 console.log(`queuebook load + queue KPIs + agent KPIs: ${fmt(P.ms)} s, peak RSS ${P.rss.toFixed(0)} MiB (offered ${P.offered.toLocaleString("en-US")})`);
+console.log(`  phases (s): ${Object.entries(P.phases).map(([k, v]) => `${k} ${fmt(v)}`).join(" · ")}`);
 console.log(`ratio queuebook / minimal query: ${(P.ms / B.ms).toFixed(2)}× time, ${(P.rss / B.rss).toFixed(2)}× peak memory`);

@@ -86,76 +86,84 @@ function looksUtf16(b: Buffer): boolean {
   return n >= 16 && zeros > n / 4;
 }
 
-/** Result of {@link prescanPlain}: can DuckDB's reader take the file as it is? */
+/** Result of {@link prescanPlain}: can DuckDB's one-column reader take the file as it is? */
 export interface Prescan {
-  /** A CR not followed by LF (old Mac line ends): needs normalizing. */
-  lone_cr: boolean;
-  /** Longest line in bytes. */
-  longest_line: number;
-  /** Lines with no byte, or only a CR (DuckDB's reader would skip them, shifting line numbers). */
-  empty_lines: number;
-  /** Bytes that are not valid UTF-8, or a byte-order mark: the file is decoded and rewritten. */
-  needs_decoding: boolean;
+  /** True when DuckDB can read the file as it is (LF line ends, valid UTF-8, no byte-order mark). */
+  direct: boolean;
+  /** Why not, when not: `cr` (CRLF or CR line ends), `decoding` (not UTF-8, or a BOM), `long_line`. */
+  why: "cr" | "decoding" | "long_line" | null;
+  /** A control character absent from the file (the one-column reader's delimiter); `null` if none is. */
+  delimiter: string | null;
 }
 
+/** Control characters that may serve as the one-column reader's delimiter, in order of preference. */
+const DELIMITERS = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+
 /**
- * Scans an uncompressed file once, chunk by chunk, for what DuckDB's line reader does not
- * handle as queuebook must: lone CR line ends and lines longer than {@link MAX_LINE_BYTES}.
+ * Scans a plain (not gzip) file once, chunk by chunk with native searches, for what would stop
+ * DuckDB's one-column reader from giving one row per physical line with the right text: CR
+ * bytes (DuckDB ends a line at a CR too), bytes that are not UTF-8 or a byte-order mark, a line
+ * longer than a chunk (DuckDB's line limit is {@link DUCKDB_MAX_LINE}); and picks a delimiter
+ * absent from the file. Memory: one chunk.
  */
 export function prescanPlain(real_path: string): Prescan {
   const fd = openSync(real_path, "r");
   const buf = Buffer.alloc(CHUNK);
-  let lone_cr = false;
-  let longest = 0;
-  let run = 0;
-  let prevCr = false;
-  let empty = 0;
-  let lineStartCr = false;
-  let needs_decoding = false;
+  let why: Prescan["why"] = null;
+  let soh = false;
+  let sinceLf = 0;
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
     const size = fstatSync(fd).size;
-    for (let pos = 0; pos < size;) {
+    for (let pos = 0; pos < size && why === null;) {
       const n = readSync(fd, buf, 0, CHUNK, pos);
       if (n <= 0) break;
       const b = n === CHUNK ? buf : buf.subarray(0, n);
-      if (pos === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) needs_decoding = true;
-      if (!needs_decoding) {
-        try {
-          utf8.decode(b, { stream: pos + n < size });
-        } catch {
-          needs_decoding = true;
-        }
+      if (pos === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) why = "decoding";
+      try {
+        utf8.decode(b, { stream: pos + n < size });
+      } catch {
+        why = "decoding";
       }
-      if (prevCr && b[0] !== 10) lone_cr = true;
-      let from = 0;
-      for (;;) {
-        const nl = b.indexOf(10, from);
-        if (nl < 0) break;
-        run += nl - from;
-        if (run === 0 || (run === 1 && (nl > 0 ? b[nl - 1] === 13 : lineStartCr))) empty++;
-        if (run > longest) longest = run;
-        run = 0;
-        from = nl + 1;
+      if (why === null && b.indexOf(13) >= 0) why = "cr";
+      if (!soh && b.indexOf(1) >= 0) soh = true;
+      const first = b.indexOf(10);
+      if (first < 0) sinceLf += n;
+      else {
+        if (sinceLf + first > CHUNK) why ??= "long_line";
+        sinceLf = n - 1 - b.lastIndexOf(10);
       }
-      run += n - from;
-      lineStartCr = run === 1 && b[n - 1] === 13;
-      if (run > longest) longest = run;
-      if (!lone_cr) {
-        for (let cr = b.indexOf(13); cr >= 0; cr = b.indexOf(13, cr + 1)) {
-          if (cr + 1 < n ? b[cr + 1] !== 10 : false) {
-            lone_cr = true;
-            break;
-          }
-        }
-      }
-      prevCr = b[n - 1] === 13;
+      if (sinceLf > CHUNK) why ??= "long_line";
       pos += n;
     }
   } finally {
     closeSync(fd);
   }
-  return { lone_cr, longest_line: longest, empty_lines: empty, needs_decoding };
+  return { direct: why === null, why, delimiter: soh ? absentControl(real_path) : "\u0001" };
+}
+
+/** The longest line DuckDB's reader is asked to take (beyond {@link prescanPlain}'s chunk). */
+export const DUCKDB_MAX_LINE = 2 * CHUNK;
+
+/** The first control character of {@link DELIMITERS} that a file does not contain, or `null`. */
+export function absentControl(real_path: string): string | null {
+  const present = new Set<number>();
+  const fd = openSync(real_path, "r");
+  const buf = Buffer.alloc(CHUNK);
+  try {
+    for (let pos = 0;;) {
+      const n = readSync(fd, buf, 0, CHUNK, pos);
+      if (n <= 0) break;
+      const b = n === CHUNK ? buf : buf.subarray(0, n);
+      for (const c of DELIMITERS) if (!present.has(c) && b.indexOf(c) >= 0) present.add(c);
+      if (present.size === DELIMITERS.length) return null;
+      pos += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  const c = DELIMITERS.find((c) => !present.has(c))!;
+  return String.fromCharCode(c);
 }
 
 /** One physical line. `too_long` lines are cut to their first 200 characters. */
@@ -271,10 +279,13 @@ export async function* readLines(real_path: string, options: ReadLinesOptions = 
   }
 }
 
+/** The start of a normalized line that stands for a line too long to keep. */
+export const TOO_LONG_MARK = "\u0001TOO_LONG\u0001";
+
 /**
  * Writes a normalized copy of a file for DuckDB's reader: UTF-8, one LF per physical line, the
- * same number of lines; a line too long to keep is replaced by a `\u0001TOO_LONG|` marker and
- * its first 200 characters.
+ * same number of lines; a line too long to keep is replaced by {@link TOO_LONG_MARK} and its
+ * first 200 characters.
  *
  * @returns the encoding the input was decoded with
  */
@@ -289,8 +300,7 @@ async function writeNormalizedAs(real_path: string, out_path: string, options: R
     let buf: string[] = [];
     let size = 0;
     for await (const l of readLines(real_path, options)) {
-      // Empty lines become one space (DuckDB's reader skips empty lines; a blank one stays blank).
-      const t = l.too_long ? `\u0001TOO_LONG|${l.text.replaceAll("\u0001", "")}` : l.text === "" ? " " : l.text;
+      const t = l.too_long ? `${TOO_LONG_MARK}${l.text}` : l.text;
       buf.push(t);
       size += t.length;
       if (size > CHUNK) {

@@ -18,12 +18,12 @@ import { join } from "node:path";
 import { CALLS_SQL, type Row, sqlString, type Store } from "../store/mod.ts";
 import { detectFormat, type LogFormat } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
-import { InputError, type InputInfo, inspectInput, prescanPlain, readLines, withEncodingFallback, writeNormalized } from "./input_file.ts";
+import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, withEncodingFallback, writeNormalized } from "./input_file.ts";
 import { formatOf, parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
-import { nativeParseSql, rejectMessagesSql } from "./parse_sql.ts";
+import { nativeParseSql, readLinesSql, rejectMessagesSql } from "./parse_sql.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildCallStints, nullable, toAgentEvent } from "./queue_log_stints.ts";
-import { MAX_LINE_BYTES, verbKind } from "./queue_log_verbs.ts";
+import { verbKind } from "./queue_log_verbs.ts";
 import { REGULAR_STINTS_SQL, VISITS_SQL } from "./stints_sql.ts";
 import { emptyCounts, type IngestCounts, type ParsedLog } from "./types.ts";
 import { insertStints } from "./stage_rows.ts";
@@ -36,8 +36,14 @@ export interface LoadProgress {
   /** Bytes of all inputs read so far (estimated while DuckDB reads) and in all. */
   bytes_done: number;
   bytes_total: number;
-  phase: "reading" | "building stints";
+  /** What the load is doing: reading inputs, then the derived tables, in this order. */
+  phase: LoadPhase;
 }
+
+/** The phases of a load, in order (a benchmark times them through `onProgress`). */
+export const LOAD_PHASES = ["reading", "checking", "agent events", "visits", "stints", "irregular calls", "calls", "counting"] as const;
+/** One of {@link LOAD_PHASES}. */
+export type LoadPhase = typeof LOAD_PHASES[number];
 
 /** Options of {@link loadLogs}. */
 export interface LoadOptions extends ParseLogOptions {
@@ -91,28 +97,40 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
     notices.earlier_sources = before.map((r) => r.source).filter((s) => !now.has(s));
   }
   const tmp = mkdtempSync(join(tmpdir(), "queuebook-load-"));
+  const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);
+  const progressOf = (k: number) => {
+    const before = inputs.slice(0, k).reduce((n, i) => n + i.bytes, 0);
+    return (done: number) => options.onProgress?.({ source: inputs[k]!.path, bytes_done: before + done, bytes_total, phase: "reading" });
+  };
+  const counts = inputs.map((input, k) => emptyCounts(input.real_path, formats[k]!));
   try {
+    // Native logs are read into temporary tables first, outside the transaction: their row ids
+    // are then the file's line numbers (0-based), and a reader error cannot abort the load.
+    for (const [k, input] of inputs.entries()) {
+      if (formats[k] !== "asterisk") continue;
+      const sql = await readLinesTable(input, tmp, counts[k]!, progressOf(k), `lines_raw_${k}`);
+      await store.execWithProgress(sql, (f) => progressOf(k)(f * input.bytes));
+    }
     return await store.transaction(async () => {
       await store.exec("CREATE OR REPLACE TEMP TABLE affected (call_id VARCHAR); CREATE OR REPLACE TEMP TABLE run_sources (source VARCHAR)");
       await store.insert("run_sources", inputs.map((i) => ({ source: i.real_path })), [{ name: "source", type: "VARCHAR" }]);
-      const counts: IngestCounts[] = [];
-      const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);
-      let bytes_before = 0;
       for (const [k, input] of inputs.entries()) {
-        const progress = (done: number) =>
-          options.onProgress?.({ source: input.path, bytes_done: bytes_before + done, bytes_total, phase: "reading" });
         await forgetSource(store, input.real_path);
-        counts.push(await stageInput(store, input, formats[k]!, options, tmp, progress));
-        bytes_before += input.bytes;
+        counts[k] = await stageInput(store, input, formats[k]!, options, counts[k]!, `lines_raw_${k}`, progressOf(k));
       }
+      const phase = (p: LoadPhase) => options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: p });
+      phase("checking");
       await checkUsable(store, inputs, options);
-      options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: "building stints" });
+      phase("agent events");
       await moveParsed(store, options);
-      await buildAffectedStints(store, options);
+      await buildAffectedStints(store, options, phase);
+      phase("calls");
       await store.exec(CALLS_SQL);
+      phase("counting");
       return await finalCounts(store, counts, inputs);
     });
   } finally {
+    for (const k of inputs.keys()) await store.exec(`DROP TABLE IF EXISTS lines_raw_${k}`);
     rmSync(tmp, { recursive: true, force: true });
   }
 }
@@ -157,27 +175,14 @@ async function forgetSource(store: Store, source: string): Promise<void> {
 }
 
 /** Reads one input into `events` (or, for Technion, straight into `call_stints`). */
-async function stageInput(store: Store, input: InputInfo, format: LogFormat | "empty", options: ParseLogOptions, tmp: string, progress: (bytes: number) => void): Promise<IngestCounts> {
+async function stageInput(
+  store: Store, input: InputInfo, format: LogFormat | "empty", options: ParseLogOptions, counts: IngestCounts, lines_table: string,
+  progress: (bytes: number) => void,
+): Promise<IngestCounts> {
   const source = input.real_path;
-  const counts = emptyCounts(source, format);
   if (format === "asterisk") {
-    let file = input.real_path;
-    const scan = input.gzip ? null : prescanPlain(input.real_path);
-    if (input.gzip || scan!.lone_cr || scan!.empty_lines > 0 || scan!.needs_decoding || scan!.longest_line > MAX_LINE_BYTES) {
-      file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
-      if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
-        counts.notes.decoded_as_windows_1252 = 1;
-      }
-    }
-    try {
-      await store.execWithProgress(nativeParseSql(file, source, "none"), (f) => progress(f * input.bytes));
-    } catch (err) {
-      if (!/unicode|utf-8/i.test((err as Error).message) || file !== input.real_path) throw err;
-      file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
-      await store.exec(`DELETE FROM events WHERE source = ${sqlString(source)}`);
-      if ((await writeNormalized(input.real_path, file, { onProgress: progress })) === "windows-1252") counts.notes.decoded_as_windows_1252 = 1;
-      await store.execWithProgress(nativeParseSql(file, source, "none"), (f) => progress(f * input.bytes));
-    }
+    await store.exec(nativeParseSql(source, lines_table));
+    await store.exec(`DROP TABLE ${lines_table}`);
     await store.exec(rejectMessagesSql(source));
     return counts;
   }
@@ -204,6 +209,22 @@ async function stageInput(store: Store, input: InputInfo, format: LogFormat | "e
   }
   await store.insert("events", rows);
   return counts;
+}
+
+/**
+ * The SQL reading a native log into `lines_raw`: the file itself when DuckDB can take it as it
+ * is, else a normalized copy (gzip, CR line ends, not UTF-8, huge lines) written first.
+ */
+async function readLinesTable(input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void, table: string): Promise<string> {
+  const scan = input.gzip ? null : prescanPlain(input.real_path);
+  if (scan?.direct && scan.delimiter) return readLinesSql(input.real_path, scan.delimiter, table);
+  const file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
+  if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
+    counts.notes.decoded_as_windows_1252 = 1;
+  }
+  const delimiter = absentControl(file);
+  if (!delimiter) throw new InputError(input.path, "it contains every control character; it is not a text log");
+  return readLinesSql(file, delimiter, table);
 }
 
 function eventRow(e: QueueLogEvent): Row {
@@ -298,7 +319,8 @@ async function moveParsed(store: Store, options: ParseLogOptions): Promise<void>
 }
 
 /** Rebuilds the stints of every call in `affected`: regular ones in SQL, the rest in TypeScript. */
-async function buildAffectedStints(store: Store, options: ParseLogOptions): Promise<void> {
+async function buildAffectedStints(store: Store, options: ParseLogOptions, phase: (p: LoadPhase) => void): Promise<void> {
+  phase("visits");
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE affected_ids AS SELECT DISTINCT call_id FROM affected;
     DROP TABLE affected; ALTER TABLE affected_ids RENAME TO affected;
@@ -307,7 +329,9 @@ async function buildAffectedStints(store: Store, options: ParseLogOptions): Prom
     DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM affected);
   `);
   await store.exec(VISITS_SQL);
+  phase("stints");
   await store.exec(REGULAR_STINTS_SQL);
+  phase("irregular calls");
   const irregular = await store.query<Row>(`
     SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
     FROM events e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id

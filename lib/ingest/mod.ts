@@ -7,7 +7,7 @@
  *
  * @module
  */
-export { InputError, type LoadNotices, type LoadOptions, type LoadProgress, loadLogs, storeParsedLog } from "./load.ts";
+export { InputError, LOAD_PHASES, type LoadNotices, type LoadOptions, type LoadPhase, type LoadProgress, loadLogs, storeParsedLog } from "./load.ts";
 export { parseLogFile, parseLogText, type ParseLogOptions } from "./parse_log.ts";
 export { detectFormat, LOG_FORMATS, type LogFormat } from "./detect_format.ts";
 export { LogParseError } from "./errors.ts";

@@ -3,9 +3,8 @@
  * tables of `queue_log_verbs.ts` (the same rules, messages and field names as
  * `parseQueueLogLine` and `validateEventFields`, which parse small inputs in memory).
  *
- * DuckDB reads the file itself, split on `|` into 17 columns (a line with more fields is
- * rejected), and the row number is the file's line number: the caller guarantees the file has
- * no empty line (DuckDB's reader skips those) by normalizing it first when it has. Every line
+ * DuckDB reads the file itself, one physical line per row (the row id gives the line number),
+ * and SQL splits each line on `|`. Every line
  * lands in `events` with a `status`: blank | reject | system | informational | unrecognized |
  * agent | call | outbound. Checks run in two passes: a cheap one on every line names the bad
  * field; the message (the in-memory parser's words) is written for rejected lines only.
@@ -17,6 +16,7 @@ import {
   NUMERIC_FIELDS, type NumericField, OUTBOUND_EVENTS, SYSTEM_EVENTS,
 } from "./queue_log_verbs.ts";
 import { sqlString } from "../store/mod.ts";
+import { DUCKDB_MAX_LINE, TOO_LONG_MARK } from "./input_file.ts";
 
 const inList = (set: ReadonlySet<string>) => [...set].map(sqlString).join(", ");
 
@@ -25,11 +25,12 @@ function decimalAtMost(expr: string, max: number): string {
   return `(regexp_full_match(${expr}, '\\d+(\\.\\d+)?') AND TRY_CAST(${expr} AS DOUBLE) <= ${max})`;
 }
 
-/** Columns c1…c17 of the raw read: 5 fixed fields, up to 11 data fields and one overflow. */
-const NCOLS = 17;
-const C = (i: number) => `c${i}`;
-const DATA_COLS = Array.from({ length: NCOLS - 6 }, (_, i) => C(i + 6));
-const LINK = "upper(trim(coalesce(c6, ''))) = 'LINK'";
+/** Field `i` (1-based) of the split line `f`, as a SQL expression. */
+const F = (i: number) => `f[${i}]`;
+/** The highest data field index (0-based) any numeric check looks at. */
+const MAX_DATA_INDEX = Math.max(...Object.values(NUMERIC_FIELDS).flat().map((f) => f.index), ...ATTENDED_LINK_FIELDS.map((f) => f.index));
+const DATA_COLS = Array.from({ length: MAX_DATA_INDEX + 1 }, (_, i) => F(i + 6));
+const LINK = `upper(trim(coalesce(${F(6)}, ''))) = 'LINK'`;
 
 /** The cheap check of every numeric data field on every line: `'dataN'` of the first bad one. */
 function numericFieldChecks(): string {
@@ -76,38 +77,53 @@ function numericMessages(ev: string, field: (i: number) => string): string {
 }
 
 /**
- * SQL that reads one native queue_log file with DuckDB's CSV reader into `events`.
+ * SQL that reads a file into a temporary table (column `l`), one row per physical line (an empty
+ * line is a NULL row) in file order, so that `rowid + 1` is the line number. The file must end
+ * its lines with LF only, be UTF-8 without a byte-order mark and not contain `delimiter`
+ * (`prescanPlain` says so, or the file is a normalized copy).
  *
- * @param file path DuckDB reads (the input itself, or its normalized copy; no empty line)
- * @param source the source name stored with every row
- * @param compression `"gzip"` or `"none"`
+ * @param file path DuckDB reads
+ * @param delimiter a control character absent from the file
+ * @param table the temporary table to create (or replace); read it outside a transaction, so
+ *   that its row ids start at 0
  */
-export function nativeParseSql(file: string, source: string, compression: "gzip" | "none"): string {
+export function readLinesSql(file: string, delimiter: string, table: string): string {
+  return `CREATE OR REPLACE TEMP TABLE ${table} AS SELECT l FROM read_csv(${sqlString(file)}, columns = {'l': 'VARCHAR'},
+    delim = ${sqlString(delimiter)}, quote = '', escape = '', header = false, auto_detect = false, new_line = '\\n',
+    strict_mode = false, null_padding = true, max_line_size = ${DUCKDB_MAX_LINE}, buffer_size = ${4 * DUCKDB_MAX_LINE})`;
+}
+
+/**
+ * SQL that parses a table of lines (see {@link readLinesSql}) into `events` for one source. A line
+ * starting with `TOO_LONG_MARK` (a normalized copy's stand-in) or longer than
+ * {@link MAX_LINE_BYTES} characters is rejected with its first 200 characters kept.
+ *
+ * @param source the source name stored with every row
+ * @param table the table of lines
+ */
+export function nativeParseSql(source: string, table: string): string {
   const src = sqlString(source);
-  const columns = Array.from({ length: NCOLS }, (_, i) => `'${C(i + 1)}': 'VARCHAR'`).join(", ");
-  const all = Array.from({ length: NCOLS }, (_, i) => C(i + 1)).join(", ");
+  const mark = sqlString(TOO_LONG_MARK);
   return `
 INSERT INTO events (source, line, raw, status, reason, at_ms, call_id, queue, agent, event, data)
-WITH raw AS (
-  SELECT row_number() OVER () AS line, *
-  FROM read_csv(${sqlString(file)}, columns = {${columns}}, delim = '|', quote = '', escape = '',
-    header = false, auto_detect = false, new_line = '\\n', strict_mode = false, null_padding = true,
-    nullstr = '\x02\x03', compression = '${compression}', max_line_size = ${MAX_LINE_BYTES * 4})
+WITH split AS (
+  SELECT rowid + 1 AS line, l, string_split(l, '|') AS f FROM ${table}
 ), f AS (
-  SELECT *, trim(c1) AS t, trim(coalesce(c5, '')) AS ev FROM raw
+  SELECT *, trim(f[1]) AS t, trim(coalesce(f[5], '')) AS ev FROM split
 ), checked AS (
   SELECT *, CASE
-      WHEN c2 IS NULL AND regexp_full_match(c1, '\\s*') THEN 'blank'
-      WHEN starts_with(c1, '\x01TOO_LONG') THEN 'too_long'
-      WHEN c5 IS NULL OR ${C(NCOLS)} IS NOT NULL THEN 'fields'
+      WHEN l IS NULL OR (len(f) = 1 AND regexp_full_match(l, '[\\s\\x{0B}\\p{Z}\\x{FEFF}]*')) THEN 'blank'
+      WHEN starts_with(l, ${mark}) OR length(l) > ${MAX_LINE_BYTES} THEN 'too_long'
+      WHEN len(f) < 5 THEN 'fields'
       WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
       WHEN NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
       ${numericFieldChecks()}
-      WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(c4), '') IN ('', 'NONE') THEN 'agent'
+      WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(f[4]), '') IN ('', 'NONE') THEN 'agent'
     END AS bad
   FROM f
 )
-SELECT ${src}, line, CASE WHEN bad IS NULL OR bad <> 'too_long' THEN concat_ws('|', ${all}) ELSE substr(concat_ws('|', ${all}), 11) END,
+SELECT ${src}, line,
+  CASE WHEN bad IS NULL OR bad <> 'too_long' THEN l WHEN starts_with(l, ${mark}) THEN substr(l, ${TOO_LONG_MARK.length + 1}) ELSE left(l, 200) END,
   CASE
     WHEN bad = 'blank' THEN 'blank'
     WHEN bad IS NOT NULL THEN 'reject'
@@ -120,8 +136,9 @@ SELECT ${src}, line, CASE WHEN bad IS NULL OR bad <> 'too_long' THEN concat_ws('
   END,
   CASE WHEN bad <> 'blank' THEN bad END,
   CASE WHEN bad IS NULL THEN round(t::DOUBLE * 1000)::BIGINT END,
-  trim(c2), trim(c3), trim(c4), ev,
-  CASE WHEN bad IS NULL THEN list_value(${DATA_COLS.join(", ")}) END
+  CASE WHEN bad IS NULL THEN trim(f[2]) END, CASE WHEN bad IS NULL THEN trim(f[3]) END,
+  CASE WHEN bad IS NULL THEN trim(f[4]) END, CASE WHEN bad IS NULL OR bad <> 'blank' THEN ev END,
+  CASE WHEN bad IS NULL THEN f[6:] END
 FROM checked`;
 }
 
@@ -137,8 +154,7 @@ export function rejectMessagesSql(source: string): string {
   return `
 UPDATE events SET reason = ${src} || ':' || line || ': field ''' || CASE
     WHEN reason = 'too_long' THEN 'fields'': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)'
-    WHEN reason = 'fields' AND ${nf} < 5 THEN 'fields'': expected at least 5 ''|''-separated fields, got ' || ${nf}
-    WHEN reason = 'fields' THEN 'fields'': expected at most ${NCOLS - 1} ''|''-separated fields, got more'
+    WHEN reason = 'fields' THEN 'fields'': expected at least 5 ''|''-separated fields, got ' || ${nf}
     WHEN reason = 'time' THEN 'time'': time must be epoch seconds between 1970 and 2200, got ''' || substr(${part(1)}, 1, 40) || ''''
     WHEN reason = 'event' THEN 'event'': event must be an upper-case name, got ''' || substr(${part(5)}, 1, 40) || ''''
     WHEN reason = 'agent' THEN 'agent'': ' || ${part(5)} || ' needs an agent, got ''' || trim(split_part(raw, '|', 4)) || ''''
