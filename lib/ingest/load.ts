@@ -24,7 +24,7 @@ import { nativeParseSql, readLinesSql, rejectMessagesSql } from "./parse_sql.ts"
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildCallStints, nullable, toAgentEvent } from "./queue_log_stints.ts";
 import { verbKind } from "./queue_log_verbs.ts";
-import { REGULAR_STINTS_SQL, VISITS_SQL } from "./stints_sql.ts";
+import { chainVisitsSql, REGULAR_STINTS_SQL, visitsSql } from "./stints_sql.ts";
 import { emptyCounts, type IngestCounts, type ParsedLog } from "./types.ts";
 import { insertStints } from "./stage_rows.ts";
 import { ianaZone } from "../time/mod.ts";
@@ -122,8 +122,9 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
       phase("checking");
       await checkUsable(store, inputs, options);
       phase("agent events");
-      await moveParsed(store, options);
-      await buildAffectedStints(store, options, phase);
+      const scope = await buildScope(store);
+      await moveParsed(store, options, scope);
+      await buildAffectedStints(store, options, scope, phase);
       phase("calls");
       await store.exec(CALLS_SQL);
       phase("counting");
@@ -282,16 +283,32 @@ function strictError(message: string, source: string, line: number): LogParseErr
   return err;
 }
 
+/**
+ * Which calls a load must (re)build: `"all"` when `events` holds this run's sources only (every
+ * call in it is new), else `"affected"` (the calls of this run and of the sources it replaced).
+ */
+interface BuildScope {
+  scope: "all" | "affected";
+  /** `events` holds one source only. */
+  one_source: boolean;
+}
+
+async function buildScope(store: Store): Promise<BuildScope> {
+  const [r] = await store.query<{ sources: number; others: number }>(`
+    SELECT count(*) AS sources, count(*) FILTER (source NOT IN (SELECT source FROM run_sources)) AS others
+    FROM (SELECT DISTINCT source FROM events)`);
+  return { scope: r!.others === 0 ? "all" : "affected", one_source: r!.sources <= 1 };
+}
+
 /** Derives `agent_events`, parse `rejects` and `ingest_runs` rows from this run's `events`. */
-async function moveParsed(store: Store, options: ParseLogOptions): Promise<void> {
+async function moveParsed(store: Store, options: ParseLogOptions, scope: BuildScope): Promise<void> {
+  const run = "source IN (SELECT source FROM run_sources)";
   await store.exec(`
-    CREATE OR REPLACE TEMP TABLE run_events AS SELECT * FROM events SEMI JOIN run_sources USING (source)
-      WHERE status IN ('call', 'outbound', 'agent', 'reject');
-    INSERT INTO affected SELECT DISTINCT call_id FROM run_events WHERE status IN ('call', 'outbound');
-    INSERT INTO rejects SELECT source, line, raw, reason, 'parse', NULL FROM run_events WHERE status = 'reject';
+    ${scope.scope === "affected" ? `INSERT INTO affected SELECT DISTINCT call_id FROM events WHERE status IN ('call', 'outbound') AND ${run};` : ""}
+    INSERT INTO rejects SELECT source, line, raw, reason, 'parse', NULL FROM events WHERE status = 'reject' AND ${run};
     CREATE OR REPLACE TEMP TABLE agent_rows AS
       SELECT *, first_value(line) OVER w AS first_line, first_value(source) OVER w AS first_source, row_number() OVER w AS copy
-      FROM run_events WHERE status = 'agent'
+      FROM events WHERE status = 'agent' AND ${run}
       WINDOW w AS (PARTITION BY at_ms, trim(agent), event, trim(queue), call_id, array_to_string(data, '|') ORDER BY source, line);
     INSERT INTO agent_events (source, line, agent, "at", event, queue, reason, call_id, ring_ms)
       SELECT source, line, trim(agent), make_timestamptz(at_ms * 1000), event,
@@ -307,8 +324,8 @@ async function moveParsed(store: Store, options: ParseLogOptions): Promise<void>
       FROM agent_rows WHERE copy > 1;
     INSERT INTO ingest_runs (source, format, lines_read, used, ignored, rejected, ignored_by_rule, events, loaded_at)
       SELECT source, NULL, count(*), 0, 0, 0, NULL, count(*) FILTER (status IN ('call', 'outbound', 'agent')), now()
-      FROM events SEMI JOIN run_sources USING (source) GROUP BY source;
-    DROP TABLE agent_rows; DROP TABLE run_events;
+      FROM events WHERE ${run} GROUP BY source;
+    DROP TABLE agent_rows;
   `);
   if (options.strict) {
     const [dup] = await store.query<{ reason: string; source: string; line: number }>(
@@ -318,17 +335,20 @@ async function moveParsed(store: Store, options: ParseLogOptions): Promise<void>
   }
 }
 
-/** Rebuilds the stints of every call in `affected`: regular ones in SQL, the rest in TypeScript. */
-async function buildAffectedStints(store: Store, options: ParseLogOptions, phase: (p: LoadPhase) => void): Promise<void> {
+/** Rebuilds the stints of every call in scope: regular ones in SQL, the rest in TypeScript. */
+async function buildAffectedStints(store: Store, options: ParseLogOptions, scope: BuildScope, phase: (p: LoadPhase) => void): Promise<void> {
   phase("visits");
-  await store.exec(`
-    CREATE OR REPLACE TEMP TABLE affected_ids AS SELECT DISTINCT call_id FROM affected;
-    DROP TABLE affected; ALTER TABLE affected_ids RENAME TO affected;
-    DELETE FROM call_stints WHERE call_id IN (SELECT call_id FROM affected)
-      AND source IN (SELECT DISTINCT source FROM events);
-    DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM affected);
-  `);
-  await store.exec(VISITS_SQL);
+  if (scope.scope === "affected") {
+    await store.exec(`
+      CREATE OR REPLACE TEMP TABLE affected_ids AS SELECT DISTINCT call_id FROM affected;
+      DROP TABLE affected; ALTER TABLE affected_ids RENAME TO affected;
+      DELETE FROM call_stints WHERE call_id IN (SELECT call_id FROM affected)
+        AND source IN (SELECT DISTINCT source FROM events);
+      DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM affected);
+    `);
+  }
+  await store.exec(visitsSql(scope.scope, scope.one_source));
+  await store.exec(chainVisitsSql(scope.one_source));
   phase("stints");
   await store.exec(REGULAR_STINTS_SQL);
   phase("irregular calls");
@@ -353,7 +373,7 @@ async function buildAffectedStints(store: Store, options: ParseLogOptions, phase
   }
   await insertStints(store, stints);
   await store.insert("rejects", rejects);
-  await store.exec("DROP TABLE visits;");
+  await store.exec("DROP TABLE visits; DROP TABLE chain_visits;");
 }
 
 function toEvent(r: Row): QueueLogEvent {

@@ -1,14 +1,17 @@
 /**
  * Private: stints of well-formed calls built in DuckDB SQL, in bulk.
  *
- * A call is well formed when, in event order (instant, source, line), its call events from one
- * source are one queue visit of the shape `ENTERQUEUE [CONNECT] [end]` in one queue: the end
- * is a COMPLETE or TRANSFER verb after a CONNECT, or ABANDON, an EXIT verb or WITHDRAW without
- * one, or there is none yet (open); every logged duration fits within the log's own timestamps
- * (plus {@link CLOCK_TOLERANCE_S}). For such a call the state machine of `queue_log_stints.ts`
- * can neither reject nor reconstruct anything, and this SQL gives exactly its stints (a
- * differential test checks it on generated logs). Every other call — outbound, reconstructed,
- * duplicated, out of order, inconsistent — goes to that state machine.
+ * A queue visit is well formed when, in event order (instant, source, line), its call events
+ * from one source have the shape `ENTERQUEUE [CONNECT] [end]` in one queue: the end is a
+ * COMPLETE or TRANSFER verb after a CONNECT, or ABANDON, an EXIT verb or WITHDRAW without one,
+ * or there is none yet (open); every logged duration fits within the log's own timestamps (plus
+ * {@link CLOCK_TOLERANCE_S}). A call is regular when it is one such visit, or a chain of them
+ * from one source where every visit but the last has ended before the next ENTERQUEUE (a caller
+ * looping through timeouts, a transfer back to a queue). For such a call the state machine of
+ * `queue_log_stints.ts` can neither reject nor reconstruct anything and this SQL gives exactly
+ * its stints (stint n = visit n; a differential test checks it on generated and random logs).
+ * Every other call — outbound, reconstructed, duplicated, out of order, inconsistent — goes to
+ * that state machine.
  *
  * @module
  */
@@ -20,82 +23,136 @@ const ANSWER_END = ["COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFE
 const FLOW_END = ["ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", "WITHDRAW"];
 const num = (x: string) => `TRY_CAST(nullif(trim(${x}), '') AS DOUBLE)`;
 const nullable = (x: string) => `CASE WHEN trim(coalesce(${x}, '')) IN ('', 'NONE') THEN NULL ELSE trim(${x}) END`;
+/** `(a_ms, a_line) > (b_ms, b_line)` (one source: the line breaks ties). */
+const after = (a: string, b: string) => `(${a}_ms > ${b}_ms OR (${a}_ms = ${b}_ms AND ${a}_line > ${b}_line))`;
 
 /**
- * SQL that creates `visits`: one row per call in `affected` with its call events aggregated and
- * `regular` true when the call is one well-formed queue visit from one source (the bulk of any
- * real log). Multi-visit calls (timeout loops, transfers to a queue) go to the state machine.
+ * SQL selecting one row per visit (grouped by `key`) of the call events in `from`, with the
+ * fields a stint needs and `regular` (the visit is well formed). Each event's role and fields
+ * are worked out per row first, so the aggregates are plain scalars.
+ *
+ * @param from a relation with the columns of `events` (and the key columns)
+ * @param key the grouping columns: `call_id`, or `call_id, visit_no`
+ * @param oneSource true when every event of `from` comes from one source (skips that check)
  */
-export const VISITS_SQL = `
-CREATE OR REPLACE TEMP TABLE visits AS
-WITH g AS (
-  SELECT call_id,
-    count(*) AS n,
-    count(*) FILTER (event = 'ENTERQUEUE') AS n_enter,
-    count(*) FILTER (event = 'CONNECT') AS n_connect,
-    count(*) FILTER (event IN (${list(ANSWER_END)})) AS n_answer_end,
-    count(*) FILTER (event IN (${list(FLOW_END)})) AS n_flow_end,
-    min(source) AS source, max(source) AS source_max,
-    arg_min(event, at_ms::HUGEINT * 4294967296 + line) AS first_event,
-    arg_max(event, at_ms::HUGEINT * 4294967296 + line) AS last_event,
-    min(${nullable("queue")}) AS q_min, max(${nullable("queue")}) AS q_max,
-    any_value(at_ms) FILTER (event = 'ENTERQUEUE') AS enter_ms,
-    any_value(${nullable("queue")}) FILTER (event = 'ENTERQUEUE') AS q,
-    any_value(data) FILTER (event = 'ENTERQUEUE') AS enter_data,
-    any_value(at_ms) FILTER (event = 'CONNECT') AS connect_ms,
-    any_value(agent) FILTER (event = 'CONNECT') AS connect_agent,
-    any_value(data) FILTER (event = 'CONNECT') AS connect_data,
-    any_value(event) FILTER (event IN (${list(ANSWER_END)}, ${list(FLOW_END)})) AS end_event,
-    any_value(at_ms) FILTER (event IN (${list(ANSWER_END)}, ${list(FLOW_END)})) AS end_ms,
-    any_value(agent) FILTER (event IN (${list(ANSWER_END)})) AS end_agent,
-    any_value(data) FILTER (event IN (${list(ANSWER_END)}, ${list(FLOW_END)})) AS end_data
-  FROM events SEMI JOIN affected USING (call_id)
-  WHERE status IN ('call', 'outbound')
-  GROUP BY call_id
-), v AS (
+function visitsSelect(from: string, key: string, oneSource: boolean): string {
+  return `
+WITH r AS (
+  SELECT ${key}, source, line, at_ms, event, ${nullable("queue")} AS qn, ${nullable("agent")} AS agent_n, data,
+    event = 'ENTERQUEUE' AS is_enter, event = 'CONNECT' AS is_connect,
+    event IN (${list(ANSWER_END)}) AS is_ae, event IN (${list(FLOW_END)}) AS is_fe,
+    CASE WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN 4
+         WHEN event IN ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') THEN 3 ELSE 1 END AS hold_i,
+    CASE WHEN event = 'EXITWITHKEY' THEN 1 ELSE 0 END AS key_off
+  FROM ${from}
+), s AS (
   SELECT *,
-    CASE WHEN end_event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(end_data[1], ''))) = 'LINK' THEN 4
-         WHEN end_event IN ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') THEN 3 ELSE 1 END AS hold_i,
-    CASE WHEN end_event = 'EXITWITHKEY' THEN 1 ELSE 0 END AS key_off
-  FROM g
+    CASE WHEN is_enter THEN ${nullable("data[2]")} END AS caller_v,
+    CASE WHEN is_enter THEN ${num("data[3]")} WHEN is_fe THEN ${num("data[2 + key_off]")} END AS pos_v,
+    CASE WHEN is_connect THEN ${num("data[1]")} WHEN is_fe THEN ${num("data[3 + key_off]")} END AS wait_v,
+    CASE WHEN is_connect THEN ${num("data[3]")} END AS ring_v,
+    CASE WHEN is_ae THEN ${num("data[hold_i + 1]")} END AS talk_v,
+    CASE WHEN event IN ('TRANSFER', 'BLINDTRANSFER') THEN ${nullable("data[1]")}
+         WHEN event = 'ATTENDEDTRANSFER' AND hold_i = 4 THEN ${nullable("data[3]")}
+         WHEN event = 'ATTENDEDTRANSFER' THEN ${nullable("data[2]")} END AS transfer_v
+  FROM r
+), g AS (
+  SELECT ${key},
+    count(*) AS n, count(*) FILTER (is_enter) AS n_enter, count(*) FILTER (is_connect) AS n_connect,
+    count(*) FILTER (is_ae) AS n_answer_end, count(*) FILTER (is_fe) AS n_flow_end,
+    ${oneSource ? "any_value(source) AS source, true AS one_source" : "min(source) AS source, min(source) = max(source) AS one_source"},
+    min(qn) AS q_min, max(qn) AS q_max, any_value(qn) FILTER (is_enter) AS q,
+    max(at_ms) FILTER (is_enter) AS enter_ms, max(line) FILTER (is_enter) AS enter_line,
+    max(at_ms) FILTER (is_connect) AS connect_ms, max(line) FILTER (is_connect) AS connect_line,
+    max(at_ms) FILTER (is_ae OR is_fe) AS end_ms, max(line) FILTER (is_ae OR is_fe) AS end_line,
+    any_value(event) FILTER (is_ae OR is_fe) AS end_event,
+    any_value(agent_n) FILTER (is_connect) AS connect_agent, any_value(agent_n) FILTER (is_ae) AS end_agent,
+    any_value(caller_v) FILTER (is_enter) AS caller, any_value(pos_v) FILTER (is_enter) AS enter_pos,
+    any_value(pos_v) FILTER (is_fe) AS end_pos, any_value(wait_v) FILTER (is_connect) AS connect_wait,
+    any_value(wait_v) FILTER (is_fe) AS flow_wait, any_value(ring_v) FILTER (is_connect) AS ring,
+    any_value(talk_v) FILTER (is_ae) AS talk, any_value(transfer_v) FILTER (is_ae) AS transfer_to
+  FROM s GROUP BY ${key}
 )
 SELECT *, coalesce(
-    n_enter = 1 AND n = n_enter + n_connect + n_answer_end + n_flow_end AND source = source_max
-    AND first_event = 'ENTERQUEUE' AND q_min IS NOT DISTINCT FROM q AND q_max IS NOT DISTINCT FROM q
+    n_enter = 1 AND n = n_enter + n_connect + n_answer_end + n_flow_end AND one_source
+    AND q_min IS NOT DISTINCT FROM q AND q_max IS NOT DISTINCT FROM q
     AND n_connect <= 1 AND n_answer_end + n_flow_end <= 1
-    AND (n_answer_end + n_flow_end = 0 OR last_event = end_event)
     AND (n_answer_end = 0 OR n_connect = 1)
     AND (n_flow_end = 0 OR n_connect = 0)
-    AND (n_connect = 0 OR coalesce(${num("connect_data[1]")}, 0) <= (connect_ms - enter_ms) / 1000.0 + ${CLOCK_TOLERANCE_S})
-    AND (n_answer_end = 0 OR coalesce(${num("end_data[hold_i + 1]")}, 0) <= (end_ms - connect_ms) / 1000.0 + ${CLOCK_TOLERANCE_S})
-    AND (n_flow_end = 0 OR coalesce(${num("end_data[3 + key_off]")}, 0) <= (end_ms - enter_ms) / 1000.0 + ${CLOCK_TOLERANCE_S}),
+    AND (n_connect = 0 OR ${after("connect", "enter")})
+    AND (n_answer_end + n_flow_end = 0 OR (${after("end", "enter")} AND (n_connect = 0 OR ${after("end", "connect")})))
+    AND (n_connect = 0 OR coalesce(connect_wait, 0) <= (connect_ms - enter_ms) / 1000.0 + ${CLOCK_TOLERANCE_S})
+    AND (n_answer_end = 0 OR coalesce(talk, 0) <= (end_ms - connect_ms) / 1000.0 + ${CLOCK_TOLERANCE_S})
+    AND (n_flow_end = 0 OR coalesce(flow_wait, 0) <= (end_ms - enter_ms) / 1000.0 + ${CLOCK_TOLERANCE_S}),
   false) AS regular
-FROM v;
-`;
+FROM g`;
+}
 
-/** SQL inserting the stints of regular calls from `visits` into `call_stints`. */
-export const REGULAR_STINTS_SQL = `
-INSERT INTO call_stints (call_id, stint_no, source, queue, direction, entered_at, answered_at, ended_at, agent,
-  outcome, wait_s, ring_s, talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, reconstructed)
-SELECT call_id, 1, source, q, 'inbound',
+/**
+ * SQL that creates `visits`: one row per call of the call events in `events` (all of them, or
+ * those of the calls in `affected`), `regular` when the call is one well-formed visit.
+ *
+ * @param scope `"all"` when every call of `events` is to be built, `"affected"` for those in `affected`
+ * @param oneSource true when `events` holds one source only
+ */
+export function visitsSql(scope: "all" | "affected", oneSource: boolean): string {
+  const from = `(SELECT * FROM events ${scope === "affected" ? "SEMI JOIN affected USING (call_id) " : ""}WHERE status IN ('call', 'outbound'))`;
+  return `CREATE OR REPLACE TEMP TABLE visits AS ${visitsSelect(from, "call_id", oneSource)};`;
+}
+
+/**
+ * SQL that checks the calls of `visits` with several ENTERQUEUEs visit by visit (visit n runs
+ * from the n-th ENTERQUEUE to the next, in event order) and creates `chain_visits` with the
+ * visits of the calls that are regular chains (see the module comment).
+ */
+export function chainVisitsSql(oneSource: boolean): string {
+  return `
+CREATE OR REPLACE TEMP TABLE chain_events AS
+  SELECT e.*, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
+      OVER (PARTITION BY e.call_id ORDER BY e.at_ms, e.source, e.line ROWS UNBOUNDED PRECEDING) AS visit_no
+  FROM events e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular AND n_enter > 1) m USING (call_id)
+  WHERE e.status IN ('call', 'outbound');
+CREATE OR REPLACE TEMP TABLE chain_visits AS ${visitsSelect("chain_events", "call_id, visit_no", oneSource)};
+DELETE FROM chain_visits WHERE call_id IN (
+  SELECT call_id FROM chain_visits GROUP BY call_id
+  HAVING NOT (bool_and(regular) AND min(visit_no) >= 1 AND min(source) = max(source)
+    AND count(*) FILTER (n_answer_end + n_flow_end = 0) <= 1
+    AND coalesce(max(visit_no) FILTER (n_answer_end + n_flow_end = 0) = max(visit_no), true)));
+UPDATE visits SET regular = true WHERE call_id IN (SELECT call_id FROM chain_visits);
+DROP TABLE chain_events;`;
+}
+
+/** The stint columns from a visits row (`stint` is the stint number's expression). */
+function stintSelect(stint: string): string {
+  return `SELECT call_id, ${stint}, source, q, 'inbound',
   make_timestamptz(enter_ms * 1000),
   CASE WHEN connect_ms IS NOT NULL THEN make_timestamptz(connect_ms * 1000) END,
   CASE WHEN end_ms IS NOT NULL THEN make_timestamptz(end_ms * 1000) END,
-  coalesce(${nullable("end_agent")}, ${nullable("connect_agent")}),
+  coalesce(end_agent, connect_agent),
   CASE end_event
     WHEN 'COMPLETECALLER' THEN 'answered' WHEN 'COMPLETEAGENT' THEN 'answered'
     WHEN 'TRANSFER' THEN 'transferred' WHEN 'BLINDTRANSFER' THEN 'transferred' WHEN 'ATTENDEDTRANSFER' THEN 'transferred'
     WHEN 'ABANDON' THEN 'abandoned' WHEN 'EXITWITHTIMEOUT' THEN 'timeout' WHEN 'EXITEMPTY' THEN 'exit_empty'
     WHEN 'EXITWITHKEY' THEN 'exit_key' WHEN 'WITHDRAW' THEN 'withdrawn' ELSE 'open' END,
-  CASE WHEN connect_ms IS NOT NULL THEN coalesce(${num("connect_data[1]")}, (connect_ms - enter_ms) / 1000.0)
-       WHEN n_flow_end = 1 THEN coalesce(${num("end_data[3 + key_off]")}, (end_ms - enter_ms) / 1000.0) END,
-  ${num("connect_data[3]")},
-  CASE WHEN n_answer_end = 1 THEN ${num("end_data[hold_i + 1]")} END,
+  CASE WHEN connect_ms IS NOT NULL THEN coalesce(connect_wait, (connect_ms - enter_ms) / 1000.0)
+       WHEN n_flow_end = 1 THEN coalesce(flow_wait, (end_ms - enter_ms) / 1000.0) END,
+  ring,
+  CASE WHEN n_answer_end = 1 THEN talk END,
   NULL, NULL,
-  coalesce(${num("enter_data[3]")}, CASE WHEN n_flow_end = 1 THEN ${num("end_data[2 + key_off]")} END)::INTEGER,
-  ${nullable("enter_data[2]")},
-  CASE WHEN end_event IN ('TRANSFER', 'BLINDTRANSFER') THEN ${nullable("end_data[1]")}
-       WHEN end_event = 'ATTENDEDTRANSFER' AND hold_i = 4 THEN ${nullable("end_data[3]")}
-       WHEN end_event = 'ATTENDEDTRANSFER' THEN ${nullable("end_data[2]")} END,
-  false
-FROM visits WHERE regular`;
+  coalesce(enter_pos, CASE WHEN n_flow_end = 1 THEN end_pos END)::INTEGER,
+  caller,
+  transfer_to,
+  false`;
+}
+
+const STINT_COLUMNS = `call_id, stint_no, source, queue, direction, entered_at, answered_at, ended_at, agent,
+  outcome, wait_s, ring_s, talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, reconstructed`;
+
+/** SQL inserting the stints of regular calls (`visits`, then `chain_visits`) into `call_stints`. */
+export const REGULAR_STINTS_SQL = `
+INSERT INTO call_stints (${STINT_COLUMNS})
+${stintSelect("1")}
+FROM visits WHERE regular AND n_enter = 1;
+INSERT INTO call_stints (${STINT_COLUMNS})
+${stintSelect("visit_no")}
+FROM chain_visits;`;
