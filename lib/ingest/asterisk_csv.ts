@@ -8,7 +8,7 @@
  */
 import { DateTime } from "luxon";
 import { LogParseError } from "./errors.ts";
-import { EVENT_NAME, MAX_EPOCH_S, parseEpochSeconds, type QueueLogEvent, validateEventFields } from "./queue_log_event.ts";
+import { EVENT_NAME, MAX_EPOCH_S, type QueueLogEvent, validateEventFields } from "./queue_log_event.ts";
 import { ianaZone } from "../time/mod.ts";
 import type { CsvRecord } from "./_csv_table.ts";
 

@@ -20,7 +20,10 @@ import { DUCKDB_MAX_LINE, TOO_LONG_MARK } from "./input_file.ts";
 
 const inList = (set: ReadonlySet<string>) => [...set].map(sqlString).join(", ");
 
-/** SQL of "value is a non-negative decimal of at most `max`". */
+/**
+ * SQL of "value is a non-negative decimal of at most `max`" (`\d+(\.\d+)?`): plain digits are
+ * recognised without a regular expression (the usual case, and the cheapest test).
+ */
 function decimalAtMost(expr: string, max: number): string {
   return `(regexp_full_match(${expr}, '\\d+(\\.\\d+)?') AND TRY_CAST(${expr} AS DOUBLE) <= ${max})`;
 }
@@ -30,6 +33,8 @@ const F = (i: number) => `f[${i}]`;
 /** The highest data field index (0-based) any numeric check looks at. */
 const MAX_DATA_INDEX = Math.max(...Object.values(NUMERIC_FIELDS).flat().map((f) => f.index), ...ATTENDED_LINK_FIELDS.map((f) => f.index));
 const DATA_COLS = Array.from({ length: MAX_DATA_INDEX + 1 }, (_, i) => F(i + 6));
+/** Every verb with a meaning (any other upper-case name is an unrecognized event). */
+const KNOWN_VERBS = new Set([...AGENT_EVENTS, ...CALL_EVENTS, ...OUTBOUND_EVENTS, ...SYSTEM_EVENTS, ...INFO_EVENTS]);
 const LINK = `upper(trim(coalesce(${F(6)}, ''))) = 'LINK'`;
 
 /** The cheap check of every numeric data field on every line: `'dataN'` of the first bad one. */
@@ -100,12 +105,13 @@ export function readLinesSql(file: string, delimiter: string, table: string): st
  *
  * @param source the source name stored with every row
  * @param table the table of lines
+ * @param target the table to insert into (the columns of `events`)
  */
-export function nativeParseSql(source: string, table: string): string {
+export function nativeParseSql(source: string, table: string, target = "events"): string {
   const src = sqlString(source);
   const mark = sqlString(TOO_LONG_MARK);
   return `
-INSERT INTO events (source, line, raw, status, reason, at_ms, call_id, queue, agent, event, data)
+INSERT INTO ${target} (source, line, raw, status, reason, at_ms, call_id, queue, agent, event, data)
 WITH split AS (
   SELECT rowid + 1 AS line, l, string_split(l, '|') AS f FROM ${table}
 ), f AS (
@@ -116,7 +122,7 @@ WITH split AS (
       WHEN starts_with(l, ${mark}) OR length(l) > ${MAX_LINE_BYTES} THEN 'too_long'
       WHEN len(f) < 5 THEN 'fields'
       WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
-      WHEN NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
+      WHEN ev NOT IN (${inList(KNOWN_VERBS)}) AND NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
       ${numericFieldChecks()}
       WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(f[4]), '') IN ('', 'NONE') THEN 'agent'
     END AS bad
@@ -146,13 +152,13 @@ FROM checked`;
  * SQL that writes, for the rejected lines of one source, the full reject message in place of
  * the bad field's name (`file:line: field 'x': reason`, as `LogParseError` words it).
  */
-export function rejectMessagesSql(source: string): string {
+export function rejectMessagesSql(source: string, target = "events"): string {
   const src = sqlString(source);
   const part = (i: number) => `trim(coalesce(split_part(raw, '|', ${i}), ''))`;
   const nf = "len(string_split(raw, '|'))";
   const numeric = `(CASE ${numericMessages(part(5), (i) => `trim(coalesce(string_split(raw, '|')[${i + 6}], ''))`)} END)`;
   return `
-UPDATE events SET reason = ${src} || ':' || line || ': field ''' || CASE
+UPDATE ${target} SET reason = ${src} || ':' || line || ': field ''' || CASE
     WHEN reason = 'too_long' THEN 'fields'': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)'
     WHEN reason = 'fields' THEN 'fields'': expected at least 5 ''|''-separated fields, got ' || ${nf}
     WHEN reason = 'time' THEN 'time'': time must be epoch seconds between 1970 and 2200, got ''' || substr(${part(1)}, 1, 40) || ''''

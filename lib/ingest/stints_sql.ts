@@ -89,28 +89,29 @@ FROM g`;
 }
 
 /**
- * SQL that creates `visits`: one row per call of the call events in `events` (all of them, or
- * those of the calls in `affected`), `regular` when the call is one well-formed visit.
+ * SQL that creates `visits`: one row per call of the call events in `from`, `regular` when the
+ * call is one well-formed visit.
  *
- * @param scope `"all"` when every call of `events` is to be built, `"affected"` for those in `affected`
- * @param oneSource true when `events` holds one source only
+ * @param from a table with the columns of `events` holding every event of the calls to build
+ * @param oneSource true when `from` holds one source only
  */
-export function visitsSql(scope: "all" | "affected", oneSource: boolean): string {
-  const from = `(SELECT * FROM events ${scope === "affected" ? "SEMI JOIN affected USING (call_id) " : ""}WHERE status IN ('call', 'outbound'))`;
-  return `CREATE OR REPLACE TEMP TABLE visits AS ${visitsSelect(from, "call_id", oneSource)};`;
+export function visitsSql(from: string, oneSource: boolean): string {
+  return `CREATE OR REPLACE TEMP TABLE visits AS ${visitsSelect(`(SELECT * FROM ${from} WHERE status IN ('call', 'outbound'))`, "call_id", oneSource)};`;
 }
 
 /**
  * SQL that checks the calls of `visits` with several ENTERQUEUEs visit by visit (visit n runs
- * from the n-th ENTERQUEUE to the next, in event order) and creates `chain_visits` with the
- * visits of the calls that are regular chains (see the module comment).
+ * from the n-th ENTERQUEUE to the next, in event order), creates `chain_visits` with the visits
+ * of the calls that are regular chains (see the module comment) and marks those calls regular.
+ *
+ * @param from the table `visits` was built from
  */
-export function chainVisitsSql(oneSource: boolean): string {
+export function chainVisitsSql(from: string, oneSource: boolean): string {
   return `
 CREATE OR REPLACE TEMP TABLE chain_events AS
   SELECT e.*, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
       OVER (PARTITION BY e.call_id ORDER BY e.at_ms, e.source, e.line ROWS UNBOUNDED PRECEDING) AS visit_no
-  FROM events e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular AND n_enter > 1) m USING (call_id)
+  FROM ${from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular AND n_enter > 1) m USING (call_id)
   WHERE e.status IN ('call', 'outbound');
 CREATE OR REPLACE TEMP TABLE chain_visits AS ${visitsSelect("chain_events", "call_id, visit_no", oneSource)};
 DELETE FROM chain_visits WHERE call_id IN (
@@ -148,11 +149,13 @@ function stintSelect(stint: string): string {
 const STINT_COLUMNS = `call_id, stint_no, source, queue, direction, entered_at, answered_at, ended_at, agent,
   outcome, wait_s, ring_s, talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, reconstructed`;
 
-/** SQL inserting the stints of regular calls (`visits`, then `chain_visits`) into `call_stints`. */
-export const REGULAR_STINTS_SQL = `
-INSERT INTO call_stints (${STINT_COLUMNS})
+/** SQL inserting the stints of regular calls (`visits`, then `chain_visits`) into `target`. */
+export function regularStintsSql(target: string): string {
+  return `
+INSERT INTO ${target} (${STINT_COLUMNS})
 ${stintSelect("1")}
 FROM visits WHERE regular AND n_enter = 1;
-INSERT INTO call_stints (${STINT_COLUMNS})
+INSERT INTO ${target} (${STINT_COLUMNS})
 ${stintSelect("visit_no")}
 FROM chain_visits;`;
+}

@@ -99,6 +99,8 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   // Bounded memory: DuckDB spills to a temporary directory beyond this.
   await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(join(tmpdir(), "queuebook-duckdb"))}`);
   await connection.run(schemaSql());
+  const old = await connection.runAndReadAll("SELECT 1 FROM information_schema.tables WHERE table_name = 'calls' AND table_type = 'BASE TABLE'");
+  if (old.getRows().length > 0) await connection.run("DROP TABLE calls");
   await connection.run(CALLS_SQL);
   return new DuckDBStore(path, instance, connection);
 }

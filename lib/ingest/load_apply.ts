@@ -1,0 +1,77 @@
+/**
+ * Private: the last steps of a load — the counts of each input worked out from the stage
+ * tables, then one short transaction that replaces the run's sources (and rebuilt calls) in the
+ * database by the staged rows.
+ *
+ * @module
+ */
+import { type Store, TABLES } from "../store/mod.ts";
+import type { InputInfo } from "./input_file.ts";
+import type { BuildScope } from "./load_build.ts";
+import { runRow } from "./load_stage.ts";
+import type { IngestCounts } from "./types.ts";
+
+/**
+ * Counts each event-based input from the stage tables (`lines_read = used + ignored + rejected`
+ * by construction: every line is a row of `run_events`) and stages its `ingest_runs` row.
+ * Technion inputs were counted while parsed.
+ *
+ * @param counts per input, in input order; event-based ones are completed in place
+ */
+export async function countRun(store: Store, inputs: readonly InputInfo[], counts: IngestCounts[]): Promise<void> {
+  const totals = await store.query<{ source: string; lines_read: number; events: number; parse_rejects: number }>(`
+    SELECT source, count(*) AS lines_read, count(*) FILTER (status IN ('call', 'outbound', 'agent')) AS events,
+      count(*) FILTER (status = 'reject') AS parse_rejects
+    FROM run_events GROUP BY source`);
+  const rules = await store.query<{ source: string; rule: string; n: number }>(`
+    SELECT source, CASE status WHEN 'blank' THEN 'blank_line' WHEN 'system' THEN 'system_event'
+        WHEN 'informational' THEN 'informational_event' WHEN 'unrecognized' THEN 'unrecognized_event:' || event ELSE status END AS rule,
+      count(*) AS n
+    FROM run_events WHERE status NOT IN ('call', 'outbound', 'agent', 'reject') GROUP BY ALL ORDER BY rule`);
+  const built = await store.query<{ source: string; n: number }>("SELECT source, count(*) AS n FROM new_rejects WHERE stage = 'build' GROUP BY source");
+  const notes = await store.query<{ source: string; open: number; reconstructed: number }>(`
+    SELECT source, count(*) FILTER (outcome = 'open') AS open, count(*) FILTER (reconstructed) AS reconstructed
+    FROM new_stints GROUP BY source`);
+  for (const [k, input] of inputs.entries()) {
+    const c = counts[k]!;
+    const t = totals.find((r) => r.source === input.real_path);
+    if (c.format === "technion" || c.format === "empty" || !t) continue;
+    const build = built.find((r) => r.source === input.real_path)?.n ?? 0;
+    c.lines_read = t.lines_read;
+    c.used = t.events - build;
+    c.rejected = t.parse_rejects + build;
+    c.ignored_by_rule = Object.fromEntries(rules.filter((r) => r.source === input.real_path).map((r) => [r.rule, r.n]));
+    c.ignored = Object.values(c.ignored_by_rule).reduce((a, b) => a + b, 0);
+    const n = notes.find((r) => r.source === input.real_path);
+    if (n && n.open > 0) c.notes.open_stints = n.open;
+    if (n && n.reconstructed > 0) c.notes.reconstructed_stints = n.reconstructed;
+    await store.insert("new_runs", [runRow(input, c, t.events)], TABLES.ingest_runs);
+  }
+}
+
+/**
+ * Replaces, in one transaction, the rows of the run's sources by the staged ones; in the
+ * `"affected"` scope also the stints and build rejects of the calls rebuilt. The build rejects
+ * of earlier sources may change with them: their `ingest_runs` counts are recounted.
+ */
+export async function applyRun(store: Store, scope: BuildScope): Promise<void> {
+  const run = "source IN (SELECT source FROM run_sources)";
+  await store.transaction(async () => {
+    await store.exec(`
+      ${scope.scope === "affected" ? `
+        DELETE FROM call_stints WHERE call_id IN (SELECT call_id FROM run_affected)
+          AND (source IN (SELECT DISTINCT source FROM events) OR ${run});
+        DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM run_affected);` : ""}
+      ${["events", "agent_events", "rejects", "ingest_runs", "call_stints"].map((t) => `DELETE FROM ${t} WHERE ${run};`).join("\n")}
+      INSERT INTO events SELECT * FROM run_events;
+      INSERT INTO agent_events (source, line, agent, "at", event, queue, reason, call_id, ring_ms)
+        SELECT source, line, agent, "at", event, queue, reason, call_id, ring_ms FROM new_agent_events;
+      INSERT INTO rejects SELECT * FROM new_rejects;
+      INSERT INTO call_stints SELECT * FROM new_stints;
+      INSERT INTO ingest_runs SELECT * FROM new_runs;
+      UPDATE ingest_runs SET
+        used = events - coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source AND r.stage = 'build'), 0),
+        rejected = coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source), 0)
+      WHERE events IS NOT NULL AND NOT ${run};`);
+  });
+}

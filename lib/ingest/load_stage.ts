@@ -1,0 +1,180 @@
+/**
+ * Private: the first step of a load — inputs checked, identified and parsed into temporary
+ * tables (`run_events`, and `new_stints` / `new_rejects` / `new_runs` for the Technion format),
+ * outside any transaction: nothing in the database changes yet.
+ *
+ * @module
+ */
+import { join } from "node:path";
+import { type Row, type Store, TABLES } from "../store/mod.ts";
+import { detectFormat, type LogFormat } from "./detect_format.ts";
+import { LogParseError } from "./errors.ts";
+import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, withEncodingFallback, writeNormalized } from "./input_file.ts";
+import { parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
+import { nativeParseSql, readLinesSql, rejectMessagesSql } from "./parse_sql.ts";
+import type { QueueLogEvent } from "./queue_log_event.ts";
+import { toAgentEvent } from "./queue_log_stints.ts";
+import { verbKind } from "./queue_log_verbs.ts";
+import { insertStints } from "./stage_rows.ts";
+import type { IngestCounts, ParsedLog } from "./types.ts";
+
+/** Creates the empty temporary tables a load stages into. */
+export async function createStageTables(store: Store, inputs: readonly InputInfo[]): Promise<void> {
+  await store.exec(`
+    CREATE OR REPLACE TEMP TABLE run_sources (source VARCHAR);
+    CREATE OR REPLACE TEMP TABLE run_events AS SELECT * FROM events LIMIT 0;
+    CREATE OR REPLACE TEMP TABLE new_stints AS SELECT * FROM call_stints LIMIT 0;
+    CREATE OR REPLACE TEMP TABLE new_rejects AS SELECT * FROM rejects LIMIT 0;
+    CREATE OR REPLACE TEMP TABLE new_runs AS SELECT * FROM ingest_runs LIMIT 0;`);
+  await store.insert("run_sources", inputs.map((i) => ({ source: i.real_path })), [{ name: "source", type: "VARCHAR" }]);
+}
+
+/** The temporary tables of a load, dropped at its end whatever happened. */
+export const STAGE_TABLES = [
+  "run_sources", "run_events", "new_stints", "new_rejects", "new_runs", "new_agent_events", "run_affected", "build_events",
+  "visits", "chain_visits", "chain_events", "agent_rows", "lines_raw",
+];
+
+/**
+ * Inspects every path (real path, regular file, encoding) and drops repeats of one real path.
+ * @throws {InputError} for a path that cannot be read as a log
+ */
+export async function inspectAll(paths: readonly string[]): Promise<{ inputs: InputInfo[]; duplicates: string[]; identical: [string, string][] }> {
+  const seen = new Map<string, InputInfo>();
+  const byPrint = new Map<string, InputInfo>();
+  const duplicates: string[] = [];
+  const identical: [string, string][] = [];
+  for (const path of paths) {
+    const info = await inspectInput(path);
+    if (seen.has(info.real_path)) {
+      duplicates.push(path);
+      continue;
+    }
+    seen.set(info.real_path, info);
+    const twin = byPrint.get(info.fingerprint);
+    if (twin) identical.push([twin.path, path]);
+    else byPrint.set(info.fingerprint, info);
+  }
+  return { inputs: [...seen.values()], duplicates, identical };
+}
+
+/** The format of an input: forced by the options, else detected from its first line. */
+export function formatFor(input: InputInfo, options: ParseLogOptions): LogFormat | "empty" {
+  if (options.format && options.format !== "auto") return options.format;
+  if (input.first_line === null) return "empty";
+  return detectFormat(input.first_line, input.path);
+}
+
+/**
+ * Parses one input into the stage tables: a native log by DuckDB (read, then split and checked
+ * in SQL), table exports in TypeScript (events), the Technion format in TypeScript (stints).
+ *
+ * @param tmp a private directory for normalized copies
+ * @param progress called with the input bytes read so far
+ */
+export async function stageInput(
+  store: Store, input: InputInfo, format: LogFormat | "empty", options: ParseLogOptions, counts: IngestCounts, tmp: string,
+  progress: (bytes: number) => void,
+): Promise<void> {
+  const source = input.real_path;
+  if (format === "asterisk") {
+    await store.execWithProgress(await readLinesTable(input, tmp, counts, progress), (f) => progress(f * input.bytes));
+    await store.exec(`${nativeParseSql(source, "lines_raw", "run_events")}; DROP TABLE lines_raw;`);
+    await store.exec(rejectMessagesSql(source, "run_events"));
+    return;
+  }
+  // Small formats: read the lines (streamed, decoded), parse in TypeScript.
+  const { value: lines, encoding } = await withEncodingFallback(async (encoding) => {
+    const out: string[] = [];
+    for await (const l of readLines(input.real_path, { gzip: input.gzip, encoding, onProgress: progress })) out.push(l.text);
+    return out;
+  });
+  if (encoding === "windows-1252") counts.notes.decoded_as_windows_1252 = 1;
+  if (format === "empty" || format === "technion") {
+    const parsed: ParsedLog = parseStintLines(lines, source, format, options);
+    await insertStints(store, parsed.stints, "new_stints");
+    await store.insert("new_rejects", parsed.rejects.map((r) => ({ ...r, stage: "parse" })), TABLES.rejects);
+    Object.assign(counts, { ...parsed.counts, notes: { ...parsed.counts.notes, ...counts.notes } });
+    await store.insert("new_runs", [runRow(input, counts)], TABLES.ingest_runs);
+    return;
+  }
+  const { events, rejects, counts: c } = parseEventLines(lines, source, format, options);
+  const rows: Row[] = rejects.map((r) => ({ source, line: r.line, raw: r.raw, status: "reject", reason: r.reason }));
+  for (const e of events) rows.push(eventRow(e));
+  for (const [rule, n] of Object.entries(c.ignored_by_rule)) {
+    for (let i = 0; i < n; i++) rows.push({ source, line: null, raw: null, status: rule === "blank_line" ? "blank" : rule, reason: rule });
+  }
+  await store.insert("run_events", rows, TABLES.events);
+}
+
+/**
+ * The SQL reading a native log into `lines_raw`: the file itself when DuckDB can take it as it
+ * is, else a normalized copy (gzip, CR line ends, not UTF-8, huge lines) written first.
+ */
+async function readLinesTable(input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void): Promise<string> {
+  const scan = input.gzip ? null : prescanPlain(input.real_path);
+  if (scan?.direct && scan.delimiter) return readLinesSql(input.real_path, scan.delimiter, "lines_raw");
+  const file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
+  if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
+    counts.notes.decoded_as_windows_1252 = 1;
+  }
+  const delimiter = absentControl(file);
+  if (!delimiter) throw new InputError(input.path, "it contains every control character; it is not a text log");
+  return readLinesSql(file, delimiter, "lines_raw");
+}
+
+function eventRow(e: QueueLogEvent): Row {
+  const kind = verbKind(e.event);
+  let status: string = kind;
+  let reason: string | null = null;
+  if (kind === "agent") {
+    try {
+      toAgentEvent(e);
+    } catch (err) {
+      status = "reject";
+      reason = (err as LogParseError).message;
+    }
+  }
+  return {
+    source: e.source, line: e.line, raw: e.raw, status, reason, at_ms: e.at, call_id: e.call_id, queue: e.queue,
+    agent: e.agent, event: e.event, data: e.data,
+  };
+}
+
+/** An `ingest_runs` row for an input and its counts. */
+export function runRow(input: InputInfo, c: IngestCounts, events: number | null = null): Row {
+  return {
+    source: input.real_path, format: c.format, lines_read: c.lines_read, used: c.used, ignored: c.ignored, rejected: c.rejected,
+    ignored_by_rule: JSON.stringify({ ...c.ignored_by_rule, notes: c.notes }), events, bytes: input.bytes,
+    fingerprint: input.fingerprint, loaded_at: Date.now(),
+  };
+}
+
+/** A forced format that fits no line of a file, or strict mode with a bad line, stops the load. */
+export async function checkUsable(store: Store, inputs: readonly InputInfo[], options: ParseLogOptions): Promise<void> {
+  const rows = await store.query<{ source: string; n: number; bad: number }>(
+    "SELECT source, count(*) AS n, count(*) FILTER (status = 'reject') AS bad FROM run_events GROUP BY source",
+  );
+  for (const r of rows) {
+    if (r.n > 0 && r.bad === r.n && options.format && options.format !== "auto") {
+      const input = inputs.find((i) => i.real_path === r.source)!;
+      let looks = "no known format";
+      try {
+        looks = `'${detectFormat(input.first_line ?? "", input.path)}'`;
+      } catch { /* nothing recognised */ }
+      throw new TypeError(`No line of '${input.path}' is usable as --format ${options.format} (all ${r.n} rejected); the file looks like ${looks}`);
+    }
+  }
+  if (options.strict) {
+    const [first] = await store.query<{ reason: string; source: string; line: number }>(
+      "SELECT source, line, reason FROM run_events WHERE status = 'reject' ORDER BY source, line LIMIT 1",
+    );
+    if (first) throw strictError(first.reason, first.source, first.line);
+  }
+}
+
+/** The strict-mode error of a stored reject message (`file:line: field 'x': reason`). */
+export function strictError(message: string, source: string, line: number): LogParseError {
+  const m = /^.*?:\d+: field '([^']*)': (.*)$/s.exec(message);
+  return new LogParseError(m ? m[2]! : message, { source, line, field: m ? m[1]! : "line" });
+}
