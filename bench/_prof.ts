@@ -1,7 +1,6 @@
 import { openStore } from "../lib/mod.ts";
 import { nativeParseSql, readLinesSql } from "../lib/ingest/parse_sql.ts";
 import { chainVisitsSql, visitsSql } from "../lib/ingest/stints_sql.ts";
-import { prescanPlain } from "../lib/ingest/input_file.ts";
 const file = Deno.args[0];
 const store = await openStore();
 async function t(name: string, f: () => Promise<unknown>) {
@@ -9,13 +8,12 @@ async function t(name: string, f: () => Promise<unknown>) {
   await f();
   console.log(name, ((performance.now() - t0) / 1000).toFixed(2), "s");
 }
-await t("prescan", async () => prescanPlain(file));
-await t("read lines", () => store.exec(readLinesSql(file, "\u0001", "lines_raw_0")));
-await store.exec("BEGIN TRANSACTION");
-await t("parse", () => store.exec(nativeParseSql(file, "lines_raw_0")));
-await t("visits", () => store.exec(visitsSql("all", true)));
-await t("chain", () => store.exec(chainVisitsSql(true)));
-await t("commit", () => store.exec("COMMIT"));
-const q = Deno.args[1];
-if (q) console.log((await store.query(q)));
+await t("read lines", () => store.exec(readLinesSql(file, "\u0001", "lines_raw")));
+const target = Deno.args[1] ?? "events";
+if (target !== "events") await store.exec(`CREATE TEMP TABLE ${target} AS SELECT * FROM events LIMIT 0`);
+await t("parse", () => store.exec(nativeParseSql(file, "lines_raw", target)));
+await store.exec("DROP TABLE lines_raw");
+await t("visits", () => store.exec(visitsSql(target, true)));
+await t("chain", () => store.exec(chainVisitsSql(target, true)));
+for (const q of Deno.args.slice(2)) await t(q.slice(0, 60), () => store.exec(q));
 store.close();

@@ -63,6 +63,7 @@ async function product(): Promise<{ ms: number; rss: number; offered: number; li
   resetPeak();
   const t0 = performance.now();
   const store = await openStore();
+  if (Deno.env.get("QB_BENCH_MEMORY")) await store.exec(`SET memory_limit = '${Deno.env.get("QB_BENCH_MEMORY")}'`);
   const phases: Record<string, number> = {};
   let phase = "start", since = t0;
   const enter = (p: string) => {

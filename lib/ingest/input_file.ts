@@ -88,9 +88,9 @@ function looksUtf16(b: Buffer): boolean {
 
 /** Result of {@link prescanPlain}: can DuckDB's one-column reader take the file as it is? */
 export interface Prescan {
-  /** True when DuckDB can read the file as it is (LF line ends, valid UTF-8, no byte-order mark). */
+  /** True when DuckDB can try the file as it is (LF line ends, no byte-order mark, no huge line). */
   direct: boolean;
-  /** Why not, when not: `cr` (CRLF or CR line ends), `decoding` (not UTF-8, or a BOM), `long_line`. */
+  /** Why not, when not: `cr` (CRLF or CR line ends), `decoding` (a byte-order mark), `long_line`. */
   why: "cr" | "decoding" | "long_line" | null;
   /** A control character absent from the file (the one-column reader's delimiter); `null` if none is. */
   delimiter: string | null;
@@ -100,11 +100,12 @@ export interface Prescan {
 const DELIMITERS = [1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
 
 /**
- * Scans a plain (not gzip) file once, chunk by chunk with native searches, for what would stop
- * DuckDB's one-column reader from giving one row per physical line with the right text: CR
- * bytes (DuckDB ends a line at a CR too), bytes that are not UTF-8 or a byte-order mark, a line
- * longer than a chunk (DuckDB's line limit is {@link DUCKDB_MAX_LINE}); and picks a delimiter
- * absent from the file. Memory: one chunk.
+ * Scans a plain (not gzip) file once, chunk by chunk with native byte searches, for what would
+ * stop DuckDB's one-column reader from giving one row per physical line with the right text:
+ * CR bytes (DuckDB ends a line at a CR too), a byte-order mark, a line longer than a chunk
+ * (DuckDB's line limit is {@link DUCKDB_MAX_LINE}); and picks a delimiter absent from the file.
+ * UTF-8 validity is left to DuckDB's reader (the caller reads again from a decoded copy when it
+ * refuses the bytes). Memory: one chunk.
  */
 export function prescanPlain(real_path: string): Prescan {
   const fd = openSync(real_path, "r");
@@ -112,7 +113,6 @@ export function prescanPlain(real_path: string): Prescan {
   let why: Prescan["why"] = null;
   let soh = false;
   let sinceLf = 0;
-  const utf8 = new TextDecoder("utf-8", { fatal: true });
   try {
     const size = fstatSync(fd).size;
     for (let pos = 0; pos < size && why === null;) {
@@ -120,11 +120,6 @@ export function prescanPlain(real_path: string): Prescan {
       if (n <= 0) break;
       const b = n === CHUNK ? buf : buf.subarray(0, n);
       if (pos === 0 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) why = "decoding";
-      try {
-        utf8.decode(b, { stream: pos + n < size });
-      } catch {
-        why = "decoding";
-      }
       if (why === null && b.indexOf(13) >= 0) why = "cr";
       if (!soh && b.indexOf(1) >= 0) soh = true;
       const first = b.indexOf(10);

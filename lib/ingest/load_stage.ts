@@ -78,7 +78,7 @@ export async function stageInput(
 ): Promise<void> {
   const source = input.real_path;
   if (format === "asterisk") {
-    await store.execWithProgress(await readLinesTable(input, tmp, counts, progress), (f) => progress(f * input.bytes));
+    await readLinesTable(store, input, tmp, counts, progress);
     await store.exec(`${nativeParseSql(source, "lines_raw", "run_events")}; DROP TABLE lines_raw;`);
     await store.exec(rejectMessagesSql(source, "run_events"));
     return;
@@ -108,19 +108,27 @@ export async function stageInput(
 }
 
 /**
- * The SQL reading a native log into `lines_raw`: the file itself when DuckDB can take it as it
- * is, else a normalized copy (gzip, CR line ends, not UTF-8, huge lines) written first.
+ * Reads a native log into the temporary table `lines_raw`: the file itself when DuckDB takes it
+ * as it is, else a normalized copy (gzip, CR line ends, not UTF-8, a byte-order mark, huge lines)
+ * written first. Runs outside any transaction, so a refused read changes nothing.
  */
-async function readLinesTable(input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void): Promise<string> {
+async function readLinesTable(store: Store, input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void): Promise<void> {
   const scan = input.gzip ? null : prescanPlain(input.real_path);
-  if (scan?.direct && scan.delimiter) return readLinesSql(input.real_path, scan.delimiter, "lines_raw");
+  if (scan?.direct && scan.delimiter) {
+    try {
+      await store.execWithProgress(readLinesSql(input.real_path, scan.delimiter, "lines_raw"), (f) => progress(f * input.bytes));
+      return;
+    } catch (err) {
+      if (!/unicode|utf-?8/i.test((err as Error).message)) throw err;
+    }
+  }
   const file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
   if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
     counts.notes.decoded_as_windows_1252 = 1;
   }
   const delimiter = absentControl(file);
   if (!delimiter) throw new InputError(input.path, "it contains every control character; it is not a text log");
-  return readLinesSql(file, delimiter, "lines_raw");
+  await store.execWithProgress(readLinesSql(file, delimiter, "lines_raw"), (f) => progress(f * input.bytes));
 }
 
 function eventRow(e: QueueLogEvent): Row {

@@ -18,7 +18,7 @@ import { CALLS_SQL, type ColumnSpec, schemaSql, TABLES, type TableName } from ".
 
 
 /** DuckDB's memory limit: its buffer pool spills to a temporary directory beyond it. */
-export const MEMORY_LIMIT = "1GB";
+export const MEMORY_LIMIT = "512MB";
 
 /** A scalar accepted as a query parameter. */
 export type SqlParam = string | number | boolean | null;
