@@ -50,6 +50,11 @@ export type LoadPhase = typeof LOAD_PHASES[number];
 export interface LoadOptions extends ParseLogOptions {
   /** Called now and then while loading. */
   onProgress?: (p: LoadProgress) => void;
+  /**
+   * Call events aggregated per pass when stints are built (default 3,000,000): more events are
+   * split into passes by a hash of the call id, bounding DuckDB's memory. For tests and tuning.
+   */
+  visitRowsPerPass?: number;
 }
 
 /** What {@link loadLogs} found besides the counts. */

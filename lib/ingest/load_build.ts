@@ -89,8 +89,11 @@ export async function stageAgentEvents(store: Store, options: ParseLogOptions): 
  * @param phase called when the build moves on to the next phase
  * @throws {LogParseError} in strict mode, at the first event the state machine rejects
  */
-export async function buildStintsOf(store: Store, scope: BuildScope, options: ParseLogOptions, phase: (p: "stints" | "irregular calls") => void): Promise<void> {
-  await store.exec(visitsSql(scope.from, scope.one_source));
+export async function buildStintsOf(
+  store: Store, scope: BuildScope, options: ParseLogOptions & { visitRowsPerPass?: number }, phase: (p: "stints" | "irregular calls") => void,
+): Promise<void> {
+  const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${scope.from} WHERE status IN ('call', 'outbound')`) as [{ rows: number }];
+  await store.exec(visitsSql(scope.from, scope.one_source, rows, options.visitRowsPerPass));
   await store.exec(chainVisitsSql(scope.from, scope.one_source));
   phase("stints");
   await store.exec(regularStintsSql("new_stints"));

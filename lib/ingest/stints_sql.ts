@@ -88,15 +88,27 @@ SELECT *, coalesce(
 FROM g`;
 }
 
+/** Call events per pass of {@link visitsSql}: each pass aggregates about this many rows. */
+export const VISIT_ROWS_PER_PASS = 3_000_000;
+
 /**
  * SQL that creates `visits`: one row per call of the call events in `from`, `regular` when the
- * call is one well-formed visit.
+ * call is one well-formed visit. With more than {@link VISIT_ROWS_PER_PASS} events the calls are
+ * split by a hash of their id into passes, so the aggregate's memory stays bounded (DuckDB ran
+ * out of a 512 MB limit aggregating 7.35M events at once).
  *
  * @param from a table with the columns of `events` holding every event of the calls to build
  * @param oneSource true when `from` holds one source only
+ * @param rows the number of call events in `from` (decides the number of passes)
+ * @param rowsPerPass events per pass (default {@link VISIT_ROWS_PER_PASS})
  */
-export function visitsSql(from: string, oneSource: boolean): string {
-  return `CREATE OR REPLACE TEMP TABLE visits AS ${visitsSelect(`(SELECT * FROM ${from} WHERE status IN ('call', 'outbound'))`, "call_id", oneSource)};`;
+export function visitsSql(from: string, oneSource: boolean, rows: number, rowsPerPass = VISIT_ROWS_PER_PASS): string {
+  const passes = Math.max(1, Math.ceil(rows / rowsPerPass));
+  const part = (p: number) =>
+    visitsSelect(`(SELECT * FROM ${from} WHERE status IN ('call', 'outbound')${passes > 1 ? ` AND hash(call_id) % ${passes} = ${p}` : ""})`, "call_id", oneSource);
+  const sql = [`CREATE OR REPLACE TEMP TABLE visits AS ${part(0)};`];
+  for (let p = 1; p < passes; p++) sql.push(`INSERT INTO visits ${part(p)};`);
+  return sql.join("\n");
 }
 
 /**

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { loadLogs, openStore, parseLogText, queueKpis, type Store, storeParsedLog } from "../../lib/mod.ts";
+import { loadLogs, type LoadOptions, openStore, parseLogText, queueKpis, type Store, storeParsedLog } from "../../lib/mod.ts";
 import { generateQueueLog } from "../../bench/gen_queue_log.ts";
 import { fixture, PBXWARE } from "../_helpers.ts";
 
@@ -20,9 +20,9 @@ async function stints(store: Store): Promise<unknown[]> {
   return await store.query(`SELECT ${STINT_COLS} FROM call_stints ORDER BY call_id, direction, stint_no`);
 }
 /** Loads a file both ways and returns both stint lists and both count sets. */
-async function bothWays(path: string) {
+async function bothWays(path: string, options: LoadOptions = {}) {
   const bulk = await openStore();
-  const [bc] = await loadLogs(bulk, [path]);
+  const [bc] = await loadLogs(bulk, [path], options);
   const ref = await openStore();
   const parsed = parseLogText(readFileSync(path, "utf8"), bc!.source);
   await storeParsedLog(ref, parsed);
@@ -52,6 +52,9 @@ describe("loadLogs() against the in-memory reference", () => {
     expect(outcomes).toEqual({ answered: truth.answered, abandoned: truth.abandoned, timeout: truth.timeouts, transferred: truth.transferred });
     expect(r.bulkCounts.lines_read).toBe(truth.lines);
     expect(r.bulkCounts.rejected).toBe(0);
+    // The same with the calls' visits aggregated in 7 hash passes (the path of logs over 3M events).
+    const passes = await bothWays(path, { visitRowsPerPass: Math.ceil(truth.lines / 7) });
+    expect(passes.bulk).toEqual(r.ref);
   });
 
   it("equals the reference on random sequences of call events (property)", async () => {
