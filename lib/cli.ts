@@ -30,6 +30,10 @@ export function createProgram(): Command {
   addQueueingCommands(program);
   addModelCommands(program);
   addSimulationCommands(program);
+  // Mark required options in every command's --help.
+  for (const cmd of program.commands) {
+    for (const opt of cmd.options) if (opt.mandatory && !opt.description.endsWith("(required)")) opt.description += " (required)";
+  }
   return program;
 }
 

@@ -33,6 +33,16 @@ describe("qb kpis", () => {
     expect(r.stderr).toContain("malformed.queue_log:4: field 'fields'");
   });
 
+  it("prints a readable table by default, naming the service-level variant and threshold", () => {
+    const r = qb("kpis", "--input", fixture("outcomes.queue_log"), "--by", "queue", "--sl-threshold-s", "20");
+    expect(r.code).toBe(0);
+    // The same hand count as the JSON contract above: 5 offered, 1 answered, 2 abandoned, 2 timeouts, SL 25 %.
+    const row = r.stdout.split("\n").find((l) => l.includes("sales"))!.split("│").map((c) => c.trim()).filter(Boolean);
+    expect(row.slice(0, 6)).toEqual(["sales", "5", "1", "2", "2", "25.0 %"]);
+    expect(r.stdout).toContain("SL V2 ≤ 20 s");
+    expect(r.stdout).toContain("service level V2 (DESIGN.md), threshold 20 s");
+  });
+
   it("rejects a bad option value with a usage error", () => {
     const r = qb("kpis", "--input", fixture("outcomes.queue_log"), "--interval-minutes", "7");
     expect(r.code).toBe(2); // a usage error (issue 9 item 18: it exited 1 before)
@@ -53,14 +63,26 @@ describe("qb erlang", () => {
   });
 
   it("prints Erlang A for given agents and Erlang B blocking", () => {
-    const a = JSON.parse(qb("erlang", "--model", "a", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--patience-s", "300", "--agents", "12").stdout);
+    const a = JSON.parse(qb("erlang", "--model", "a", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--patience-s", "300", "--agents", "12", "--json").stdout);
     expect(a.p_abandon).toBeCloseTo(0.042711, 6); // published Erlang A table, N = 12
-    const b = JSON.parse(qb("erlang", "--model", "b", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "16").stdout);
+    const b = JSON.parse(qb("erlang", "--model", "b", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "16", "--json").stdout);
     expect(b.p_block).toBeCloseTo(0.022302, 6); // E5
   });
 
+  it("prints a readable table by default (E1: 14 agents, SL 88.8 %, P(wait) 17.4 %)", () => {
+    const r = qb("erlang", "--model", "c", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "14");
+    expect(r.code).toBe(0);
+    const value = (label: string) => r.stdout.split("\n").find((l) => l.includes(`│ ${label} `))!.split("│")[2]!.trim();
+    expect([value("agents"), value("service level"), value("P(wait)")]).toEqual(["14", "88.8 %", "17.4 %"]);
+  });
+
+  it("marks required options in --help", () => {
+    const r = qb("erlang", "--help");
+    expect(r.stdout).toMatch(/--calls <n>\s+calls offered in the period \(required\)/);
+  });
+
   it("prints an unstable queue with null waits, never a negative number", () => {
-    const o = JSON.parse(qb("erlang", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "9").stdout);
+    const o = JSON.parse(qb("erlang", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "9", "--json").stdout);
     expect(o).toMatchObject({ stable: false, service_level: 0, asa_s: null, p_wait: 1 });
   });
 
@@ -85,13 +107,34 @@ describe("qb fit", () => {
   });
 
   it("fits OLS with a clustered covariance on the whole Grunfeld table (11 firms)", () => {
-    const r = qb("fit", "--data", fixture("reference/grunfeld.csv"), "--formula", "invest ~ value + capital", "--cov", "cluster:firm");
+    const r = qb("fit", "--data", fixture("reference/grunfeld.csv"), "--formula", "invest ~ value + capital", "--cov", "cluster:firm", "--json");
     expect(JSON.parse(r.stdout).clusters).toBe(11);
+  });
+
+  it("prints the coefficient table by default (Longley, NIST certified const -3482258.63459582)", () => {
+    const r = qb("fit", "--data", fixture("reference/longley.csv"), "--formula", "TOTEMP ~ GNPDEFL + GNP + UNEMP + ARMED + POP + YEAR");
+    expect(r.code).toBe(0);
+    const row = r.stdout.split("\n").find((l) => l.includes("│ const "))!.split("│").map((c) => c.trim()).filter(Boolean);
+    expect(Number(row[1])).toBeCloseTo(-3482258.63459582, -1); // 7 significant digits printed
+    expect(r.stdout).toContain("[95 %");
   });
 
   it("names the collinear columns of a dummy trap and exits 1", () => {
     const r = qb("fit", "--data", fixture("reference/longley.csv"), "--formula", "TOTEMP ~ GNP + I(GNP**1)");
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("is a linear combination of");
+  });
+});
+
+describe("qb simulate", () => {
+  it("prints a table of means with confidence intervals, the same numbers as --json", () => {
+    const table = qb("simulate", "--config", fixture("small_scenario.json"));
+    const json = JSON.parse(qb("simulate", "--config", fixture("small_scenario.json"), "--json").stdout);
+    expect(table.code).toBe(0);
+    const q = json.queues[0];
+    const row = table.stdout.split("\n").find((l) => l.includes("│ q "))!;
+    const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
+    expect(row).toContain(`${pct(q.service_level.mean)} [${pct(q.service_level.ci_low)}, ${pct(q.service_level.ci_high)}]`);
+    expect(table.stdout).toContain(`over ${json.replications} replications (seed 3)`);
   });
 });

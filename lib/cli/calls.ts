@@ -10,6 +10,33 @@ import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts"
 import { buildCallsReport } from "../reports/mod.ts";
 import { type CommonOptions, kpiOptions, load, number, UsageError, withCommonOptions } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { renderTable, type TableColumn } from "./_table.ts";
+
+const QUEUE_COLUMNS: TableColumn[] = [
+  { key: "offered", header: "offered", format: "int" }, { key: "answered", header: "answered", format: "int" },
+  { key: "abandoned", header: "abandoned", format: "int" }, { key: "timeouts", header: "timeouts", format: "int" },
+  { key: "service_level", header: "SL", format: "pct" }, { key: "abandon_rate", header: "abandon rate", format: "pct" },
+  { key: "asa_s", header: "ASA s", format: "s" }, { key: "avg_wait_s", header: "avg wait s", format: "s" },
+  { key: "max_wait_s", header: "max wait s", format: "s" }, { key: "aht_s", header: "AHT s", format: "s" },
+];
+const AGENT_COLUMNS: TableColumn[] = [
+  { key: "agent", header: "agent", format: "text" }, { key: "presented", header: "presented", format: "int" },
+  { key: "answered", header: "answered", format: "int" }, { key: "ring_no_answer", header: "ring no answer", format: "int" },
+  { key: "answer_rate", header: "answer rate", format: "pct" }, { key: "talk_s", header: "talk s", format: "s" },
+  { key: "aht_s", header: "AHT s", format: "s" }, { key: "transferred", header: "transferred", format: "int" },
+  { key: "outbound_calls", header: "outbound", format: "int" },
+];
+
+/** The readable `kpis` table; its footer names the service-level variant and threshold used. */
+function kpiTable(rows: Record<string, unknown>[], dims: string[], o: CommonOptions): string {
+  if (dims[0] === "agent") return renderTable(rows, AGENT_COLUMNS);
+  const keys: TableColumn[] = dims.map((d) => d === "interval"
+    ? { key: "interval_start", header: `interval (${o.tz})`, format: "text" }
+    : { key: d, header: d, format: "text" });
+  const sl = QUEUE_COLUMNS.map((c) => c.key === "service_level" ? { ...c, header: `SL ${o.slVariant} ≤ ${o.slThresholdS} s` } : c);
+  return renderTable(rows, [...keys, ...sl]) +
+    `service level ${o.slVariant} (DESIGN.md), threshold ${o.slThresholdS} s, short abandons ≤ ${o.shortAbandonS} s; n/a: no call to count\n`;
+}
 
 /** Adds `report` and `kpis` to the program. */
 export function addCallsCommands(program: Command): void {
@@ -30,10 +57,10 @@ export function addCallsCommands(program: Command): void {
       }
     });
 
-  withCommonOptions(program.command("kpis").description("print indicators as a JSON array"))
+  withCommonOptions(program.command("kpis").description("print indicators: a table, or a JSON array with --json"))
     .option("--by <dims>", "grouping: queue | agent | day | interval, or a comma list such as queue,interval", "queue")
-    .option("--json", "print JSON (the only output format for now)", true)
-    .action(async (o: CommonOptions & { by: string }) => {
+    .option("--json", "print a JSON array (snake_case keys) instead of a table", false)
+    .action(async (o: CommonOptions & { by: string; json: boolean }) => {
       const dims = o.by.split(",").map((d) => d.trim()).filter(Boolean);
       if (dims.includes("agent") && dims.length > 1) throw new UsageError(`--by agent cannot be combined, got '${o.by}'`);
       for (const d of dims) {
@@ -46,7 +73,8 @@ export function addCallsCommands(program: Command): void {
         const rows = dims[0] === "agent"
           ? await agentKpis(store, kpiOptions(o))
           : await queueKpis(store, dims as QueueDimension[], kpiOptions(o));
-        process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+        if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+        else process.stdout.write(kpiTable(rows as unknown as Record<string, unknown>[], dims, o));
       } finally {
         store.close();
       }

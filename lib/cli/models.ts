@@ -9,6 +9,7 @@ import { parseCsvLines } from "../ingest/_csv_table.ts";
 import { readText, splitLines } from "../ingest/read_lines.ts";
 import { fitGlm, fitOls, type GlmModel, type OlsModel } from "../models/mod.ts";
 import { UsageError } from "./_common.ts";
+import { renderPairs, renderTable } from "./_table.ts";
 
 /**
  * Reads a CSV table into columns of strings (numbers are converted by the design builder).
@@ -52,9 +53,31 @@ export function fitJson(m: OlsModel | GlmModel): Record<string, unknown> {
   };
 }
 
+/** The readable `qb fit` output: model facts, fit statistics, the coefficient table, warnings. */
+function fitText(m: OlsModel | GlmModel): string {
+  const j = fitJson(m);
+  const stat = m.distribution === "t" ? "t" : "z";
+  const level = `${((1 - m.alpha) * 100).toFixed(0)} %`;
+  const facts = renderPairs([
+    ["model", `${m.kind}${m.kind === "glm" ? ` (${(m as GlmModel).family})` : ""}`, "text"], ["formula", m.formula, "text"],
+    ["observations", m.n, "int"], ["df model / resid", `${m.df_model} / ${m.df_resid}`, "text"], ["covariance", m.cov_type, "text"],
+    ["R² / adj. R²", j.r_squared === null ? null : `${(j.r_squared as number).toFixed(4)} / ${(j.adj_r_squared as number).toFixed(4)}`, "text"],
+    ["F / Prob(F)", j.f_stat === null ? null : `${(j.f_stat as number).toFixed(4)} / ${(j.f_pvalue as number).toExponential(3)}`, "text"],
+    ["log-likelihood", m.log_likelihood, "num"], ["AIC / BIC", `${m.aic.toFixed(2)} / ${m.bic.toFixed(2)}`, "text"],
+    ["deviance", j.deviance, "num"],
+  ].filter((p) => p[1] !== null) as [string, unknown, "text"][]);
+  const terms = renderTable(m.terms as unknown as Record<string, unknown>[], [
+    { key: "term", header: "term", format: "text" }, { key: "coef", header: "coef", format: "num" },
+    { key: "se", header: "std err", format: "num" }, { key: "t", header: stat, format: "num" },
+    { key: "p", header: `P>|${stat}|`, format: "num" }, { key: "ci_low", header: `[${level}`, format: "num" },
+    { key: "ci_high", header: `${level}]`, format: "num" },
+  ]);
+  return facts + terms + m.warnings.map((w) => `warning: ${w}\n`).join("");
+}
+
 /** Adds `fit` to the program. */
 export function addModelCommands(program: Command): void {
-  program.command("fit").description("fit OLS/WLS or a GLM on a CSV table and print the estimates as JSON")
+  program.command("fit").description("fit OLS/WLS or a GLM on a CSV table and print the summary (JSON with --json)")
     .requiredOption("--data <file>", "CSV table (header line; `,` `;` tab or `|` delimited)")
     .requiredOption("--formula <formula>", "e.g. \"abandoned ~ agents + C(hour) + log(offered)\"")
     .addOption(new Option("--family <family>", "model family").choices(["gaussian", "binomial", "poisson", "negbin"]).default("gaussian"))
@@ -64,19 +87,19 @@ export function addModelCommands(program: Command): void {
     .option("--exposure <column>", "exposure column, log taken (GLM)")
     .option("--cov <type>", "nonrobust | HC0 | HC1 | HC2 | HC3 | HAC:LAGS | cluster:COLUMN", "nonrobust")
     .option("--drop-collinear", "drop collinear columns with a warning instead of failing", false)
-    .option("--json", "print one JSON object (the only output format)", true)
-    .action((o: { data: string; formula: string; family: string; weights?: string; trials?: string; offset?: string; exposure?: string; cov: string; dropCollinear: boolean }) => {
+    .option("--json", "print one JSON object instead of the summary table", false)
+    .action((o: { data: string; formula: string; family: string; weights?: string; trials?: string; offset?: string; exposure?: string; cov: string; dropCollinear: boolean; json: boolean }) => {
       const data = readCsvColumns(o.data);
       if (o.family === "gaussian") {
         if (o.trials || o.offset || o.exposure) throw new UsageError("--trials, --offset and --exposure need a GLM family (binomial, poisson, negbin)");
         const m = fitOls(data, o.formula, { weights: o.weights, cov: o.cov, drop_collinear: o.dropCollinear });
-        process.stdout.write(JSON.stringify(fitJson(m), null, 2) + "\n");
+        process.stdout.write(o.json ? JSON.stringify(fitJson(m), null, 2) + "\n" : fitText(m));
       } else {
         if (o.weights) throw new UsageError("--weights is for the gaussian family (WLS)");
         const m = fitGlm(data, o.formula, {
           family: o.family as "binomial", trials: o.trials, offset: o.offset, exposure: o.exposure, cov: o.cov, drop_collinear: o.dropCollinear,
         });
-        process.stdout.write(JSON.stringify(fitJson(m), null, 2) + "\n");
+        process.stdout.write(o.json ? JSON.stringify(fitJson(m), null, 2) + "\n" : fitText(m));
       }
     });
 }

@@ -27,6 +27,7 @@ import {
 import { toCsv } from "../reports/mod.ts";
 import { collect, type CommonOptions, kpiOptions, load, number, UsageError } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { type CellFormat, renderPairs } from "./_table.ts";
 
 interface TargetOptions {
   model: "b" | "c" | "a";
@@ -78,6 +79,23 @@ function planOptions(o: TargetOptions): StaffingPlanOptions & { shrinkage: numbe
   };
 }
 
+/** Rows of the readable `erlang` output: label, key, format (rows whose key is absent are skipped). */
+const ERLANG_ROWS: [string, string, CellFormat][] = [
+  ["model", "model", "text"], ["offered load (Erlangs)", "offered_load_erlangs", "num"], ["agents", "agents", "int"],
+  ["stable (load < agents)", "stable", "text"], ["P(block)", "p_block", "pct"], ["P(wait)", "p_wait", "pct"],
+  ["service level", "service_level", "pct"], ["threshold s", "threshold_s", "s"], ["ASA s", "asa_s", "s"],
+  ["ASA of delayed calls s", "asa_delayed_s", "s"], ["average wait s", "avg_wait_s", "s"], ["P(abandon)", "p_abandon", "pct"],
+  ["expected queue length", "expected_queue_length", "num"], ["occupancy", "occupancy", "pct"], ["patience s", "patience_s", "s"],
+  ["required agents", "required_agents", "int"], ["required agents (fractional)", "required_agents_fractional", "num"],
+  ["scheduled agents (after shrinkage)", "scheduled_agents", "int"], ["binding target", "binding", "text"],
+];
+
+function erlangTable(out: Record<string, unknown>): string {
+  const pairs = ERLANG_ROWS.filter(([, key]) => key in out)
+    .map(([label, key, format]): [string, unknown, CellFormat] => [label, Array.isArray(out[key]) ? (out[key] as unknown[]).join(", ") || "none" : out[key] === true ? "yes" : out[key] === false ? "no" : out[key], format]);
+  return renderPairs(pairs);
+}
+
 /** Adds `erlang` and `staffing` to the program. */
 export function addQueueingCommands(program: Command): void {
   withTargetOptions(program.command("erlang").description("Erlang B, C or A for one interval: performance for N agents and/or the agents needed"))
@@ -85,8 +103,8 @@ export function addQueueingCommands(program: Command): void {
     .requiredOption("--period-s <s>", "period length in seconds (e.g. 1800)", number("--period-s", 0))
     .requiredOption("--aht-s <s>", "average handling time in seconds", number("--aht-s", 0))
     .option("--agents <n>", "agents (lines for Erlang B)", number("--agents", 0))
-    .option("--json", "print one JSON object (the only output format)", true)
-    .action((o: TargetOptions & { calls: number; periodS: number; ahtS: number; agents?: number }) => {
+    .option("--json", "print one JSON object instead of a table", false)
+    .action((o: TargetOptions & { calls: number; periodS: number; ahtS: number; agents?: number; json: boolean }) => {
       const traffic = { calls: o.calls, period_s: o.periodS, aht_s: o.ahtS };
       const A = offeredLoad(traffic, `Erlang ${o.model.toUpperCase()}`);
       if (o.model === "b") {
@@ -99,7 +117,7 @@ export function addQueueingCommands(program: Command): void {
         }
         const agents = o.agents ?? (out.required_agents as number);
         Object.assign(out, { agents, p_block: erlangB(A, agents) });
-        process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+        process.stdout.write(o.json ? JSON.stringify(out, null, 2) + "\n" : erlangTable(out));
         return;
       }
       if (o.agents === undefined && !hasTargets(o)) {
@@ -125,7 +143,7 @@ export function addQueueingCommands(program: Command): void {
         ...(m.model === "erlang_a" ? { service_levels: (m as ErlangAMetrics).service_levels, patience_s: (m as ErlangAMetrics).patience_s } : {}),
       };
       // JSON has no Infinity: an unstable Erlang C queue prints null waits with "stable": false.
-      process.stdout.write(JSON.stringify({ ...metrics, ...out }, null, 2) + "\n");
+      process.stdout.write(o.json ? JSON.stringify({ ...metrics, ...out }, null, 2) + "\n" : erlangTable({ ...metrics, ...out }));
     });
 
   withTargetOptions(program.command("staffing").description("interval staffing plan from a demand table or from logs"))

@@ -7,8 +7,28 @@ import type { Command } from "commander";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
-import { buildDemoCenter, simulate, writeDemoCenter } from "../simulation/mod.ts";
+import { buildDemoCenter, type Estimate, type SimulatedQueueKpis, simulate, type SimulationResult, writeDemoCenter } from "../simulation/mod.ts";
 import { number } from "./_common.ts";
+import { type CellFormat, cell, renderTable, type TableColumn } from "./_table.ts";
+
+/** A mean with its confidence interval, as the table prints it. */
+function withCi(e: Estimate, format: CellFormat): string {
+  if (e.mean === null) return "n/a";
+  return e.ci_low === null || e.ci_high === null ? cell(e.mean, format) : `${cell(e.mean, format)} [${cell(e.ci_low, format)}, ${cell(e.ci_high, format)}]`;
+}
+
+const SIM_COLUMNS: [string, keyof SimulatedQueueKpis, CellFormat][] = [
+  ["offered", "offered", "s"], ["answered", "answered", "s"], ["abandoned", "abandoned", "s"], ["SL", "service_level", "pct"],
+  ["P(wait)", "p_wait", "pct"], ["P(abandon)", "p_abandon", "pct"], ["ASA s", "asa_s", "s"], ["AHT s", "aht_s", "s"],
+];
+
+function simulationTable(r: SimulationResult): string {
+  const rows = r.queues.map((q) => Object.fromEntries([["queue", q.queue], ...SIM_COLUMNS.map(([h, k, f]) => [h, withCi(q[k] as Estimate, f)])]));
+  const columns: TableColumn[] = [{ key: "queue", header: "queue", format: "text" }, ...SIM_COLUMNS.map(([h]) => ({ key: h, header: h, format: "text" as const }))];
+  return renderTable(rows, columns) +
+    `mean [95 % confidence interval] over ${r.replications} replications (seed ${r.seed}); SL = answered within ${r.threshold_s} s / offered; ` +
+    `occupancy ${withCi(r.occupancy, "pct")}\n`;
+}
 
 /** Adds `demo` and `simulate` to the program. */
 export function addSimulationCommands(program: Command): void {
@@ -31,8 +51,8 @@ export function addSimulationCommands(program: Command): void {
   program.command("simulate").description("simulate a scenario and print per-queue KPIs with confidence intervals")
     .requiredOption("--config <file>", "scenario JSON (see lib/simulation/config.ts; unknown keys are errors)")
     .option("--replications <n>", "override the scenario's replications", number("--replications", 2))
-    .option("--json", "print one JSON object (the only output format)", true)
-    .action((o: { config: string; replications?: number }) => {
+    .option("--json", "print one JSON object instead of a table", false)
+    .action((o: { config: string; replications?: number; json: boolean }) => {
       let raw: unknown;
       try {
         raw = JSON.parse(readFileSync(o.config, "utf8"));
@@ -43,6 +63,6 @@ export function addSimulationCommands(program: Command): void {
       if (o.replications !== undefined && raw && typeof raw === "object") (raw as Record<string, unknown>).replications = o.replications;
       const r = simulate(raw as never);
       const { tallies: _t, ...out } = r;
-      process.stdout.write(JSON.stringify(out, null, 2) + "\n");
+      process.stdout.write(o.json ? JSON.stringify(out, null, 2) + "\n" : simulationTable(r));
     });
 }
