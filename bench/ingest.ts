@@ -59,7 +59,7 @@ async function baseline(): Promise<{ ms: number; rss: number; offered: number }>
   return { ms, rss: peakMiB(), offered };
 }
 
-async function product(): Promise<{ ms: number; rss: number; offered: number; lines: number }> {
+async function product(): Promise<{ ms: number; rss: number; offered: number; lines: number; phases: Record<string, number> }> {
   resetPeak();
   const t0 = performance.now();
   const store = await openStore();
