@@ -83,8 +83,9 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   }
   for (const c of counts) {
     const rules = Object.entries(c.ignored_by_rule).map(([k, v]) => `${k} ${v}`).join(", ");
+    const notes = Object.entries(c.notes).map(([k, v]) => `${k} ${v}`).join(", ");
     process.stderr.write(
-      `${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected\n`,
+      `${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected${notes ? `; notes: ${notes}` : ""}\n`,
     );
   }
   return { store, counts };

@@ -32,6 +32,7 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
   const notes = await store.query<{ source: string; open: number; reconstructed: number }>(`
     SELECT source, count(*) FILTER (outcome = 'open') AS open, count(*) FILTER (reconstructed) AS reconstructed
     FROM new_stints GROUP BY source`);
+  const built_notes = await store.query<{ source: string; note: string; n: number }>("SELECT source, note, sum(n) AS n FROM new_notes GROUP BY ALL ORDER BY note");
   for (const [k, input] of inputs.entries()) {
     const c = counts[k]!;
     const t = totals.find((r) => r.source === input.real_path);
@@ -45,6 +46,7 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
     const n = notes.find((r) => r.source === input.real_path);
     if (n && n.open > 0) c.notes.open_stints = n.open;
     if (n && n.reconstructed > 0) c.notes.reconstructed_stints = n.reconstructed;
+    for (const b of built_notes) if (b.source === input.real_path) c.notes[b.note] = b.n;
     await store.insert("new_runs", [runRow(input, c, t.events)], TABLES.ingest_runs);
   }
 }

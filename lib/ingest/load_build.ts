@@ -103,21 +103,33 @@ export async function buildStintsOf(
     FROM ${scope.from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
     WHERE e.status IN ('call', 'outbound')
     ORDER BY e.call_id, e.at_ms, e.source, e.line`);
-  const counts = emptyCounts("", "");
   const stints: CallStint[] = [];
   const rejects: Row[] = [];
+  /** Notes of the state machine (e.g. clamped durations) per source of the call's first event. */
+  const notes = new Map<string, number>();
   let from = 0;
   while (from < irregular.length) {
     let to = from;
     const id = irregular[from]!.call_id;
     while (to < irregular.length && irregular[to]!.call_id === id) to++;
-    const built = buildCallStints(irregular.slice(from, to).map(toEvent), counts, { strict: options.strict });
+    const events = irregular.slice(from, to).map(toEvent);
+    const counts = emptyCounts("", "");
+    const built = buildCallStints(events, counts, { strict: options.strict });
     for (const s of built.stints) stints.push(s);
     for (const r of built.rejects) rejects.push({ ...r, stage: "build", call_id: id });
+    for (const [note, n] of Object.entries(counts.notes)) {
+      if (note === "open_stints" || note === "reconstructed_stints") continue; // recounted from the stints
+      const key = `${events[0]!.source}\u0000${note}`;
+      notes.set(key, (notes.get(key) ?? 0) + n);
+    }
     from = to;
   }
   await insertStints(store, stints, "new_stints");
   await store.insert("new_rejects", rejects, TABLES.rejects);
+  await store.exec("CREATE OR REPLACE TEMP TABLE new_notes (source VARCHAR, note VARCHAR, n BIGINT)");
+  await store.insert("new_notes", [...notes].map(([k, n]) => ({ source: k.split("\u0000")[0], note: k.split("\u0000")[1], n })), [
+    { name: "source", type: "VARCHAR" }, { name: "note", type: "VARCHAR" }, { name: "n", type: "BIGINT" },
+  ]);
 }
 
 function toEvent(r: Row): QueueLogEvent {

@@ -33,6 +33,19 @@ const OUTBOUND_END: Record<string, StintOutcome> = {
 /** Clock steps (seconds) tolerated between a logged duration and the log's own timestamps. */
 export const CLOCK_TOLERANCE_S = 1;
 
+/**
+ * Verbs after which the caller's channel is gone (the caller hung up): no later event of the
+ * same call can be real, so one is rejected as logged out of order (issue 9 item 6).
+ */
+export const HANGUP_ENDS: ReadonlySet<string> = new Set(["ABANDON", "COMPLETECALLER"]);
+
+/**
+ * Rule `clamped_to_timestamps` (issue 9 item 7): a logged holdtime, calltime or waittime longer
+ * than the time between the call's own events (plus {@link CLOCK_TOLERANCE_S}) is replaced by
+ * that time and counted in `notes.clamped_to_timestamps`.
+ */
+export const CLAMP_NOTE = "clamped_to_timestamps";
+
 /** Options of {@link buildStints}. */
 export interface BuildStintsOptions {
   /** Stop at the first unusable line with a {@link LogParseError} (default `false`: reject it). */
@@ -76,6 +89,8 @@ class CallState {
   private readonly lastByQueue = new Map<string, CallStint>();
   private outbound: CallStint | null = null;
   readonly openedAt = new Map<CallStint, number>();
+  /** The event with which the caller hung up (ABANDON, COMPLETECALLER), if any yet. */
+  hungUp: QueueLogEvent | null = null;
 
   constructor(readonly counts: IngestCounts) {}
 
@@ -91,6 +106,11 @@ class CallState {
       if (q === null || s.queue === q) return s;
     }
     return undefined;
+  }
+
+  /** True when the call has (had) a stint in the event's queue (any stint when it names none). */
+  hasStintFor(e: QueueLogEvent): boolean {
+    return this.lastStintOf(e) !== undefined;
   }
 
   private lastStintOf(e: QueueLogEvent): CallStint | undefined {
@@ -135,15 +155,25 @@ class CallState {
     return { stint: null, back_s: (wait_s ?? 0) + (talk_s ?? 0) };
   }
 
-  /** Wait of a stint answered at `answered_at`: the logged holdtime, else the elapsed time (≥ 0). */
+  /**
+   * Wait of a stint answered at `answered_at`: the logged holdtime, else the elapsed time (≥ 0);
+   * a holdtime longer than the elapsed time (plus the tolerance) is clamped to it.
+   */
   waitFor(e: QueueLogEvent, s: CallStint | null, holdtime: number | null, answered_at: number, field: string): number {
-    if (holdtime !== null) return holdtime;
-    if (!s) return 0;
+    if (!s) return holdtime ?? 0;
     const w = (answered_at - s.entered_at) / 1000;
     if (w < 0) {
       this.fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at line ${this.openedAt.get(s)}`);
     }
-    return w;
+    if (holdtime === null) return w;
+    return s.reconstructed ? holdtime : this.clamp(holdtime, w);
+  }
+
+  /** A logged duration, clamped to the elapsed time between the events when longer (counted). */
+  clamp(logged: number, elapsed_s: number): number {
+    if (logged <= elapsed_s + CLOCK_TOLERANCE_S) return logged;
+    addNote(this.counts, CLAMP_NOTE);
+    return Math.max(0, elapsed_s);
   }
 
   outboundStint(e: QueueLogEvent): CallStint {
@@ -195,8 +225,10 @@ function complete(c: CallState, e: QueueLogEvent): void {
   const method = e.event === "ATTENDEDTRANSFER" ? (e.data[0] ?? "").trim().toUpperCase() : "";
   const holdIndex = !transfer ? 0 : method === "LINK" ? 3 : 2;
   const holdtime = num(e, holdIndex);
-  const talk_s = num(e, holdIndex + 1);
-  const { stint, back_s } = c.target(e, holdtime, talk_s);
+  let talk_s = num(e, holdIndex + 1);
+  const found = c.target(e, holdtime, talk_s);
+  const { stint, back_s } = found;
+  if (stint?.answered_at != null && talk_s !== null) talk_s = c.clamp(talk_s, (e.at - stint.answered_at) / 1000);
   const answered_at = stint?.answered_at ?? e.at - (talk_s ?? 0) * 1000;
   const wait_s = stint?.answered_at != null ? stint.wait_s! : c.waitFor(e, stint, holdtime, answered_at, `data${holdIndex + 2}`);
   const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
@@ -217,7 +249,8 @@ function flowOut(c: CallState, e: QueueLogEvent): void {
     c.fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of line ${c.openedAt.get(stint)}`);
   }
   const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
-  s.wait_s = waittime ?? (e.at - s.entered_at) / 1000;
+  const elapsed_s = (e.at - s.entered_at) / 1000;
+  s.wait_s = waittime === null ? elapsed_s : s.reconstructed ? waittime : c.clamp(waittime, elapsed_s);
   c.close(s, e.at, FLOW_OUTS[e.event]!);
   if (s.position_entered === null) s.position_entered = num(e, 1 + offset);
 }
@@ -257,10 +290,16 @@ export function buildCallStints(events: readonly QueueLogEvent[], counts: Ingest
   const c = new CallState(counts);
   for (const e of events) {
     try {
+      // After the caller hung up nothing of the call is real; an ENTERQUEUE (or an event for a queue
+      // the call never was in) would open a phantom stint: reject it as logged out of time order.
+      if (c.hungUp && e.event in HANDLERS && (e.event === "ENTERQUEUE" || !c.hasStintFor(e))) {
+        c.fail(e, "event", `${e.event} for call '${e.call_id}' logged after the caller hung up (${c.hungUp.event} at line ${c.hungUp.line}): out of time order`);
+      }
       const handler = HANDLERS[e.event];
       if (handler) handler(c, e);
       else if (e.event in OUTBOUND_END || e.event === "OUTDIAL") outbound(c, e);
       else throw new Error(`buildCallStints: '${e.event}' is not a call verb`);
+      if (HANGUP_ENDS.has(e.event)) c.hungUp = e;
       counts.used++;
     } catch (err) {
       if (!(err instanceof LogParseError) || options.strict) throw err;

@@ -6,8 +6,8 @@
  * COMPLETE or TRANSFER verb after a CONNECT, or ABANDON, an EXIT verb or WITHDRAW without one,
  * or there is none yet (open); every logged duration fits within the log's own timestamps (plus
  * {@link CLOCK_TOLERANCE_S}). A call is regular when it is one such visit, or a chain of them
- * from one source where every visit but the last has ended before the next ENTERQUEUE (a caller
- * looping through timeouts, a transfer back to a queue). For such a call the state machine of
+ * from one source where every visit but the last has ended before the next ENTERQUEUE, and not
+ * with the caller hanging up (a caller looping through timeouts, a transfer back to a queue). For such a call the state machine of
  * `queue_log_stints.ts` can neither reject nor reconstruct anything and this SQL gives exactly
  * its stints (stint n = visit n; a differential test checks it on generated and random logs).
  * Every other call — outbound, reconstructed, duplicated, out of order, inconsistent — goes to
@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { CLOCK_TOLERANCE_S } from "./queue_log_stints.ts";
+import { CLOCK_TOLERANCE_S, HANGUP_ENDS } from "./queue_log_stints.ts";
 import { sqlString } from "../store/mod.ts";
 
 const list = (xs: Iterable<string>) => [...xs].map(sqlString).join(", ");
@@ -130,7 +130,9 @@ DELETE FROM chain_visits WHERE call_id IN (
   SELECT call_id FROM chain_visits GROUP BY call_id
   HAVING NOT (bool_and(regular) AND min(visit_no) >= 1 AND min(source) = max(source)
     AND count(*) FILTER (n_answer_end + n_flow_end = 0) <= 1
-    AND coalesce(max(visit_no) FILTER (n_answer_end + n_flow_end = 0) = max(visit_no), true)));
+    AND coalesce(max(visit_no) FILTER (n_answer_end + n_flow_end = 0) = max(visit_no), true)
+    AND count(*) FILTER (end_event IN (${list(HANGUP_ENDS)})) <= 1
+    AND coalesce(max(visit_no) FILTER (end_event IN (${list(HANGUP_ENDS)})) = max(visit_no), true)));
 UPDATE visits SET regular = true WHERE call_id IN (SELECT call_id FROM chain_visits);
 DROP TABLE chain_events;`;
 }

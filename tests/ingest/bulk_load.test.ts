@@ -135,6 +135,33 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     store.close();
   });
 
+  it("rejects an ENTERQUEUE logged after its own ABANDON instead of opening a phantom stint (item 6)", async () => {
+    const r = await bothWays(fixture("hostile/backwards.queue_log"));
+    expect(r.bulk).toEqual(r.ref);
+    expect(r.bulkRejects).toEqual(r.refRejects);
+    // Hand reading: c1's lines are in reverse file order but consistent in time (answered, wait 10, talk 100);
+    // c2's ABANDON at …850 (waittime 30) comes before its ENTERQUEUE at …900: the stint is rebuilt from the
+    // ABANDON (entered …820, abandoned) and the ENTERQUEUE (line 4) is rejected; no open stint.
+    expect(r.bulk).toEqual([
+      expect.objectContaining({ call_id: "c1", outcome: "answered", wait_s: 10, talk_s: 100, reconstructed: false }),
+      expect.objectContaining({ call_id: "c2", outcome: "abandoned", wait_s: 30, e: 1_709_545_820_000, reconstructed: true }),
+    ]);
+    expect(r.bulkRejects).toEqual([{ line: 4, reason: expect.stringContaining("ENTERQUEUE for call 'c2' logged after the caller hung up (ABANDON at line 5)") }]);
+    expect(r.bulkCounts).toMatchObject({ lines_read: 5, used: 4, rejected: 1 });
+  });
+
+  it("clamps a talk or hold time longer than the call's own timestamps, and counts it (item 7)", async () => {
+    const r = await bothWays(fixture("hostile/holdtimes.queue_log"));
+    expect(r.bulk).toEqual(r.ref);
+    const by = (id: string) => (r.bulk as { call_id: string; wait_s: number; talk_s: number }[]).find((s) => s.call_id === id)!;
+    // h8: calltime 2,592,000 s logged on a call answered at …610 and completed at …710 → talk 100 s.
+    expect(by("h8")).toMatchObject({ wait_s: 10, talk_s: 100 });
+    // h9: holdtime 500 s logged 10 s after the ENTERQUEUE → wait 10 s.
+    expect(by("h9")).toMatchObject({ wait_s: 10, talk_s: 100 });
+    expect(r.bulkCounts.notes.clamped_to_timestamps).toBe(2);
+    expect(r.refCounts.notes.clamped_to_timestamps).toBe(2);
+  });
+
   it("survives 200,000 rejects in one file (item 12)", async () => {
     const path = join(dir, "same.queue_log");
     writeFileSync(path, (line(T, "s", "sales|NONE|ENTERQUEUE||555|1") + "\n").repeat(200_000));
