@@ -145,9 +145,19 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     try {
       stage = stageOf(N);
     } catch (err) {
-      // Too few agents for an overloaded queue with very long patience: no target can be met there.
-      if (err instanceof RangeError && N * input.aht_s < A * input.aht_s) return false;
-      throw err;
+      // Erlang A cannot be evaluated: an overloaded queue (N < A) with a patience so long that
+      // astronomically many callers would wait. That is the regime of the fluid limit (Whitt 2006,
+      // "Fluid models for multiserver queues with abandonments"): served callers wait about
+      // w = patience · ln(A / N), P(abandon) → 1 − N/A, occupancy → 1. Say "not met" only when that
+      // limit misses a target; else the minimum may lie here and it is an error, not a guess
+      // (issue 9 item 10).
+      if (!(err instanceof RangeError) || N >= A) throw err;
+      const w = input.patience_s! * Math.log(A / N);
+      const unreachable = (input.target_sl !== undefined && w > T) || (input.target_asa_s !== undefined && w > input.target_asa_s) ||
+        (input.target_abandon !== undefined && 1 - N / A > input.target_abandon) ||
+        (input.max_occupancy !== undefined && input.max_occupancy < 1);
+      if (unreachable) return false;
+      throw new RangeError(`Cannot compute ${action}: Erlang A cannot be evaluated with ${N} agents at ${A.toFixed(3)} Erlangs (${err.message}); the minimum may lie there`);
     }
     const partial = stage.metrics as unknown as QueueMetrics;
     for (const t of targets) if (t.name !== "service_level" && !ok(t, t.metric(partial))) return false;
@@ -194,7 +204,13 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     if (meets(mid)) hi = mid;
     else lo = mid;
   }
-  const N = hi;
+  let N = hi;
+  // The metrics are monotone in N, but rounding can make a bracket end disagree with its
+  // neighbour: make sure N − 1 really misses a target (the true minimum, never N − 1 meeting all).
+  for (let k = 0; N > floor && meets(N - 1); k++) {
+    if (k > 64) throw new RangeError(`Cannot compute ${action}: the targets are not monotone in the number of agents near ${N} at ${A.toFixed(3)} Erlangs`);
+    N--;
+  }
   const achieved = evaluate(N);
   let fractional = N === 0 ? 0 : N - 1;
   const binding: string[] = [];

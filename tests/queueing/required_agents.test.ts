@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { requiredAgents } from "../../lib/mod.ts";
+import { erlangA, requiredAgents } from "../../lib/mod.ts";
 
 // Published vectors: ../shared/data/README.md, "Erlang C / B" cases E1–E4 and the Erlang A table.
 const E1 = { calls: 100, period_s: 1800, aht_s: 180, threshold_s: 20 };
@@ -83,6 +83,24 @@ describe("requiredAgents() edge cases found by hostile testing", () => {
     const a = requiredAgents({ ...base, model: "a", patience_s: 1e12, target_sl: 0.3 });
     expect(a.required_agents).toBe(11); // Erlang C: SL 0.3896 with 11 agents (E1)
   });
+
+  it("returns the true minimum at 1e6 Erlangs: N meets the target and N − 1 does not (issue 9 item 10)", () => {
+    const big = { calls: 1e7, period_s: 1800, aht_s: 180, patience_s: 300, model: "a" as const, target_sl: 0.8 };
+    const r = requiredAgents(big);
+    expect(r.binding).toEqual(["service_level"]);
+    const at = (agents: number) => erlangA({ ...big, agents, threshold_s: 20 }).service_level;
+    expect(at(r.required_agents)).toBeGreaterThanOrEqual(0.8);
+    expect(at(r.required_agents - 1)).toBeLessThan(0.8);
+    // Fluid (Whitt 2004) sanity check: with patience 300 s and AHT 180 s the requirement is a little below A = 1e6.
+    expect(r.required_agents).toBeGreaterThan(0.9e6);
+    expect(r.required_agents).toBeLessThan(1e6);
+  }, 60_000);
+
+  it("is an error, not a guess, when the minimum may lie where Erlang A cannot be evaluated (issue 9 item 10)", () => {
+    // Patience of 11 days at 1e6 Erlangs: P(abandon) ≤ 5 % is met near N = 0.95·A, where ~1e8 callers would wait.
+    expect(() => requiredAgents({ calls: 1e7, period_s: 1800, aht_s: 180, patience_s: 1e6, model: "a", target_abandon: 0.05 }))
+      .toThrow(/Erlang A cannot be evaluated with \d+ agents .* the minimum may lie there/);
+  }, 60_000);
 
   it("refuses loads above 1e6 Erlangs and impossible occupancy caps quickly", () => {
     expect(() => requiredAgents({ calls: 1, period_s: 1e-9 * 1e3, aht_s: 180, target_sl: 0.8 })).toThrow(/above the supported 1e\+6 Erlangs/);
