@@ -191,11 +191,15 @@ export function parseFormula(text: string): Formula {
   expect("~");
   let intercept = true;
   const terms: Term[] = [];
-  const add = (fs: Factor[]) => {
+  // A factor repeated in an interaction is one factor (patsy and R: `x:x` is `x`, `a*a` is `a`).
+  const distinct = (fs: Factor[]) => fs.filter((f, i) => fs.findIndex((g) => factorName(g) === factorName(f)) === i);
+  const add = (all: Factor[]) => {
+    const fs = distinct(all);
     const name = fs.map(factorName).join(":");
     if (!terms.some((t) => t.name === name)) terms.push({ factors: fs, name });
   };
-  const remove = (fs: Factor[]) => {
+  const remove = (all: Factor[]) => {
+    const fs = distinct(all);
     const name = fs.map(factorName).join(":");
     const i = terms.findIndex((t) => t.name === name);
     if (i >= 0) terms.splice(i, 1);

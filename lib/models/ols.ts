@@ -319,7 +319,8 @@ function fitDesignOnce(design: Design, data: DataTable, options: OlsOptions): Ol
   const tested = names.map((_, j) => j).filter((j) => names[j] !== "const");
   const df_model = k - c;
   let f_stat = NaN;
-  if (tested.length > 0) {
+  // A constant response leaves nothing to explain: F (and its p-value) is undefined, not infinite.
+  if (tested.length > 0 && tss > 0) {
     if (ssr === 0) {
       f_stat = Infinity; // a perfect fit
     } else {

@@ -190,3 +190,32 @@ describe("fitOls() errors and options", () => {
     wls.params.forEach((b, j) => expect(b).toBeCloseTo(ols.params[j]!, 12));
   });
 });
+
+describe("fitOls() defects of the hostile sweep (issue 9 item 11)", () => {
+  // y = 1…5; x = 1 2 3 5 4; toString = 3 5 2 1 4. Hand computation: Σ(x−3)(y−3) = 9, Σ(x−3)² = 10 → slope 0.9;
+  // Σ(t−3)(y−3) = −2, Σ(t−3)² = 10 → slope −0.2, R² = 4/100, F = 0.04/0.96·3 = 0.125.
+  const data = { y: ["1", "2", "3", "4", "5"], x: ["1", "2", "3", "5", "4"], toString: ["3", "5", "2", "1", "4"], constructor: ["1", "1", "2", "2", "3"] };
+  it("reads x:x as x, as patsy and R do (not x²)", () => {
+    const m = fitOls(data, "y ~ x:x");
+    expect(m.terms.map((t) => t.term)).toEqual(["const", "x"]);
+    expect(m.terms[1]!.coef).toBeCloseTo(0.9, 12);
+    expect(fitOls(data, "y ~ x + x:x").terms.length).toBe(2);
+  });
+
+  it("fits columns named like Object.prototype members", () => {
+    const m = fitOls(Object.fromEntries(Object.entries(data)), "y ~ toString");
+    expect(m.terms[1]!.coef).toBeCloseTo(-0.2, 12);
+    expect(m.f_stat).toBeCloseTo(0.125, 12);
+    expect(fitOls(data, "constructor ~ x").n).toBe(5);
+    // An own `__proto__` column (as a CSV header makes it): p = 2 1 2 1 5, Σ(p−2.2)(y−3) = 6, Σ(p−2.2)² = 10.8.
+    const withProto = { ...data, ...JSON.parse('{"__proto__": ["2", "1", "2", "1", "5"]}') };
+    expect(fitOls(withProto, "y ~ __proto__").terms[1]!.coef).toBeCloseTo(6 / 10.8, 12);
+  });
+
+  it("gives no F p-value for a constant response (F is undefined, not infinite)", () => {
+    const m = fitOls({ y: ["1", "1", "1", "1"], x: ["1", "2", "3", "5"] }, "y ~ x");
+    expect(Number.isNaN(m.f_stat)).toBe(true);
+    expect(Number.isNaN(m.f_pvalue)).toBe(true);
+    expect(m.warnings.join(" ")).toContain("the response is constant");
+  });
+});
