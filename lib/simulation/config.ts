@@ -5,8 +5,24 @@
  */
 import { z } from "zod";
 
-/** Largest number of calls a scenario may expect over all its replications. */
+/** Largest number of calls a scenario may expect over all its replications (redials included). */
 export const MAX_EXPECTED_CALLS = 2e7;
+/**
+ * Largest work a scenario may need over all its replications, in agent visits: each dispatch
+ * looks at every agent, so work ≈ expected calls × agents (100,000 agents hung a run).
+ */
+export const MAX_WORK = 1e9;
+
+/**
+ * Expected redials per first call of a queue (an upper bound: as if every call abandoned): a
+ * geometric series 1/(1 − p) for p < 1; with p = 1, one redial per patience-and-delay cycle up
+ * to the horizon.
+ */
+function redialFactor(redial: { probability: number; mean_delay_s: number } | undefined, patience_s: number | null, horizon_s: number): number {
+  if (!redial || redial.probability === 0) return 1;
+  const cycles = 1 + horizon_s / (redial.mean_delay_s + (patience_s ?? Infinity));
+  return redial.probability < 1 ? Math.min(1 / (1 - redial.probability), cycles) : cycles;
+}
 
 const positive = z.number().positive().finite();
 const nonNegative = z.number().nonnegative().finite();
@@ -99,14 +115,23 @@ export const scenarioSchema = z.object({
       ctx.addIssue({ code: "custom", path: ["queues", i, "patience_samples_s"], message: "required with patience_distribution 'empirical'" });
     }
   });
-  // Expected arrivals over all replications: keep a run within minutes on a laptop.
+  // Expected arrivals over all replications (redials included) and the work they need: refuse,
+  // with the estimate, a run that would take hours or exhaust memory, before it starts.
   const expected = s.queues.reduce((sum, q) => {
     const a = q.arrivals;
     const perSecond = "rate_per_hour" in a ? a.rate_per_hour / 3600 : a.calls_per_interval.reduce((x, y) => x + y, 0) / (a.calls_per_interval.length * a.interval_minutes * 60);
-    return sum + perSecond * s.horizon_s;
+    return sum + perSecond * s.horizon_s * redialFactor(q.redial, q.patience_s, s.horizon_s);
   }, 0) * s.replications;
   if (expected > MAX_EXPECTED_CALLS) {
-    ctx.addIssue({ code: "custom", path: ["horizon_s"], message: `the scenario expects ${expected.toExponential(2)} calls over all replications, more than the limit of ${MAX_EXPECTED_CALLS.toExponential(0)}; shorten the horizon or use fewer replications` });
+    ctx.addIssue({ code: "custom", path: ["horizon_s"], message: `the scenario expects ${expected.toExponential(2)} calls (redials included) over all replications, more than the limit of ${MAX_EXPECTED_CALLS.toExponential(0)}; shorten the horizon, lower the redial probability or use fewer replications` });
+  }
+  // Piecewise arrivals step through the horizon interval by interval, per queue and replication.
+  const steps = s.queues.reduce((n, q) => n + ("interval_minutes" in q.arrivals ? s.horizon_s / (q.arrivals.interval_minutes * 60) : 0), 0) * s.replications;
+  if (steps > MAX_WORK / 50) {
+    ctx.addIssue({ code: "custom", path: ["horizon_s"], message: `the scenario steps through ${steps.toExponential(2)} arrival intervals over all replications, more than the limit of ${(MAX_WORK / 50).toExponential(0)}; shorten the horizon or lengthen interval_minutes` });
+  }
+  if (expected <= MAX_EXPECTED_CALLS && expected * s.agents.length > MAX_WORK) {
+    ctx.addIssue({ code: "custom", path: ["agents"], message: `the scenario needs about ${(expected * s.agents.length).toExponential(2)} agent visits (${expected.toExponential(2)} calls × ${s.agents.length} agents), more than the limit of ${MAX_WORK.toExponential(0)}; simulate fewer agents, a shorter horizon or fewer replications` });
   }
   s.agents.forEach((a, i) => {
     for (const q of Object.keys(a.skills)) {

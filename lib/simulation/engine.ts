@@ -171,7 +171,9 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       return;
     }
     // Piecewise-constant rates: step interval by interval (by index, so rounding cannot stall);
-    // memorylessness lets each interval restart the exponential clock at its boundary.
+    // memorylessness lets each interval restart the exponential clock at its boundary. All-zero
+    // rates mean no call at all (stepping through a long horizon of empty intervals hung).
+    if (!arr.calls_per_interval.some((c) => c > 0)) return;
     const w = arr.interval_minutes * 60;
     let i = Math.floor(from / w);
     let t = from;

@@ -151,6 +151,26 @@ describe("simulate() edge cases found by hostile testing", () => {
     expect(() => parseScenario({ ...one({}), warmup_s: 9000 })).toThrow("warmup_s: must be less than horizon_s (7200)");
     expect(() => parseScenario({ ...one({}), queues: [{ name: "q", arrivals: { rate_per_hour: 1e20 }, aht_s: 1 }] })).toThrow(/more than the limit of 2e\+7/);
   });
+
+  it("refuses, with the estimate and before starting, runs that would hang or exhaust memory (issue 9 item 15)", () => {
+    const q = { name: "q", arrivals: { rate_per_hour: 200 }, aht_s: 180, patience_s: 60 };
+    // 100,000 agents: 200/h × 10 h × 10 replications = 20,000 calls × 1e5 agents = 2e9 agent visits per… → refused.
+    const t0 = performance.now();
+    expect(() => parseScenario({ seed: 1, horizon_s: 36_000, replications: 10, queues: [q], agents: pool(100_000, { q: 1 }) }))
+      .toThrow(/needs about 2\.00e\+9 agent visits|needs about .* agent visits \(2\.00e\+4 calls × 100000 agents\)/);
+    // An extreme redial loop: every abandon redials after 1 ms, patience 1 ms → ~5e7 redials per first call.
+    expect(() => parseScenario({ seed: 1, horizon_s: 100_000, replications: 2, queues: [{ ...q, patience_s: 0.001, redial: { probability: 1, mean_delay_s: 0.001 } }], agents: pool(2, { q: 1 }) }))
+      .toThrow(/calls \(redials included\)/);
+    // Piecewise rates over 1e12 s in 1-minute intervals: 1.7e10 interval steps.
+    expect(() => parseScenario({ seed: 1, horizon_s: 1e12, replications: 2, queues: [{ ...q, arrivals: { interval_minutes: 1, calls_per_interval: [1e-12] } }], agents: pool(2, { q: 1 }) }))
+      .toThrow(/arrival intervals/);
+    expect(performance.now() - t0).toBeLessThan(5_000);
+  });
+
+  it("runs a zero-rate scenario over a long horizon at once (no calls, no stepping)", () => {
+    const r = simulate({ seed: 1, horizon_s: 1e7, replications: 2, queues: [{ name: "q", arrivals: { interval_minutes: 1, calls_per_interval: [0, 0] }, aht_s: 60 }], agents: pool(1, { q: 1 }) });
+    expect(r.queues[0]!.offered.mean).toBe(0);
+  });
 });
 
 describe("simulate() patience distributions, redials and on-call costs", () => {
