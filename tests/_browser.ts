@@ -24,7 +24,7 @@ export async function inspectPage(file: string, screenshot: string): Promise<Pag
     args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run", "--disable-component-update", "--disable-sync"],
   });
   try {
-    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const consoleErrors: string[] = [];
     const dialogs: string[] = [];
     page.on("console", (m) => m.type() === "error" && consoleErrors.push(m.text()));

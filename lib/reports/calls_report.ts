@@ -18,7 +18,7 @@ import {
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject } from "../ingest/mod.ts";
 import { offsetMinutes } from "../time/mod.ts";
-import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable } from "./html.ts";
+import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
 
@@ -249,7 +249,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["Rejected lines", `${formatCount(data.rejects_total)} (listed below with file, line and reason)`],
     ["Empty rates", "a rate with an empty denominator is shown as —, never 0"],
   ];
-  const defs = definitions.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("");
+  const defs = definitions.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${isolate(v)}</dd>`).join("");
   const tiles = [
     tile("Offered", formatCount(t.offered), `${formatCount(t.open)} still open`),
     tile("Answered", formatCount(t.answered), formatPercent(t.offered ? t.answered / t.offered : null) + " of offered"),
@@ -264,7 +264,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
 <body>
-<header><h1>${escapeHtml(title)}</h1><p class="sub">${escapeHtml(period)} · ${escapeHtml(sources.join(", "))}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
+<header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
 <section><h2>By interval</h2>${chartHtml}</section>
 <section><h2>By queue</h2>${htmlTable([...data.by_queue, data.total], QUEUE_COLUMNS, { className: "data with-total" })}</section>

@@ -19,6 +19,16 @@ export function escapeHtml(value: unknown): string {
   return String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]!);
 }
 
+/**
+ * Escapes text from input and isolates it from the surrounding text's direction (`<bdi>`), so
+ * that a right-to-left override in a file or queue name cannot reorder the rest of the line.
+ *
+ * Source: Unicode Standard Annex #9 (isolates); HTML Living Standard, the `bdi` element.
+ */
+export function isolate(value: unknown): string {
+  return `<bdi>${escapeHtml(value)}</bdi>`;
+}
+
 const integer = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const oneDecimal = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 
@@ -54,7 +64,8 @@ export interface Column<T> {
 }
 
 /**
- * Renders rows as an HTML table. Every cell and header is escaped.
+ * Renders rows as an HTML table. Every cell and header is escaped; text cells are isolated
+ * (`<bdi>`) from each other's direction.
  *
  * @param rows the rows
  * @param columns the columns, in order
@@ -65,7 +76,7 @@ export function htmlTable<T>(rows: readonly T[], columns: readonly Column<T>[], 
     .map((c) => `<th${c.numeric ? ' class="num"' : ""}${c.title ? ` title="${escapeHtml(c.title)}"` : ""}>${escapeHtml(c.header)}</th>`)
     .join("");
   const body = rows
-    .map((r) => `<tr>${columns.map((c) => `<td${c.numeric ? ' class="num"' : ""}>${escapeHtml(c.cell(r))}</td>`).join("")}</tr>`)
+    .map((r) => `<tr>${columns.map((c) => `<td${c.numeric ? ' class="num"' : ""}>${c.numeric ? escapeHtml(c.cell(r)) : isolate(c.cell(r))}</td>`).join("")}</tr>`)
     .join("\n");
   return `<div class="table-wrap"><table class="${escapeHtml(options.className ?? "data")}">${options.caption ? `<caption>${escapeHtml(options.caption)}</caption>` : ""}<thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>`;
 }

@@ -6,4 +6,4 @@
 export { buildCallsReport, type CallsReportOptions, renderCallsReport, type CallsReportData } from "./calls_report.ts";
 export { plotSvg, Plot } from "./plot_svg.ts";
 export { guardCell, toCsv } from "./csv.ts";
-export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, type Column } from "./html.ts";
+export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate, type Column } from "./html.ts";

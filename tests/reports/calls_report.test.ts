@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { buildCallsReport, escapeHtml } from "../../lib/mod.ts";
 import { fixture, PBXWARE, ROOT, storeWith } from "../_helpers.ts";
-import { HAS_CHROMIUM, inspectPage } from "../_browser.ts";
+import { CHROMIUM, HAS_CHROMIUM, inspectPage } from "../_browser.ts";
 
 const OUT = `${ROOT}out/test`;
 
@@ -33,8 +33,40 @@ describe("buildCallsReport()", () => {
     for (const needle of ["V2 answered_within_over_offered_less_short_abandons", "T = 20 s", "S = 5 s", "Etc/GMT+5", "30-minute", "pbxware_queue_log.csv", "malformed.queue_log"]) {
       expect(footer).toContain(needle);
     }
-    expect(footer).toMatch(/Rejected lines<\/dt><dd>3 /);
+    expect(footer).toMatch(/Rejected lines<\/dt><dd>(<bdi>)?3 /);
   });
+
+  it.skipIf(!HAS_CHROMIUM)("isolates a right-to-left override in a file name: the header line keeps its order (issue 9 item 17)", async () => {
+    mkdirSync(OUT, { recursive: true });
+    const evil = `${OUT}/abc\u202Eevil.queue_log`;
+    writeFileSync(evil, readFileSync(fixture("outcomes.queue_log")));
+    const store = await storeWith([evil]);
+    const html = await buildCallsReport(store, { timeZone: "UTC", title: "RLO", generated_at: "2026-12-01 10:00" });
+    store.close();
+    expect(html).toContain(`<bdi>${escapeHtml(realpathSync(evil))}</bdi>`);
+    const file = `${OUT}/rlo_report.html`;
+    writeFileSync(file, html);
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`file://${file}`);
+      // Visual order: the words after the file name ("generated …") must be drawn to its right.
+      const [nameRight, generatedLeft] = await page.evaluate(() => {
+        const sub = document.querySelector("header .sub")!;
+        const name = (sub.querySelector("bdi") ?? sub).getBoundingClientRect();
+        const text = [...sub.childNodes].find((n) => n.nodeType === 3 && n.textContent!.includes("generated"))!;
+        const range = document.createRange();
+        const at = text.textContent!.indexOf("generated");
+        range.setStart(text, at);
+        range.setEnd(text, at + "generated".length);
+        return [name.right, range.getBoundingClientRect().left];
+      });
+      expect(generatedLeft).toBeGreaterThan(nameRight);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 
   it.skipIf(!HAS_CHROMIUM)("renders its charts in headless Chromium without console errors", async () => {
     mkdirSync(OUT, { recursive: true });
