@@ -53,7 +53,8 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
 
 /**
  * Replaces, in one transaction, the rows of the run's sources by the staged ones; in the
- * `"affected"` scope also the stints and build rejects of the calls rebuilt. The build rejects
+ * `"affected"` scope also the stints and build rejects of the calls rebuilt; and the agent events
+ * of earlier sources decided again as duplicates (`old_agent_lines`). The build rejects
  * of earlier sources may change with them: their `ingest_runs` counts are recounted.
  */
 export async function applyRun(store: Store, scope: BuildScope): Promise<void> {
@@ -65,6 +66,9 @@ export async function applyRun(store: Store, scope: BuildScope): Promise<void> {
           AND (source IN (SELECT DISTINCT source FROM events) OR ${run});
         DELETE FROM rejects WHERE stage = 'build' AND call_id IN (SELECT call_id FROM run_affected);` : ""}
       ${["events", "agent_events", "rejects", "ingest_runs", "call_stints"].map((t) => `DELETE FROM ${t} WHERE ${run};`).join("\n")}
+      DELETE FROM agent_events a WHERE EXISTS (SELECT 1 FROM old_agent_lines o WHERE o.source = a.source AND o.line = a.line);
+      DELETE FROM rejects j WHERE j.stage = 'build' AND j.call_id IS NULL
+        AND EXISTS (SELECT 1 FROM old_agent_lines o WHERE o.source = j.source AND o.line = j.line);
       INSERT INTO events SELECT * FROM run_events;
       INSERT INTO agent_events (source, line, agent, "at", event, queue, reason, call_id, ring_ms)
         SELECT source, line, agent, "at", event, queue, reason, call_id, ring_ms FROM new_agent_events;

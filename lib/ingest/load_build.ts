@@ -48,19 +48,36 @@ export async function buildScope(store: Store): Promise<BuildScope> {
   return { scope: "affected", one_source: false, from: "build_events" };
 }
 
+/** The columns that make two agent events the same event (a line logged twice). */
+const AGENT_KEY = ["at_ms", "trim(agent)", "event", "trim(queue)", "call_id", "array_to_string(data, '|')"];
+/** SQL: agent events `r` and `e` have the same {@link AGENT_KEY}. */
+const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
+  const of = (t: string) => k.replace(/\b(at_ms|agent|event|queue|call_id|data)\b/, `${t}.$1`);
+  return `${of("r")} IS NOT DISTINCT FROM ${of("e")}`;
+}).join(" AND ");
+
 /**
  * Creates `new_agent_events` from the run's agent events and stages the run's parse rejects and
- * exact duplicates of agent events (a log concatenated with itself) into `new_rejects`.
+ * exact duplicates of agent events (a log concatenated with itself, a copy of a file from another
+ * server) into `new_rejects`. Duplicates are judged over the whole database: the agent events of
+ * earlier sources with the same key (listed in `old_agent_lines`) are decided again with the
+ * run's, the first by (source, line) kept, so that the result never depends on the load order.
  *
  * @throws {LogParseError} in strict mode, at the first duplicate
  */
 export async function stageAgentEvents(store: Store, options: ParseLogOptions): Promise<void> {
   await store.exec(`
     INSERT INTO new_rejects SELECT source, line, raw, reason, 'parse', NULL FROM run_events WHERE status = 'reject';
+    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT * FROM run_events WHERE status = 'agent';
+    CREATE OR REPLACE TEMP TABLE old_agent AS
+      SELECT e.* FROM events e
+      WHERE e.status = 'agent' AND e.source NOT IN (SELECT source FROM run_sources)
+        AND EXISTS (SELECT 1 FROM run_agent r WHERE ${SAME_AGENT_EVENT});
+    CREATE OR REPLACE TEMP TABLE old_agent_lines AS SELECT source, line FROM old_agent;
     CREATE OR REPLACE TEMP TABLE agent_rows AS
       SELECT *, first_value(line) OVER w AS first_line, first_value(source) OVER w AS first_source, row_number() OVER w AS copy
-      FROM run_events WHERE status = 'agent'
-      WINDOW w AS (PARTITION BY at_ms, trim(agent), event, trim(queue), call_id, array_to_string(data, '|') ORDER BY source, line);
+      FROM (SELECT * FROM run_agent UNION ALL SELECT * FROM old_agent)
+      WINDOW w AS (PARTITION BY ${AGENT_KEY.join(", ")} ORDER BY source, line);
     CREATE OR REPLACE TEMP TABLE new_agent_events AS
       SELECT source, line, trim(agent) AS agent, make_timestamptz(at_ms * 1000) AS "at", event,
         CASE WHEN trim(queue) IN ('', 'NONE') THEN NULL ELSE trim(queue) END AS queue,
@@ -73,7 +90,7 @@ export async function stageAgentEvents(store: Store, options: ParseLogOptions): 
         CASE WHEN first_source = source THEN '' ELSE ' of ''' || first_source || '''' END ||
         ' (same instant, agent, event and data)', 'build', NULL
       FROM agent_rows WHERE copy > 1;
-    DROP TABLE agent_rows;`);
+    DROP TABLE agent_rows; DROP TABLE run_agent; DROP TABLE old_agent;`);
   if (options.strict) {
     const [dup] = await store.query<{ reason: string; source: string; line: number }>(
       "SELECT source, line, reason FROM new_rejects WHERE stage = 'build' ORDER BY source, line LIMIT 1",

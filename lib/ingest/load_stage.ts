@@ -32,7 +32,7 @@ export async function createStageTables(store: Store, inputs: readonly InputInfo
 /** The temporary tables of a load, dropped at its end whatever happened. */
 export const STAGE_TABLES = [
   "run_sources", "run_events", "new_stints", "new_rejects", "new_runs", "new_agent_events", "run_affected", "build_events",
-  "visits", "chain_visits", "chain_events", "agent_rows", "lines_raw", "new_notes",
+  "visits", "chain_visits", "chain_events", "agent_rows", "lines_raw", "new_notes", "run_agent", "old_agent", "old_agent_lines",
 ];
 
 /**
