@@ -8,7 +8,7 @@
 import { Command, CommanderError } from "commander";
 import process from "node:process";
 import { InputError, LogParseError } from "./ingest/mod.ts";
-import { StoreInUseError } from "./store/mod.ts";
+import { StoreInUseError, StoreOpenError } from "./store/mod.ts";
 import { safe, UsageError } from "./cli/_common.ts";
 import { addCallsCommands } from "./cli/calls.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
@@ -41,7 +41,9 @@ if (import.meta.main) {
   try {
     await createProgram().parseAsync(process.argv);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof InputError || err instanceof StoreInUseError) {
+    // Usage errors, unreadable inputs and databases, and option values out of range (RangeError:
+    // the library's "value out of range" contract) exit 2; data errors (strict mode) exit 1.
+    if (err instanceof UsageError || err instanceof InputError || err instanceof StoreInUseError || err instanceof StoreOpenError || err instanceof RangeError) {
       process.stderr.write(`qb: error: ${safe(err.message)}\n`);
       process.exit(2);
     }

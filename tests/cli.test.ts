@@ -119,9 +119,9 @@ describe("qb fit", () => {
     expect(r.stdout).toContain("[95 %");
   });
 
-  it("names the collinear columns of a dummy trap and exits 1", () => {
+  it("names the collinear columns of a dummy trap and exits 2 (a formula the data cannot fit)", () => {
     const r = qb("fit", "--data", fixture("reference/longley.csv"), "--formula", "TOTEMP ~ GNP + I(GNP**1)");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.stderr).toContain("is a linear combination of");
   });
 });

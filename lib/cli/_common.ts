@@ -101,7 +101,7 @@ export function kpiOptions(o: CommonOptions): KpiOptions {
 
 /** Escapes control and bidirectional characters of input text before it reaches the terminal. */
 export function safe(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 }
 
 /** Checks an IANA zone option. @throws {UsageError} */
@@ -109,6 +109,6 @@ export function checkZone(option: string, zone: string): void {
   try {
     ianaZone(zone);
   } catch {
-    throw new UsageError(`${option} must be an IANA time zone name such as 'Europe/Rome' or 'UTC', got '${safe(zone)}'`);
+    throw new UsageError(`${option} must be an IANA time zone name such as 'Europe/Rome' or 'UTC' (a fixed offset of +5 hours is 'Etc/GMT-5'), got '${safe(zone)}'`);
   }
 }

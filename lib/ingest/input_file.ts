@@ -73,17 +73,17 @@ export async function inspectInput(path: string): Promise<InputInfo> {
       first_line = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
       break;
     }
-    if (l.line > 1000) break;
   }
   return { path, real_path, bytes: st.size, gzip, fingerprint, first_line };
 }
 
 function looksUtf16(b: Buffer): boolean {
   if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return true;
-  let zeros = 0;
-  const n = Math.min(b.length, 4096);
-  for (let i = 0; i < n; i++) if (b[i] === 0) zeros++;
-  return n >= 16 && zeros > n / 4;
+  // UTF-16 text without a BOM: NUL bytes on one parity, text on the other (a file of NULs is not).
+  const zeros = [0, 0], n = Math.min(b.length, 4096);
+  for (let i = 0; i < n; i++) if (b[i] === 0) zeros[i % 2]!++;
+  const half = n / 2;
+  return n >= 16 && Math.max(zeros[0]!, zeros[1]!) > half * 0.6 && Math.min(zeros[0]!, zeros[1]!) < half * 0.1;
 }
 
 /** Result of {@link prescanPlain}: can DuckDB's one-column reader take the file as it is? */
@@ -166,12 +166,14 @@ export interface InputLine {
   line: number;
   text: string;
   too_long?: boolean;
+  /** Set when the line's bytes were not UTF-8 and were decoded as Windows-1252. */
+  decoded?: "windows-1252";
 }
 
 /** Options of {@link readLines}. */
 export interface ReadLinesOptions {
   gzip?: boolean;
-  /** `"utf-8"` (default; invalid bytes throw a `TypeError`) or `"windows-1252"`. */
+  /** `"utf-8"` (default: UTF-8 per line, Windows-1252 for a line that is not) or `"windows-1252"` (every line). */
   encoding?: "utf-8" | "windows-1252";
   /** Called with the number of input bytes read so far (compressed bytes for gzip). */
   onProgress?: (bytes: number) => void;
@@ -196,17 +198,21 @@ export async function withEncodingFallback<T>(fn: (encoding: "utf-8" | "windows-
 }
 
 /**
- * Streams the physical lines of a file: LF, CRLF or lone CR end a line; a trailing line end does
- * not add an empty line; a leading byte-order mark is removed. A line longer than
- * {@link MAX_LINE_BYTES} is returned cut to 200 characters and flagged `too_long` (the rest is
- * skipped), so a file without line ends is never held whole. Memory: one chunk (1 MiB).
+ * Streams the physical lines of a file. Line ends: LF (a CR just before it is dropped); a file
+ * whose first chunk has CR bytes but no LF uses old Mac CR line ends (CR, CRLF or LF end a line).
+ * In an LF file a stray CR is data, never a line end, so line numbers are `wc -l`'s. A trailing
+ * line end does not add an empty line; a leading byte-order mark is removed. Each line is decoded
+ * on its own: UTF-8, or, when its bytes are not UTF-8, Windows-1252 (`decoded` says so) — one
+ * stray byte never re-decodes the rest of the file. A line longer than {@link MAX_LINE_BYTES} is
+ * returned cut to 200 characters and flagged `too_long` (the rest is skipped), so a file without
+ * line ends is never held whole. Memory: one chunk (1 MiB).
  *
- * @throws {TypeError} on bytes that are not valid UTF-8 when decoding as UTF-8
  * Source: WHATWG Encoding Standard; RFC 1952 (gzip).
  */
 export async function* readLines(real_path: string, options: ReadLinesOptions = {}): AsyncGenerator<InputLine> {
-  const encoding = options.encoding ?? "utf-8";
-  const decoder = new TextDecoder(encoding, { fatal: encoding === "utf-8" });
+  const utf8 = new TextDecoder("utf-8", { fatal: true });
+  const cp1252 = new TextDecoder("windows-1252");
+  const only1252 = options.encoding === "windows-1252";
   const raw = createReadStream(real_path, { highWaterMark: 1 << 20 });
   let read = 0;
   raw.on("data", (c) => {
@@ -214,61 +220,82 @@ export async function* readLines(real_path: string, options: ReadLinesOptions = 
     options.onProgress?.(read);
   });
   const stream = options.gzip ? raw.pipe(createGunzip()) : raw;
-  let carry = "";
+  let mode: "lf" | "cr" | null = null;
   let line = 0;
   let first = true;
-  let skipLf = false;
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
   let dropping = false;
-  let pending: InputLine[] = [];
-  const emit = (text: string) => {
-    line++;
-    if (dropping) {
-      dropping = false;
-      line--;
-      return;
+  let skipLf = false;
+  const decode = (b: Buffer): { text: string; decoded?: "windows-1252" } => {
+    if (only1252) return { text: cp1252.decode(b) };
+    try {
+      return { text: utf8.decode(b) };
+    } catch {
+      return { text: cp1252.decode(b), decoded: "windows-1252" };
     }
-    pending.push(text.length > MAX_LINE_BYTES ? { line, text: text.slice(0, 200), too_long: true } : { line, text });
+  };
+  const make = (bytes: Buffer): InputLine => {
+    line++;
+    if (bytes.length > MAX_LINE_BYTES) {
+      const { text, decoded } = decode(bytes.subarray(0, 1024));
+      return { line, text: text.slice(0, 200), too_long: true, ...(decoded ? { decoded } : {}) };
+    }
+    const { text, decoded } = decode(bytes);
+    if (text.length > MAX_LINE_BYTES) return { line, text: text.slice(0, 200), too_long: true };
+    return decoded ? { line, text, decoded } : { line, text };
   };
   try {
-    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-      let text = carry + decoder.decode(chunk, { stream: true });
-      if (first && text.length > 0) {
-        if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    for await (const chunk0 of stream as AsyncIterable<Buffer>) {
+      let chunk = chunk0;
+      if (first && chunk.length > 0) {
+        if (chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
         first = false;
       }
+      mode ??= chunk.indexOf(10) >= 0 ? "lf" : chunk.indexOf(13) >= 0 ? "cr" : null;
+      const out: InputLine[] = [];
       let from = 0;
-      if (skipLf && text.charCodeAt(0) === 10) from = 1;
+      if (skipLf && chunk[0] === 10) from = 1;
       skipLf = false;
       for (;;) {
-        const lf = text.indexOf("\n", from);
-        const cr = text.indexOf("\r", from);
-        let i = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        let i: number;
+        if (mode === "cr") {
+          const lf = chunk.indexOf(10, from), cr = chunk.indexOf(13, from);
+          i = lf < 0 ? cr : cr < 0 ? lf : Math.min(lf, cr);
+        } else i = chunk.indexOf(10, from);
         if (i < 0) break;
-        emit(text.slice(from, i));
-        if (text.charCodeAt(i) === 13) {
-          if (i + 1 === text.length) skipLf = true;
-          else if (text.charCodeAt(i + 1) === 10) i++;
+        let end = i;
+        if (mode !== "cr" && end > from && chunk[end - 1] === 13) end--;
+        else if (mode !== "cr" && end === from && carryBytes > 0 && carry[carry.length - 1]![carry[carry.length - 1]!.length - 1] === 13) {
+          const last = carry[carry.length - 1]!;
+          carry[carry.length - 1] = last.subarray(0, last.length - 1);
+          carryBytes--;
+        }
+        const piece = chunk.subarray(from, end);
+        if (dropping) dropping = false;
+        else out.push(make(carryBytes > 0 ? Buffer.concat([...carry, piece]) : piece));
+        carry = [];
+        carryBytes = 0;
+        if (mode === "cr" && chunk[i] === 13) {
+          if (i + 1 === chunk.length) skipLf = true;
+          else if (chunk[i + 1] === 10) i++;
         }
         from = i + 1;
       }
-      carry = text.slice(from);
-      if (carry.length > MAX_LINE_BYTES && !dropping) {
-        // A line with no end in sight: keep its start, skip the rest up to the next line end.
-        emit(carry);
-        dropping = true;
-        carry = "";
-      } else if (dropping) {
-        carry = "";
+      if (!dropping && from < chunk.length) {
+        carry.push(chunk.subarray(from));
+        carryBytes += chunk.length - from;
+        if (carryBytes > MAX_LINE_BYTES * 4) {
+          // A line with no end in sight: keep its start, skip the rest up to the next line end.
+          out.push(make(Buffer.concat(carry)));
+          carry = [];
+          carryBytes = 0;
+          dropping = true;
+        }
       }
-      if (pending.length) {
-        const out = pending;
-        pending = [];
-        yield* out;
-      }
+      yield* out;
     }
-    const rest = carry + decoder.decode();
-    if (rest.length > 0 && !dropping) emit(rest);
-    yield* pending;
+    if (carryBytes > 0 && !dropping) yield make(Buffer.concat(carry));
   } finally {
     raw.destroy();
   }
@@ -279,23 +306,22 @@ export const TOO_LONG_MARK = "\u0001TOO_LONG\u0001";
 
 /**
  * Writes a normalized copy of a file for DuckDB's reader: UTF-8, one LF per physical line, the
- * same number of lines; a line too long to keep is replaced by {@link TOO_LONG_MARK} and its
- * first 200 characters.
+ * same number of lines (as {@link readLines} counts them); a line too long to keep is replaced
+ * by {@link TOO_LONG_MARK} and its first 200 characters; a CR inside a line becomes U+240D.
  *
- * @returns the encoding the input was decoded with
+ * @returns the number of lines decoded as Windows-1252 (their bytes were not UTF-8)
  */
-export async function writeNormalized(real_path: string, out_path: string, options: ReadLinesOptions = {}): Promise<"utf-8" | "windows-1252"> {
-  const { encoding } = await withEncodingFallback((encoding) => writeNormalizedAs(real_path, out_path, { ...options, encoding }));
-  return encoding;
-}
-
-async function writeNormalizedAs(real_path: string, out_path: string, options: ReadLinesOptions): Promise<void> {
+export async function writeNormalized(real_path: string, out_path: string, options: ReadLinesOptions = {}): Promise<{ decoded_lines: number }> {
   const fd = openSync(out_path, "w");
+  let decoded_lines = 0;
   try {
     let buf: string[] = [];
     let size = 0;
     for await (const l of readLines(real_path, options)) {
-      const t = l.too_long ? `${TOO_LONG_MARK}${l.text}` : l.text;
+      if (l.decoded) decoded_lines++;
+      // DuckDB's reader ends a line at a CR too: a CR inside a line is written as U+240D (␍).
+      const text = l.text.includes("\r") ? l.text.replaceAll("\r", "\u240d") : l.text;
+      const t = l.too_long ? `${TOO_LONG_MARK}${text}` : text;
       buf.push(t);
       size += t.length;
       if (size > CHUNK) {
@@ -308,4 +334,5 @@ async function writeNormalizedAs(real_path: string, out_path: string, options: R
   } finally {
     closeSync(fd);
   }
+  return { decoded_lines };
 }

@@ -119,7 +119,7 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
       before += input.bytes;
     }
     phase("checking");
-    await checkUsable(store, inputs, options);
+    await checkUsable(store, inputs, options, counts);
     phase("agent events");
     await stageAgentEvents(store, options);
     const scope = await buildScope(store);

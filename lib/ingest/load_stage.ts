@@ -5,16 +5,17 @@
  *
  * @module
  */
+import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { type Row, type Store, TABLES } from "../store/mod.ts";
 import { detectFormat, type LogFormat } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
-import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, withEncodingFallback, writeNormalized } from "./input_file.ts";
+import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, writeNormalized } from "./input_file.ts";
 import { parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
 import { nativeParseSql, readLinesSql, rejectMessagesSql } from "./parse_sql.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { toAgentEvent } from "./queue_log_stints.ts";
-import { verbKind } from "./queue_log_verbs.ts";
+import { MAX_LINE_BYTES, verbKind } from "./queue_log_verbs.ts";
 import { insertStints } from "./stage_rows.ts";
 import type { IngestCounts, ParsedLog } from "./types.ts";
 
@@ -62,7 +63,12 @@ export async function inspectAll(paths: readonly string[]): Promise<{ inputs: In
 export function formatFor(input: InputInfo, options: ParseLogOptions): LogFormat | "empty" {
   if (options.format && options.format !== "auto") return options.format;
   if (input.first_line === null) return "empty";
-  return detectFormat(input.first_line, input.path);
+  try {
+    return detectFormat(input.first_line, input.path);
+  } catch (err) {
+    if (err instanceof TypeError) throw new InputError(input.path, err.message.replace(/^Cannot [^:]*: /, ""));
+    throw err;
+  }
 }
 
 /**
@@ -77,19 +83,21 @@ export async function stageInput(
   progress: (bytes: number) => void,
 ): Promise<void> {
   const source = input.real_path;
-  if (format === "asterisk") {
-    await readLinesTable(store, input, tmp, counts, progress);
+  if (format === "asterisk" && await readLinesTable(store, input, tmp, counts, progress)) {
     await store.exec(`${nativeParseSql(source, "lines_raw", "run_events")}; DROP TABLE lines_raw;`);
     await store.exec(rejectMessagesSql(source, "run_events"));
     return;
   }
   // Small formats: read the lines (streamed, decoded), parse in TypeScript.
-  const { value: lines, encoding } = await withEncodingFallback(async (encoding) => {
-    const out: string[] = [];
-    for await (const l of readLines(input.real_path, { gzip: input.gzip, encoding, onProgress: progress })) out.push(l.text);
-    return out;
-  });
-  if (encoding === "windows-1252") counts.notes.decoded_as_windows_1252 = 1;
+  const tooLong = new Set<number>();
+  const lines: string[] = [];
+  let decoded = 0;
+  for await (const l of readLines(input.real_path, { gzip: input.gzip, onProgress: progress })) {
+    lines.push(l.text);
+    if (l.too_long) tooLong.add(l.line);
+    if (l.decoded) decoded++;
+  }
+  if (decoded > 0) counts.notes.lines_decoded_as_windows_1252 = decoded;
   if (format === "empty" || format === "technion") {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
     await insertStints(store, parsed.stints, "new_stints");
@@ -99,8 +107,12 @@ export async function stageInput(
     return;
   }
   const { events, rejects, counts: c } = parseEventLines(lines, source, format, options);
-  const rows: Row[] = rejects.map((r) => ({ source, line: r.line, raw: r.raw, status: "reject", reason: r.reason }));
-  for (const e of events) rows.push(eventRow(e));
+  // A line too long to keep is rejected whole (its first 200 characters kept), never parsed cut.
+  const rows: Row[] = rejects.filter((r) => !tooLong.has(r.line)).map((r) => ({ source, line: r.line, raw: r.raw, status: "reject", reason: r.reason }));
+  for (const line of tooLong) {
+    rows.push({ source, line, raw: lines[line - 1], status: "reject", reason: `${source}:${line}: field 'fields': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)` });
+  }
+  for (const e of events) if (!tooLong.has(e.line)) rows.push(eventRow(e));
   for (const [rule, n] of Object.entries(c.ignored_by_rule)) {
     for (let i = 0; i < n; i++) rows.push({ source, line: null, raw: null, status: rule === "blank_line" ? "blank" : rule, reason: rule });
   }
@@ -110,25 +122,42 @@ export async function stageInput(
 /**
  * Reads a native log into the temporary table `lines_raw`: the file itself when DuckDB takes it
  * as it is, else a normalized copy (gzip, CR line ends, not UTF-8, a byte-order mark, huge lines)
- * written first. Runs outside any transaction, so a refused read changes nothing.
+ * written first. DuckDB reads through a symlink with a plain name in `tmp`, because it takes
+ * `*`, `?` and `[` in a path as a glob (a file named `q[12].log` read `q1.log` and `q2.log`).
+ * Runs outside any transaction, so a refused read changes nothing.
+ *
+ * @returns false when the file holds every control character (no delimiter is free for
+ *   DuckDB's one-column read): the caller parses it in TypeScript instead
+ * @throws {InputError} on gzip data that is truncated or corrupt
  */
-async function readLinesTable(store: Store, input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void): Promise<void> {
+async function readLinesTable(store: Store, input: InputInfo, tmp: string, counts: IngestCounts, progress: (bytes: number) => void): Promise<boolean> {
   const scan = input.gzip ? null : prescanPlain(input.real_path);
   if (scan?.direct && scan.delimiter) {
+    const link = join(tmp, `input_${Math.random().toString(36).slice(2)}.log`);
+    symlinkSync(input.real_path, link);
     try {
-      await store.execWithProgress(readLinesSql(input.real_path, scan.delimiter, "lines_raw"), (f) => progress(f * input.bytes));
-      return;
+      await store.execWithProgress(readLinesSql(link, scan.delimiter, "lines_raw"), (f) => progress(f * input.bytes));
+      return true;
     } catch (err) {
       if (!/unicode|utf-?8/i.test((err as Error).message)) throw err;
     }
   }
   const file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
-  if ((await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress })) === "windows-1252") {
-    counts.notes.decoded_as_windows_1252 = 1;
+  let decoded: { decoded_lines: number };
+  try {
+    decoded = await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress });
+  } catch (err) {
+    const code = (err as { code?: string }).code ?? "";
+    if (input.gzip && /^Z_|ERR_/.test(code) || /unexpected end of file|incorrect header|invalid (code|block|distance|stored)/i.test((err as Error).message)) {
+      throw new InputError(input.path, `its gzip data is truncated or corrupt (${(err as Error).message})`);
+    }
+    throw err;
   }
+  if (decoded.decoded_lines > 0) counts.notes.lines_decoded_as_windows_1252 = decoded.decoded_lines;
   const delimiter = absentControl(file);
-  if (!delimiter) throw new InputError(input.path, "it contains every control character; it is not a text log");
+  if (!delimiter) return false;
   await store.execWithProgress(readLinesSql(file, delimiter, "lines_raw"), (f) => progress(f * input.bytes));
+  return true;
 }
 
 function eventRow(e: QueueLogEvent): Row {
@@ -158,19 +187,28 @@ export function runRow(input: InputInfo, c: IngestCounts, events: number | null 
   };
 }
 
-/** A forced format that fits no line of a file, or strict mode with a bad line, stops the load. */
-export async function checkUsable(store: Store, inputs: readonly InputInfo[], options: ParseLogOptions): Promise<void> {
-  const rows = await store.query<{ source: string; n: number; bad: number }>(
-    "SELECT source, count(*) AS n, count(*) FILTER (status = 'reject') AS bad FROM run_events GROUP BY source",
+/**
+ * A forced format that fits no line of a file, or strict mode with a bad line, stops the load.
+ *
+ * @throws {InputError} when a forced `--format` gives no usable line (naming the format the file
+ *   looks like)
+ */
+export async function checkUsable(store: Store, inputs: readonly InputInfo[], options: ParseLogOptions, counts: readonly IngestCounts[]): Promise<void> {
+  const forced = options.format && options.format !== "auto";
+  const rows = await store.query<{ source: string; usable: number; bad: number }>(
+    "SELECT source, count(*) FILTER (status IN ('call', 'outbound', 'agent')) AS usable, count(*) FILTER (status = 'reject') AS bad FROM run_events GROUP BY source",
   );
-  for (const r of rows) {
-    if (r.n > 0 && r.bad === r.n && options.format && options.format !== "auto") {
-      const input = inputs.find((i) => i.real_path === r.source)!;
+  for (const [k, input] of inputs.entries()) {
+    const r = rows.find((x) => x.source === input.real_path);
+    const technion = counts[k]!.format === "technion";
+    const usable = technion ? counts[k]!.used : r?.usable ?? 0;
+    const bad = technion ? counts[k]!.rejected : r?.bad ?? 0;
+    if (forced && usable === 0 && bad > 0) {
       let looks = "no known format";
       try {
         looks = `'${detectFormat(input.first_line ?? "", input.path)}'`;
       } catch { /* nothing recognised */ }
-      throw new TypeError(`No line of '${input.path}' is usable as --format ${options.format} (all ${r.n} rejected); the file looks like ${looks}`);
+      throw new InputError(input.path, `no line is usable as --format ${options.format} (${bad} rejected); the file looks like ${looks}`);
     }
   }
   if (options.strict) {

@@ -4,5 +4,5 @@
  *
  * @module
  */
-export { openStore, type Row, type SqlParam, sqlString, type Store, StoreInUseError } from "./store.ts";
+export { openStore, type Row, type SqlParam, sqlString, type Store, StoreInUseError, StoreOpenError } from "./store.ts";
 export { CALLS_SELECT_SQL, CALLS_SQL, type ColumnSpec, type ColumnType, schemaSql, TABLES, type TableName } from "./schema.ts";

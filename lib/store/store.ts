@@ -54,6 +54,24 @@ export interface Store {
   close(): void;
 }
 
+/** A database file that cannot be opened or is not queuebook's (a directory, another format, no permission). */
+export class StoreOpenError extends Error {
+  constructor(readonly path: string, why: string) {
+    super(`Cannot open database '${path}': ${why}`);
+    this.name = "StoreOpenError";
+  }
+}
+
+/** DuckDB's reason for refusing to open a file, in a user's words. */
+function openFailure(message: string): string {
+  const first = message.split("\n")[0]!;
+  if (/Is a directory/i.test(first)) return "it is a directory";
+  if (/not a valid DuckDB database|database file .* (is not|has unexpected)|Unrecognized|unable to open/i.test(first)) return "it is not a DuckDB database file";
+  if (/Permission denied|Operation not permitted|Read-only/i.test(first)) return "permission denied (the file or its folder is not writable)";
+  if (/No such file or directory/i.test(first)) return "its folder does not exist";
+  return first.replace(/^IO Error: /, "");
+}
+
 /** The database file is open in another process (DuckDB holds a file lock). */
 export class StoreInUseError extends Error {
   constructor(readonly path: string) {
@@ -86,18 +104,26 @@ export function sqlString(s: string): string {
  * ```
  */
 export async function openStore(path = ":memory:"): Promise<Store> {
+  if (path === "") throw new StoreOpenError(path, "give a file name (or ':memory:')");
   let instance: DuckDBInstance;
   try {
     instance = await DuckDBInstance.create(path);
   } catch (err) {
     const message = (err as Error).message;
     if (/Could not set lock|Conflicting lock/i.test(message)) throw new StoreInUseError(path);
-    throw new Error(`Cannot open database '${path}': ${message.split("\n")[0]}`);
+    throw new StoreOpenError(path, openFailure(message));
   }
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   // Bounded memory: DuckDB spills to a temporary directory beyond this.
   await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(join(tmpdir(), "queuebook-duckdb"))}`);
+  // A database with tables but no `ingest_runs` is someone else's: never alter it.
+  const tables = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")).getRows().map((r) => String(r[0]));
+  if (tables.length > 0 && !tables.includes("ingest_runs")) {
+    connection.closeSync();
+    instance.closeSync();
+    throw new StoreOpenError(path, `it is not a queuebook database (it has tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", …" : ""} and no ingest_runs); use another file`);
+  }
   await connection.run(schemaSql());
   const old = await connection.runAndReadAll("SELECT 1 FROM information_schema.tables WHERE table_name = 'calls' AND table_type = 'BASE TABLE'");
   if (old.getRows().length > 0) await connection.run("DROP TABLE calls");

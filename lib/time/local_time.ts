@@ -13,7 +13,8 @@ export function ianaZone(name: string): IANAZone {
   let z = zones.get(name);
   if (!z) {
     z = IANAZone.create(name);
-    if (!z.isValid) throw new RangeError(`Unknown IANA time zone '${name}': use a name such as 'Europe/Rome' or 'UTC'`);
+    // A bare offset ('+05:00', '-0300') is no IANA zone name (DuckDB refuses it after the load).
+    if (!z.isValid || /^[+-]\d/.test(name.trim())) throw new RangeError(`Unknown IANA time zone '${name}': use a name such as 'Europe/Rome' or 'UTC' (a fixed offset of +5 hours is 'Etc/GMT-5')`);
     zones.set(name, z);
   }
   return z;

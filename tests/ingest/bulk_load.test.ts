@@ -256,7 +256,7 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
 
   it("fails when a forced format fits no line, naming the format the file looks like", async () => {
     const store = await openStore();
-    await expect(loadLogs(store, [PBXWARE], { format: "asterisk" })).rejects.toThrow(/No line of .* is usable as --format asterisk .*looks like 'pbxware'/);
+    await expect(loadLogs(store, [PBXWARE], { format: "asterisk" })).rejects.toThrow(/Cannot read input .*: no line is usable as --format asterisk .*looks like 'pbxware'/);
     store.close();
   });
 
@@ -274,16 +274,28 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
   });
 
   it("counts blank lines and keeps line numbers exact through CRLF, CR and Windows-1252 input", async () => {
+    // An LF file: CRLF ends lines, a stray CR is data (line numbers are wc -l's); one line in Windows-1252.
     const path = join(dir, "mixed.queue_log");
     writeFileSync(path, Buffer.concat([
       Buffer.from(`${T}|m|sales|NONE|ENTERQUEUE||555|1\r\n\r\n${T + 4}|m|sales|NONE|ABANDON|1|1|4\r`),
       Buffer.from(`${T + 5}|n|caf`), Buffer.from([0xe9]), Buffer.from(`|NONE|ENTERQUEUE||555|x\n`),
+      Buffer.from(`${T + 6}|k|café|NONE|ENTERQUEUE||555|x\n`),
     ]));
     const store = await openStore();
     const [c] = await loadLogs(store, [path]);
-    expect(c).toMatchObject({ lines_read: 4, used: 2, ignored: 1, rejected: 1, ignored_by_rule: { blank_line: 1 } });
-    const [r] = await store.query<{ line: number; raw: string }>("SELECT line, raw FROM rejects");
-    expect(r).toMatchObject({ line: 4, raw: `${T + 5}|n|café|NONE|ENTERQUEUE||555|x` });
+    // Line 3 holds the ABANDON, a CR and the next event: its waittime '4\r…' is not a number → rejected.
+    expect(c).toMatchObject({ lines_read: 4, used: 1, ignored: 1, rejected: 2, ignored_by_rule: { blank_line: 1 } });
+    expect(c.notes.lines_decoded_as_windows_1252).toBe(1);
+    const rejects = await store.query<{ line: number; raw: string }>("SELECT line, raw FROM rejects ORDER BY line");
+    expect(rejects.map((r) => r.line)).toEqual([3, 4]);
+    expect(rejects[0]!.raw).toBe(`${T + 4}|m|sales|NONE|ABANDON|1|1|4\u240d${T + 5}|n|café|NONE|ENTERQUEUE||555|x`);
+    // Line 4 is UTF-8 and stays so (one Windows-1252 line does not re-decode the file).
+    expect(rejects[1]!.raw).toBe(`${T + 6}|k|café|NONE|ENTERQUEUE||555|x`);
+    // An old Mac file (CR only) ends its lines at CR.
+    const mac = join(dir, "mac.queue_log");
+    writeFileSync(mac, `${T}|q|sales|NONE|ENTERQUEUE||555|1\r${T + 4}|q|sales|NONE|ABANDON|1|1|4\r`);
+    const [m] = await loadLogs(store, [mac]);
+    expect(m).toMatchObject({ lines_read: 2, used: 2, rejected: 0 });
     store.close();
   });
 });
