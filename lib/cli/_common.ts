@@ -70,14 +70,16 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   try {
     counts = await loadLogs(store, o.input, { format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict, onProgress: progress?.update }, notices);
   } catch (err) {
+    progress?.stop(false);
     store.close();
     throw err;
-  } finally {
-    progress?.stop();
   }
+  progress?.stop(true);
   if (o.quiet) return { store, counts };
   for (const p of notices.duplicate_paths) process.stderr.write(`qb: note: '${safe(p)}' names a file already given: loaded once\n`);
-  for (const [a, b] of notices.identical_content) process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content: their calls count twice\n`);
+  for (const [a, b] of notices.identical_content) {
+    process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content (a copy?): each call counts once, the copy's lines are rejected as duplicates\n`);
+  }
   if (notices.earlier_sources.length > 0) {
     process.stderr.write(`qb: note: the database '${safe(o.db)}' also holds ${notices.earlier_sources.length} source(s) loaded earlier, included in the results: ${notices.earlier_sources.map(safe).join(", ")}\n`);
   }
@@ -101,7 +103,17 @@ export function kpiOptions(o: CommonOptions): KpiOptions {
 
 /** Escapes control and bidirectional characters of input text before it reaches the terminal. */
 export function safe(text: string): string {
+  // deno-lint-ignore no-control-regex
   return text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/**
+ * JSON text for stdout: `JSON.stringify` with C1 controls, bidirectional and invisible format
+ * characters written as `\uXXXX` escapes (still valid JSON, harmless on a terminal).
+ */
+export function jsonText(value: unknown): string {
+  return JSON.stringify(value, null, 2).replace(/[\u007f-\u009f\u200b-\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) + "\n";
 }
 
 /** Checks an IANA zone option. @throws {UsageError} */

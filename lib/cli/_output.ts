@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { UsageError } from "./_common.ts";
+import { safe, UsageError } from "./_common.ts";
 
 function realOrResolved(path: string): string {
   try {
@@ -22,6 +22,15 @@ function realOrResolved(path: string): string {
  * @throws {UsageError} naming the path
  */
 export function checkOutput(out: string, protect: { inputs?: readonly string[]; db?: string }): void {
+  if (out.trim() === "") throw new UsageError("--out is empty: give a file name such as 'out/report.html'");
+  const dir = dirname(resolve(out));
+  if (!existsSync(dir)) {
+    try {
+      mkdirSync(dir, { recursive: true });
+    } catch (err) {
+      throw new UsageError(`Cannot create the folder of --out '${safe(out)}': ${(err as { code?: string }).code ?? (err as Error).message}`);
+    }
+  } else if (!statSync(dir).isDirectory()) throw new UsageError(`--out '${safe(out)}': '${safe(dir)}' is not a folder`);
   if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory: give a file name such as '${join(out, "report.html")}'`);
   const target = realOrResolved(out);
   for (const input of protect.inputs ?? []) {
@@ -48,7 +57,7 @@ export function writeFileAtomic(path: string, data: string): void {
   } catch (err) {
     rmSync(tmp, { force: true });
     const code = (err as { code?: string }).code;
-    const why = code === "ENOSPC" ? "no space left on the device" : code === "EACCES" ? "permission denied" : (err as Error).message;
+    const why = code === "ENOSPC" ? "no space left on the device" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "permission denied" : (err as Error).message;
     throw new UsageError(`Cannot write '${path}': ${why}`);
   }
 }

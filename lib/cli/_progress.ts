@@ -11,7 +11,7 @@ import type { LoadProgress } from "../ingest/mod.ts";
 const MIN_BYTES = 4 << 20;
 
 /** A progress display for `loadLogs`' `onProgress`. */
-export function createLoadProgress(): { update: (p: LoadProgress) => void; stop: () => void } {
+export function createLoadProgress(): { update: (p: LoadProgress) => void; stop: (ok: boolean) => void } {
   const tty = process.stderr.isTTY === true;
   let bar: cliProgress.SingleBar | null = null;
   const t0 = Date.now();
@@ -28,10 +28,10 @@ export function createLoadProgress(): { update: (p: LoadProgress) => void; stop:
       }
       bar.update(p.bytes_done, { mb: (p.bytes_done / 1e6).toFixed(0), phase: p.phase });
     },
-    stop() {
+    stop(ok) {
       bar?.stop();
       const p = last as LoadProgress | null;
-      if (p && p.bytes_total >= MIN_BYTES) {
+      if (ok && p && p.bytes_total >= MIN_BYTES) {
         process.stderr.write(`loaded ${(p.bytes_total / 1e6).toFixed(1)} MB in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
       }
     },

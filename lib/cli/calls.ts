@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import process from "node:process";
 import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts";
 import { buildCallsReport } from "../reports/mod.ts";
-import { type CommonOptions, kpiOptions, load, number, UsageError, withCommonOptions } from "./_common.ts";
+import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
@@ -51,7 +51,7 @@ export function addCallsCommands(program: Command): void {
       try {
         const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget });
         writeFileAtomic(o.out, html);
-        process.stderr.write(`report written to ${resolve(o.out)}\n`);
+        process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
       } finally {
         store.close();
       }
@@ -73,7 +73,7 @@ export function addCallsCommands(program: Command): void {
         const rows = dims[0] === "agent"
           ? await agentKpis(store, kpiOptions(o))
           : await queueKpis(store, dims as QueueDimension[], kpiOptions(o));
-        if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + "\n");
+        if (o.json) process.stdout.write(jsonText(rows));
         else process.stdout.write(kpiTable(rows as unknown as Record<string, unknown>[], dims, o));
       } finally {
         store.close();

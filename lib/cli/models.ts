@@ -8,7 +8,7 @@ import process from "node:process";
 import { parseCsvLines } from "../ingest/_csv_table.ts";
 import { readText, splitLines } from "../ingest/read_lines.ts";
 import { fitGlm, fitOls, type GlmModel, type OlsModel } from "../models/mod.ts";
-import { UsageError } from "./_common.ts";
+import { jsonText, UsageError } from "./_common.ts";
 import { renderPairs, renderTable } from "./_table.ts";
 
 /**
@@ -93,13 +93,13 @@ export function addModelCommands(program: Command): void {
       if (o.family === "gaussian") {
         if (o.trials || o.offset || o.exposure) throw new UsageError("--trials, --offset and --exposure need a GLM family (binomial, poisson, negbin)");
         const m = fitOls(data, o.formula, { weights: o.weights, cov: o.cov, drop_collinear: o.dropCollinear });
-        process.stdout.write(o.json ? JSON.stringify(fitJson(m), null, 2) + "\n" : fitText(m));
+        process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
       } else {
         if (o.weights) throw new UsageError("--weights is for the gaussian family (WLS)");
         const m = fitGlm(data, o.formula, {
           family: o.family as "binomial", trials: o.trials, offset: o.offset, exposure: o.exposure, cov: o.cov, drop_collinear: o.dropCollinear,
         });
-        process.stdout.write(o.json ? JSON.stringify(fitJson(m), null, 2) + "\n" : fitText(m));
+        process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
       }
     });
 }

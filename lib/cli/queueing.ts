@@ -5,7 +5,7 @@
  */
 import { safe } from "./_common.ts";
 import { type Command, Option } from "commander";
-import { dirname, resolve } from "node:path";
+import { resolve } from "node:path";
 import process from "node:process";
 import { queueKpis } from "../indicators/mod.ts";
 import {
@@ -25,7 +25,7 @@ import {
   sumStaffing,
 } from "../queueing/mod.ts";
 import { toCsv } from "../reports/mod.ts";
-import { collect, type CommonOptions, kpiOptions, load, number, UsageError } from "./_common.ts";
+import { collect, type CommonOptions, jsonText, kpiOptions, load, number, UsageError } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { type CellFormat, renderPairs } from "./_table.ts";
 
@@ -117,7 +117,7 @@ export function addQueueingCommands(program: Command): void {
         }
         const agents = o.agents ?? (out.required_agents as number);
         Object.assign(out, { agents, p_block: erlangB(A, agents) });
-        process.stdout.write(o.json ? JSON.stringify(out, null, 2) + "\n" : erlangTable(out));
+        process.stdout.write(o.json ? jsonText(out) : erlangTable(out));
         return;
       }
       if (o.agents === undefined && !hasTargets(o)) {
@@ -143,7 +143,7 @@ export function addQueueingCommands(program: Command): void {
         ...(m.model === "erlang_a" ? { service_levels: (m as ErlangAMetrics).service_levels, patience_s: (m as ErlangAMetrics).patience_s } : {}),
       };
       // JSON has no Infinity: an unstable Erlang C queue prints null waits with "stable": false.
-      process.stdout.write(o.json ? JSON.stringify({ ...metrics, ...out }, null, 2) + "\n" : erlangTable({ ...metrics, ...out }));
+      process.stdout.write(o.json ? jsonText({ ...metrics, ...out }) : erlangTable({ ...metrics, ...out }));
     });
 
   withTargetOptions(program.command("staffing").description("interval staffing plan from a demand table or from logs"))
@@ -190,8 +190,8 @@ export function addQueueingCommands(program: Command): void {
       }
       if (o.out) {
         writeFileAtomic(o.out, toCsv(plan as unknown as Record<string, unknown>[], PLAN_COLUMNS));
-        process.stderr.write(`plan written to ${resolve(o.out)}\n`);
+        process.stderr.write(`plan written to ${safe(resolve(o.out))}\n`);
       }
-      if (o.json) process.stdout.write(JSON.stringify(plan, null, 2) + "\n");
+      if (o.json) process.stdout.write(jsonText(plan));
     });
 }

@@ -4,11 +4,11 @@
  * @module
  */
 import type { Command } from "commander";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { buildDemoCenter, type Estimate, type SimulatedQueueKpis, simulate, type SimulationResult, writeDemoCenter } from "../simulation/mod.ts";
-import { number } from "./_common.ts";
+import { jsonText, number, safe, UsageError } from "./_common.ts";
 import { type CellFormat, cell, renderTable, type TableColumn } from "./_table.ts";
 
 /** A mean with its confidence interval, as the table prints it. */
@@ -39,13 +39,14 @@ export function addSimulationCommands(program: Command): void {
     .option("--tz <zone>", "time zone of the center", "Europe/Rome")
     .requiredOption("--out <dir>", "output folder")
     .action((o: { days: number; seed: number; startDate: string; tz: string; out: string }) => {
+      if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`--out '${safe(o.out)}' is a file: give a folder for the demo center's files`);
       const center = buildDemoCenter({ days: o.days, seed: o.seed, start_date: o.startDate, time_zone: o.tz });
       const files = writeDemoCenter(o.out, center);
       const open = center.services.filter((s) => s.status === "open").length;
       process.stderr.write(
         `demo center: ${center.roster.length} operators, ${center.queue_log.length} queue_log lines, ${center.services.length} assistance cases (${open} open), ${center.targets.length} targets\n`,
       );
-      for (const [role, path] of Object.entries(files)) process.stderr.write(`  ${role}: ${resolve(path)}\n`);
+      for (const [role, path] of Object.entries(files)) process.stderr.write(`  ${role}: ${safe(resolve(path))}\n`);
     });
 
   program.command("simulate").description("simulate a scenario and print per-queue KPIs with confidence intervals")
@@ -63,6 +64,6 @@ export function addSimulationCommands(program: Command): void {
       if (o.replications !== undefined && raw && typeof raw === "object") (raw as Record<string, unknown>).replications = o.replications;
       const r = simulate(raw as never);
       const { tallies: _t, ...out } = r;
-      process.stdout.write(o.json ? JSON.stringify(out, null, 2) + "\n" : simulationTable(r));
+      process.stdout.write(o.json ? jsonText(out) : simulationTable(r));
     });
 }

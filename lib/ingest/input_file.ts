@@ -166,8 +166,11 @@ export interface InputLine {
   line: number;
   text: string;
   too_long?: boolean;
-  /** Set when the line's bytes were not UTF-8 and were decoded as Windows-1252. */
-  decoded?: "windows-1252";
+  /**
+   * Set when the line's bytes were not valid UTF-8: decoded as Windows-1252, or, when valid UTF-8
+   * multi-byte sequences stand beside the bad bytes, as UTF-8 with U+FFFD for them.
+   */
+  decoded?: "windows-1252" | "utf-8 with invalid bytes";
 }
 
 /** Options of {@link readLines}. */
@@ -202,8 +205,9 @@ export async function withEncodingFallback<T>(fn: (encoding: "utf-8" | "windows-
  * whose first chunk has CR bytes but no LF uses old Mac CR line ends (CR, CRLF or LF end a line).
  * In an LF file a stray CR is data, never a line end, so line numbers are `wc -l`'s. A trailing
  * line end does not add an empty line; a leading byte-order mark is removed. Each line is decoded
- * on its own: UTF-8, or, when its bytes are not UTF-8, Windows-1252 (`decoded` says so) — one
- * stray byte never re-decodes the rest of the file. A line longer than {@link MAX_LINE_BYTES} is
+ * on its own: UTF-8, or, when its bytes are not UTF-8, Windows-1252 (or UTF-8 with U+FFFD when
+ * valid UTF-8 stands beside the bad bytes; `decoded` says which) — one stray byte never
+ * re-decodes the rest of the file. A line longer than {@link MAX_LINE_BYTES} is
  * returned cut to 200 characters and flagged `too_long` (the rest is skipped), so a file without
  * line ends is never held whole. Memory: one chunk (1 MiB).
  *
@@ -212,6 +216,7 @@ export async function withEncodingFallback<T>(fn: (encoding: "utf-8" | "windows-
 export async function* readLines(real_path: string, options: ReadLinesOptions = {}): AsyncGenerator<InputLine> {
   const utf8 = new TextDecoder("utf-8", { fatal: true });
   const cp1252 = new TextDecoder("windows-1252");
+  const utf8Lenient = new TextDecoder("utf-8");
   const only1252 = options.encoding === "windows-1252";
   const raw = createReadStream(real_path, { highWaterMark: 1 << 20 });
   let read = 0;
@@ -227,11 +232,15 @@ export async function* readLines(real_path: string, options: ReadLinesOptions = 
   let carryBytes = 0;
   let dropping = false;
   let skipLf = false;
-  const decode = (b: Buffer): { text: string; decoded?: "windows-1252" } => {
+  const decode = (b: Buffer): { text: string; decoded?: "windows-1252" | "utf-8 with invalid bytes" } => {
     if (only1252) return { text: cp1252.decode(b) };
     try {
       return { text: utf8.decode(b) };
     } catch {
+      // Valid multi-byte UTF-8 beside the bad bytes: a UTF-8 line with a corrupt byte (shown as
+      // U+FFFD); none: a Windows-1252 line.
+      const lenient = utf8Lenient.decode(b);
+      if (/[^\u0000-\u007f\ufffd]/.test(lenient)) return { text: lenient, decoded: "utf-8 with invalid bytes" };
       return { text: cp1252.decode(b), decoded: "windows-1252" };
     }
   };
@@ -309,16 +318,17 @@ export const TOO_LONG_MARK = "\u0001TOO_LONG\u0001";
  * same number of lines (as {@link readLines} counts them); a line too long to keep is replaced
  * by {@link TOO_LONG_MARK} and its first 200 characters; a CR inside a line becomes U+240D.
  *
- * @returns the number of lines decoded as Windows-1252 (their bytes were not UTF-8)
+ * @returns the numbers of lines decoded as Windows-1252 and as UTF-8 with invalid bytes
  */
-export async function writeNormalized(real_path: string, out_path: string, options: ReadLinesOptions = {}): Promise<{ decoded_lines: number }> {
+export async function writeNormalized(real_path: string, out_path: string, options: ReadLinesOptions = {}): Promise<{ decoded_lines: number; invalid_utf8_lines: number }> {
   const fd = openSync(out_path, "w");
-  let decoded_lines = 0;
+  let decoded_lines = 0, invalid_utf8_lines = 0;
   try {
     let buf: string[] = [];
     let size = 0;
     for await (const l of readLines(real_path, options)) {
-      if (l.decoded) decoded_lines++;
+      if (l.decoded === "windows-1252") decoded_lines++;
+      else if (l.decoded) invalid_utf8_lines++;
       // DuckDB's reader ends a line at a CR too: a CR inside a line is written as U+240D (␍).
       const text = l.text.includes("\r") ? l.text.replaceAll("\r", "\u240d") : l.text;
       const t = l.too_long ? `${TOO_LONG_MARK}${text}` : text;
@@ -334,5 +344,5 @@ export async function writeNormalized(real_path: string, out_path: string, optio
   } finally {
     closeSync(fd);
   }
-  return { decoded_lines };
+  return { decoded_lines, invalid_utf8_lines };
 }

@@ -91,13 +91,15 @@ export async function stageInput(
   // Small formats: read the lines (streamed, decoded), parse in TypeScript.
   const tooLong = new Set<number>();
   const lines: string[] = [];
-  let decoded = 0;
+  let decoded = 0, invalid = 0;
   for await (const l of readLines(input.real_path, { gzip: input.gzip, onProgress: progress })) {
     lines.push(l.text);
     if (l.too_long) tooLong.add(l.line);
-    if (l.decoded) decoded++;
+    if (l.decoded === "windows-1252") decoded++;
+    else if (l.decoded) invalid++;
   }
   if (decoded > 0) counts.notes.lines_decoded_as_windows_1252 = decoded;
+  if (invalid > 0) counts.notes.lines_with_invalid_utf8 = invalid;
   if (format === "empty" || format === "technion") {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
     await insertStints(store, parsed.stints, "new_stints");
@@ -143,7 +145,7 @@ async function readLinesTable(store: Store, input: InputInfo, tmp: string, count
     }
   }
   const file = join(tmp, `normalized_${Math.random().toString(36).slice(2)}.log`);
-  let decoded: { decoded_lines: number };
+  let decoded: { decoded_lines: number; invalid_utf8_lines: number };
   try {
     decoded = await writeNormalized(input.real_path, file, { gzip: input.gzip, onProgress: progress });
   } catch (err) {
@@ -154,6 +156,7 @@ async function readLinesTable(store: Store, input: InputInfo, tmp: string, count
     throw err;
   }
   if (decoded.decoded_lines > 0) counts.notes.lines_decoded_as_windows_1252 = decoded.decoded_lines;
+  if (decoded.invalid_utf8_lines > 0) counts.notes.lines_with_invalid_utf8 = decoded.invalid_utf8_lines;
   const delimiter = absentControl(file);
   if (!delimiter) return false;
   await store.execWithProgress(readLinesSql(file, delimiter, "lines_raw"), (f) => progress(f * input.bytes));

@@ -5,7 +5,7 @@
  * @module
  */
 import { critical } from "./_distributions.ts";
-import { buildDesign, type DataTable } from "./design.ts";
+import { buildDesign } from "./design.ts";
 import type { GlmModel } from "./glm.ts";
 import type { OlsModel } from "./ols.ts";
 

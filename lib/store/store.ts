@@ -9,8 +9,10 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   DuckDBPendingResultState,
+  LIST,
   listValue,
   timestampTZValue,
+  VARCHAR,
 } from "@duckdb/node-api";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -217,7 +219,7 @@ function appendValue(appender: DuckDBAppender, column: ColumnSpec, value: unknow
       appender.appendBigInt(BigInt(Math.round(Number(value))));
       return;
     case "VARCHAR[]":
-      appender.appendList(listValue((value as unknown[]).map(String)));
+      appender.appendList(listValue((value as unknown[]).map(String)), LIST(VARCHAR)); // typed: an empty list has no item type
       return;
     case "BOOLEAN":
       appender.appendBoolean(Boolean(value));

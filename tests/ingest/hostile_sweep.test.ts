@@ -1,0 +1,134 @@
+/**
+ * Regressions of the second hostile sweep of the load path (issue 9, session 3): each case is a
+ * small reproduction with its hand-counted result.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { DuckDBInstance } from "@duckdb/node-api";
+import { InputError, loadLogs, openStore, queueKpis, StoreOpenError } from "../../lib/mod.ts";
+import { ianaZone } from "../../lib/time/mod.ts";
+import { fixture, ROOT } from "../_helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "qb-hostile2-"));
+const T = 1_709_545_800;
+const OUTCOMES = readFileSync(fixture("outcomes.queue_log"));
+
+describe("load path, second hostile sweep", () => {
+  it("reads a file whose name looks like a glob, and only that file", async () => {
+    mkdirSync(join(dir, "glob"));
+    writeFileSync(join(dir, "glob", "q[12].log"), OUTCOMES); // 11 lines, 5 offered (hand count)
+    for (const other of ["q1.log", "q2.log"]) writeFileSync(join(dir, "glob", other), `${T}|x|other|NONE|ENTERQUEUE||1|1\n`.repeat(50));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [join(dir, "glob", "q[12].log")]);
+    expect(c).toMatchObject({ lines_read: 11, used: 11 });
+    expect((await queueKpis(store, [])).map((r) => r.offered)).toEqual([5]);
+    store.close();
+  });
+
+  it("refuses a DuckDB file that is not a queuebook database, leaving it untouched", async () => {
+    const db = join(dir, "foreign.db");
+    const inst = await DuckDBInstance.create(db);
+    const con = await inst.connect();
+    await con.run("CREATE TABLE calls (id INTEGER, note VARCHAR); INSERT INTO calls VALUES (1, 'a'), (2, 'b')");
+    con.closeSync();
+    inst.closeSync();
+    await expect(openStore(db)).rejects.toThrow(StoreOpenError);
+    await expect(openStore(db)).rejects.toThrow(/not a queuebook database \(it has tables calls/);
+    const again = await DuckDBInstance.create(db);
+    const c2 = await again.connect();
+    expect((await c2.runAndReadAll("SELECT count(*) FROM calls")).getRows()[0]![0]).toBe(2n);
+    c2.closeSync();
+    again.closeSync();
+  });
+
+  it("decodes a UTF-8 line with a stray byte as UTF-8 (U+FFFD), never the whole file as Windows-1252", async () => {
+    const path = join(dir, "u8.queue_log");
+    writeFileSync(path, Buffer.concat([
+      Buffer.from(`${T}|a|café|NONE|ENTERQUEUE||555|1\n`),
+      Buffer.from(`${T + 1}|b|café|NONE|ENTERQUEUE||`), Buffer.from([0xff]), Buffer.from(`|1\n`),
+      Buffer.from(`${T + 9}|a|café|NONE|ABANDON|1|1|9\n${T + 9}|b|café|NONE|ABANDON|1|1|8\n`),
+    ]));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c.notes.lines_with_invalid_utf8).toBe(1);
+    expect(c.notes.lines_decoded_as_windows_1252).toBeUndefined();
+    // Hand count: one queue 'café', 2 offered, 2 abandoned (not 'cafÃ©' for the UTF-8 lines).
+    expect((await queueKpis(store, ["queue"])).map((r) => [r.queue, r.offered, r.abandoned])).toEqual([["café", 2, 2]]);
+    store.close();
+  });
+
+  it("finds the format after more than 1,000 leading blank lines", async () => {
+    const path = join(dir, "blank.queue_log");
+    writeFileSync(path, Buffer.concat([Buffer.from("\n".repeat(1005)), OUTCOMES]));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ format: "asterisk", lines_read: 1016, used: 11, ignored: 1005 });
+    expect((await queueKpis(store, [])).map((r) => r.offered)).toEqual([5]);
+    store.close();
+  });
+
+  it("rejects an over-long line of a CSV export instead of keeping it cut", async () => {
+    const path = join(dir, "long.csv");
+    const head = "time,callid,queuename,agent,event,data1,data2,data3,data4,data5";
+    writeFileSync(path, `${head}\n${T},c1,sales,NONE,ENTERQUEUE,,555,1,,\n${T + 5},c1,sales,NONE,ABANDON,1,1,5,,${"x".repeat(100_000)}\n`);
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ lines_read: 3, used: 1, ignored: 1, rejected: 1 });
+    const [r] = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects");
+    expect(r).toMatchObject({ line: 3, reason: expect.stringContaining("line longer than 65536 bytes") });
+    store.close();
+  });
+
+  it("fails a forced format that fits no line, also Technion, and an undetectable format, with an InputError", async () => {
+    const store = await openStore();
+    await expect(loadLogs(store, [fixture("outcomes.queue_log")], { format: "technion" })).rejects.toThrow(/no line is usable as --format technion .* looks like 'asterisk'/);
+    await expect(loadLogs(store, [fixture("outcomes.queue_log")], { format: "pbxware" })).rejects.toThrow(InputError);
+    const junk = join(dir, "junk.log");
+    writeFileSync(junk, "garbage first line\n");
+    await expect(loadLogs(store, [junk])).rejects.toThrow(InputError);
+    store.close();
+  });
+
+  it("names a truncated gzip input instead of a raw zlib error", async () => {
+    const gz = gzipSync(Buffer.from(`${T}|a|sales|NONE|ENTERQUEUE||555|1\n`.repeat(20_000)));
+    const path = join(dir, "trunc.queue_log.gz");
+    writeFileSync(path, gz.subarray(0, gz.length >> 1));
+    const store = await openStore();
+    await expect(loadLogs(store, [path])).rejects.toThrow(/Cannot read input .*trunc\.queue_log\.gz': its gzip data is truncated or corrupt/);
+    store.close();
+  });
+
+  it("loads a file holding every control character line by line instead of refusing it", async () => {
+    const path = join(dir, "ctl.queue_log");
+    const ctl = [...Array(32).keys()].filter((c) => c !== 0 && c !== 9 && c !== 10 && c !== 13).map((c) => String.fromCharCode(c));
+    writeFileSync(path, `${T}|a|sales|NONE|ENTERQUEUE||555|1\n` + ctl.map((c) => `${T}|b${c}|sales|NONE|BOGUS${c}\n`).join(""));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    // Hand count: 1 + 28 lines; an event name ending in a control character is not an upper-case name →
+    // rejected, except VT and FF, which trimming removes like spaces: 'BOGUS', an unrecognized verb → ignored.
+    expect(c).toMatchObject({ lines_read: 29, used: 1, ignored: 2, rejected: 26, ignored_by_rule: { "unrecognized_event:BOGUS": 2 } });
+    store.close();
+  });
+
+  it("takes no bare UTC offset for an IANA zone", () => {
+    expect(() => ianaZone("+05:00")).toThrow(/Etc\/GMT-5/);
+    expect(ianaZone("Etc/GMT-5").offset(0)).toBe(300);
+  });
+
+  it("exits 2 with a qb: message for a --db directory, and escapes bidi characters in JSON", () => {
+    const qb = (...args: string[]) => spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, ...args], { encoding: "utf8" });
+    const r = qb("kpis", "--input", fixture("outcomes.queue_log"), "--db", dir);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^qb: error: Cannot open database '.*': it is a directory/m);
+    const rlo = join(dir, "rlo.queue_log");
+    writeFileSync(rlo, `${T}|a|sa\u202eles|NONE|ENTERQUEUE||555|1\n`);
+    const j = qb("kpis", "--input", rlo, "--json", "--quiet");
+    expect(j.stdout).toContain("sa\\u202eles");
+    expect(JSON.parse(j.stdout)[0].queue).toBe("sa\u202eles");
+  });
+});
