@@ -23,7 +23,7 @@ import type { Row, Store } from "../store/mod.ts";
 import { InputError } from "./input_file.ts";
 import { applyRun, countRun } from "./load_apply.ts";
 import { buildScope, buildStintsOf, stageAgentEvents } from "./load_build.ts";
-import { checkUsable, createStageTables, formatFor, inspectAll, STAGE_TABLES, stageInput } from "./load_stage.ts";
+import { checkUsable, createStageTables, formatFor, inspectAll, STAGE_TABLES, stageInput, strictError } from "./load_stage.ts";
 import type { ParseLogOptions } from "./parse_log.ts";
 import { nullable } from "./queue_log_stints.ts";
 import { emptyCounts, type IngestCounts, type ParsedLog } from "./types.ts";
@@ -121,10 +121,14 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
     phase("checking");
     await checkUsable(store, inputs, options, counts);
     phase("agent events");
-    await stageAgentEvents(store, options);
+    // Strict mode stops at the first bad line in file order, whatever step found it: build
+    // everything, then look at the earliest reject.
+    const lenient = { ...options, strict: false };
+    await stageAgentEvents(store, lenient);
     const scope = await buildScope(store);
     phase("visits");
-    await buildStintsOf(store, scope, options, phase);
+    await buildStintsOf(store, scope, lenient, phase);
+    if (options.strict) await failAtFirstReject(store, inputs);
     phase("saving");
     await countRun(store, inputs, counts);
     await applyRun(store, scope);
@@ -132,6 +136,17 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
   } finally {
     await store.exec(STAGE_TABLES.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
     rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+/** Strict mode: throws the first staged reject in input order, then line order. */
+async function failAtFirstReject(store: Store, inputs: readonly { real_path: string }[]): Promise<void> {
+  const rejects = await store.query<{ reason: string; source: string; line: number }>(
+    "SELECT source, line, reason FROM new_rejects WHERE line IS NOT NULL ORDER BY line",
+  );
+  for (const input of inputs) {
+    const first = rejects.find((r) => r.source === input.real_path);
+    if (first) throw strictError(first.reason, first.source, first.line);
   }
 }
 

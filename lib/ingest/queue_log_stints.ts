@@ -79,6 +79,11 @@ export function compareEvents(a: QueueLogEvent, b: QueueLogEvent): number {
   return a.at - b.at || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.line - b.line;
 }
 
+/** "line N" of event `at`, with "of 'file'" when it is in another file than event `e`. */
+function lineOf(at: QueueLogEvent, e: QueueLogEvent): string {
+  return `line ${at.line}${at.source === e.source ? "" : ` of '${at.source}'`}`;
+}
+
 /** The state of one call while its events are applied. */
 class CallState {
   readonly stints: CallStint[] = [];
@@ -88,11 +93,17 @@ class CallState {
   /** Last stint per queue (`""` for a stint without queue). */
   private readonly lastByQueue = new Map<string, CallStint>();
   private outbound: CallStint | null = null;
-  readonly openedAt = new Map<CallStint, number>();
+  /** The event that opened each stint (its line is cited in reject messages). */
+  readonly openedBy = new Map<CallStint, QueueLogEvent>();
   /** The event with which the caller hung up (ABANDON, COMPLETECALLER), if any yet. */
   hungUp: QueueLogEvent | null = null;
 
   constructor(readonly counts: IngestCounts) {}
+
+  /** "line N" of the event that opened `s`, naming its file when it is not `e`'s. */
+  openedAt(s: CallStint, e: QueueLogEvent): string {
+    return lineOf(this.openedBy.get(s)!, e);
+  }
 
   fail(e: QueueLogEvent, field: string, reason: string): never {
     throw new LogParseError(reason, { source: e.source, line: e.line, field });
@@ -128,7 +139,7 @@ class CallState {
     this.stints.push(s);
     this.open.push(s);
     this.lastByQueue.set(s.queue ?? "", s);
-    this.openedAt.set(s, e.line);
+    this.openedBy.set(s, e);
     if (reconstructed) addNote(this.counts, "reconstructed_stints");
     return s;
   }
@@ -150,7 +161,7 @@ class CallState {
     if (open) return { stint: open, back_s: 0 };
     const ended = this.lastStintOf(e);
     if (ended) {
-      this.fail(e, "event", `${e.event} for call '${e.call_id}' whose stint in '${ended.queue ?? ""}' already ended (${ended.outcome}); the stint began at line ${this.openedAt.get(ended)}`);
+      this.fail(e, "event", `${e.event} for call '${e.call_id}' whose stint in '${ended.queue ?? ""}' already ended (${ended.outcome}); the stint began at ${this.openedAt(ended, e)}`);
     }
     return { stint: null, back_s: (wait_s ?? 0) + (talk_s ?? 0) };
   }
@@ -163,7 +174,7 @@ class CallState {
     if (!s) return holdtime ?? 0;
     const w = (answered_at - s.entered_at) / 1000;
     if (w < 0) {
-      this.fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at line ${this.openedAt.get(s)}`);
+      this.fail(e, field, `${e.event} implies an answer ${-w} s before the call entered the queue at ${this.openedAt(s, e)}`);
     }
     if (holdtime === null) return w;
     return s.reconstructed ? holdtime : this.clamp(holdtime, w);
@@ -195,7 +206,7 @@ type Handler = (c: CallState, e: QueueLogEvent) => void;
 function enterQueue(c: CallState, e: QueueLogEvent): void {
   const open = c.openStintOf(e);
   if (open && open.queue === nullable(e.queue)) {
-    c.fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since line ${c.openedAt.get(open)}`);
+    c.fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since ${c.openedAt(open, e)}`);
   }
   const s = c.newStint(e, e.at, false);
   s.caller = nullable(e.data[1] ?? "");
@@ -206,7 +217,7 @@ function connect(c: CallState, e: QueueLogEvent): void {
   const holdtime = num(e, 0);
   const { stint, back_s } = c.target(e, holdtime, null);
   if (stint && stint.answered_at !== null) {
-    c.fail(e, "event", `CONNECT for call '${e.call_id}' already answered (stint began at line ${c.openedAt.get(stint)})`);
+    c.fail(e, "event", `CONNECT for call '${e.call_id}' already answered (stint began at ${c.openedAt(stint, e)})`);
   }
   const wait_s = c.waitFor(e, stint, holdtime, e.at, "data1");
   const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
@@ -246,7 +257,7 @@ function flowOut(c: CallState, e: QueueLogEvent): void {
   const waittime = num(e, 2 + offset);
   const { stint, back_s } = c.target(e, waittime, null);
   if (stint && stint.answered_at !== null) {
-    c.fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of line ${c.openedAt.get(stint)}`);
+    c.fail(e, "event", `${e.event} for call '${e.call_id}' that was answered (CONNECT) in stint of ${c.openedAt(stint, e)}`);
   }
   const s = stint ?? c.newStint(e, e.at - back_s * 1000, true);
   const elapsed_s = (e.at - s.entered_at) / 1000;
@@ -293,7 +304,7 @@ export function buildCallStints(events: readonly QueueLogEvent[], counts: Ingest
       // After the caller hung up nothing of the call is real; an ENTERQUEUE (or an event for a queue
       // the call never was in) would open a phantom stint: reject it as logged out of time order.
       if (c.hungUp && e.event in HANDLERS && (e.event === "ENTERQUEUE" || !c.hasStintFor(e))) {
-        c.fail(e, "event", `${e.event} for call '${e.call_id}' logged after the caller hung up (${c.hungUp.event} at line ${c.hungUp.line}): out of time order`);
+        c.fail(e, "event", `${e.event} for call '${e.call_id}' logged after the caller hung up (${c.hungUp.event} at ${lineOf(c.hungUp, e)}): out of time order`);
       }
       const handler = HANDLERS[e.event];
       if (handler) handler(c, e);

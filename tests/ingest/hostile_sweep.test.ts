@@ -115,6 +115,25 @@ describe("load path, second hostile sweep", () => {
     store.close();
   });
 
+  it("stops strict mode at the first bad line in file order, whichever step rejects it", async () => {
+    const store = await openStore();
+    // dup_concat: lines 6–10 repeat lines 1–5; line 6 (the second ENTERQUEUE) is the first bad one.
+    await expect(loadLogs(store, [fixture("hostile/dup_concat.queue_log")], { strict: true })).rejects.toThrow(/dup_concat\.queue_log:6: /);
+    expect((await store.query<{ n: number }>("SELECT count(*) AS n FROM call_stints"))[0]!.n).toBe(0); // nothing loaded
+    store.close();
+  });
+
+  it("names the other file in a reject that points to a line there", async () => {
+    const a = join(dir, "ra.queue_log"), b = join(dir, "rb.queue_log");
+    writeFileSync(a, `${T}|r|sales|NONE|ENTERQUEUE||555|1\n`);
+    writeFileSync(b, `${T + 1}|r|sales|NONE|ENTERQUEUE||555|1\n`);
+    const store = await openStore();
+    await loadLogs(store, [a, b]);
+    const [r] = await store.query<{ reason: string }>("SELECT reason FROM rejects");
+    expect(r!.reason).toContain(`already waiting in 'sales' since line 1 of '${a}'`);
+    store.close();
+  });
+
   it("takes no bare UTC offset for an IANA zone", () => {
     expect(() => ianaZone("+05:00")).toThrow(/Etc\/GMT-5/);
     expect(ianaZone("Etc/GMT-5").offset(0)).toBe(300);
