@@ -2,7 +2,7 @@
 export const REPORT_CSS = `
 :root { --ink: #1f2933; --muted: #616e7c; --line: #d9e2ec; --accent: #4e79a7; }
 * { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1040px; padding: 24px; background: #fff; }
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1200px; padding: 24px; background: #fff; }
 header h1 { margin: 0 0 4px; font-size: 24px; }
 .sub { color: var(--muted); margin: 0; font-size: 12px; overflow-wrap: anywhere; }
 h2 { font-size: 17px; border-bottom: 2px solid var(--line); padding-bottom: 4px; margin-top: 32px; }

@@ -239,7 +239,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["Abandoned", "the caller hung up while queued (ABANDON; Technion HANG after queueing); IVR-only hang-ups are not offered"],
     ["Abandon rate", "abandoned / offered"],
     ["ASA", "Σ wait of answered / answered (wait = Asterisk holdtime, ring time included; Technion q_time)"],
-    ["Average wait (all)", "Σ wait of answered and abandoned / offered"],
+    ["Average wait (all)", "Σ wait of every offered stint (answered, abandoned, timeouts and other exits) / offered"],
     ["AHT", "Σ (talk + hold + wrap) / handled calls; these logs record talk time only (queue_log calltime, Technion ser_time), so AHT here is talk time"],
     ["Ring no answer", "RINGNOANSWER events per agent: presented but not answered; never counted as missed or abandoned calls"],
     ["Multi-stint calls", "each queue visit is a stint; KPIs count stints per queue (a call re-entering a queue is offered again)"],
