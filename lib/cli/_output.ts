@@ -31,6 +31,9 @@ export function checkOutput(out: string, protect: { inputs?: readonly string[]; 
       throw new UsageError(`Cannot create the folder of --out '${safe(out)}': ${(err as { code?: string }).code ?? (err as Error).message}`);
     }
   } else if (!statSync(dir).isDirectory()) throw new UsageError(`--out '${safe(out)}': '${safe(dir)}' is not a folder`);
+  if (existsSync(out) && !statSync(out).isDirectory() && !statSync(out).isFile()) {
+    throw new UsageError(`--out '${safe(out)}' is a device, a pipe or a socket, not a file: give a file name such as 'out/report.html'`);
+  }
   if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory: give a file name such as '${join(out, "report.html")}'`);
   const target = realOrResolved(out);
   for (const input of protect.inputs ?? []) {

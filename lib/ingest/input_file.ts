@@ -67,12 +67,16 @@ export async function inspectInput(path: string): Promise<InputInfo> {
   const fingerprint = `${st.size}:${createHash("sha256").update(head).update(tail).digest("hex").slice(0, 32)}`;
   if (!gzip && looksUtf16(head)) throw new InputError(path, "UTF-16 is not supported, convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
   let first_line: string | null = null;
-  const lines = readLines(real_path, { gzip, encoding: "windows-1252" });
-  for await (const l of lines) {
-    if (l.text.trim() !== "") {
-      first_line = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
-      break;
+  try {
+    for await (const l of readLines(real_path, { gzip, encoding: "windows-1252" })) {
+      if (l.text.trim() !== "") {
+        first_line = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
+        break;
+      }
     }
+  } catch (err) {
+    if (gzip) throw new InputError(path, `its gzip data is truncated or corrupt (${(err as Error).message})`);
+    throw err;
   }
   return { path, real_path, bytes: st.size, gzip, fingerprint, first_line };
 }

@@ -93,6 +93,8 @@ class CallState {
   /** Last stint per queue (`""` for a stint without queue). */
   private readonly lastByQueue = new Map<string, CallStint>();
   private outbound: CallStint | null = null;
+  /** Inbound stints so far (a counter: counting them per new stint was quadratic). */
+  private inboundStints = 0;
   /** The event that opened each stint (its line is cited in reject messages). */
   readonly openedBy = new Map<CallStint, QueueLogEvent>();
   /** The event with which the caller hung up (ABANDON, COMPLETECALLER), if any yet. */
@@ -131,7 +133,7 @@ class CallState {
 
   newStint(e: QueueLogEvent, entered_at: number, reconstructed: boolean): CallStint {
     const s: CallStint = {
-      call_id: e.call_id, stint_no: this.stints.filter((x) => x.direction === "inbound").length + 1, source: e.source,
+      call_id: e.call_id, stint_no: ++this.inboundStints, source: e.source,
       queue: nullable(e.queue), direction: "inbound", entered_at, answered_at: null, ended_at: null, agent: null,
       outcome: "open", wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
       caller: null, transfer_to: null, reconstructed,

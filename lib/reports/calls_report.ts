@@ -262,7 +262,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
   const chartHtml = data.by_interval.length ? charts(data, o, target).join("\n") : "<p>No inbound calls to chart.</p>";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${REPORT_CSS}</style></head>
+<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}</style></head>
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>

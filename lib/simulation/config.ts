@@ -130,8 +130,10 @@ export const scenarioSchema = z.object({
   if (steps > MAX_WORK / 50) {
     ctx.addIssue({ code: "custom", path: ["horizon_s"], message: `the scenario steps through ${steps.toExponential(2)} arrival intervals over all replications, more than the limit of ${(MAX_WORK / 50).toExponential(0)}; shorten the horizon or lengthen interval_minutes` });
   }
-  if (expected <= MAX_EXPECTED_CALLS && expected * s.agents.length > MAX_WORK) {
-    ctx.addIssue({ code: "custom", path: ["agents"], message: `the scenario needs about ${(expected * s.agents.length).toExponential(2)} agent visits (${expected.toExponential(2)} calls × ${s.agents.length} agents), more than the limit of ${MAX_WORK.toExponential(0)}; simulate fewer agents, a shorter horizon or fewer replications` });
+  // Every login, logout and break end also looks at every agent: agents² per shift change.
+  const agentWork = s.agents.reduce((n, a) => n + 2 * (a.shifts?.length ?? 1) + 2 * a.breaks.length, 0) * s.agents.length * s.replications;
+  if (expected <= MAX_EXPECTED_CALLS && (expected * s.agents.length + agentWork) > MAX_WORK) {
+    ctx.addIssue({ code: "custom", path: ["agents"], message: `the scenario needs about ${(expected * s.agents.length + agentWork).toExponential(2)} agent visits (${expected.toExponential(2)} calls × ${s.agents.length} agents, plus shift changes), more than the limit of ${MAX_WORK.toExponential(0)}; simulate fewer agents, a shorter horizon or fewer replications` });
   }
   s.agents.forEach((a, i) => {
     for (const q of Object.keys(a.skills)) {

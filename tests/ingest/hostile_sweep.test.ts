@@ -151,3 +151,22 @@ describe("load path, second hostile sweep", () => {
     expect(JSON.parse(j.stdout)[0].queue).toBe("sa\u202eles");
   });
 });
+
+describe("third sweep", () => {
+  it("names a gzip input broken in its first bytes", async () => {
+    const gz = gzipSync(Buffer.from(`${T}|a|sales|NONE|ENTERQUEUE||555|1\n`));
+    const path = join(dir, "head.queue_log.gz");
+    writeFileSync(path, gz.subarray(0, 12));
+    const store = await openStore();
+    await expect(loadLogs(store, [path])).rejects.toThrow(/head\.queue_log\.gz': its gzip data is truncated or corrupt/);
+    store.close();
+  });
+
+  it("refuses --out on a FIFO instead of replacing it with a file", () => {
+    const fifo = join(dir, "pipe");
+    spawnSync("mkfifo", [fifo]);
+    const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "--input", fixture("outcomes.queue_log"), "--out", fifo], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("is a device, a pipe or a socket");
+  });
+});
