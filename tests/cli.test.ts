@@ -138,3 +138,15 @@ describe("qb simulate", () => {
     expect(table.stdout).toContain(`over ${json.replications} replications (seed 3)`);
   });
 });
+
+describe("file options other than --input", () => {
+  it("refuse a missing file, a directory and a device with exit 2 (issue 9 item 18)", () => {
+    for (const [cmd, opt, rest] of [["fit", "--data", ["--formula", "y ~ x"]], ["simulate", "--config", []], ["staffing", "--input", ["--json", "--target-sl", "0.8"]]] as const) {
+      for (const [path, why] of [["/nonexistent/x.csv", "no such file"], [ROOT, "is a directory"], ["/dev/zero", "not a regular file"]]) {
+        const r = qb(cmd, opt, path, ...rest);
+        expect(r.code, `${cmd} ${opt} ${path}`).toBe(2);
+        expect(r.stderr).toContain(why);
+      }
+    }
+  }, 120_000);
+});

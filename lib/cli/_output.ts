@@ -16,6 +16,19 @@ function realOrResolved(path: string): string {
 }
 
 /**
+ * Checks a file option (`--data`, `--config`, staffing `--input`) before it is read: it exists and
+ * is a regular file (a directory, a device such as /dev/zero or a pipe is refused).
+ *
+ * @throws {UsageError} naming the option and the path
+ */
+export function checkInputFile(option: string, path: string): void {
+  if (!existsSync(path)) throw new UsageError(`${option} '${safe(path)}': no such file`);
+  const st = statSync(path);
+  if (st.isDirectory()) throw new UsageError(`${option} '${safe(path)}' is a directory: give a file`);
+  if (!st.isFile()) throw new UsageError(`${option} '${safe(path)}' is not a regular file (a device or a pipe); save it to a file first`);
+}
+
+/**
  * Checks an output path before a command loads anything: not a directory, and not one of the
  * command's inputs or its database (writing there would destroy them).
  *

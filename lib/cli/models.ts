@@ -9,12 +9,14 @@ import { parseCsvLines } from "../ingest/_csv_table.ts";
 import { readText, splitLines } from "../ingest/read_lines.ts";
 import { fitGlm, fitOls, type GlmModel, type OlsModel } from "../models/mod.ts";
 import { jsonText, UsageError } from "./_common.ts";
+import { checkInputFile } from "./_output.ts";
 import { renderPairs, renderTable } from "./_table.ts";
 
 /**
  * Reads a CSV table into columns of strings (numbers are converted by the design builder).
  */
 export function readCsvColumns(path: string): Record<string, string[]> {
+  checkInputFile("--data", path);
   let text: string;
   try {
     text = readText(path).text;

@@ -26,7 +26,7 @@ import {
 } from "../queueing/mod.ts";
 import { toCsv } from "../reports/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, UsageError } from "./_common.ts";
-import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { type CellFormat, renderPairs } from "./_table.ts";
 
 interface TargetOptions {
@@ -161,6 +161,7 @@ export function addQueueingCommands(program: Command): void {
       if (!hasTargets(o)) throw new UsageError("give at least one of --target-sl, --target-asa-s, --target-abandon, --max-occupancy");
       let demand: DemandRow[];
       if (o.input) {
+        checkInputFile("--input", o.input);
         demand = readDemandTable(o.input);
       } else {
         const common = {

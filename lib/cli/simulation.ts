@@ -10,6 +10,7 @@ import process from "node:process";
 import { buildDemoCenter, type Estimate, type SimulatedQueueKpis, simulate, type SimulationResult, writeDemoCenter } from "../simulation/mod.ts";
 import { jsonText, number, safe, UsageError } from "./_common.ts";
 import { type CellFormat, cell, renderTable, type TableColumn } from "./_table.ts";
+import { checkInputFile } from "./_output.ts";
 
 /** A mean with its confidence interval, as the table prints it. */
 function withCi(e: Estimate, format: CellFormat): string {
@@ -54,6 +55,7 @@ export function addSimulationCommands(program: Command): void {
     .option("--replications <n>", "override the scenario's replications", number("--replications", 2))
     .option("--json", "print one JSON object instead of a table", false)
     .action((o: { config: string; replications?: number; json: boolean }) => {
+      checkInputFile("--config", o.config);
       let raw: unknown;
       try {
         raw = JSON.parse(readFileSync(o.config, "utf8"));
