@@ -186,24 +186,6 @@ export interface ReadLinesOptions {
   onProgress?: (bytes: number) => void;
 }
 
-/** True for the `TypeError` a fatal UTF-8 decoder throws on invalid bytes. */
-export function isDecodeError(err: unknown): boolean {
-  return err instanceof TypeError && /encoded|decode|invalid/i.test(err.message);
-}
-
-/**
- * Runs `fn` with UTF-8 and, when the bytes turn out not to be valid UTF-8, again from the start
- * with Windows-1252 (the usual encoding of such exports): nothing is replaced silently.
- */
-export async function withEncodingFallback<T>(fn: (encoding: "utf-8" | "windows-1252") => Promise<T>): Promise<{ value: T; encoding: "utf-8" | "windows-1252" }> {
-  try {
-    return { value: await fn("utf-8"), encoding: "utf-8" };
-  } catch (err) {
-    if (!isDecodeError(err)) throw err;
-    return { value: await fn("windows-1252"), encoding: "windows-1252" };
-  }
-}
-
 /**
  * Streams the physical lines of a file. Line ends: LF (a CR just before it is dropped); a file
  * whose first chunk has CR bytes but no LF uses old Mac CR line ends (CR, CRLF or LF end a line).
@@ -244,7 +226,7 @@ export async function* readLines(real_path: string, options: ReadLinesOptions = 
       // Valid multi-byte UTF-8 beside the bad bytes: a UTF-8 line with a corrupt byte (shown as
       // U+FFFD); none: a Windows-1252 line.
       const lenient = utf8Lenient.decode(b);
-      if (/[^\u0000-\u007f\ufffd]/.test(lenient)) return { text: lenient, decoded: "utf-8 with invalid bytes" };
+      if (/[\u0080-\ufffc\ufffe\uffff]/.test(lenient)) return { text: lenient, decoded: "utf-8 with invalid bytes" };
       return { text: cp1252.decode(b), decoded: "windows-1252" };
     }
   };

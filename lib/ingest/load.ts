@@ -123,11 +123,10 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
     phase("agent events");
     // Strict mode stops at the first bad line in file order, whatever step found it: build
     // everything, then look at the earliest reject.
-    const lenient = { ...options, strict: false };
-    await stageAgentEvents(store, lenient);
+    await stageAgentEvents(store);
     const scope = await buildScope(store);
     phase("visits");
-    await buildStintsOf(store, scope, lenient, phase);
+    await buildStintsOf(store, scope, options, phase);
     if (options.strict) await failAtFirstReject(store, inputs);
     phase("saving");
     await countRun(store, inputs, counts);

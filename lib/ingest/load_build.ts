@@ -10,10 +10,8 @@
  */
 import type { Row, Store } from "../store/mod.ts";
 import { TABLES } from "../store/mod.ts";
-import type { ParseLogOptions } from "./parse_log.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildCallStints } from "./queue_log_stints.ts";
-import { strictError } from "./load_stage.ts";
 import { insertStints } from "./stage_rows.ts";
 import { chainVisitsSql, regularStintsSql, visitsSql } from "./stints_sql.ts";
 import { type CallStint, emptyCounts } from "./types.ts";
@@ -62,10 +60,9 @@ const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
  * server) into `new_rejects`. Duplicates are judged over the whole database: the agent events of
  * earlier sources with the same key (listed in `old_agent_lines`) are decided again with the
  * run's, the first by (source, line) kept, so that the result never depends on the load order.
- *
- * @throws {LogParseError} in strict mode, at the first duplicate
+ * Strict mode is decided by the caller over all staged rejects, in file order.
  */
-export async function stageAgentEvents(store: Store, options: ParseLogOptions): Promise<void> {
+export async function stageAgentEvents(store: Store): Promise<void> {
   await store.exec(`
     INSERT INTO new_rejects SELECT source, line, raw, reason, 'parse', NULL FROM run_events WHERE status = 'reject';
     CREATE OR REPLACE TEMP TABLE run_agent AS SELECT * FROM run_events WHERE status = 'agent';
@@ -91,23 +88,17 @@ export async function stageAgentEvents(store: Store, options: ParseLogOptions): 
         ' (same instant, agent, event and data)', 'build', NULL
       FROM agent_rows WHERE copy > 1;
     DROP TABLE agent_rows; DROP TABLE run_agent; DROP TABLE old_agent;`);
-  if (options.strict) {
-    const [dup] = await store.query<{ reason: string; source: string; line: number }>(
-      "SELECT source, line, reason FROM new_rejects WHERE stage = 'build' ORDER BY source, line LIMIT 1",
-    );
-    if (dup) throw strictError(dup.reason, dup.source, dup.line);
-  }
 }
 
 /**
  * Builds the stints of every call in scope into `new_stints`: regular calls in SQL, the rest by
- * the state machine in TypeScript (their build rejects go to `new_rejects`).
+ * the state machine in TypeScript (their build rejects go to `new_rejects`; strict mode is
+ * decided by the caller over all staged rejects).
  *
  * @param phase called when the build moves on to the next phase
- * @throws {LogParseError} in strict mode, at the first event the state machine rejects
  */
 export async function buildStintsOf(
-  store: Store, scope: BuildScope, options: ParseLogOptions & { visitRowsPerPass?: number }, phase: (p: "stints" | "irregular calls") => void,
+  store: Store, scope: BuildScope, options: { visitRowsPerPass?: number }, phase: (p: "stints" | "irregular calls") => void,
 ): Promise<void> {
   const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${scope.from} WHERE status IN ('call', 'outbound')`) as [{ rows: number }];
   await store.exec(visitsSql(scope.from, scope.one_source, rows, options.visitRowsPerPass));
@@ -131,7 +122,7 @@ export async function buildStintsOf(
     while (to < irregular.length && irregular[to]!.call_id === id) to++;
     const events = irregular.slice(from, to).map(toEvent);
     const counts = emptyCounts("", "");
-    const built = buildCallStints(events, counts, { strict: options.strict });
+    const built = buildCallStints(events, counts);
     for (const s of built.stints) stints.push(s);
     for (const r of built.rejects) rejects.push({ ...r, stage: "build", call_id: id });
     for (const [note, n] of Object.entries(counts.notes)) {
