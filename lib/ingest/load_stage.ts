@@ -98,7 +98,8 @@ export async function stageInput(
     if (l.decoded === "windows-1252") decoded++;
     else if (l.decoded) invalid++;
   }
-  if (decoded > 0) counts.notes.lines_decoded_as_windows_1252 = decoded;
+  // The old flag stays (a key is never renamed); the new key counts the lines.
+  if (decoded > 0) Object.assign(counts.notes, { decoded_as_windows_1252: 1, lines_decoded_as_windows_1252: decoded });
   if (invalid > 0) counts.notes.lines_with_invalid_utf8 = invalid;
   if (format === "empty" || format === "technion") {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
@@ -155,7 +156,7 @@ async function readLinesTable(store: Store, input: InputInfo, tmp: string, count
     }
     throw err;
   }
-  if (decoded.decoded_lines > 0) counts.notes.lines_decoded_as_windows_1252 = decoded.decoded_lines;
+  if (decoded.decoded_lines > 0) Object.assign(counts.notes, { decoded_as_windows_1252: 1, lines_decoded_as_windows_1252: decoded.decoded_lines });
   if (decoded.invalid_utf8_lines > 0) counts.notes.lines_with_invalid_utf8 = decoded.invalid_utf8_lines;
   const delimiter = absentControl(file);
   if (!delimiter) return false;
