@@ -5,7 +5,7 @@
  * queue_log itself, one row per physical line, and the parse rules run as SQL (`parse_sql.ts`);
  * table exports and the Technion format are parsed in TypeScript. Three steps:
  * 1. stage (`load_stage.ts`): every line of every input becomes a row of the temporary
- *    `run_events` with its status (or, for Technion, a stint);
+ *    `stage_events` with its status (or, for Technion, a stint);
  * 2. build (`load_build.ts`): agent events, duplicates and call stints into temporary tables —
  *    well-formed calls in SQL (`stints_sql.ts`), every other call by the reference state
  *    machine (`queue_log_stints.ts`), per call over every source of the database in event
@@ -141,7 +141,7 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
 /** Strict mode: throws the first staged reject in input order, then line order. */
 async function failAtFirstReject(store: Store, inputs: readonly { real_path: string }[]): Promise<void> {
   const rejects = await store.query<{ reason: string; source: string; line: number }>(
-    "SELECT source, line, reason FROM new_rejects WHERE line IS NOT NULL ORDER BY line",
+    "SELECT source, line, reason FROM stage_rejects WHERE line IS NOT NULL ORDER BY line",
   );
   for (const input of inputs) {
     const first = rejects.find((r) => r.source === input.real_path);

@@ -26,23 +26,23 @@ export interface BuildScope {
   /** The events to build from hold one source only. */
   one_source: boolean;
   /** The table the stints are built from. */
-  from: "run_events" | "build_events";
+  from: "stage_events" | "build_events";
 }
 
 /** Works out the scope and, for `"affected"`, creates `run_affected` and `build_events`. */
 export async function buildScope(store: Store): Promise<BuildScope> {
   const [r] = await store.query<{ others: number; run: number }>(`
     SELECT (SELECT count(*) FROM (SELECT DISTINCT source FROM events) WHERE source NOT IN (SELECT source FROM run_sources)) AS others,
-      (SELECT count(DISTINCT source) FROM run_events) AS run`);
-  if (r!.others === 0) return { scope: "all", one_source: r!.run <= 1, from: "run_events" };
+      (SELECT count(DISTINCT source) FROM stage_events) AS run`);
+  if (r!.others === 0) return { scope: "all", one_source: r!.run <= 1, from: "stage_events" };
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE run_affected AS SELECT DISTINCT call_id FROM (
-      SELECT call_id FROM run_events WHERE status IN ('call', 'outbound')
+      SELECT call_id FROM stage_events WHERE status IN ('call', 'outbound')
       UNION ALL SELECT call_id FROM events WHERE status IN ('call', 'outbound') AND source IN (SELECT source FROM run_sources));
     CREATE OR REPLACE TEMP TABLE build_events AS
       SELECT * FROM events WHERE status IN ('call', 'outbound') AND source NOT IN (SELECT source FROM run_sources)
         AND call_id IN (SELECT call_id FROM run_affected)
-      UNION ALL SELECT * FROM run_events WHERE status IN ('call', 'outbound');`);
+      UNION ALL SELECT * FROM stage_events WHERE status IN ('call', 'outbound');`);
   return { scope: "affected", one_source: false, from: "build_events" };
 }
 
@@ -55,17 +55,17 @@ const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
 }).join(" AND ");
 
 /**
- * Creates `new_agent_events` from the run's agent events and stages the run's parse rejects and
+ * Creates `stage_agent_events` from the run's agent events and stages the run's parse rejects and
  * exact duplicates of agent events (a log concatenated with itself, a copy of a file from another
- * server) into `new_rejects`. Duplicates are judged over the whole database: the agent events of
+ * server) into `stage_rejects`. Duplicates are judged over the whole database: the agent events of
  * earlier sources with the same key (listed in `old_agent_lines`) are decided again with the
  * run's, the first by (source, line) kept, so that the result never depends on the load order.
  * Strict mode is decided by the caller over all staged rejects, in file order.
  */
 export async function stageAgentEvents(store: Store): Promise<void> {
   await store.exec(`
-    INSERT INTO new_rejects SELECT source, line, raw, reason, 'parse', NULL FROM run_events WHERE status = 'reject';
-    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT * FROM run_events WHERE status = 'agent';
+    INSERT INTO stage_rejects SELECT source, line, raw, reason, 'parse', NULL FROM stage_events WHERE status = 'reject';
+    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT * FROM stage_events WHERE status = 'agent';
     CREATE OR REPLACE TEMP TABLE old_agent AS
       SELECT e.* FROM events e
       WHERE e.status = 'agent' AND e.source NOT IN (SELECT source FROM run_sources)
@@ -75,14 +75,14 @@ export async function stageAgentEvents(store: Store): Promise<void> {
       SELECT *, first_value(line) OVER w AS first_line, first_value(source) OVER w AS first_source, row_number() OVER w AS copy
       FROM (SELECT * FROM run_agent UNION ALL SELECT * FROM old_agent)
       WINDOW w AS (PARTITION BY ${AGENT_KEY.join(", ")} ORDER BY source, line);
-    CREATE OR REPLACE TEMP TABLE new_agent_events AS
+    CREATE OR REPLACE TABLE stage_agent_events AS
       SELECT source, line, trim(agent) AS agent, make_timestamptz(at_ms * 1000) AS "at", event,
         CASE WHEN trim(queue) IN ('', 'NONE') THEN NULL ELSE trim(queue) END AS queue,
         CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') OR trim(coalesce(data[1], '')) IN ('', 'NONE') THEN NULL ELSE trim(data[1]) END AS reason,
         CASE WHEN trim(call_id) IN ('', 'NONE') THEN NULL ELSE trim(call_id) END AS call_id,
         CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') THEN TRY_CAST(nullif(trim(data[1]), '') AS DOUBLE) END AS ring_ms
       FROM agent_rows WHERE copy = 1;
-    INSERT INTO new_rejects SELECT source, line, raw,
+    INSERT INTO stage_rejects SELECT source, line, raw,
         source || ':' || line || ': field ''event'': duplicate of line ' || first_line ||
         CASE WHEN first_source = source THEN '' ELSE ' of ''' || first_source || '''' END ||
         ' (same instant, agent, event and data)', 'build', NULL
@@ -91,8 +91,8 @@ export async function stageAgentEvents(store: Store): Promise<void> {
 }
 
 /**
- * Builds the stints of every call in scope into `new_stints`: regular calls in SQL, the rest by
- * the state machine in TypeScript (their build rejects go to `new_rejects`; strict mode is
+ * Builds the stints of every call in scope into `stage_stints`: regular calls in SQL, the rest by
+ * the state machine in TypeScript (their build rejects go to `stage_rejects`; strict mode is
  * decided by the caller over all staged rejects).
  *
  * @param phase called when the build moves on to the next phase
@@ -104,7 +104,7 @@ export async function buildStintsOf(
   await store.exec(visitsSql(scope.from, scope.one_source, rows, options.visitRowsPerPass));
   await store.exec(chainVisitsSql(scope.from, scope.one_source));
   phase("stints");
-  await store.exec(regularStintsSql("new_stints"));
+  await store.exec(regularStintsSql("stage_stints"));
   phase("irregular calls");
   const irregular = await store.query<Row>(`
     SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
@@ -132,8 +132,8 @@ export async function buildStintsOf(
     }
     from = to;
   }
-  await insertStints(store, stints, "new_stints");
-  await store.insert("new_rejects", rejects, TABLES.rejects);
+  await insertStints(store, stints, "stage_stints");
+  await store.insert("stage_rejects", rejects, TABLES.rejects);
   await store.exec("CREATE OR REPLACE TEMP TABLE new_notes (source VARCHAR, note VARCHAR, n BIGINT)");
   await store.insert("new_notes", [...notes].map(([k, n]) => ({ source: k.split("\u0000")[0], note: k.split("\u0000")[1], n })), [
     { name: "source", type: "VARCHAR" }, { name: "note", type: "VARCHAR" }, { name: "n", type: "BIGINT" },

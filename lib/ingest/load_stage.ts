@@ -1,6 +1,6 @@
 /**
  * Private: the first step of a load — inputs checked, identified and parsed into temporary
- * tables (`run_events`, and `new_stints` / `new_rejects` / `new_runs` for the Technion format),
+ * tables (`stage_events`, and `stage_stints` / `stage_rejects` / `new_runs` for the Technion format),
  * outside any transaction: nothing in the database changes yet.
  *
  * @module
@@ -19,20 +19,25 @@ import { MAX_LINE_BYTES, verbKind } from "./queue_log_verbs.ts";
 import { insertStints } from "./stage_rows.ts";
 import type { IngestCounts, ParsedLog } from "./types.ts";
 
-/** Creates the empty temporary tables a load stages into. */
+/**
+ * Creates the empty tables a load stages into. The four big ones (`stage_events`,
+ * `stage_stints`, `stage_rejects`, `stage_agent_events`) are ordinary tables with the columns
+ * of their targets, so that the closing transaction can rename them into place instead of
+ * copying them (see `applyRun`); `openStore` drops `stage_*` tables a killed load left behind.
+ */
 export async function createStageTables(store: Store, inputs: readonly InputInfo[]): Promise<void> {
   await store.exec(`
     CREATE OR REPLACE TEMP TABLE run_sources (source VARCHAR);
-    CREATE OR REPLACE TEMP TABLE run_events AS SELECT * FROM events LIMIT 0;
-    CREATE OR REPLACE TEMP TABLE new_stints AS SELECT * FROM call_stints LIMIT 0;
-    CREATE OR REPLACE TEMP TABLE new_rejects AS SELECT * FROM rejects LIMIT 0;
+    CREATE OR REPLACE TABLE stage_events AS SELECT * FROM events LIMIT 0;
+    CREATE OR REPLACE TABLE stage_stints AS SELECT * FROM call_stints LIMIT 0;
+    CREATE OR REPLACE TABLE stage_rejects AS SELECT * FROM rejects LIMIT 0;
     CREATE OR REPLACE TEMP TABLE new_runs AS SELECT * FROM ingest_runs LIMIT 0;`);
   await store.insert("run_sources", inputs.map((i) => ({ source: i.real_path })), [{ name: "source", type: "VARCHAR" }]);
 }
 
-/** The temporary tables of a load, dropped at its end whatever happened. */
+/** The scratch tables of a load, dropped at its end whatever happened. */
 export const STAGE_TABLES = [
-  "run_sources", "run_events", "new_stints", "new_rejects", "new_runs", "new_agent_events", "run_affected", "build_events",
+  "run_sources", "stage_events", "stage_stints", "stage_rejects", "new_runs", "stage_agent_events", "run_affected", "build_events",
   "visits", "chain_visits", "chain_events", "agent_rows", "lines_raw", "new_notes", "run_agent", "old_agent", "old_agent_lines",
 ];
 
@@ -84,8 +89,8 @@ export async function stageInput(
 ): Promise<void> {
   const source = input.real_path;
   if (format === "asterisk" && await readLinesTable(store, input, tmp, counts, progress)) {
-    await store.exec(`${nativeParseSql(source, "lines_raw", "run_events")}; DROP TABLE lines_raw;`);
-    await store.exec(rejectMessagesSql(source, "run_events"));
+    await store.exec(`${nativeParseSql(source, "lines_raw", "stage_events")}; DROP TABLE lines_raw;`);
+    await store.exec(rejectMessagesSql(source, "stage_events"));
     return;
   }
   // Small formats: read the lines (streamed, decoded), parse in TypeScript.
@@ -103,8 +108,8 @@ export async function stageInput(
   if (invalid > 0) counts.notes.lines_with_invalid_utf8 = invalid;
   if (format === "empty" || format === "technion") {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
-    await insertStints(store, parsed.stints, "new_stints");
-    await store.insert("new_rejects", parsed.rejects.map((r) => ({ ...r, stage: "parse" })), TABLES.rejects);
+    await insertStints(store, parsed.stints, "stage_stints");
+    await store.insert("stage_rejects", parsed.rejects.map((r) => ({ ...r, stage: "parse" })), TABLES.rejects);
     Object.assign(counts, { ...parsed.counts, notes: { ...parsed.counts.notes, ...counts.notes } });
     await store.insert("new_runs", [runRow(input, counts)], TABLES.ingest_runs);
     return;
@@ -119,7 +124,7 @@ export async function stageInput(
   for (const [rule, n] of Object.entries(c.ignored_by_rule)) {
     for (let i = 0; i < n; i++) rows.push({ source, line: null, raw: null, status: rule === "blank_line" ? "blank" : rule, reason: rule });
   }
-  await store.insert("run_events", rows, TABLES.events);
+  await store.insert("stage_events", rows, TABLES.events);
 }
 
 /**
@@ -200,7 +205,7 @@ export function runRow(input: InputInfo, c: IngestCounts, events: number | null 
 export async function checkUsable(store: Store, inputs: readonly InputInfo[], options: ParseLogOptions, counts: readonly IngestCounts[]): Promise<void> {
   const forced = options.format && options.format !== "auto";
   const rows = await store.query<{ source: string; usable: number; bad: number }>(
-    "SELECT source, count(*) FILTER (status IN ('call', 'outbound', 'agent')) AS usable, count(*) FILTER (status = 'reject') AS bad FROM run_events GROUP BY source",
+    "SELECT source, count(*) FILTER (status IN ('call', 'outbound', 'agent')) AS usable, count(*) FILTER (status = 'reject') AS bad FROM stage_events GROUP BY source",
   );
   for (const [k, input] of inputs.entries()) {
     const r = rows.find((x) => x.source === input.real_path);

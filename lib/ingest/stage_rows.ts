@@ -15,11 +15,11 @@ const STAGE_COLUMNS: readonly ColumnSpec[] = TABLES.call_stints.map((c) => INSTA
 /** Appends stints (instants in epoch ms) to `table` (default `call_stints`; same columns). */
 export async function insertStints(store: Store, stints: readonly CallStint[], table = "call_stints"): Promise<void> {
   if (stints.length === 0) return;
-  await store.exec(`CREATE OR REPLACE TEMP TABLE stage_stints (${STAGE_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(", ")})`);
-  await store.insert("stage_stints", stints as unknown as Row[], STAGE_COLUMNS);
+  await store.exec(`CREATE OR REPLACE TEMP TABLE appended_stints (${STAGE_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(", ")})`);
+  await store.insert("appended_stints", stints as unknown as Row[], STAGE_COLUMNS);
   const cols = STAGE_COLUMNS.map((c) => c.name);
   await store.exec(`
     INSERT INTO ${table} (${cols.join(", ")})
-    SELECT ${cols.map((c) => INSTANTS.has(c) ? `make_timestamptz(${c} * 1000)` : c).join(", ")} FROM stage_stints;
-    DROP TABLE stage_stints;`);
+    SELECT ${cols.map((c) => INSTANTS.has(c) ? `make_timestamptz(${c} * 1000)` : c).join(", ")} FROM appended_stints;
+    DROP TABLE appended_stints;`);
 }

@@ -127,6 +127,8 @@ export async function openStore(path = ":memory:"): Promise<Store> {
     instance.closeSync();
     throw new StoreOpenError(path, `it is not a queuebook database (it has tables ${tables.slice(0, 5).join(", ")}${tables.length > 5 ? ", …" : ""} and no ingest_runs); use another file`);
   }
+  // Tables named `stage_*` are the scratch of a write that never committed (a killed load).
+  for (const t of tables.filter((name) => name.startsWith("stage_"))) await connection.run(`DROP TABLE IF EXISTS "${t.replaceAll('"', '""')}"`);
   await connection.run(schemaSql());
   const old = await connection.runAndReadAll("SELECT 1 FROM information_schema.tables WHERE table_name = 'calls' AND table_type = 'BASE TABLE'");
   if (old.getRows().length > 0) await connection.run("DROP TABLE calls");

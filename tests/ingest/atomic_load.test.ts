@@ -17,6 +17,16 @@ const dir = mkdtempSync(join(tmpdir(), "qb-atomic-"));
 const deno = process.execPath;
 const qb = (args: string[]) => spawn(deno, ["run", "-A", `${ROOT}lib/cli.ts`, ...args], { stdio: ["ignore", "pipe", "pipe"] });
 
+/** Row counts of every table of a database file (the view `calls` included). */
+async function tableCounts(db: string): Promise<Record<string, number>> {
+  const store = await openStore(db);
+  const names = await store.query<{ t: string }>("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = 'main' ORDER BY t");
+  const out: Record<string, number> = {};
+  for (const { t } of names) out[t] = Number((await store.query<{ n: number }>(`SELECT count(*) AS n FROM "${t}"`))[0]!.n);
+  store.close();
+  return out;
+}
+
 async function offered(db: string): Promise<number> {
   const store = await openStore(db);
   const [q] = await queueKpis(store, []);
@@ -32,12 +42,15 @@ describe("loads into a database file", () => {
     store.close();
     // Hand count of outcomes.queue_log: 5 offered stints.
     expect(await offered(db)).toBe(5);
+    const before = await tableCounts(db);
     const big = join(dir, "big.queue_log");
     const truth = generateQueueLog(200_000, big, 3);
     const child = qb(["kpis", "--input", big, "--db", db, "--quiet"]);
     await new Promise((r) => setTimeout(r, 4000)); // mid-load (the load of 200k calls takes longer)
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
+    // Exactly as before: the same tables (no scratch `stage_*` table left) with the same rows.
+    expect(await tableCounts(db)).toEqual(before);
     expect(await offered(db)).toBe(5);
     const again = await openStore(db);
     await loadLogs(again, [big]);
@@ -45,6 +58,22 @@ describe("loads into a database file", () => {
     again.close();
     expect(q!.offered).toBe(5 + truth.answered + truth.abandoned + truth.timeouts + truth.transferred);
   }, 180_000);
+
+  it("drop the scratch tables of a load killed while staging when the file is opened again", async () => {
+    const db = join(dir, "scratch.duckdb");
+    const store = await openStore(db);
+    await loadLogs(store, [fixture("outcomes.queue_log")]);
+    // What a load killed during staging leaves: its staged rows in ordinary tables.
+    await store.exec("CREATE TABLE stage_events AS SELECT * FROM events; CREATE TABLE stage_stints AS SELECT * FROM call_stints");
+    store.close();
+    const again = await openStore(db);
+    const left = await again.query("SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'stage%'");
+    await loadLogs(again, [fixture("outcomes.queue_log")]);
+    const [q] = await queueKpis(again, []);
+    again.close();
+    expect(left).toEqual([]);
+    expect(q!.offered).toBe(5); // outcomes.queue_log by hand: 5 offered stints, loaded once
+  }, 60_000);
 
   it("refuse a second process with 'database in use' and exit 2", async () => {
     const db = join(dir, "busy.duckdb");

@@ -1,0 +1,15 @@
+import { loadLogs, openStore } from "./lib/mod.ts";
+import { visitsSql } from "./lib/ingest/stints_sql.ts";
+const store = await openStore();
+await loadLogs(store, ["/tmp/queuebook_bench_1000000.queue_log"]);
+await store.exec("CREATE TEMP TABLE ev AS SELECT * FROM events");
+const t = async (name: string, sql: string) => { const t0 = performance.now(); await store.exec(sql); console.log(name, ((performance.now()-t0)/1000).toFixed(2)); };
+const full = visitsSql("ev", true, 3e6);
+const withPos = full.indexOf("), g AS (");
+const sPart = full.slice(full.indexOf("WITH r AS"), withPos) + ") SELECT * FROM s";
+await t("visits", full);
+await t("s only", "CREATE OR REPLACE TEMP TABLE sx AS " + sPart);
+const gPart = "WITH s AS (SELECT * FROM sx), " + full.slice(withPos + 3);
+await t("g from materialized s", "CREATE OR REPLACE TEMP TABLE v2 AS " + gPart);
+await t("visits", full);
+store.close();

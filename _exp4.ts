@@ -1,0 +1,11 @@
+import { DuckDBInstance } from "@duckdb/node-api";
+const inst = await DuckDBInstance.create(":memory:");
+const c = await inst.connect();
+const q = async (s: string) => { try { const r = await c.runAndReadAll(s); console.log("ok", s.slice(0,60), r.getRowObjectsJS()); } catch (e) { console.log("ERR", s.slice(0,60), (e as Error).message); } };
+await q("CREATE TABLE t (a INT); CREATE VIEW v AS SELECT * FROM t; INSERT INTO t VALUES (1)");
+await q("CREATE TABLE s AS SELECT * FROM t LIMIT 0; INSERT INTO s VALUES (2),(3)");
+await q("BEGIN; DROP TABLE t; ALTER TABLE s RENAME TO t; COMMIT");
+await q("SELECT * FROM v");
+await q("CREATE TEMP TABLE tt AS SELECT 5 a");
+await q("BEGIN; DROP TABLE t; ALTER TABLE tt RENAME TO t; COMMIT");
+await q("SELECT * FROM v");
