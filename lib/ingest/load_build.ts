@@ -48,6 +48,12 @@ export async function buildScope(store: Store): Promise<BuildScope> {
 
 /** The columns that make two agent events the same event (a line logged twice). */
 const AGENT_KEY = ["at_ms", "trim(agent)", "event", "trim(queue)", "call_id", "array_to_string(data, '|')"];
+/**
+ * The columns of `events` the agent steps read. Naming them matters: agent events are spread
+ * through the file, so a `SELECT *` decodes every column of every row (1.0 s against 0.3 s for
+ * 3M lines).
+ */
+const AGENT_COLUMNS = "source, line, raw, at_ms, call_id, queue, agent, event, data";
 /** SQL: agent events `r` and `e` have the same {@link AGENT_KEY}. */
 const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
   const of = (t: string) => k.replace(/\b(at_ms|agent|event|queue|call_id|data)\b/, `${t}.$1`);
@@ -65,9 +71,9 @@ const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
 export async function stageAgentEvents(store: Store): Promise<void> {
   await store.exec(`
     INSERT INTO stage_rejects SELECT source, line, raw, reason, 'parse', NULL FROM stage_events WHERE status = 'reject';
-    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT * FROM stage_events WHERE status = 'agent';
+    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT ${AGENT_COLUMNS} FROM stage_events WHERE status = 'agent';
     CREATE OR REPLACE TEMP TABLE old_agent AS
-      SELECT e.* FROM events e
+      SELECT ${AGENT_COLUMNS.replace(/(\w+)/g, "e.$1")} FROM events e
       WHERE e.status = 'agent' AND e.source NOT IN (SELECT source FROM run_sources)
         AND EXISTS (SELECT 1 FROM run_agent r WHERE ${SAME_AGENT_EVENT});
     CREATE OR REPLACE TEMP TABLE old_agent_lines AS SELECT source, line FROM old_agent;

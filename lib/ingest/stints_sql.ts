@@ -121,7 +121,7 @@ export function visitsSql(from: string, oneSource: boolean, rows: number, rowsPe
 export function chainVisitsSql(from: string, oneSource: boolean): string {
   return `
 CREATE OR REPLACE TEMP TABLE chain_events AS
-  SELECT e.*, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
+  SELECT e.call_id, e.source, e.line, e.at_ms, e.event, e.queue, e.agent, e.data, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
       OVER (PARTITION BY e.call_id ORDER BY e.at_ms, e.source, e.line ROWS UNBOUNDED PRECEDING) AS visit_no
   FROM ${from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular AND n_enter > 1) m USING (call_id)
   WHERE e.status IN ('call', 'outbound');
