@@ -124,6 +124,17 @@ describe("qb fit", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("is a linear combination of");
   });
+
+  it("exits 2 with a qb: message for a formula that does not parse or names a missing column", () => {
+    const data = fixture("reference/longley.csv");
+    const bad = qb("fit", "--data", data, "--formula", "TOTEMP ~ GNP +");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("qb: error: Cannot parse formula 'TOTEMP ~ GNP +' at character 15: expected a term at the end");
+    const missing = qb("fit", "--data", data, "--formula", "TOTEMP ~ __proto__");
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("no column '__proto__'; columns are");
+    expect(missing.stderr).not.toContain("TypeError");
+  });
 });
 
 describe("qb simulate", () => {

@@ -7,7 +7,7 @@ import { type Command, Option } from "commander";
 import process from "node:process";
 import { parseCsvLines } from "../ingest/_csv_table.ts";
 import { readText, splitLines } from "../ingest/read_lines.ts";
-import { fitGlm, fitOls, type GlmModel, type OlsModel } from "../models/mod.ts";
+import { fitGlm, fitOls, FormulaError, type GlmModel, MissingColumnError, type OlsModel } from "../models/mod.ts";
 import { jsonText, UsageError } from "./_common.ts";
 import { checkInputFile } from "./_output.ts";
 import { renderPairs, renderTable } from "./_table.ts";
@@ -25,7 +25,7 @@ export function readCsvColumns(path: string): Record<string, string[]> {
   }
   const table = parseCsvLines(splitLines(text), path);
   if (table.errors.length > 0) throw table.errors[0]!.error;
-  const columns: Record<string, string[]> = {};
+  const columns: Record<string, string[]> = Object.create(null); // a column may be named `__proto__`
   const seen = new Set<string>();
   for (const name of table.header_original) {
     if (seen.has(name)) throw new TypeError(`Cannot read data '${path}': column '${name}' appears twice in the header`);
@@ -77,6 +77,18 @@ function fitText(m: OlsModel | GlmModel): string {
   return facts + terms + m.warnings.map((w) => `warning: ${w}\n`).join("");
 }
 
+interface FitOptions {
+  formula: string;
+  family: string;
+  weights?: string;
+  trials?: string;
+  offset?: string;
+  exposure?: string;
+  cov: string;
+  dropCollinear: boolean;
+  json: boolean;
+}
+
 /** Adds `fit` to the program. */
 export function addModelCommands(program: Command): void {
   program.command("fit").description("fit OLS/WLS or a GLM on a CSV table and print the summary (JSON with --json)")
@@ -90,18 +102,29 @@ export function addModelCommands(program: Command): void {
     .option("--cov <type>", "nonrobust | HC0 | HC1 | HC2 | HC3 | HAC:LAGS | cluster:COLUMN", "nonrobust")
     .option("--drop-collinear", "drop collinear columns with a warning instead of failing", false)
     .option("--json", "print one JSON object instead of the summary table", false)
-    .action((o: { data: string; formula: string; family: string; weights?: string; trials?: string; offset?: string; exposure?: string; cov: string; dropCollinear: boolean; json: boolean }) => {
+    .action((o: FitOptions & { data: string }) => {
       const data = readCsvColumns(o.data);
-      if (o.family === "gaussian") {
-        if (o.trials || o.offset || o.exposure) throw new UsageError("--trials, --offset and --exposure need a GLM family (binomial, poisson, negbin)");
-        const m = fitOls(data, o.formula, { weights: o.weights, cov: o.cov, drop_collinear: o.dropCollinear });
-        process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
-      } else {
-        if (o.weights) throw new UsageError("--weights is for the gaussian family (WLS)");
-        const m = fitGlm(data, o.formula, {
-          family: o.family as "binomial", trials: o.trials, offset: o.offset, exposure: o.exposure, cov: o.cov, drop_collinear: o.dropCollinear,
-        });
-        process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
+      try {
+        fitAndPrint(data, o);
+      } catch (err) {
+        // A formula that does not parse, or names a column the table lacks, is a usage error.
+        if (err instanceof FormulaError || err instanceof MissingColumnError) throw new UsageError(err.message);
+        throw err;
       }
     });
+}
+
+/** Fits the model `o` asks for on `data` and prints it. */
+function fitAndPrint(data: Record<string, string[]>, o: FitOptions): void {
+  if (o.family === "gaussian") {
+    if (o.trials || o.offset || o.exposure) throw new UsageError("--trials, --offset and --exposure need a GLM family (binomial, poisson, negbin)");
+    const m = fitOls(data, o.formula, { weights: o.weights, cov: o.cov, drop_collinear: o.dropCollinear });
+    process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
+  } else {
+    if (o.weights) throw new UsageError("--weights is for the gaussian family (WLS)");
+    const m = fitGlm(data, o.formula, {
+      family: o.family as "binomial", trials: o.trials, offset: o.offset, exposure: o.exposure, cov: o.cov, drop_collinear: o.dropCollinear,
+    });
+    process.stdout.write(o.json ? jsonText(fitJson(m)) : fitText(m));
+  }
 }

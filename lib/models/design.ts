@@ -34,17 +34,32 @@ export interface Design {
   formula: Formula;
 }
 
-/** Normalizes a {@link DataTable} to columns. */
+/**
+ * A column named by the formula or an option (weights, trials, offset, cluster…) is not in the
+ * table: the caller's mistake, not the data's (the CLI exits 2 on it).
+ */
+export class MissingColumnError extends TypeError {
+  constructor(message: string, readonly column: string) {
+    super(message);
+    this.name = "MissingColumnError";
+  }
+}
+
+/**
+ * Normalizes a {@link DataTable} to columns, in an object without a prototype: a column named
+ * `constructor`, `toString` or `__proto__` is a column like any other, and a name that is not
+ * a column is absent (never an inherited property).
+ */
 export function toColumns(data: DataTable): { columns: Record<string, readonly unknown[]>; n: number } {
+  const columns: Record<string, readonly unknown[]> = Object.create(null);
   if (Array.isArray(data)) {
     const rows = data as unknown as readonly Record<string, unknown>[];
     const names = new Set<string>();
     for (const r of rows) for (const k of Object.keys(r)) names.add(k);
-    const columns: Record<string, unknown[]> = {};
-    for (const name of names) columns[name] = rows.map((r) => r[name]);
+    for (const name of names) columns[name] = rows.map((r) => (Object.hasOwn(r, name) ? r[name] : undefined));
     return { columns, n: rows.length };
   }
-  const columns = data as Record<string, readonly unknown[]>;
+  for (const name of Object.keys(data)) columns[name] = (data as Record<string, readonly unknown[]>)[name]!;
   const lengths = new Set(Object.values(columns).map((c) => c.length));
   if (lengths.size > 1) throw new TypeError(`Cannot build a design: columns have different lengths (${[...lengths].join(", ")})`);
   return { columns, n: lengths.size ? [...lengths][0]! : 0 };
@@ -100,7 +115,7 @@ export function buildDesign(data: DataTable, formula: string | Formula, spec?: D
   const used = [...new Set(factors.map((x) => x.column))];
   for (const c of used) {
     if (!(c in columns)) {
-      throw new TypeError(`Cannot build a design for '${f.text}': no column '${c}'; columns are ${Object.keys(columns).join(", ") || "none"}`);
+      throw new MissingColumnError(`Cannot build a design for '${f.text}': no column '${c}'; columns are ${Object.keys(columns).join(", ") || "none"}`, c);
     }
   }
   const keep: number[] = [];

@@ -7,7 +7,7 @@
 import gammaln from "@stdlib/math-base-special-gammaln";
 import { householderQr, inverseGram, solveUpper } from "./_qr.ts";
 import { checkCollinearity } from "./collinearity.ts";
-import { buildDesign, cellNumber, type DataTable, type DesignSpec, toColumns } from "./design.ts";
+import { buildDesign, cellNumber, type DataTable, type DesignSpec, MissingColumnError, toColumns } from "./design.ts";
 import { critical, twoSidedP } from "./_distributions.ts";
 import { covName, type CovSpec, meat, parseCov, sandwich } from "./_inference.ts";
 import type { CoefficientRow } from "./summary.ts";
@@ -255,7 +255,7 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
   }
   const columnValues = (name: string, what: string, positive: boolean) => {
     const col = columns[name];
-    if (!col) throw new TypeError(`Cannot fit a GLM: no ${what} column '${name}'`);
+    if (!col) throw new MissingColumnError(`Cannot fit a GLM: no ${what} column '${name}'`, name);
     return Float64Array.from(design.rows, (i) => {
       const cell = col[i];
       if (cell === null || cell === undefined || cell === "") throw new RangeError(`Cannot fit a GLM: ${what} '${name}' is missing in row ${i + 1}`);
@@ -346,7 +346,7 @@ export function fitGlm(data: DataTable, formula: string, options: GlmOptions): G
     let groups: unknown[] | undefined;
     if (cov.kind === "cluster") {
       const col = columns[cov.column];
-      if (!col) throw new TypeError(`Cannot compute cluster-robust errors: no column '${cov.column}'`);
+      if (!col) throw new MissingColumnError(`Cannot compute cluster-robust errors: no column '${cov.column}'`, cov.column);
       groups = Array.from(design.rows, (i) => col[i]);
     }
     const mt = meat(X, e, n, k, cov, { groups });

@@ -6,7 +6,7 @@
  * @module
  */
 export { type Factor, type Formula, FormulaError, parseFormula, type Term, type Transform } from "./formula.ts";
-export { buildDesign, type DataTable, type Design, type DesignSpec } from "./design.ts";
+export { buildDesign, type DataTable, type Design, type DesignSpec, MissingColumnError } from "./design.ts";
 export { CollinearityError, CONDITION_LIMIT, checkCollinearity, RANK_TOLERANCE } from "./collinearity.ts";
 export { fitDesign, fitOls, type OlsModel, type OlsOptions } from "./ols.ts";
 export { predict, type Prediction } from "./predict.ts";

@@ -5,7 +5,7 @@
  */
 import { accurateResidual, inverseGram, type QrFactor, solveUpper } from "./_qr.ts";
 import { checkCollinearity, CollinearityError, conditionOfR } from "./collinearity.ts";
-import { buildDesign, cellNumber, type DataTable, type Design, type DesignSpec, toColumns } from "./design.ts";
+import { buildDesign, cellNumber, type DataTable, type Design, type DesignSpec, MissingColumnError, toColumns } from "./design.ts";
 import { chisqSurvival, critical, fSurvival, twoSidedP } from "./_distributions.ts";
 import { covName, type CovSpec, meat, parseCov, sandwich, wald } from "./_inference.ts";
 import { type CoefficientRow, renderSummary } from "./summary.ts";
@@ -215,7 +215,7 @@ function fitDesignOnce(design: Design, data: DataTable, options: OlsOptions): Ol
   let weightsColumn: string | null = null;
   if (options.weights !== undefined) {
     const raw = typeof options.weights === "string" ? columns[options.weights] : options.weights;
-    if (!raw) throw new TypeError(`Cannot fit WLS: no weights column '${String(options.weights)}'`);
+    if (!raw) throw new MissingColumnError(`Cannot fit WLS: no weights column '${String(options.weights)}'`, String(options.weights));
     weightsColumn = typeof options.weights === "string" ? options.weights : null;
     w = new Float64Array(n);
     for (let r = 0; r < n; r++) {
@@ -283,7 +283,7 @@ function fitDesignOnce(design: Design, data: DataTable, options: OlsOptions): Ol
     let groups: unknown[] | undefined;
     if (cov.kind === "cluster") {
       const col = columns[cov.column];
-      if (!col) throw new TypeError(`Cannot compute cluster-robust errors: no column '${cov.column}'`);
+      if (!col) throw new MissingColumnError(`Cannot compute cluster-robust errors: no column '${cov.column}'`, cov.column);
       groups = Array.from(design.rows, (i) => col[i]);
       if (groups.some((g) => g === null || g === undefined || g === "")) throw new RangeError(`Cannot compute cluster-robust errors: column '${cov.column}' has missing values`);
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CollinearityError, fitOls, predict } from "../../lib/mod.ts";
+import { CollinearityError, fitOls, MissingColumnError, predict } from "../../lib/mod.ts";
 import { exactLeastSquares } from "./_exact.ts";
 import { lre, nist, referenceCsv } from "./_reference.ts";
 
@@ -210,6 +210,15 @@ describe("fitOls() defects of the hostile sweep (issue 9 item 11)", () => {
     // An own `__proto__` column (as a CSV header makes it): p = 2 1 2 1 5, Σ(p−2.2)(y−3) = 6, Σ(p−2.2)² = 10.8.
     const withProto = { ...data, ...JSON.parse('{"__proto__": ["2", "1", "2", "1", "5"]}') };
     expect(fitOls(withProto, "y ~ __proto__").terms[1]!.coef).toBeCloseTo(6 / 10.8, 12);
+  });
+
+  it("says a column named like an Object.prototype member is missing when the table lacks it", () => {
+    const plain = { y: data.y, x: data.x };
+    for (const name of ["__proto__", "constructor", "toString", "hasOwnProperty"]) {
+      expect(() => fitOls(plain, `y ~ ${name}`)).toThrow(MissingColumnError);
+      expect(() => fitOls(plain, `y ~ ${name}`)).toThrow(`no column '${name}'; columns are y, x`);
+      expect(() => fitOls(plain, "y ~ x", { weights: name })).toThrow(`no weights column '${name}'`);
+    }
   });
 
   it("gives no F p-value for a constant response (F is undefined, not infinite)", () => {
