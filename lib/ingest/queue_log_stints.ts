@@ -46,6 +46,38 @@ export const HANGUP_ENDS: ReadonlySet<string> = new Set(["ABANDON", "COMPLETECAL
  */
 export const CLAMP_NOTE = "clamped_to_timestamps";
 
+/**
+ * Rule `clock_steps_tolerated` (issue 9 item 6): an event of a call logged at most
+ * {@link CLOCK_TOLERANCE_S} earlier than an event above it in the same file (a clock stepped
+ * back, or a timestamp rounded down) keeps its file position and takes that event's instant;
+ * counted in `notes.clock_steps_tolerated`. A larger step back is ordered by time.
+ */
+export const CLOCK_STEP_NOTE = "clock_steps_tolerated";
+
+/**
+ * One call's events in processing order: {@link compareEvents} order after small clock steps
+ * back within a file are tolerated (see {@link CLOCK_STEP_NOTE}). Pure; `counts` gains the note.
+ *
+ * @param events the events of ONE call, in any order
+ */
+export function orderCallEvents(events: readonly QueueLogEvent[], counts: IngestCounts): QueueLogEvent[] {
+  const tol = CLOCK_TOLERANCE_S * 1000;
+  const inFile = [...events].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.line - b.line);
+  let steps = 0;
+  let latest = -Infinity;
+  const out = inFile.map((e, i) => {
+    if (i > 0 && inFile[i - 1]!.source !== e.source) latest = -Infinity;
+    if (e.at < latest && latest - e.at <= tol) {
+      steps++;
+      return { ...e, at: latest };
+    }
+    latest = Math.max(latest, e.at);
+    return e;
+  });
+  if (steps > 0) addNote(counts, CLOCK_STEP_NOTE, steps);
+  return out.sort(compareEvents);
+}
+
 /** Options of {@link buildStints}. */
 export interface BuildStintsOptions {
   /** Stop at the first unusable line with a {@link LogParseError} (default `false`: reject it). */
@@ -291,7 +323,7 @@ const HANDLERS: Record<string, Handler> = {
 };
 
 /**
- * Applies the call events of ONE call, already in {@link compareEvents} order, and returns its
+ * Applies the call events of ONE call, put in order by {@link orderCallEvents}, and returns its
  * stints and the lines it rejected. Inconsistent lines are rejected, never half-applied: a
  * second ENTERQUEUE of a call already waiting in that queue, a CONNECT or end event for a stint
  * that already ended, a second CONNECT, an ABANDON/EXIT after CONNECT, or a talk time longer
@@ -301,7 +333,7 @@ const HANDLERS: Record<string, Handler> = {
  */
 export function buildCallStints(events: readonly QueueLogEvent[], counts: IngestCounts, options: BuildStintsOptions = {}): { stints: CallStint[]; rejects: Reject[] } {
   const c = new CallState(counts);
-  for (const e of events) {
+  for (const e of orderCallEvents(events, counts)) {
     try {
       // After the caller hung up nothing of the call is real; an ENTERQUEUE (or an event for a queue
       // the call never was in) would open a phantom stint: reject it as logged out of time order.

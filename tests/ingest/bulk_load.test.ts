@@ -192,6 +192,36 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     expect(r.bulkCounts).toMatchObject({ lines_read: 5, used: 4, rejected: 1 });
   });
 
+  it("tolerates a clock stepped back by 1 s within a file, and orders a larger step by time (item 6)", async () => {
+    const T = 1_709_545_800;
+    const path = join(dir, "clock_step.queue_log");
+    writeFileSync(path, [
+      `${T + 1}|s1|sales|NONE|ENTERQUEUE||5550001|1`, // the clock steps back 1 s before the next line
+      `${T}|s1|sales|Agent/ann|CONNECT|0|s1.2|2`,
+      `${T + 50}|s1|sales|Agent/ann|COMPLETECALLER|0|50|1`,
+      `${T + 100}|s2|sales|NONE|ENTERQUEUE||5550002|1`,
+      `${T + 130}|s2|sales|Agent/bob|CONNECT|30|s2.2|2`,
+      `${T + 129}|s2|sales|Agent/bob|COMPLETECALLER|30|0|1`, // 1 s back again
+      `${T + 200}|s3|sales|NONE|ENTERQUEUE||5550003|1`,
+      `${T + 198}|s3|sales|Agent/cy|CONNECT|0|s3.2|2`, // 2 s back: beyond the tolerance, ordered by time
+      `${T + 260}|s3|sales|Agent/cy|COMPLETECALLER|0|60|1`,
+      "",
+    ].join("\n"));
+    const r = await bothWays(path);
+    expect(r.bulk).toEqual(r.ref);
+    expect(r.bulkRejects).toEqual(r.refRejects);
+    // Hand reading: s1 and s2 are ordinary answered calls in file order (each stepped line takes the instant of
+    // the line above it); s3's CONNECT comes first in time, so its stint is rebuilt from the CONNECT (entered
+    // …198, wait 0) and the ENTERQUEUE 2 s later, for a call already waiting, is rejected.
+    expect(r.bulk).toEqual([
+      expect.objectContaining({ call_id: "s1", outcome: "answered", wait_s: 0, talk_s: 50, e: (T + 1) * 1000, reconstructed: false }),
+      expect.objectContaining({ call_id: "s2", outcome: "answered", wait_s: 30, talk_s: 0, e: (T + 100) * 1000, reconstructed: false }),
+      expect.objectContaining({ call_id: "s3", outcome: "answered", e: (T + 198) * 1000, reconstructed: true }),
+    ]);
+    expect(r.bulkRejects).toEqual([{ line: 7, reason: expect.stringContaining("ENTERQUEUE for call 's3'") }]);
+    expect(r.bulkCounts).toMatchObject({ lines_read: 9, used: 8, rejected: 1, notes: { clock_steps_tolerated: 2, reconstructed_stints: 1 } });
+  });
+
   it("clamps a talk or hold time longer than the call's own timestamps, and counts it (item 7)", async () => {
     const r = await bothWays(fixture("hostile/holdtimes.queue_log"));
     expect(r.bulk).toEqual(r.ref);
