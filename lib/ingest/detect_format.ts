@@ -13,6 +13,22 @@ export const LOG_FORMATS = ["asterisk", "asterisk-csv", "pbxware", "technion"] a
 /** One of {@link LOG_FORMATS}. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
+/** The lower-cased, unquoted column names of a CSV header line (delimiter sniffed). */
+export function csvHeader(line: string): string[] {
+  const text = line.replace(/^\uFEFF/, "");
+  return text.split(sniffDelimiter(text)).map((h) => h.trim().replace(/^"|"$/g, "").toLowerCase());
+}
+
+/**
+ * True when `firstLine` is the header a table format needs (`asterisk-csv`, `pbxware`); other
+ * formats have no header and always fit.
+ */
+export function headerFits(format: LogFormat, firstLine: string): boolean {
+  if (format === "asterisk-csv") return isAsteriskCsvHeader(csvHeader(firstLine));
+  if (format === "pbxware") return isPbxwareHeader(csvHeader(firstLine));
+  return true;
+}
+
 /**
  * Detects the format of a log from its first non-blank line.
  *
@@ -34,7 +50,7 @@ export function detectFormat(firstLine: string, source: string): LogFormat {
   const line = firstLine.replace(/^\uFEFF/, "");
   if (isTechnionHeader(line)) return "technion";
   if (/^\d+(\.\d+)?\|/.test(line.trim())) return "asterisk";
-  const header = line.split(sniffDelimiter(line)).map((h) => h.trim().replace(/^"|"$/g, "").toLowerCase());
+  const header = csvHeader(line);
   if (isPbxwareHeader(header)) return "pbxware";
   if (isAsteriskCsvHeader(header)) return "asterisk-csv";
   throw new TypeError(

@@ -8,7 +8,7 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { type Row, type Store, TABLES } from "../store/mod.ts";
-import { detectFormat, type LogFormat } from "./detect_format.ts";
+import { detectFormat, headerFits, type LogFormat } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
 import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, writeNormalized } from "./input_file.ts";
 import { parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
@@ -66,7 +66,13 @@ export async function inspectAll(paths: readonly string[]): Promise<{ inputs: In
 
 /** The format of an input: forced by the options, else detected from its first line. */
 export function formatFor(input: InputInfo, options: ParseLogOptions): LogFormat | "empty" {
-  if (options.format && options.format !== "auto") return options.format;
+  if (options.format && options.format !== "auto") {
+    // A table format forced onto a file without its header would read the first line as one.
+    if (input.first_line !== null && !headerFits(options.format, input.first_line)) {
+      throw new InputError(input.path, `its first line is not a header of --format ${options.format} ('${input.first_line.slice(0, 80)}'); the file looks like ${looksLike(input)}`);
+    }
+    return options.format;
+  }
   if (input.first_line === null) return "empty";
   try {
     return detectFormat(input.first_line, input.path);
@@ -213,12 +219,17 @@ export async function checkUsable(store: Store, inputs: readonly InputInfo[], op
     const usable = technion ? counts[k]!.used : r?.usable ?? 0;
     const bad = technion ? counts[k]!.rejected : r?.bad ?? 0;
     if (forced && usable === 0 && bad > 0) {
-      let looks = "no known format";
-      try {
-        looks = `'${detectFormat(input.first_line ?? "", input.path)}'`;
-      } catch { /* nothing recognised */ }
-      throw new InputError(input.path, `no line is usable as --format ${options.format} (${bad} rejected); the file looks like ${looks}`);
+      throw new InputError(input.path, `no line is usable as --format ${options.format} (${bad} rejected); the file looks like ${looksLike(input)}`);
     }
+  }
+}
+
+/** What format a file looks like, for messages: `'pbxware'`, or "no known format". */
+function looksLike(input: InputInfo): string {
+  try {
+    return `'${detectFormat(input.first_line ?? "", input.path)}'`;
+  } catch {
+    return "no known format";
   }
 }
 

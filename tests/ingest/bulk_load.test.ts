@@ -290,6 +290,21 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     store.close();
   });
 
+  it("fails when a table format is forced onto a file without its header, instead of reading its first line as one (item 18)", async () => {
+    const store = await openStore();
+    // Read as asterisk-csv with its header taken for one, the PBXware export gave 562 used + 420 rejected lines and exit 0.
+    await expect(loadLogs(store, [PBXWARE], { format: "asterisk-csv" })).rejects.toThrow(/Cannot read input .*: its first line is not a header of --format asterisk-csv \('uid,date_time,callid.*looks like 'pbxware'/);
+    await expect(loadLogs(store, [fixture("db_export.csv")], { format: "pbxware" })).rejects.toThrow(/not a header of --format pbxware .*looks like 'asterisk-csv'/);
+    await expect(loadLogs(store, [fixture("outcomes.queue_log")], { format: "asterisk-csv" })).rejects.toThrow(/not a header of --format asterisk-csv .*looks like 'asterisk'/);
+    // Each forced onto its own kind of file still loads.
+    const [a] = await loadLogs(store, [fixture("db_export.csv")], { format: "asterisk-csv" });
+    const [p] = await loadLogs(store, [PBXWARE], { format: "pbxware" });
+    expect([a!.format, p!.format, p!.lines_read]).toEqual(["asterisk-csv", "pbxware", 1001]);
+    const [{ n }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM ingest_runs") as [{ n: number }];
+    expect(n).toBe(2); // nothing of the refused loads was kept
+    store.close();
+  });
+
   it("reads a Windows-1252 log with plain LF line ends and a UTF-8 byte-order mark (hostile sweep)", async () => {
     const cp = join(dir, "cp1252.queue_log");
     writeFileSync(cp, Buffer.concat([Buffer.from(`${T}|w1|caf`), Buffer.from([0xe9]), Buffer.from(`|NONE|ENTERQUEUE||1|1\n${T + 5}|w1|caf`), Buffer.from([0xe9]), Buffer.from("|NONE|ABANDON|1|1|5\n")]));
