@@ -47,14 +47,40 @@ export function checkOutput(out: string, protect: { inputs?: readonly string[]; 
   if (existsSync(out) && !statSync(out).isDirectory() && !statSync(out).isFile()) {
     throw new UsageError(`--out '${safe(out)}' is a device, a pipe or a socket, not a file: give a file name such as 'out/report.html'`);
   }
-  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${out}' is a directory: give a file name such as '${join(out, "report.html")}'`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${safe(out)}' is a directory: give a file name such as '${safe(join(out, "report.html"))}'`);
   const target = realOrResolved(out);
   for (const input of protect.inputs ?? []) {
-    if (realOrResolved(input) === target) throw new UsageError(`--out '${out}' is also an input: it would overwrite '${input}'`);
+    if (realOrResolved(input) === target) throw new UsageError(`--out '${safe(out)}' is also an input: it would overwrite '${safe(input)}'`);
   }
   if (protect.db && protect.db !== ":memory:" && realOrResolved(protect.db) === target) {
-    throw new UsageError(`--out '${out}' is the --db database: it would overwrite it`);
+    throw new UsageError(`--out '${safe(out)}' is the --db database: it would overwrite it`);
   }
+  // Before any long work: can a file be created beside the target (as writeFileAtomic will)?
+  const probe = tempBeside(out);
+  try {
+    writeFileSync(probe, "", { flag: "wx" });
+  } catch (err) {
+    if ((err as { code?: string }).code !== "EEXIST") throw new UsageError(`Cannot write --out '${safe(out)}': ${ioWhy(err)}`);
+  } finally {
+    rmSync(probe, { force: true });
+  }
+}
+
+/** The temporary file beside `path` that {@link writeFileAtomic} writes before renaming. */
+function tempBeside(path: string): string {
+  return join(dirname(resolve(path)), `.${basename(path)}.${process.pid}.tmp`);
+}
+
+/** A file-system error in words (its code translated; the message for other errors). */
+function ioWhy(err: unknown): string {
+  const code = (err as { code?: string }).code;
+  if (code === "ENOSPC") return "no space left on the device";
+  if (code === "EACCES" || code === "EPERM") return "permission denied";
+  if (code === "EROFS") return "the file system is read-only";
+  if (code === "ENOENT") return "its folder does not accept new files";
+  if (code === "ENOTDIR") return "a part of the path is not a folder";
+  if (code === "EISDIR") return "it is a folder";
+  return (err as Error).message;
 }
 
 /**
@@ -65,15 +91,13 @@ export function checkOutput(out: string, protect: { inputs?: readonly string[]; 
  */
 export function writeFileAtomic(path: string, data: string): void {
   const dir = dirname(resolve(path));
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.tmp`);
+  const tmp = tempBeside(path);
   try {
     mkdirSync(dir, { recursive: true });
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {
     rmSync(tmp, { force: true });
-    const code = (err as { code?: string }).code;
-    const why = code === "ENOSPC" ? "no space left on the device" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "permission denied" : (err as Error).message;
-    throw new UsageError(`Cannot write '${path}': ${why}`);
+    throw new UsageError(`Cannot write '${safe(path)}': ${ioWhy(err)}`);
   }
 }

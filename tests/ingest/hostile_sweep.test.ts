@@ -169,4 +169,11 @@ describe("third sweep", () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("is a device, a pipe or a socket");
   });
+
+  it("refuses an --out where no file can be created before loading anything, in words (not a raw ENOENT)", () => {
+    // /proc accepts no new files (open with O_CREAT fails with ENOENT): the message must say so before the load.
+    const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "--input", fixture("outcomes.queue_log"), "--out", "/proc/qb-report.html"], { encoding: "utf8" });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("qb: error: Cannot write --out '/proc/qb-report.html': its folder does not accept new files\n");
+  });
 });
