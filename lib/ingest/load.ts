@@ -16,10 +16,8 @@
  *
  * @module
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import type { Row, Store } from "../store/mod.ts";
+import { rmSync } from "node:fs";
+import { makeScratchDir, type Row, type Store } from "../store/mod.ts";
 import { InputError } from "./input_file.ts";
 import { applyRun, countRun } from "./load_apply.ts";
 import { buildScope, buildStintsOf, stageAgentEvents } from "./load_build.ts";
@@ -108,7 +106,7 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
   const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);
   const phase = (p: LoadPhase) => options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: p });
   const counts = inputs.map((input, k) => emptyCounts(input.real_path, formats[k]!));
-  const tmp = mkdtempSync(join(tmpdir(), "queuebook-load-"));
+  const tmp = makeScratchDir("queuebook-load-");
   try {
     await createStageTables(store, inputs);
     let before = 0;

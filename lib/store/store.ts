@@ -14,10 +14,8 @@ import {
   timestampTZValue,
   VARCHAR,
 } from "@duckdb/node-api";
-import { tmpdir } from "node:os";
-import process from "node:process";
-import { join } from "node:path";
 import { CALLS_SQL, type ColumnSpec, schemaSql, TABLES, type TableName } from "./schema.ts";
+import { processScratchPath } from "./scratch.ts";
 
 
 /** DuckDB's memory limit: its buffer pool spills to a temporary directory beyond it. */
@@ -119,7 +117,7 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   const connection = await instance.connect();
   await connection.run("SET TimeZone = 'UTC'");
   // Bounded memory: DuckDB spills to a temporary directory beyond this.
-  await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(join(tmpdir(), `queuebook-duckdb-${process.pid}`))}`);
+  await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(processScratchPath("queuebook-duckdb-"))}`);
   // A database with tables but no `ingest_runs` is someone else's: never alter it.
   const tables = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")).getRows().map((r) => String(r[0]));
   if (tables.length > 0 && !tables.includes("ingest_runs")) {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -54,6 +54,8 @@ describe("loads into a database file", () => {
     expect(await offered(db)).toBe(5);
     const again = await openStore(db);
     await loadLogs(again, [big]);
+    // The killed process could not clean up its scratch folders; this load removed them.
+    expect(readdirSync(tmpdir()).filter((n) => n.startsWith(`queuebook-load-${child.pid}-`) || n === `queuebook-duckdb-${child.pid}`)).toEqual([]);
     const [q] = await queueKpis(again, []);
     again.close();
     expect(q!.offered).toBe(5 + truth.answered + truth.abandoned + truth.timeouts + truth.transferred);
@@ -74,6 +76,21 @@ describe("loads into a database file", () => {
     expect(left).toEqual([]);
     expect(q!.offered).toBe(5); // outcomes.queue_log by hand: 5 offered stints, loaded once
   }, 60_000);
+
+  it("remove the scratch folders of dead processes, and only those", async () => {
+    // Process ids that cannot be running: above the kernel's pid_max (4,194,304 at most).
+    const dead = [join(tmpdir(), "queuebook-load-4999999-abc"), join(tmpdir(), "queuebook-duckdb-4999998")];
+    const mine = join(tmpdir(), `queuebook-load-${process.pid}-kept`);
+    const parent = join(tmpdir(), `queuebook-load-${process.ppid}-kept`);
+    for (const d of [...dead, mine, parent]) mkdirSync(d, { recursive: true });
+    const store = await openStore();
+    await loadLogs(store, [fixture("outcomes.queue_log")]);
+    store.close();
+    const left = new Set(readdirSync(tmpdir()));
+    expect(dead.map((d) => left.has(d.slice(tmpdir().length + 1)))).toEqual([false, false]);
+    expect([mine, parent].map((d) => left.has(d.slice(tmpdir().length + 1)))).toEqual([true, true]);
+    for (const d of [mine, parent]) rmSync(d, { recursive: true, force: true });
+  });
 
   it("refuse a second process with 'database in use' and exit 2", async () => {
     const db = join(dir, "busy.duckdb");
