@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { DateTime } from "luxon";
 import { parseCsvLines } from "../ingest/_csv_table.ts";
 import { LogParseError } from "../ingest/errors.ts";
 import { readText, splitLines } from "../ingest/read_lines.ts";
@@ -17,7 +18,8 @@ import type { DemandRow } from "./staffing_plan.ts";
  * @param path the CSV file
  * @returns demand rows in file order
  * @throws {TypeError} when a required column is missing (names the file and the columns found)
- * @throws {LogParseError} for the first bad row, naming file, line and field
+ * @throws {LogParseError} for the first bad row, naming file, line and field (an
+ *   `interval_start` that is not a date-time, or a queue and interval given twice, are bad rows)
  */
 export function readDemandTable(path: string): DemandRow[] {
   const table = parseCsvLines(splitLines(readText(path).text), path);
@@ -40,16 +42,36 @@ export function readDemandTable(path: string): DemandRow[] {
     }
     return x;
   };
-  return table.records.map((r) => ({
+  const seen = new Map<string, number>();
+  /** A local date-time `YYYY-MM-DD[T| ]HH:MM[:SS]` (an offset allowed), once per queue. */
+  const intervalStart = (line: number, t: string): string => {
+    const valid = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?([+-]\d{2}:?\d{2}|Z)?$/.test(t) &&
+      (DateTime.fromISO(t, { setZone: true }).isValid || DateTime.fromSQL(t, { setZone: true }).isValid);
+    if (!valid) throw new LogParseError(`interval_start must be a date-time such as '2024-03-04T09:00', got '${t.slice(0, 40)}'`, { source: path, line, field: "interval_start" });
+    return t;
+  };
+  const rows = table.records.map((r) => ({
     queue: r.values["queue"]!.trim() || (() => {
       throw new LogParseError("queue must not be empty", { source: path, line: r.line, field: "queue" });
     })(),
-    interval_start: r.values["interval_start"]!.trim(),
+    interval_start: intervalStart(r.line, r.values["interval_start"]!.trim()),
     calls: number(r.line, callsColumn!, r.values[callsColumn!], false, false)!,
     aht_s: number(r.line, "aht_s", r.values["aht_s"], true, false)!,
     patience_s: has("patience_s") ? number(r.line, "patience_s", r.values["patience_s"], true, true) : null,
     period_s: has("period_s") ? number(r.line, "period_s", r.values["period_s"], true, true) : null,
   }));
+  rows.forEach((row, i) => {
+    const t = row.interval_start;
+    const at = DateTime.fromISO(t, { setZone: true }).isValid ? DateTime.fromISO(t, { setZone: true }) : DateTime.fromSQL(t, { setZone: true });
+    const key = `${row.queue}\u0000${at.toFormat("yyyy-MM-dd'T'HH:mm:ss.SSSZZ")}`; // one instant, however it is written
+    const line = table.records[i]!.line;
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new LogParseError(`queue '${row.queue}' interval ${row.interval_start} is already on line ${first} (a plan would count it twice)`, { source: path, line, field: "interval_start" });
+    }
+    seen.set(key, line);
+  });
+  return rows;
 }
 
 /**

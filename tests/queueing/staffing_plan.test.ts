@@ -51,9 +51,20 @@ describe("readDemandTable() and demandFromKpis()", () => {
     writeFileSync(good, "Queue;Interval_Start;Offered;AHT_s;Patience_s\nsales;2024-01-01T09:00;100;180;\n");
     expect(readDemandTable(good)).toEqual([{ queue: "sales", interval_start: "2024-01-01T09:00", calls: 100, aht_s: 180, patience_s: null, period_s: null }]);
     const bad = join(dir, "bad.csv");
-    writeFileSync(bad, "queue,interval_start,calls,aht_s\nq,a,10,180\nq,b,10,0\n");
+    writeFileSync(bad, "queue,interval_start,calls,aht_s\nq,2024-01-01T09:00,10,180\nq,2024-01-01T09:15,10,0\n");
     expect(() => readDemandTable(bad)).toThrow(LogParseError);
     expect(() => readDemandTable(bad)).toThrow(`${bad}:3: field 'aht_s': aht_s must be a number > 0, got '0'`);
+    // interval_start must be a date-time, and a queue's interval must not come twice (however it is written).
+    const cases: [string, string][] = [
+      ["q,notatime,10,180", "2: field 'interval_start': interval_start must be a date-time such as '2024-03-04T09:00', got 'notatime'"],
+      ["q,,10,180", "2: field 'interval_start': interval_start must be a date-time such as '2024-03-04T09:00', got ''"],
+      ["q,2024-02-30T09:00,10,180", "2: field 'interval_start': interval_start must be a date-time"],
+      ["q,2024-01-01T09:00,10,180\nr,2024-01-01T09:00,5,180\nq,2024-01-01 09:00:00,5,180", "4: field 'interval_start': queue 'q' interval 2024-01-01 09:00:00 is already on line 2"],
+    ];
+    for (const [rows, message] of cases) {
+      writeFileSync(bad, `queue,interval_start,calls,aht_s\n${rows}\n`);
+      expect(() => readDemandTable(bad)).toThrow(`${bad}:${message}`);
+    }
     const missing = join(dir, "missing.csv");
     writeFileSync(missing, "queue,calls\nq,1\n");
     expect(() => readDemandTable(missing)).toThrow("missing column(s) interval_start, aht_s; found queue, calls");
