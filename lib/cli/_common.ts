@@ -78,7 +78,7 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   if (o.quiet) return { store, counts };
   for (const p of notices.duplicate_paths) process.stderr.write(`qb: note: '${safe(p)}' names a file already given: loaded once\n`);
   for (const [a, b] of notices.identical_content) {
-    process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content (a copy?): each call counts once, the copy's lines are rejected as duplicates\n`);
+    process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content (a copy?): each call counts once, the lines of '${safe(b)}' are rejected as duplicates\n`);
   }
   if (notices.earlier_sources.length > 0) {
     process.stderr.write(`qb: note: the database '${safe(o.db)}' also holds ${notices.earlier_sources.length} source(s) loaded earlier, included in the results: ${notices.earlier_sources.map(safe).join(", ")}\n`);

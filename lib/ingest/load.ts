@@ -61,7 +61,11 @@ export interface LoadNotices {
   earlier_sources: string[];
   /** Inputs given more than once (under one or several spellings of the same file). */
   duplicate_paths: string[];
-  /** Pairs of different files with identical content (size and fingerprint). */
+  /**
+   * Pairs `[kept, copy]` of different files with identical content (size and fingerprint), in
+   * this run or between this run and an earlier source of the database: the copy's call events
+   * are rejected as duplicates of the kept file's.
+   */
   identical_content: [string, string][];
 }
 
@@ -101,6 +105,12 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
     const now = new Set(inputs.map((i) => i.real_path));
     notices.earlier_sources = before.map((r) => r.source).filter((s) => !now.has(s));
     notices.duplicate_paths = duplicates;
+    // Earlier sources of the database with the same content (a copy loaded on another day).
+    const prints = await store.query<{ source: string; fingerprint: string }>("SELECT source, fingerprint FROM ingest_runs WHERE fingerprint IS NOT NULL");
+    const earlier = prints.filter((r) => !now.has(r.source));
+    for (const input of inputs) {
+      for (const r of earlier.filter((e) => e.fingerprint === input.fingerprint)) identical.push(r.source <= input.real_path ? [r.source, input.path] : [input.path, r.source]);
+    }
     notices.identical_content = identical;
   }
   const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);

@@ -58,7 +58,8 @@ export async function inspectAll(paths: readonly string[]): Promise<{ inputs: In
     }
     seen.set(info.real_path, info);
     const twin = byPrint.get(info.fingerprint);
-    if (twin) identical.push([twin.path, path]);
+    // [kept, copy]: of two equal events the one of the first source by real path is kept.
+    if (twin) identical.push(twin.real_path <= info.real_path ? [twin.path, path] : [path, twin.path]);
     else byPrint.set(info.fingerprint, info);
   }
   return { inputs: [...seen.values()], duplicates, identical };

@@ -103,6 +103,30 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
     store.close();
   });
 
+  it("names the kept file and the copy of two files with identical content, in one run or across loads (item 4)", async () => {
+    const text = [line(T, "c", "sales|NONE|ENTERQUEUE||555|1"), line(T + 5, "c", "sales|NONE|ABANDON|1|1|5")].join("\n") + "\n";
+    const first = join(dir, "copy_a.queue_log"), second = join(dir, "copy_b.queue_log");
+    writeFileSync(first, text);
+    writeFileSync(second, text);
+    const fresh = () => ({ earlier_sources: [], duplicate_paths: [], identical_content: [] as [string, string][] });
+    // Given copy first: the kept file is still the one whose events win the tie (first by real path).
+    const one = await openStore();
+    const n1 = fresh();
+    const counts = await loadLogs(one, [second, first], {}, n1);
+    expect(n1.identical_content).toEqual([[first, second]]);
+    expect(counts.map((c) => [c.source, c.used, c.rejected])).toEqual([[second, 0, 2], [first, 2, 0]]);
+    one.close();
+    // Across loads into one database: the second load is told about the earlier copy.
+    const db = await openStore();
+    await loadLogs(db, [second]);
+    const n2 = fresh();
+    await loadLogs(db, [first], {}, n2);
+    expect(n2.identical_content).toEqual([[first, second]]);
+    const [q] = await queueKpis(db, []);
+    expect(q!.offered).toBe(1);
+    db.close();
+  });
+
   it("joins a call split across rotated files, in either load order, one run or two (item 5)", async () => {
     const a = join(dir, "queue_log.1"), b = join(dir, "queue_log");
     writeFileSync(a, line(T, "r", "sales|NONE|ENTERQUEUE||555|1") + "\n");
