@@ -186,7 +186,7 @@ export function addQueueingCommands(program: Command): void {
       const plan = staffingPlan(demand, { ...planOptions(o), interval_minutes: o.intervalMinutes });
       for (const t of sumStaffing(plan)) {
         process.stderr.write(
-          `${safe(t.key)}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded} scheduled agent-hours (rounded once; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
+          `${safe(t.key)}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded.toFixed(1)} scheduled agent-hours (fractional needs summed, rounded up once to whole agent-intervals; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
         );
       }
       if (o.out) {

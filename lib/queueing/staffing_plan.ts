@@ -109,7 +109,11 @@ export interface StaffingTotal {
   required_agent_hours: number;
   /** Σ scheduled_agents_fractional × interval hours. */
   scheduled_agent_hours: number;
-  /** ceil of the scheduled agent-hours (rounding once, at the end). */
+  /**
+   * The scheduled agent-hours rounded once, at the end: Σ fractional agents × interval, rounded
+   * up to whole agent-intervals (of the group's shortest interval) — never more than
+   * {@link StaffingTotal.scheduled_agent_hours_per_interval_rounding}.
+   */
   scheduled_agent_hours_rounded: number;
   /** Σ scheduled_agents (whole agents per interval) × hours, for comparison. */
   scheduled_agent_hours_per_interval_rounding: number;
@@ -117,7 +121,8 @@ export interface StaffingTotal {
 
 /**
  * Adds a plan up per group (e.g. per queue, or per day with `key: (r) => r.interval_start.slice(0, 10)`),
- * summing fractional requirements and rounding once at the end.
+ * summing fractional requirements and rounding once at the end, to whole agent-intervals (an
+ * agent for one interval is the unit a schedule can add).
  *
  * @param plan rows from {@link staffingPlan}
  * @param key grouping function (default: the queue)
@@ -125,6 +130,7 @@ export interface StaffingTotal {
  */
 export function sumStaffing(plan: readonly StaffingPlanRow[], key: (r: StaffingPlanRow) => string = (r) => r.queue): StaffingTotal[] {
   const totals = new Map<string, StaffingTotal>();
+  const unit = new Map<string, number>(); // the group's shortest interval, hours
   for (const r of plan) {
     const k = key(r);
     const t = totals.get(k) ?? {
@@ -132,6 +138,7 @@ export function sumStaffing(plan: readonly StaffingPlanRow[], key: (r: StaffingP
       scheduled_agent_hours_rounded: 0, scheduled_agent_hours_per_interval_rounding: 0,
     };
     const hours = r.period_s / 3600;
+    unit.set(k, Math.min(unit.get(k) ?? Infinity, hours));
     t.intervals++;
     t.calls += r.calls;
     t.required_agent_hours += r.required_agents_fractional * hours;
@@ -140,6 +147,9 @@ export function sumStaffing(plan: readonly StaffingPlanRow[], key: (r: StaffingP
     totals.set(k, t);
   }
   return [...totals.values()]
-    .map((t) => ({ ...t, scheduled_agent_hours_rounded: Math.ceil(t.scheduled_agent_hours - 1e-9) }))
+    .map((t) => {
+      const u = unit.get(t.key)!;
+      return { ...t, scheduled_agent_hours_rounded: Math.ceil(t.scheduled_agent_hours / u - 1e-9) * u };
+    })
     .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }

@@ -24,8 +24,12 @@ describe("staffingPlan()", () => {
     const [total] = sumStaffing(plan);
     // Each 30-minute interval needs 13.0475 agents (fractional, E1): 2 × 13.0475 × 0.5 h.
     expect(total!.required_agent_hours).toBeCloseTo(13.0475, 4);
-    expect(total!.scheduled_agent_hours_rounded).toBe(14);
+    // Rounded once to whole agent-intervals: ceil(2 × 13.0475) = 27 half-hours = 13.5 h, against 2 × 14 × 0.5 = 14 h per interval.
+    expect(total!.scheduled_agent_hours_rounded).toBe(13.5);
     expect(total!.scheduled_agent_hours_per_interval_rounding).toBe(14);
+    // One interval: rounding once can never exceed rounding per interval (it was ceil to whole hours: 4 h > 3.5 h).
+    const [one] = sumStaffing(staffingPlan([{ queue: "r", interval_start: "a", calls: 33, aht_s: 247 }], { target_sl: 0.8 }));
+    expect([one!.scheduled_agent_hours_rounded, one!.scheduled_agent_hours_per_interval_rounding]).toEqual([3.5, 3.5]); // 7 agents × 0.5 h
   });
 
   it("names the row when a target cannot be computed", () => {
