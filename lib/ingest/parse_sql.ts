@@ -108,7 +108,7 @@ export function readLinesSql(file: string, delimiter: string, table: string): st
 /**
  * SQL that parses a table of lines (see {@link readLinesSql}) into `events` for one source. A line
  * starting with `TOO_LONG_MARK` (a normalized copy's stand-in) or longer than
- * {@link MAX_LINE_BYTES} characters is rejected with its first 200 characters kept.
+ * {@link MAX_LINE_BYTES} bytes (UTF-8) is rejected with its first 200 characters kept.
  *
  * @param source the source name stored with every row
  * @param table the table of lines
@@ -126,7 +126,7 @@ WITH split AS (
 ), checked AS (
   SELECT *, CASE
       WHEN l IS NULL OR (len(f) = 1 AND regexp_full_match(l, '[\\s\\x{0B}\\p{Z}\\x{FEFF}]*')) THEN 'blank'
-      WHEN starts_with(l, ${mark}) OR length(l) > ${MAX_LINE_BYTES} THEN 'too_long'
+      WHEN starts_with(l, ${mark}) OR strlen(l) > ${MAX_LINE_BYTES} THEN 'too_long'
       WHEN len(f) < 5 THEN 'fields'
       WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
       WHEN ev NOT IN (${inList(KNOWN_VERBS)}) AND NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'

@@ -72,6 +72,18 @@ describe("load path, second hostile sweep", () => {
     store.close();
   });
 
+  it("measures the line limit in bytes, as its message says, in a native log of multi-byte characters", async () => {
+    const path = join(dir, "long_utf8.queue_log");
+    // 40,000 × 'é' = 80,000 bytes in 40,000 characters: over the 65,536-byte limit. 30,000 × 'é' = 60,000 bytes: under it.
+    writeFileSync(path, `${T}|u1|sales|NONE|ENTERQUEUE||${"é".repeat(40_000)}|1\n${T}|u2|sales|NONE|ENTERQUEUE||${"é".repeat(30_000)}|1\n`);
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    expect(c).toMatchObject({ lines_read: 2, used: 1, rejected: 1 });
+    const rejects = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects");
+    expect(rejects).toEqual([{ line: 1, reason: expect.stringContaining("line longer than 65536 bytes") }]);
+    store.close();
+  });
+
   it("rejects an over-long line of a CSV export instead of keeping it cut", async () => {
     const path = join(dir, "long.csv");
     const head = "time,callid,queuename,agent,event,data1,data2,data3,data4,data5";
