@@ -103,6 +103,53 @@ export const TABLES = {
     fingerprint: "VARCHAR",
     loaded_at: "TIMESTAMPTZ",
   }),
+  /** The roster: one row per agent (`skills` as written, e.g. `sales:1;billing:2`). */
+  agents: cols({
+    agent: "VARCHAR",
+    name: "VARCHAR",
+    team: "VARCHAR",
+    department: "VARCHAR",
+    hourly_cost: "DOUBLE",
+    skills: "VARCHAR",
+    on_call: "BOOLEAN",
+    source: "VARCHAR",
+    line: "BIGINT",
+  }),
+  /**
+   * The agenda: scheduled activities (`activity` as written, `category` one of on_queue, break,
+   * lunch, training, meeting, coaching, absence, on_call). Activities may nest (a break inside an
+   * on-queue shift): the innermost one is the activity scheduled at an instant.
+   */
+  schedules: cols({
+    agent: "VARCHAR",
+    activity: "VARCHAR",
+    category: "VARCHAR",
+    starts_at: "TIMESTAMPTZ",
+    ends_at: "TIMESTAMPTZ",
+    source: "VARCHAR",
+    line: "BIGINT",
+  }),
+  /**
+   * Non-overlapping state segments per agent on the three axes of OPERATIONS.md §1: `session`
+   * (logged_in / logged_out), `availability` (available / paused, `reason`), `work` (idle,
+   * ringing, talking, on_hold, wrap_up, other_call); `state` is the one-word summary of
+   * DESIGN.md (logged_out, paused, ringing, on_call, wrap_up, available); `open` marks a segment
+   * cut by the end of the data.
+   */
+  agent_states: cols({
+    agent: "VARCHAR",
+    started_at: "TIMESTAMPTZ",
+    ended_at: "TIMESTAMPTZ",
+    duration_s: "DOUBLE",
+    session: "VARCHAR",
+    availability: "VARCHAR",
+    reason: "VARCHAR",
+    work: "VARCHAR",
+    state: "VARCHAR",
+    queue: "VARCHAR",
+    call_id: "VARCHAR",
+    open: "BOOLEAN",
+  }),
 } as const satisfies Record<string, readonly ColumnSpec[]>;
 
 /** Name of a table written by ingest. */
