@@ -29,8 +29,9 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
       count(*) AS n
     FROM stage_events WHERE status NOT IN ('call', 'outbound', 'agent', 'reject') GROUP BY ALL ORDER BY rule`);
   const built = await store.query<{ source: string; n: number }>("SELECT source, count(*) AS n FROM stage_rejects WHERE stage = 'build' GROUP BY source");
-  const notes = await store.query<{ source: string; open: number; reconstructed: number }>(`
-    SELECT source, count(*) FILTER (outcome = 'open') AS open, count(*) FILTER (reconstructed) AS reconstructed
+  const notes = await store.query<{ source: string; open: number; reconstructed: number; talk_open: number }>(`
+    SELECT source, count(*) FILTER (outcome = 'open') AS open, count(*) FILTER (reconstructed) AS reconstructed,
+      count(*) FILTER (outcome = 'answered' AND ended_at IS NULL AND direction = 'inbound') AS talk_open
     FROM stage_stints GROUP BY source`);
   const built_notes = await store.query<{ source: string; note: string; n: number }>("SELECT source, note, sum(n) AS n FROM new_notes GROUP BY ALL ORDER BY note");
   for (const [k, input] of inputs.entries()) {
@@ -46,6 +47,7 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
     const n = notes.find((r) => r.source === input.real_path);
     if (n && n.open > 0) c.notes.open_stints = n.open;
     if (n && n.reconstructed > 0) c.notes.reconstructed_stints = n.reconstructed;
+    if (n && n.talk_open > 0) c.notes.answered_talk_open = n.talk_open;
     for (const b of built_notes) if (b.source === input.real_path) c.notes[b.note] = b.n;
     await store.insert("new_runs", [runRow(input, c, t.events)], TABLES.ingest_runs);
   }

@@ -132,7 +132,7 @@ export async function buildStintsOf(
     for (const s of built.stints) stints.push(s);
     for (const r of built.rejects) rejects.push({ ...r, stage: "build", call_id: id });
     for (const [note, n] of Object.entries(counts.notes)) {
-      if (note === "open_stints" || note === "reconstructed_stints") continue; // recounted from the stints
+      if (note === "open_stints" || note === "reconstructed_stints" || note === "answered_talk_open") continue; // recounted from the stints
       const key = `${events[0]!.source}\u0000${note}`;
       notes.set(key, (notes.get(key) ?? 0) + n);
     }

@@ -352,6 +352,13 @@ export function buildCallStints(events: readonly QueueLogEvent[], counts: Ingest
       counts.rejected++;
     }
   }
+  // A call answered and not completed when the data ends is answered (its wait is known, its
+  // talk open), not an open stint (OPERATIONS.md §1): interval reports count answers at CONNECT.
+  let talkOpen = 0;
+  for (const s of c.stints) {
+    if (s.outcome === "open" && s.answered_at !== null) [s.outcome, talkOpen] = ["answered", talkOpen + (s.direction === "inbound" ? 1 : 0)];
+  }
+  if (talkOpen > 0) addNote(counts, "answered_talk_open", talkOpen);
   const open = c.stints.filter((s) => s.outcome === "open").length;
   if (open > 0) addNote(counts, "open_stints", open);
   return { stints: c.stints, rejects: c.rejects };

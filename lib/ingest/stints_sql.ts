@@ -148,7 +148,8 @@ function stintSelect(stint: string): string {
     WHEN 'COMPLETECALLER' THEN 'answered' WHEN 'COMPLETEAGENT' THEN 'answered'
     WHEN 'TRANSFER' THEN 'transferred' WHEN 'BLINDTRANSFER' THEN 'transferred' WHEN 'ATTENDEDTRANSFER' THEN 'transferred'
     WHEN 'ABANDON' THEN 'abandoned' WHEN 'EXITWITHTIMEOUT' THEN 'timeout' WHEN 'EXITEMPTY' THEN 'exit_empty'
-    WHEN 'EXITWITHKEY' THEN 'exit_key' WHEN 'WITHDRAW' THEN 'withdrawn' ELSE 'open' END,
+    WHEN 'EXITWITHKEY' THEN 'exit_key' WHEN 'WITHDRAW' THEN 'withdrawn'
+    ELSE CASE WHEN connect_ms IS NOT NULL THEN 'answered' ELSE 'open' END END,
   CASE WHEN connect_ms IS NOT NULL THEN coalesce(connect_wait, (connect_ms - enter_ms) / 1000.0)
        WHEN n_flow_end = 1 THEN coalesce(flow_wait, (end_ms - enter_ms) / 1000.0) END,
   ring,
