@@ -13,6 +13,9 @@ export * from "./ingest/mod.ts";
 // Indicators: service level, abandonment, ASA, AHT, agent KPIs.
 export * from "./indicators/mod.ts";
 
+// Operators: agent states, operator indicators, adherence, cost.
+export * from "./operators/mod.ts";
+
 // Reports: HTML calls report, Plot charts.
 export * from "./reports/mod.ts";
 

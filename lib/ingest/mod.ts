@@ -17,6 +17,7 @@ export { parseTechnion } from "./technion.ts";
 export type { QueueLogEvent } from "./queue_log_event.ts";
 export type { AgentEvent, CallStint, IngestCounts, ParsedLog, Reject, StintOutcome } from "./types.ts";
 export {
+  activityKey,
   DEFAULT_ACTIVITY_MAP, loadRoster, loadSchedules, PLANNED_CATEGORIES, readRoster, readSchedules, type RosterEntry,
   SCHEDULE_CATEGORIES, type ScheduleCategory, type ScheduledActivity,
 } from "./roster.ts";

@@ -96,6 +96,11 @@ export const DEFAULT_ACTIVITY_MAP: Readonly<Record<string, ScheduleCategory>> = 
   standby: "on_call", oncall: "on_call", "on-call": "on_call",
 };
 
+/** An activity name as a map key: case, spaces and hyphens do not matter (`On queue` = `on_queue`). */
+export function activityKey(activity: string): string {
+  return activity.trim().toLowerCase().replace(/[\s-]+/g, "_");
+}
+
 /** One schedule row. */
 export interface ScheduledActivity {
   agent: string;
@@ -109,7 +114,7 @@ export interface ScheduledActivity {
 /**
  * Reads a schedules CSV: `agent, activity, starts_at, ends_at`. Times are ISO 8601 or
  * `YYYY-MM-DD HH:MM[:SS]` (with an offset or `Z`; else local time in `timeZone`) or epoch
- * seconds. Activities map to categories by `activityMap` (keys case-insensitive; default
+ * seconds. Activities map to categories by `activityMap` (keys compared by {@link activityKey}; default
  * {@link DEFAULT_ACTIVITY_MAP}); an unknown activity, a bad time or `ends_at ≤ starts_at` is a
  * reject.
  *
@@ -123,12 +128,12 @@ export function readSchedules(
 ): TableFile<ScheduledActivity> {
   const zone = options.timeZone ?? "UTC";
   ianaZone(zone);
-  const map = new Map<string, ScheduleCategory>(Object.entries(DEFAULT_ACTIVITY_MAP));
+  const map = new Map<string, ScheduleCategory>(Object.entries(DEFAULT_ACTIVITY_MAP).map(([k, v]) => [activityKey(k), v]));
   for (const [activity, category] of Object.entries(options.activityMap ?? {})) {
     if (!(SCHEDULE_CATEGORIES as readonly string[]).includes(category)) {
       throw new RangeError(`Cannot map activity '${activity}': category must be one of ${SCHEDULE_CATEGORIES.join(", ")}, got '${category}'`);
     }
-    map.set(activity.toLowerCase(), category as ScheduleCategory);
+    map.set(activityKey(activity), category as ScheduleCategory);
   }
   const instant = (field: string) =>
     z.string().transform((s, ctx) => {
@@ -142,7 +147,7 @@ export function readSchedules(
     starts_at: instant("starts_at"),
     ends_at: instant("ends_at"),
   }).transform((r, ctx) => {
-    const category = map.get(r.activity.toLowerCase());
+    const category = map.get(activityKey(r.activity));
     if (!category) {
       ctx.addIssue({ code: "custom", path: ["activity"], message: `unknown activity '${r.activity.slice(0, 40)}': map it to one of ${SCHEDULE_CATEGORIES.join(", ")}` });
     }

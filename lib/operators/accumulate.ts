@@ -1,0 +1,127 @@
+/**
+ * Private: one agent's state segments and schedule layers summed per period — the additive
+ * parts of every operator indicator (seconds, and the out-of-adherence and idle stretches the
+ * ratios and thresholds need).
+ *
+ * @module
+ */
+import { PLANNED_CATEGORIES, type ScheduleCategory } from "../ingest/mod.ts";
+import { type ActualActivity, actualActivity, adheres, type SchedulePiece } from "./adherence.ts";
+import type { StateSegment } from "./agent_states.ts";
+import type { Period, PeriodSplitter } from "./periods.ts";
+
+/** The additive parts of one agent's indicators in one period (seconds unless named). */
+export interface AgentPeriodSums {
+  period: Period;
+  logged_in_s: number;
+  available_idle_s: number;
+  ring_s: number;
+  talk_s: number;
+  hold_s: number;
+  wrap_s: number;
+  other_call_s: number;
+  /** Paused and not handling (handling during a pause counts as handling). */
+  paused_s: number;
+  paused_by_reason: Record<string, number>;
+  /** Actual on-queue time (available or handling), scheduled or not: conformance's numerator. */
+  on_queue_s: number;
+  /** Scheduled paid time (on-call standby excluded). */
+  scheduled_s: number;
+  scheduled_on_queue_s: number;
+  /** Scheduled break, lunch, training, meeting, coaching. */
+  planned_shrinkage_s: number;
+  /** Scheduled on-queue time spent off the queue, and scheduled absence. */
+  unplanned_shrinkage_s: number;
+  /** Lengths of the out-of-adherence stretches (clipped to the period). */
+  out_of_adherence_s: number[];
+  /** Lengths of the available-idle stretches (clipped to the period). */
+  idle_stretches_s: number[];
+  calls_answered: number;
+  ring_no_answer: number;
+  ring_canceled: number;
+}
+
+function emptySums(period: Period): AgentPeriodSums {
+  return {
+    period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0,
+    paused_by_reason: {}, on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0,
+    out_of_adherence_s: [], idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0,
+  };
+}
+
+const WORK_FIELD = { ringing: "ring_s", talking: "talk_s", on_hold: "hold_s", wrap_up: "wrap_s", other_call: "other_call_s" } as const;
+
+/**
+ * Sums one agent's segments and schedule over `[from, to)`, per period of `splitter`.
+ *
+ * @param segments the agent's state segments (time order, non-overlapping)
+ * @param schedule the agent's schedule layers (time order, non-overlapping; see `layerSchedule`)
+ * @param pauseMap pause reason → schedule category (see `pauseCategory`)
+ * @returns sums by period key
+ */
+export function sumAgent(
+  segments: readonly StateSegment[], schedule: readonly SchedulePiece[], from: number, to: number, splitter: PeriodSplitter,
+  pauseMap: Readonly<Record<string, string>> = {},
+): Map<string, AgentPeriodSums> {
+  const out = new Map<string, AgentPeriodSums>();
+  const sums = (p: Period) => out.get(p.key) ?? out.set(p.key, emptySums(p)).get(p.key)!;
+  const cuts = new Set<number>();
+  for (const s of segments) cuts.add(Math.max(from, s.started_at)).add(Math.min(to, s.ended_at));
+  for (const s of schedule) cuts.add(Math.max(from, s.starts_at)).add(Math.min(to, s.ends_at));
+  const times = [...cuts].filter((t) => t >= from && t <= to).sort((a, b) => a - b);
+  let i = 0, j = 0;
+  // Open stretches: [period key, end instant] of the last out-of-adherence and idle pieces.
+  let outEnd: [string, number] | null = null, idleEnd: [string, number] | null = null;
+  for (let k = 0; k + 1 < times.length; k++) {
+    const [a, b] = [times[k]!, times[k + 1]!];
+    while (i < segments.length && segments[i]!.ended_at <= a) i++;
+    while (j < schedule.length && schedule[j]!.ends_at <= a) j++;
+    const seg = i < segments.length && segments[i]!.started_at <= a ? segments[i]! : null;
+    const sch = j < schedule.length && schedule[j]!.starts_at <= a ? schedule[j]! : null;
+    if (!seg && !sch) continue;
+    const actual: ActualActivity = seg ? actualActivity(seg, pauseMap) : "offline";
+    splitter.split(a, b, (x, y, p) => {
+      const s = sums(p);
+      const d = (y - x) / 1000;
+      if (seg) addSegment(s, seg, d);
+      if (actual === "on_queue" && seg && (seg.session === "logged_in" || seg.work !== "idle")) s.on_queue_s += d;
+      const idle = seg && seg.session === "logged_in" && seg.availability === "available" && seg.work === "idle";
+      if (idle) idleEnd = stretch(s.idle_stretches_s, idleEnd, p.key, x, y);
+      if (sch) {
+        const ok = adheres(sch.category, actual);
+        if (ok !== null) addScheduled(s, sch.category, actual, d);
+        if (ok === false) outEnd = stretch(s.out_of_adherence_s, outEnd, p.key, x, y);
+      }
+    });
+  }
+  return out;
+}
+
+function addSegment(s: AgentPeriodSums, seg: StateSegment, d: number): void {
+  if (seg.work !== "idle") s[WORK_FIELD[seg.work]] += d;
+  if (seg.session !== "logged_in") return;
+  s.logged_in_s += d;
+  if (seg.work !== "idle") return;
+  if (seg.availability === "paused") {
+    s.paused_s += d;
+    const r = seg.reason ?? "";
+    s.paused_by_reason[r] = (s.paused_by_reason[r] ?? 0) + d;
+  } else s.available_idle_s += d;
+}
+
+function addScheduled(s: AgentPeriodSums, category: ScheduleCategory, actual: ActualActivity, d: number): void {
+  s.scheduled_s += d;
+  if (category === "on_queue") {
+    s.scheduled_on_queue_s += d;
+    if (actual !== "on_queue") s.unplanned_shrinkage_s += d;
+  } else if (category === "absence") s.unplanned_shrinkage_s += d;
+  else if (PLANNED_CATEGORIES.has(category)) s.planned_shrinkage_s += d;
+}
+
+/** Extends the last stretch of `list` when `[x, y)` continues it in the same period, else starts one. */
+function stretch(list: number[], last: [string, number] | null, key: string, x: number, y: number): [string, number] {
+  const d = (y - x) / 1000;
+  if (last && last[0] === key && last[1] === x && list.length > 0) list[list.length - 1]! += d;
+  else list.push(d);
+  return [key, y];
+}

@@ -1,0 +1,11 @@
+/**
+ * Operators: agent state segments on three axes, operator indicators per agent, team and
+ * department, schedules against states (adherence, conformance, shrinkage), cost.
+ *
+ * @module
+ */
+export { type AgentStateOptions, buildAgentStates, type StateCall, type StateEvent, type StateSegment, stateOf, type Work } from "./agent_states.ts";
+export { type AgentStatesBuilt, buildAgentStatesInStore, dataEndMs } from "./states_store.ts";
+export { type ActualActivity, actualActivity, adheres, type AdherenceRule, countedOutOfAdherence, layerSchedule, pauseCategory, type SchedulePiece } from "./adherence.ts";
+export { type Period, type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
+export { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis } from "./operator_kpis.ts";

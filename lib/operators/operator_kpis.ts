@@ -1,0 +1,183 @@
+/**
+ * Operator indicators per agent, team or department, per interval, day, week or the whole
+ * window (OPERATIONS.md §2): time in each state, calls, occupancy, utilization, idle,
+ * adherence, conformance, shrinkage, paid time and cost.
+ *
+ * @module
+ */
+import type { Store } from "../store/mod.ts";
+import type { ScheduleCategory } from "../ingest/mod.ts";
+import { ianaZone } from "../time/mod.ts";
+import { type AdherenceRule, countedOutOfAdherence, layerSchedule, type SchedulePiece } from "./adherence.ts";
+import type { AgentStateOptions, StateSegment } from "./agent_states.ts";
+import { type AgentPeriodSums, sumAgent } from "./accumulate.ts";
+import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
+import { rollUp } from "./roll_up.ts";
+import { buildAgentStatesInStore } from "./states_store.ts";
+
+/** Options of {@link operatorKpis}; every field optional. */
+export interface OperatorKpiOptions extends AgentStateOptions {
+  /** Grouping: `agent` (default), `team` or `department` (from the roster). */
+  by?: "agent" | "team" | "department";
+  /** Time grouping: `period` (the whole window, default), `interval`, `day` or `week` (ISO, Monday). */
+  period?: PeriodKind;
+  /** Window start, inclusive (epoch ms); default: the start of the local day of the first state. */
+  from_ms?: number | null;
+  /** Window end, exclusive (epoch ms); default: the end of the data. */
+  to_ms?: number | null;
+  /** IANA zone of intervals, days and weeks (default `"UTC"`). */
+  timeZone?: string;
+  /** Interval length in minutes (default 30). */
+  interval_minutes?: number;
+  /** Count ring time as handling in occupancy and utilization (default false). */
+  occupancy_includes_ring?: boolean;
+  /** Adherence exception rule (default `"raw"`) and its threshold T (default 60 s). */
+  adherence_rule?: AdherenceRule;
+  adherence_threshold_s?: number;
+  /** Pause reason → schedule category, for adherence (default: by activity name, else unplanned). */
+  pause_categories?: Readonly<Record<string, string>>;
+  /** Paid time: scheduled time where the agent has a schedule in the period, else logged-in (default), or always logged-in. */
+  paid_time?: "scheduled_else_logged_in" | "logged_in";
+  /** Skip rebuilding `agent_states` (already built with these wrap-up options). */
+  states_built?: boolean;
+}
+
+/** One row of {@link operatorKpis}: seconds, counts, and ratios (null where the data cannot give one). */
+export interface OperatorKpiRow {
+  agent?: string;
+  name?: string | null;
+  team?: string | null;
+  department?: string | null;
+  interval_start?: string;
+  day?: string;
+  week?: string;
+  agents: number;
+  logged_in_s: number;
+  available_idle_s: number;
+  ring_s: number;
+  talk_s: number;
+  hold_s: number;
+  wrap_s: number;
+  other_call_s: number;
+  paused_s: number;
+  paused_by_reason: Record<string, number>;
+  calls_presented: number;
+  calls_answered: number;
+  ring_no_answer: number;
+  occupancy: number | null;
+  utilization: number | null;
+  longest_idle_s: number | null;
+  calls_per_hour: number | null;
+  scheduled_s: number;
+  adherence: number | null;
+  conformance: number | null;
+  shrinkage: number | null;
+  shrinkage_planned: number | null;
+  shrinkage_unplanned: number | null;
+  paid_s: number;
+  cost: number | null;
+  cost_per_answered_call: number | null;
+}
+
+/** Per-agent sums with the roster facts and what the ratios need. */
+export interface AgentSums extends AgentPeriodSums {
+  agent: string;
+  name: string | null;
+  team: string | null;
+  department: string | null;
+  hourly_cost: number | null;
+  /** Out-of-adherence seconds after the threshold rule. */
+  out_counted_s: number;
+  paid_s: number;
+}
+
+const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+
+/**
+ * Operator indicators from the store (`agent_states`, rebuilt first unless `states_built`;
+ * `call_stints`, `agent_events`, `agents`, `schedules`). Time is split across periods by
+ * activity (a segment counts pro rata in every period it spans); calls count where they were
+ * answered, ring-no-answers where they rang out.
+ *
+ * Definitions: occupancy = handling / (logged-in − paused), utilization = handling / logged-in,
+ * handling = talk + hold + wrap-up + other calls (+ ring with `occupancy_includes_ring`);
+ * adherence = 1 − counted out-of-adherence / scheduled; conformance = on-queue / scheduled
+ * on-queue; shrinkage = (planned + unplanned) / scheduled; cost = hourly cost × paid hours;
+ * calls presented = answered + ring-no-answer + ring-canceled (as `agentKpis`).
+ *
+ * @returns rows sorted by the grouping keys
+ * @throws {RangeError} for an unknown zone, a bad interval length or window
+ * Source: OPERATIONS.md §2 and its worked examples 1–3.
+ */
+export async function operatorKpis(store: Store, options: OperatorKpiOptions = {}): Promise<OperatorKpiRow[]> {
+  const zone = options.timeZone ?? "UTC";
+  ianaZone(zone);
+  const minutes = options.interval_minutes ?? 30;
+  if (![5, 10, 15, 20, 30, 60].includes(minutes)) throw new RangeError(`Cannot group agent time: interval_minutes must be 5, 10, 15, 20, 30 or 60, got ${minutes}`);
+  if (!options.states_built) await buildAgentStatesInStore(store, options);
+  const [bounds] = await store.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states`,
+  );
+  // Default window: from the start of the local day of the first state (a shift scheduled before the
+  // first login counts as missed) to the end of the data (schedules beyond it have no data yet).
+  const lo = num(bounds?.lo);
+  const from = options.from_ms ?? (lo === null ? 0 : periodOf("day", lo, zone).start_ms);
+  const to = options.to_ms ?? num(bounds?.hi) ?? 0;
+  if (!(to >= from)) throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
+  const agents = await sumsByAgent(store, from, to, new PeriodSplitter(options.period ?? "period", zone, minutes), options);
+  return rollUp(agents, options.by ?? "agent", options.period ?? "period", options.occupancy_includes_ring ?? false);
+}
+
+async function sumsByAgent(store: Store, from: number, to: number, splitter: PeriodSplitter, o: OperatorKpiOptions): Promise<AgentSums[]> {
+  const window = `ended_at > make_timestamptz(${from * 1000}) AND started_at < make_timestamptz(${to * 1000})`;
+  const segs = await store.query<Record<string, unknown>>(`
+    SELECT agent, epoch_ms(started_at) AS started_at, epoch_ms(ended_at) AS ended_at, session, availability, reason, work, queue, call_id, open
+    FROM agent_states WHERE ${window} ORDER BY agent, started_at`);
+  const sched = await store.query<Record<string, unknown>>(`
+    SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at
+    FROM schedules WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
+  const roster = new Map((await store.query<Record<string, unknown>>("SELECT agent, name, team, department, hourly_cost FROM agents")).map((r) => [String(r.agent), r]));
+  const calls = await store.query<{ agent: string; at: number; kind: string }>(`
+    SELECT agent, epoch_ms(answered_at) AS "at", 'answered' AS kind FROM call_stints
+      WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at < make_timestamptz(${to * 1000})
+    UNION ALL SELECT agent, epoch_ms("at"), event FROM agent_events
+      WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND "at" >= make_timestamptz(${from * 1000}) AND "at" < make_timestamptz(${to * 1000})`);
+  const byAgent = new Map<string, { segments: StateSegment[]; schedule: SchedulePiece[] }>();
+  const of = (a: string) => byAgent.get(a) ?? byAgent.set(a, { segments: [], schedule: [] }).get(a)!;
+  for (const r of segs) of(String(r.agent)).segments.push({ ...(r as unknown as StateSegment), started_at: Number(r.started_at), ended_at: Number(r.ended_at) });
+  for (const r of sched) of(String(r.agent)).schedule.push({ category: r.category as ScheduleCategory, starts_at: Number(r.starts_at), ends_at: Number(r.ends_at) });
+  for (const c of calls) of(c.agent);
+  const out = new Map<string, AgentSums>();
+  for (const [agent, x] of byAgent) {
+    const r = roster.get(agent);
+    for (const s of sumAgent(x.segments, layerSchedule(x.schedule), from, to, splitter, o.pause_categories).values()) {
+      out.set(`${agent}\u0000${s.period.key}`, agentSums(agent, r, s, o));
+    }
+  }
+  for (const c of calls) {
+    const p = splitter.at(Number(c.at));
+    const key = `${c.agent}\u0000${p.key}`;
+    const s = out.get(key) ?? out.set(key, agentSums(c.agent, roster.get(c.agent), emptyPeriod(p), o)).get(key)!;
+    if (c.kind === "answered") s.calls_answered++;
+    else if (c.kind === "RINGNOANSWER") s.ring_no_answer++;
+    else s.ring_canceled++;
+  }
+  return [...out.values()];
+}
+
+function emptyPeriod(period: AgentPeriodSums["period"]): AgentPeriodSums {
+  return {
+    period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
+    on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0, out_of_adherence_s: [],
+    idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0,
+  };
+}
+
+function agentSums(agent: string, r: Record<string, unknown> | undefined, s: AgentPeriodSums, o: OperatorKpiOptions): AgentSums {
+  const paid = (o.paid_time ?? "scheduled_else_logged_in") === "scheduled_else_logged_in" && s.scheduled_s > 0 ? s.scheduled_s : s.logged_in_s;
+  return {
+    ...s, agent, name: (r?.name as string) ?? null, team: (r?.team as string) ?? null, department: (r?.department as string) ?? null,
+    hourly_cost: num(r?.hourly_cost), paid_s: paid,
+    out_counted_s: countedOutOfAdherence(s.out_of_adherence_s, o.adherence_rule ?? "raw", o.adherence_threshold_s ?? 60),
+  };
+}

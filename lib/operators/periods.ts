@@ -1,0 +1,70 @@
+/**
+ * Reporting periods of agent time in a time zone: intervals of N minutes, local days, ISO weeks
+ * (Monday), or the whole window; and the split of a time span across them (interval attribution
+ * by activity, OPERATIONS.md §2: a segment counts in every period it spans, pro rata).
+ *
+ * @module
+ */
+import { DateTime } from "luxon";
+import { ianaZone } from "../time/mod.ts";
+
+/** How agent time is grouped in time. */
+export type PeriodKind = "interval" | "day" | "week" | "period";
+
+/** A period: its key (local ISO start, or `"all"`) and its instants `[start_ms, end_ms)`. */
+export interface Period {
+  key: string;
+  start_ms: number;
+  end_ms: number;
+}
+
+/**
+ * The period of `kind` containing instant `ms` in `zone`.
+ *
+ * @param interval_minutes the interval length (a divisor of 60) for `"interval"`
+ * @returns keys: `"2026-10-05T09:30"` (interval start, local), `"2026-10-05"` (day or the
+ *   Monday of the ISO week), `"all"` (period, bounds ±∞)
+ */
+export function periodOf(kind: PeriodKind, ms: number, zone: string, interval_minutes = 30): Period {
+  if (kind === "period") return { key: "all", start_ms: -Infinity, end_ms: Infinity };
+  const t = DateTime.fromMillis(ms, { zone: ianaZone(zone) });
+  if (kind === "interval") {
+    const hour = t.startOf("hour");
+    const start = hour.plus({ minutes: Math.floor(t.minute / interval_minutes) * interval_minutes });
+    const end = start.plus({ minutes: interval_minutes });
+    return { key: start.toFormat("yyyy-MM-dd'T'HH:mm"), start_ms: start.toMillis(), end_ms: end.toMillis() };
+  }
+  const start = kind === "day" ? t.startOf("day") : t.startOf("week");
+  const end = kind === "day" ? start.plus({ days: 1 }) : start.plus({ weeks: 1 });
+  return { key: start.toFormat("yyyy-MM-dd"), start_ms: start.toMillis(), end_ms: end.toMillis() };
+}
+
+/**
+ * Splits `[from, to)` at the boundaries of the periods of `kind` and calls `each` with every
+ * piece and its period. A cache of the last period keeps the common case (many short pieces in
+ * one period) free of time-zone arithmetic.
+ */
+export class PeriodSplitter {
+  private last: Period | null = null;
+  constructor(readonly kind: PeriodKind, readonly zone: string, readonly interval_minutes = 30) {
+    ianaZone(zone);
+  }
+
+  /** The period containing `ms`. */
+  at(ms: number): Period {
+    const l = this.last;
+    if (l && ms >= l.start_ms && ms < l.end_ms) return l;
+    return (this.last = periodOf(this.kind, ms, this.zone, this.interval_minutes));
+  }
+
+  /** Calls `each(piece_from, piece_to, period)` for each period `[from, to)` spans. */
+  split(from: number, to: number, each: (a: number, b: number, p: Period) => void): void {
+    let a = from;
+    while (a < to) {
+      const p = this.at(a);
+      const b = Math.min(to, p.end_ms);
+      each(a, b, p);
+      a = b;
+    }
+  }
+}
