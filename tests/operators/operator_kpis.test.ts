@@ -1,0 +1,175 @@
+/**
+ * Operator indicators against the hand-computed worked examples of OPERATIONS.md §2 (Ex. 1–3),
+ * the agent-state pitfalls of §1 (one hand-written fixture each) and independent computations
+ * of roll-ups and cost written here.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  buildAgentStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, type OperatorKpiOptions, readSchedules, type StateEvent,
+} from "../../lib/mod.ts";
+import { fixture } from "../_helpers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "qb-operators-"));
+const op = (name: string) => fixture(`operators/${name}`);
+
+async function kpis(logs: string[], options: OperatorKpiOptions, extra: { roster?: string; schedules?: string } = {}) {
+  const store = await openStore();
+  await loadLogs(store, logs);
+  if (extra.roster) await loadRoster(store, extra.roster);
+  if (extra.schedules) await loadSchedules(store, extra.schedules);
+  const rows = await operatorKpis(store, options);
+  store.close();
+  return rows;
+}
+
+describe("OPERATIONS.md worked examples", () => {
+  it("Ex. 3: idle from queue_log events with a 30 s wrap-up", async () => {
+    const [r] = await kpis([op("ex3_idle.queue_log")], { wrapup_s: 30 });
+    // Login 3,600 s, talk 480, ring 10, pause 900, wrap-up 60; available-idle 2,150 in stretches 295, 630, 295, 930.
+    expect(r).toMatchObject({ logged_in_s: 3600, talk_s: 480, ring_s: 10, paused_s: 900, wrap_s: 60, available_idle_s: 2150, longest_idle_s: 930 });
+    expect(r!.paused_by_reason).toEqual({ Coffee: 900 });
+    expect(r!.occupancy).toBeCloseTo(540 / 2700, 12); // 20.00 % without ring
+    const [withRing] = await kpis([op("ex3_idle.queue_log")], { wrapup_s: 30, occupancy_includes_ring: true });
+    expect(withRing!.occupancy).toBeCloseTo(550 / 2700, 12); // 20.37 %
+    expect(Math.round(withRing!.occupancy! * 10000) / 100).toBe(20.37);
+  });
+
+  it("Ex. 2: occupancy and utilization of 09:00–09:30, time split across intervals by activity", async () => {
+    const rows = await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval" });
+    const r = rows.find((x) => x.interval_start === "2026-03-03T09:00")!;
+    // Logged in 1,800 s, paused 300, ring 30, talk 600 + 300 (call B's part before 09:30), wrap-up 180.
+    expect(r).toMatchObject({ logged_in_s: 1800, paused_s: 300, ring_s: 30, talk_s: 900, wrap_s: 180, available_idle_s: 390 });
+    expect(r.occupancy).toBeCloseTo((900 + 180) / 1500, 12); // 72.00 %
+    expect(r.utilization).toBeCloseTo(1080 / 1800, 12); // 60.00 %
+    const next = rows.find((x) => x.interval_start === "2026-03-03T09:30")!;
+    expect(next).toMatchObject({ talk_s: 180, wrap_s: 180 }); // call B's last 180 s and its wrap-up 09:33–09:36
+    const [ring] = (await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval", occupancy_includes_ring: true }))
+      .filter((x) => x.interval_start === "2026-03-03T09:00");
+    expect(ring!.occupancy).toBeCloseTo(1110 / 1500, 12); // 74.00 %
+  });
+
+  for (const schedule of ["ex1_schedule_nested.csv", "ex1_schedule_flat.csv"]) {
+    it(`Ex. 1: adherence under the three threshold rules and conformance (${schedule})`, async () => {
+      const expected = { raw: 1 - 645 / 14400, forgive_shorter_than: 1 - 600 / 14400, deduct_per_segment: 1 - 420 / 14400 } as const;
+      for (const [rule, adherence] of Object.entries(expected)) {
+        const [r] = await kpis([op("ex1_adherence.queue_log")], { adherence_rule: rule as never, adherence_threshold_s: 60 }, { schedules: op(schedule) });
+        expect(r!.adherence).toBeCloseTo(adherence, 12); // 95.52 %, 95.83 %, 97.08 %
+        expect(r!.scheduled_s).toBe(14400);
+        expect(r!.conformance).toBeCloseTo(13215 / 13500, 12); // 97.89 %
+        // Shrinkage by hand: planned = the 900 s break; unplanned = scheduled on-queue time off the queue: 120 + 300 + 45.
+        expect(r!.shrinkage_planned).toBeCloseTo(900 / 14400, 12);
+        expect(r!.shrinkage_unplanned).toBeCloseTo(465 / 14400, 12);
+      }
+    });
+  }
+});
+
+describe("agent-state pitfalls (OPERATIONS.md §1)", () => {
+  const T = Date.UTC(2026, 2, 2, 8, 0, 0);
+  const ev = (s: number, event: string, reason: string | null = null, queue: string | null = null): StateEvent =>
+    ({ at: T + s * 1000, event, reason, queue, ring_ms: null, line: s });
+
+  it("a PAUSE while paused changes the reason at that instant; the pause goes on from the first PAUSE", () => {
+    const notes: Record<string, number> = {};
+    const segs = buildAgentStates("a", [ev(0, "ADDMEMBER", null, "q"), ev(60, "PAUSE", "Lunch"), ev(120, "PAUSE", "Meeting"), ev(300, "UNPAUSE"), ev(600, "REMOVEMEMBER", null, "q")], [], T + 600_000, {}, notes);
+    expect(segs.map((s) => [s.started_at - T, s.ended_at - T, s.availability, s.reason])).toEqual([
+      [0, 60_000, "available", null], [60_000, 120_000, "paused", "Lunch"], [120_000, 300_000, "paused", "Meeting"], [300_000, 600_000, "available", null],
+    ]);
+    expect(notes).toEqual({});
+  });
+
+  it("ADDMEMBER with data PAUSED starts the session paused", () => {
+    const segs = buildAgentStates("a", [ev(0, "ADDMEMBER", "PAUSED", "q"), ev(90, "UNPAUSE"), ev(200, "REMOVEMEMBER", null, "q")], [], T + 200_000);
+    expect(segs.map((s) => [s.started_at - T, s.availability, s.reason])).toEqual([[0, "paused", ""], [90_000, "available", null]]);
+  });
+
+  it("an UNPAUSE with no open pause is ignored by a named rule, not an error", () => {
+    const notes: Record<string, number> = {};
+    const segs = buildAgentStates("a", [ev(0, "AGENTLOGIN"), ev(10, "UNPAUSE"), ev(100, "AGENTLOGOFF")], [], T + 100_000, {}, notes);
+    expect(notes).toEqual({ unpause_without_pause: 1 });
+    expect(segs.map((s) => [s.started_at - T, s.ended_at - T, s.session, s.availability])).toEqual([[0, 100_000, "logged_in", "available"]]);
+  });
+
+  it("a logoff ends a pause, and a session open at the end of the data ends there flagged open", () => {
+    const segs = buildAgentStates("a", [ev(0, "AGENTLOGIN"), ev(10, "PAUSE", "Break"), ev(50, "AGENTLOGOFF"), ev(70, "AGENTLOGIN")], [], T + 100_000);
+    expect(segs.map((s) => [s.started_at - T, s.ended_at - T, s.session, s.availability, s.open])).toEqual([
+      [0, 10_000, "logged_in", "available", false], [10_000, 50_000, "logged_in", "paused", false],
+      [50_000, 70_000, "logged_out", "available", false], [70_000, 100_000, "logged_in", "available", true],
+    ]);
+  });
+
+  it("clips wrap-up at the next call, at a pause and at a logoff; a call not completed is talk open to the end", () => {
+    const call = (id: string, a: number, e: number | null) =>
+      ({ call_id: id, queue: "q", direction: "inbound" as const, entered_at: T + a * 1000 - 5000, answered_at: T + a * 1000, ended_at: e === null ? null : T + e * 1000, ring_s: null });
+    const segs = buildAgentStates("a", [ev(0, "AGENTLOGIN"), ev(400, "PAUSE", "x"), ev(500, "UNPAUSE"), ev(700, "AGENTLOGOFF"), ev(800, "AGENTLOGIN")],
+      [call("c1", 100, 200), call("c2", 220, 380), call("c3", 600, 690), call("c4", 900, null)], T + 1000_000, { wrapup_s: 60 });
+    const wrap = segs.filter((s) => s.work === "wrap_up").map((s) => [s.call_id, s.started_at - T, s.ended_at - T]);
+    // c1 wrap-up 200–260 cut at c2's answer (220); c2's cut at the PAUSE (400); c3's cut at the logoff (700).
+    expect(wrap).toEqual([["c1", 200_000, 220_000], ["c2", 380_000, 400_000], ["c3", 690_000, 700_000]]);
+    const last = segs.at(-1)!;
+    expect([last.work, last.call_id, last.started_at - T, last.ended_at - T, last.open]).toEqual(["talking", "c4", 900_000, 1000_000, true]);
+  });
+
+  it("without a wrap-up option assumes none", () => {
+    const segs = buildAgentStates("a", [ev(0, "AGENTLOGIN")], [{ call_id: "c", queue: "q", direction: "inbound", entered_at: T, answered_at: T + 10_000, ended_at: T + 70_000, ring_s: 2 }], T + 100_000);
+    expect(segs.map((s) => s.work)).toEqual(["idle", "ringing", "talking", "idle"]);
+  });
+});
+
+describe("roster, schedules, roll-ups and cost", () => {
+  it("rolls agents up to teams and departments with sums that equal their agents', and cost = Σ paid hours × hourly cost", async () => {
+    const logs = [op("ex3_idle.queue_log"), op("ex2_occupancy.queue_log"), op("ex1_adherence.queue_log")];
+    const roster = op("roster.csv");
+    const agents = await kpis(logs, { wrapup_s: 30 }, { roster });
+    const teams = await kpis(logs, { wrapup_s: 30, by: "team" }, { roster });
+    const depts = await kpis(logs, { wrapup_s: 30, by: "department" }, { roster });
+    expect(agents.map((r) => [r.agent, r.name, r.team])).toEqual([
+      ["Agent/ann", "Ann Example", "Support A"], ["Agent/bea", "Bea <script>alert(1)</script>", "Support A"], ["Agent/cy", "Cy Example", "Support B"],
+    ]);
+    const a = teams.find((t) => t.team === "Support A")!;
+    const members = agents.filter((r) => r.team === "Support A");
+    for (const k of ["logged_in_s", "talk_s", "paused_s", "available_idle_s", "calls_answered"] as const) expect(a[k]).toBe(members.reduce((s, r) => s + r[k], 0));
+    expect(a.agents).toBe(2);
+    expect(a.paused_by_reason).toEqual({ Coffee: 900, Admin: 300 });
+    // Paid time is logged-in time here (no schedules): Ann 1 h at 24, Bea 2 h at 30 → 84; Cy has no hourly cost.
+    expect(members.map((r) => r.cost)).toEqual([24 * 1, 30 * 2]);
+    expect(a.cost).toBe(84);
+    expect(a.cost_per_answered_call).toBe(84 / 4);
+    expect(agents.find((r) => r.agent === "Agent/cy")!.cost).toBeNull(); // "n/a", never 0
+    expect(depts).toHaveLength(1);
+    expect(depts[0]!.cost).toBeNull(); // one agent of the department has no cost
+    expect(depts[0]!.logged_in_s).toBe(agents.reduce((s, r) => s + r.logged_in_s, 0));
+    // No schedules loaded: no adherence, conformance or shrinkage (not 0, not 100 %).
+    expect([a.adherence, a.conformance, a.shrinkage]).toEqual([null, null, null]);
+  });
+
+  it("rejects bad roster and schedule rows with file, line and field, and the counts reconcile", async () => {
+    const roster = join(dir, "roster_bad.csv");
+    writeFileSync(roster, "agent,name,hourly_cost,on_call\nAgent/1,A,20,yes\n,B,20,\nAgent/3,C,twenty,\nAgent/1,D,10,\nAgent/5,E,,maybe\n\n");
+    const schedules = join(dir, "schedules_bad.csv");
+    writeFileSync(schedules, "agent,activity,starts_at,ends_at\nAgent/1,On queue,2026-03-04 09:00,2026-03-04 10:00\nAgent/1,snooze,2026-03-04 10:00,2026-03-04 11:00\n" +
+      "Agent/1,break,2026-03-04 12:00,2026-03-04 11:00\nAgent/1,break,not a time,2026-03-04 11:00\n");
+    const store = await openStore();
+    const rc = await loadRoster(store, roster);
+    const sc = await loadSchedules(store, schedules, { activityMap: { nap: "break" } });
+    expect(rc).toMatchObject({ lines_read: 7, used: 1, ignored: 2, rejected: 4 });
+    expect(sc).toMatchObject({ lines_read: 5, used: 1, ignored: 1, rejected: 3 });
+    const rejects = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects ORDER BY source, line");
+    expect(rejects.map((r) => r.reason.replace(/^.*?(\d+): /, "$1: "))).toEqual([
+      "3: field 'agent': agent must not be empty",
+      "4: field 'hourly_cost': hourly_cost must be a number ≥ 0, got 'twenty'",
+      "5: field 'agent': agent 'Agent/1' is already on line 2",
+      "6: field 'on_call': on_call must be true/false, yes/no, 1/0 or empty, got 'maybe'",
+      "3: field 'activity': unknown activity 'snooze': map it to one of on_queue, break, lunch, training, meeting, coaching, absence, on_call",
+      "4: field 'ends_at': ends_at must be after starts_at",
+      "5: field 'starts_at': starts_at must be a date-time such as 2026-10-05T06:00:00Z, got 'not a time'",
+    ]);
+    const [s] = await store.query<{ category: string }>("SELECT category FROM schedules");
+    expect(s!.category).toBe("on_queue"); // "On queue" maps to on_queue (case, spaces and hyphens do not matter)
+    store.close();
+    expect(() => readSchedules(schedules, { activityMap: { nap: "siesta" } })).toThrow(/category must be one of/);
+  });
+});
