@@ -11,6 +11,7 @@ import { InputError, LogParseError } from "./ingest/mod.ts";
 import { StoreInUseError, StoreOpenError } from "./store/mod.ts";
 import { safe, UsageError } from "./cli/_common.ts";
 import { addCallsCommands } from "./cli/calls.ts";
+import { addOperatorCommands } from "./cli/operators.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
@@ -27,6 +28,7 @@ export function createProgram(): Command {
     });
 
   addCallsCommands(program);
+  addOperatorCommands(program);
   addQueueingCommands(program);
   addModelCommands(program);
   addSimulationCommands(program);

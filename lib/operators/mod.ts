@@ -9,3 +9,4 @@ export { type AgentStatesBuilt, buildAgentStatesInStore, dataEndMs } from "./sta
 export { type ActualActivity, actualActivity, adheres, type AdherenceRule, countedOutOfAdherence, layerSchedule, pauseCategory, type SchedulePiece } from "./adherence.ts";
 export { type Period, type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 export { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis } from "./operator_kpis.ts";
+export { agentStateAt, type AgentStateNow } from "./state_at.ts";

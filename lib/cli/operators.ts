@@ -1,0 +1,151 @@
+/**
+ * `qb agents` (operator indicators) and `qb state` (every agent's state at an instant).
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import { DateTime } from "luxon";
+import process from "node:process";
+import { loadRoster, loadSchedules } from "../ingest/mod.ts";
+import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind } from "../operators/mod.ts";
+import { ianaZone } from "../time/mod.ts";
+import { collect, type CommonOptions, jsonText, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
+import { renderTable, type TableColumn } from "./_table.ts";
+
+interface OperatorCliOptions extends CommonOptions {
+  roster?: string;
+  schedules?: string;
+  wrapupS: number;
+  wrapup: string[];
+  json: boolean;
+}
+
+/** `QUEUE=SECONDS` pairs → map. @throws {UsageError} */
+function wrapupMap(pairs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = Object.create(null);
+  for (const p of pairs) {
+    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(p);
+    if (!m) throw new UsageError(`--wrapup must be QUEUE=SECONDS (e.g. sales=30), got '${safe(p)}'`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
+/**
+ * An instant from `--from`/`--to`/`--at`: ISO date-time (local in `zone` unless it has an
+ * offset) or a date; a date `--to` means the end of that day (inclusive).
+ */
+export function parseWhen(option: string, text: string, zone: string, endOfDay = false): number {
+  const z = ianaZone(zone);
+  const t = text.trim();
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const dt = DateTime.fromISO(t, { zone: z, setZone: false }).isValid ? DateTime.fromISO(t, { zone: z }) : DateTime.fromSQL(t, { zone: z });
+  if (!dt.isValid) throw new UsageError(`${option} must be a date or date-time such as 2026-10-05 or 2026-10-05T09:00 (in --tz), got '${safe(text)}'`);
+  return (date && endOfDay ? dt.plus({ days: 1 }) : dt).toMillis();
+}
+
+async function loadOperatorInputs(o: OperatorCliOptions) {
+  const wrapup_by_queue = wrapupMap(o.wrapup);
+  const { store } = await load(o);
+  try {
+    if (o.roster) report(await loadRoster(store, o.roster), o.quiet);
+    if (o.schedules) report(await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o.quiet);
+    const built = await buildAgentStatesInStore(store, { wrapup_s: o.wrapupS, wrapup_by_queue });
+    if (!o.quiet) {
+      const notes = Object.entries(built.notes).map(([k, v]) => `${k} ${v}`).join(", ");
+      const wrap = Object.keys(wrapup_by_queue).length || o.wrapupS > 0
+        ? `wrap-up assumed: ${[...Object.entries(wrapup_by_queue).map(([q, s]) => `${safe(q)} ${s} s`), `others ${o.wrapupS} s`].join(", ")}`
+        : "no wrap-up assumed (queue_log has no wrap-up event; give --wrapup-s or --wrapup QUEUE=S)";
+      process.stderr.write(`agent states: ${built.segments} segments of ${built.agents} agents; ${wrap}${notes ? `; rules: ${notes}` : ""}\n`);
+    }
+    return store;
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+}
+
+function report(c: { source: string; format: string; lines_read: number; used: number; ignored: number; rejected: number }, quiet: boolean): void {
+  if (!quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+}
+
+/** Times in hours for reading (the JSON keeps seconds). */
+const HOURS = ["logged_in_s", "talk_s", "wrap_s", "paused_s", "available_idle_s"] as const;
+const TABLE: TableColumn[] = [
+  { key: "logged_in_h", header: "logged in h", format: "s" }, { key: "talk_h", header: "talk h", format: "s" },
+  { key: "wrap_h", header: "wrap h", format: "s" }, { key: "paused_h", header: "paused h", format: "s" },
+  { key: "available_idle_h", header: "idle h", format: "s" }, { key: "calls_answered", header: "answered", format: "int" },
+  { key: "ring_no_answer", header: "RNA", format: "int" }, { key: "occupancy", header: "occupancy", format: "pct" },
+  { key: "utilization", header: "utilization", format: "pct" }, { key: "adherence", header: "adherence", format: "pct" },
+  { key: "conformance", header: "conformance", format: "pct" }, { key: "cost", header: "cost", format: "s" },
+];
+
+/** Adds `agents` and `state` to the program. */
+export function addOperatorCommands(program: Command): void {
+  const common = (cmd: Command) =>
+    withCommonOptions(cmd)
+      .option("--roster <file>", "roster CSV: agent, name, team, department, hourly_cost, skills, on_call")
+      .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
+      .option("--wrapup-s <s>", "wrap-up seconds assumed after each call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)
+      .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, [])
+      .option("--json", "print a JSON array instead of a table", false);
+
+  common(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
+    .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
+    .option("--from <when>", "window start (date or date-time in --tz)")
+    .option("--to <when>", "window end (exclusive date-time, or a date: through that day)")
+    .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
+    .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
+    .option("--occupancy-includes-ring", "count ring time as handling", false)
+    .action(async (o: OperatorCliOptions & { by: string; from?: string; to?: string; adherenceRule: string; adherenceThresholdS: number; occupancyIncludesRing: boolean }) => {
+      const [by, period = "period", ...rest] = o.by.split(",").map((s) => s.trim());
+      if (!["agent", "team", "department"].includes(by!) || !["period", "interval", "day", "week"].includes(period) || rest.length) {
+        throw new UsageError(`--by must be agent, team or department, optionally followed by ,interval ,day or ,week; got '${safe(o.by)}'`);
+      }
+      const options: OperatorKpiOptions = {
+        by: by as "agent", period: period as PeriodKind, timeZone: o.tz, interval_minutes: o.intervalMinutes,
+        from_ms: o.from ? parseWhen("--from", o.from, o.tz) : null, to_ms: o.to ? parseWhen("--to", o.to, o.tz, true) : null,
+        adherence_rule: o.adherenceRule as "raw", adherence_threshold_s: o.adherenceThresholdS, occupancy_includes_ring: o.occupancyIncludesRing,
+        states_built: true,
+      };
+      if (options.from_ms !== null && options.to_ms !== null && options.to_ms! <= options.from_ms!) throw new UsageError("--to must be after --from");
+      const store = await loadOperatorInputs(o);
+      try {
+        const rows = await operatorKpis(store, options);
+        if (o.json) process.stdout.write(jsonText(rows));
+        else {
+          const keys: TableColumn[] = (by === "agent" ? ["agent", "name", "team"] : by === "team" ? ["team", "department"] : ["department"])
+            .map((k) => ({ key: k, header: k, format: "text" as const }));
+          if (period !== "period") keys.push({ key: period === "interval" ? "interval_start" : period, header: `${period} (${o.tz})`, format: "text" });
+          const readable = rows.map((r) => ({ ...r, ...Object.fromEntries(HOURS.map((k) => [k.replace(/_s$/, "_h"), r[k] / 3600])) }));
+          process.stdout.write(renderTable(readable, [...keys, ...TABLE]) +
+            `occupancy = handling / (logged in − paused), handling = talk + hold + wrap-up${o.occupancyIncludesRing ? " + ring" : ""}; ` +
+            `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+
+  common(program.command("state").description("every agent's state at an instant (session, availability, work)"))
+    .requiredOption("--at <when>", "the instant (date-time in --tz)")
+    .action(async (o: OperatorCliOptions & { at: string }) => {
+      const at = parseWhen("--at", o.at, o.tz);
+      const store = await loadOperatorInputs(o);
+      try {
+        const rows = await agentStateAt(store, at);
+        if (o.json) process.stdout.write(jsonText(rows));
+        else {
+          process.stdout.write(renderTable(rows as unknown as Record<string, unknown>[], [
+            { key: "agent", header: "agent", format: "text" }, { key: "name", header: "name", format: "text" },
+            { key: "state", header: "state", format: "text" }, { key: "session", header: "session", format: "text" },
+            { key: "availability", header: "availability", format: "text" }, { key: "reason", header: "reason", format: "text" },
+            { key: "work", header: "work", format: "text" }, { key: "queue", header: "queue", format: "text" },
+            { key: "time_in_state_s", header: "in state s", format: "s" },
+          ]));
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,64 @@
+/**
+ * Every agent's state at one instant, from `agent_states` (the same segments as the historical
+ * indicators): the basis of the live monitor.
+ *
+ * @module
+ */
+import type { Store } from "../store/mod.ts";
+
+/** One agent's state at an instant. */
+export interface AgentStateNow {
+  agent: string;
+  name: string | null;
+  team: string | null;
+  session: string;
+  availability: string;
+  /** Pause reason ("" for none given), null when available. */
+  reason: string | null;
+  work: string;
+  /** One word: logged_out, paused, ringing, on_call, wrap_up, available. */
+  state: string;
+  queue: string | null;
+  call_id: string | null;
+  /** Since when the agent has been in this state on all three axes (epoch ms). */
+  since_ms: number;
+  time_in_state_s: number;
+  /** The instant is past the end of the data: this is the last state known. */
+  after_data_end: boolean;
+}
+
+/**
+ * The state of every agent with segments at `at_ms` (or, past the end of the data, its last
+ * state, flagged). Agents whose first event is later than `at_ms` are left out.
+ *
+ * @param at_ms the instant, epoch ms
+ * @returns one row per agent, sorted by agent
+ * Source: OPERATIONS.md §1 and §7.
+ */
+export async function agentStateAt(store: Store, at_ms: number): Promise<AgentStateNow[]> {
+  const t = `make_timestamptz(${Math.round(at_ms) * 1000})`;
+  const rows = await store.query<Record<string, unknown>>(`
+    WITH s AS (
+      SELECT *, lag(session) OVER w AS p_session, lag(availability) OVER w AS p_avail, lag(reason) OVER w AS p_reason, lag(work) OVER w AS p_work
+      FROM agent_states WHERE started_at <= ${t} WINDOW w AS (PARTITION BY agent ORDER BY started_at)
+    ), runs AS (
+      SELECT *, sum(CASE WHEN p_session IS NOT DISTINCT FROM session AND p_avail IS NOT DISTINCT FROM availability
+          AND p_reason IS NOT DISTINCT FROM reason AND p_work IS NOT DISTINCT FROM work THEN 0 ELSE 1 END)
+        OVER (PARTITION BY agent ORDER BY started_at ROWS UNBOUNDED PRECEDING) AS run
+      FROM s
+    ), last AS (
+      SELECT agent, max(started_at) AS started_at FROM runs GROUP BY agent
+    )
+    SELECT r.agent, a.name, a.team, r.session, r.availability, r.reason, r.work, r.state, r.queue, r.call_id,
+      (SELECT min(epoch_ms(x.started_at)) FROM runs x WHERE x.agent = r.agent AND x.run = r.run) AS since_ms,
+      r.ended_at <= ${t} AS after_data_end
+    FROM runs r JOIN last l ON l.agent = r.agent AND l.started_at = r.started_at
+    LEFT JOIN agents a ON a.agent = r.agent
+    ORDER BY r.agent`);
+  return rows.map((r) => ({
+    agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null,
+    session: String(r.session), availability: String(r.availability), reason: (r.reason as string) ?? null, work: String(r.work),
+    state: String(r.state), queue: (r.queue as string) ?? null, call_id: (r.call_id as string) ?? null,
+    since_ms: Number(r.since_ms), time_in_state_s: (at_ms - Number(r.since_ms)) / 1000, after_data_end: Boolean(r.after_data_end),
+  }));
+}
