@@ -1,0 +1,70 @@
+/**
+ * `qb agents` and `qb state` end to end (child processes): the JSON contract of the issue, the
+ * worked examples' numbers through the CLI, usage errors (exit 2).
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import { fixture, ROOT } from "../_helpers.ts";
+
+function qb(...args: string[]) {
+  const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, ...args], { encoding: "utf8", cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const op = (name: string) => fixture(`operators/${name}`);
+
+const CONTRACT = [
+  "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "paused_s", "paused_by_reason", "calls_presented", "calls_answered",
+  "ring_no_answer", "occupancy", "utilization", "longest_idle_s", "adherence", "conformance", "shrinkage", "paid_s", "cost", "cost_per_answered_call",
+];
+
+describe("qb agents", () => {
+  it("prints the JSON contract with Ex. 1's adherence and conformance, names from the roster", () => {
+    const r = qb("agents", "-i", op("ex1_adherence.queue_log"), "--schedules", op("ex1_schedule_nested.csv"), "--roster", op("roster.csv"),
+      "--adherence-rule", "deduct_per_segment", "--json", "-q");
+    expect(r.code).toBe(0);
+    const [row] = JSON.parse(r.stdout);
+    for (const k of ["agent", "name", "team", "department", ...CONTRACT]) expect(row).toHaveProperty(k);
+    expect(row).toMatchObject({ agent: "Agent/cy", name: "Cy Example", team: "Support B", scheduled_s: 14400, cost: null, cost_per_answered_call: null });
+    expect(row.adherence).toBeCloseTo(1 - 420 / 14400, 12); // 97.08 %
+    expect(row.conformance).toBeCloseTo(13215 / 13500, 12);
+  });
+
+  it("groups by team and interval with a window, wrap-up per queue, and says what it assumed", () => {
+    const r = qb("agents", "-i", op("ex2_occupancy.queue_log"), "--roster", op("roster.csv"), "--wrapup", "support=180",
+      "--by", "team,interval", "--from", "2026-03-03T09:00", "--to", "2026-03-03T09:30", "--json");
+    expect(r.code).toBe(0);
+    const rows = JSON.parse(r.stdout);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ team: "Support A", department: "Service", interval_start: "2026-03-03T09:00", logged_in_s: 1800, available_idle_s: 390 });
+    expect(rows[0].occupancy).toBeCloseTo(0.72, 12);
+    expect(rows[0].cost).toBeCloseTo(30 * 0.5, 12); // Bea: half an hour logged in (no schedule) at 30/h
+    expect(r.stderr).toContain("wrap-up assumed: support 180 s, others 0 s");
+  });
+
+  it("exits 2 with a qb: message for a bad --by, --from, --to or --wrapup, before loading", () => {
+    for (const [args, message] of [
+      [["--by", "teams"], "--by must be agent, team or department"],
+      [["--from", "yesterday"], "--from must be a date or date-time"],
+      [["--from", "2026-03-03", "--to", "2026-03-02T12:00"], "--to must be after --from"],
+      [["--wrapup", "support"], "--wrapup must be QUEUE=SECONDS"],
+    ] as const) {
+      const r = qb("agents", "-i", op("ex3_idle.queue_log"), ...args);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`qb: error: ${message}`);
+    }
+  });
+});
+
+describe("qb state", () => {
+  it("gives every agent's state on the three axes and the time in it", () => {
+    const r = qb("state", "-i", op("ex3_idle.queue_log"), "--at", "2026-03-02T08:07:00", "--wrapup-s", "30", "--json", "-q");
+    expect(r.code).toBe(0);
+    // Ex. 3: on call 08:05–08:09 (c1, answered at 08:05:00): 120 s in state at 08:07.
+    expect(JSON.parse(r.stdout)).toEqual([expect.objectContaining({
+      agent: "Agent/ann", session: "logged_in", availability: "available", work: "talking", state: "on_call", call_id: "c1", time_in_state_s: 120, after_data_end: false,
+    })]);
+    const paused = JSON.parse(qb("state", "-i", op("ex3_idle.queue_log"), "--at", "2026-03-02T08:34:00", "--json", "-q").stdout);
+    expect(paused[0]).toMatchObject({ state: "paused", reason: "Coffee", time_in_state_s: 840 });
+  });
+});
