@@ -51,7 +51,7 @@ export function withCommonOptions(cmd: Command): Command {
     .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
     .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
     .option("--strict", "stop at the first bad line (file, line and field in the message)", false)
-    .option("--db <path>", "DuckDB database file to load into (default: in memory)", ":memory:")
+    .option("--db <path>", "DuckDB database file to load into (':memory:': none, in memory)", ":memory:")
     .option("-q, --quiet", "print no progress and no input accounting on stderr", false);
 }
 

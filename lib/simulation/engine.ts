@@ -35,8 +35,13 @@ export interface QueueTally {
   wait_answered_s: number;
   wait_all_s: number;
   talk_s: number;
-  /** Calls still waiting or talking at the horizon (not offered yet). */
+  /** Calls still waiting or ringing at the horizon (not offered yet). */
   open: number;
+  /**
+   * Calls answered and still talking at the horizon: counted as offered and answered (their wait
+   * is known; OPERATIONS.md §1), their talk left out of `talk_s` (AHT = talk_s / (answered − these)).
+   */
+  answered_talk_open: number;
   /** Offered calls that were redials of an abandoned call. */
   redials: number;
 }
@@ -116,7 +121,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   const calls: SimCall[] = [];
   const tallies: QueueTally[] = s.queues.map((q) => ({
     queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
-    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, redials: 0,
+    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
   }));
   const onCall = { activations: 0, active_s: 0, cost: 0 };
   const onCallSince = new Map<number, number>();
@@ -491,6 +496,24 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       if (c.state === "waiting" && c.arrival >= s.warmup_s) tallies[q]!.open++;
     }
   }
-  for (const a of agents) if (a.call && a.call.arrival >= s.warmup_s && a.call.state !== "done") tallies[a.call.q]!.open++;
+  for (const a of agents) {
+    const c = a.call;
+    if (!c || c.arrival < s.warmup_s || c.state === "done") continue;
+    const g = tallies[c.q]!;
+    if (c.state !== "talking") {
+      g.open++;
+      continue;
+    }
+    // Answered, talk still open: answered with its wait, as ingest counts the log it wrote.
+    const wait = c.answeredAt - c.arrival;
+    g.offered++;
+    g.answered++;
+    g.answered_talk_open++;
+    g.wait_all_s += wait;
+    g.wait_answered_s += wait;
+    if (wait <= T) g.answered_within++;
+    if (c.queued) g.waited++;
+    if (c.redial) g.redials++;
+  }
   return { queues: tallies, agent_time_s: time, calls, queue_log: log, events, on_call: onCall };
 }

@@ -120,7 +120,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
       p_abandon: e((x) => ratio(x.abandoned, x.offered), FRACTION),
       asa_s: e((x) => ratio(x.wait_answered_s, x.answered)),
       avg_wait_s: e((x) => ratio(x.wait_all_s, x.offered)),
-      aht_s: e((x) => ratio(x.talk_s, x.answered)),
+      aht_s: e((x) => ratio(x.talk_s, x.answered - x.answered_talk_open)),
     };
   });
   const occupancy = estimate(reps.map((r) => {
