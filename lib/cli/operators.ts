@@ -11,6 +11,9 @@ import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operato
 import { ianaZone } from "../time/mod.ts";
 import { collect, type CommonOptions, jsonText, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
+import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { buildOperatorsReport } from "../reports/mod.ts";
+import { resolve } from "node:path";
 
 interface OperatorCliOptions extends CommonOptions {
   roster?: string;
@@ -42,6 +45,26 @@ export function parseWhen(option: string, text: string, zone: string, endOfDay =
   const dt = DateTime.fromISO(t, { zone: z, setZone: false }).isValid ? DateTime.fromISO(t, { zone: z }) : DateTime.fromSQL(t, { zone: z });
   if (!dt.isValid) throw new UsageError(`${option} must be a date or date-time such as 2026-10-05 or 2026-10-05T09:00 (in --tz), got '${safe(text)}'`);
   return (date && endOfDay ? dt.plus({ days: 1 }) : dt).toMillis();
+}
+
+interface IndicatorCliOptions extends OperatorCliOptions {
+  from?: string;
+  to?: string;
+  adherenceRule: string;
+  adherenceThresholdS: number;
+  occupancyIncludesRing: boolean;
+}
+
+/** The indicator options of `agents` and `operators-report`, checked before anything is loaded. @throws {UsageError} */
+function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
+  const options: OperatorKpiOptions = {
+    timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup),
+    from_ms: o.from ? parseWhen("--from", o.from, o.tz) : null, to_ms: o.to ? parseWhen("--to", o.to, o.tz, true) : null,
+    adherence_rule: o.adherenceRule as "raw", adherence_threshold_s: o.adherenceThresholdS, occupancy_includes_ring: o.occupancyIncludesRing,
+    states_built: true,
+  };
+  if (options.from_ms !== null && options.to_ms !== null && options.to_ms! <= options.from_ms!) throw new UsageError("--to must be after --from");
+  return options;
 }
 
 async function loadOperatorInputs(o: OperatorCliOptions) {
@@ -90,25 +113,22 @@ export function addOperatorCommands(program: Command): void {
       .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, [])
       .option("--json", "print a JSON array instead of a table", false);
 
-  common(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
+  const indicatorOptions = (cmd: Command) =>
+    common(cmd)
+      .option("--from <when>", "window start (date or date-time in --tz)")
+      .option("--to <when>", "window end (exclusive date-time, or a date: through that day)")
+      .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
+      .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
+      .option("--occupancy-includes-ring", "count ring time as handling", false);
+
+  indicatorOptions(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
-    .option("--from <when>", "window start (date or date-time in --tz)")
-    .option("--to <when>", "window end (exclusive date-time, or a date: through that day)")
-    .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
-    .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
-    .option("--occupancy-includes-ring", "count ring time as handling", false)
-    .action(async (o: OperatorCliOptions & { by: string; from?: string; to?: string; adherenceRule: string; adherenceThresholdS: number; occupancyIncludesRing: boolean }) => {
+    .action(async (o: IndicatorCliOptions & { by: string }) => {
       const [by, period = "period", ...rest] = o.by.split(",").map((s) => s.trim());
       if (!["agent", "team", "department"].includes(by!) || !["period", "interval", "day", "week"].includes(period) || rest.length) {
         throw new UsageError(`--by must be agent, team or department, optionally followed by ,interval ,day or ,week; got '${safe(o.by)}'`);
       }
-      const options: OperatorKpiOptions = {
-        by: by as "agent", period: period as PeriodKind, timeZone: o.tz, interval_minutes: o.intervalMinutes,
-        from_ms: o.from ? parseWhen("--from", o.from, o.tz) : null, to_ms: o.to ? parseWhen("--to", o.to, o.tz, true) : null,
-        adherence_rule: o.adherenceRule as "raw", adherence_threshold_s: o.adherenceThresholdS, occupancy_includes_ring: o.occupancyIncludesRing,
-        states_built: true,
-      };
-      if (options.from_ms !== null && options.to_ms !== null && options.to_ms! <= options.from_ms!) throw new UsageError("--to must be after --from");
+      const options: OperatorKpiOptions = { ...operatorOptions(o), by: by as "agent", period: period as PeriodKind };
       const store = await loadOperatorInputs(o);
       try {
         const rows = await operatorKpis(store, options);
@@ -122,6 +142,24 @@ export function addOperatorCommands(program: Command): void {
             `occupancy = handling / (logged in − paused), handling = talk + hold + wrap-up${o.occupancyIncludesRing ? " + ring" : ""}; ` +
             `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
         }
+      } finally {
+        store.close();
+      }
+    });
+
+  indicatorOptions(program.command("operators-report").description("write the HTML operator performance report"))
+    .requiredOption("-o, --out <path>", "output HTML file")
+    .option("--title <text>", "report title", "Operator performance")
+    .option("--day <date>", "local day of the agent-state timeline (default: the busiest day)")
+    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string }) => {
+      const options = operatorOptions(o);
+      if (o.day !== undefined) parseWhen("--day", o.day, o.tz);
+      checkOutput(o.out, { inputs: [...o.input, ...(o.roster ? [o.roster] : []), ...(o.schedules ? [o.schedules] : [])], db: o.db });
+      const store = await loadOperatorInputs(o);
+      try {
+        const html = await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day });
+        writeFileAtomic(o.out, html);
+        process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
       } finally {
         store.close();
       }

@@ -17,8 +17,8 @@ import { buildAgentStatesInStore } from "./states_store.ts";
 
 /** Options of {@link operatorKpis}; every field optional. */
 export interface OperatorKpiOptions extends AgentStateOptions {
-  /** Grouping: `agent` (default), `team` or `department` (from the roster). */
-  by?: "agent" | "team" | "department";
+  /** Grouping: `agent` (default), `team` or `department` (from the roster), or `center` (one row). */
+  by?: "agent" | "team" | "department" | "center";
   /** Time grouping: `period` (the whole window, default), `interval`, `day` or `week` (ISO, Monday). */
   period?: PeriodKind;
   /** Window start, inclusive (epoch ms); default: the start of the local day of the first state. */

@@ -22,9 +22,10 @@ const PERIOD_KEY: Record<PeriodKind, string | null> = { interval: "interval_star
  *
  * @param includeRing count ring time as handling
  */
-export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "department", period: PeriodKind, includeRing: boolean): OperatorKpiRow[] {
+export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "department" | "center", period: PeriodKind, includeRing: boolean): OperatorKpiRow[] {
   const periodKey = PERIOD_KEY[period];
-  const keys = [...(by === "agent" ? ["agent", "name", "team", "department"] : by === "team" ? ["team", "department"] : ["department"]), ...(periodKey ? ["p"] : [])];
+  const groups = { agent: ["agent", "name", "team", "department"], team: ["team", "department"], department: ["department"], center: [] }[by];
+  const keys = [...groups, ...(periodKey ? ["p"] : [])];
   const flat = agents.map((a) => ({
     ...Object.fromEntries(SUMMED.filter((k) => k in a).map((k) => [k, (a as unknown as Record<string, number>)[k]])),
     agent: a.agent, name: a.name, team: a.team, department: a.department, p: a.period.key,
@@ -33,11 +34,12 @@ export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "dep
     longest_idle_s: a.idle_stretches_s.length ? Math.max(...a.idle_stretches_s) : -1,
   }));
   if (flat.length === 0) return [];
-  const sums = aq.from(flat).groupby(keys).rollup({
+  const table = keys.length ? aq.from(flat).groupby(keys) : aq.from(flat);
+  const sums = table.rollup({
     ...Object.fromEntries(SUMMED.map((k) => [k, aq.op.sum(k)])),
     agents: aq.op.distinct("agent"),
     longest_idle_s: aq.op.max("longest_idle_s"),
-  }).orderby(keys).objects() as Record<string, unknown>[];
+  }).orderby(keys.length ? keys : ["agents"]).objects() as Record<string, unknown>[];
   // Pause reasons are maps: merged per group in plain code.
   const reasons = new Map<string, Record<string, number>>();
   const groupOf = (r: Record<string, unknown>) => keys.map((k) => String(r[k] ?? "\u0000")).join("\u0001");
@@ -58,7 +60,7 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
   const keys: Record<string, unknown> = {};
   if (by === "agent") Object.assign(keys, { agent: r.agent, name: r.name ?? null });
   if (by === "agent" || by === "team") keys.team = r.team ?? null;
-  keys.department = r.department ?? null;
+  if (by !== "center") keys.department = r.department ?? null;
   if (periodKey) keys[periodKey] = r.p;
   return {
     ...keys,
