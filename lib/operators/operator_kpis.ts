@@ -88,6 +88,8 @@ export interface AgentSums extends AgentPeriodSums {
   hourly_cost: number | null;
   /** Out-of-adherence seconds after the threshold rule. */
   out_counted_s: number;
+  /** On-queue time where the agent had on-queue time scheduled in the period (conformance's numerator in roll-ups). */
+  on_queue_scheduled_s: number;
   paid_s: number;
 }
 
@@ -177,7 +179,7 @@ function agentSums(agent: string, r: Record<string, unknown> | undefined, s: Age
   const paid = (o.paid_time ?? "scheduled_else_logged_in") === "scheduled_else_logged_in" && s.scheduled_s > 0 ? s.scheduled_s : s.logged_in_s;
   return {
     ...s, agent, name: (r?.name as string) ?? null, team: (r?.team as string) ?? null, department: (r?.department as string) ?? null,
-    hourly_cost: num(r?.hourly_cost), paid_s: paid,
+    hourly_cost: num(r?.hourly_cost), paid_s: paid, on_queue_scheduled_s: s.scheduled_on_queue_s > 0 ? s.on_queue_s : 0,
     out_counted_s: countedOutOfAdherence(s.out_of_adherence_s, o.adherence_rule ?? "raw", o.adherence_threshold_s ?? 60),
   };
 }

@@ -9,7 +9,7 @@ import type { AgentSums, OperatorKpiRow } from "./operator_kpis.ts";
 import type { PeriodKind } from "./periods.ts";
 
 const SUMMED = [
-  "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_s", "scheduled_s",
+  "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_scheduled_s", "scheduled_s",
   "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
   "paid_s", "known_cost", "uncosted_paid_s",
 ] as const;
@@ -74,7 +74,8 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
     calls_per_hour: ratio(n("calls_answered"), n("logged_in_s") / 3600),
     scheduled_s: scheduled,
     adherence: scheduled > 0 ? 1 - n("out_counted_s") / scheduled : null,
-    conformance: ratio(n("on_queue_s"), n("scheduled_on_queue_s")),
+    // Only agents with on-queue time scheduled: an unscheduled agent's time would inflate it.
+    conformance: ratio(n("on_queue_scheduled_s"), n("scheduled_on_queue_s")),
     shrinkage: ratio(n("planned_shrinkage_s") + n("unplanned_shrinkage_s"), scheduled),
     shrinkage_planned: ratio(n("planned_shrinkage_s"), scheduled),
     shrinkage_unplanned: ratio(n("unplanned_shrinkage_s"), scheduled),
