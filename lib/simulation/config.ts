@@ -66,7 +66,10 @@ const agentSchema = z.object({
   shifts: z.array(periodSchema).optional(),
   /** Pauses within shifts (breaks, lunch), with a reason logged on PAUSE. */
   breaks: z.array(periodSchema).default([]),
-  /** Standby agent: off until the on-call policy calls them in. */
+  /**
+   * Standby agent: off until the on-call policy calls them in; its `shifts`, when given, are its
+   * standby windows (called in only within one, and off at its end).
+   */
   on_call: z.boolean().default(false),
   /** Probability that the agent answers a call presented (else RINGNOANSWER after ring_timeout_s). */
   answer_probability: z.number().min(0.01).max(1).default(1),

@@ -75,18 +75,24 @@ export interface DemoCenter {
   services: ServiceRow[];
   targets: TargetRow[];
   queue_log: string[];
+  /** The simulator's own accounting of each agent's time by status (seconds): the truth for tests. */
+  agent_time_by_agent_s: Record<string, { talking: number; wrap: number; idle: number; ringing: number; paused: number }>;
   scenario: ScenarioInput;
   time_zone: string;
   start_epoch_s: number;
   days: number;
 }
 
+/** Each queue's share of each team's rostered capacity (every team's shares add up to 1). */
 const QUEUES = [
-  { name: "sales", weekday: 320, saturday: 120, aht_s: 240, wrap_s: 30, patience_s: 180, cases: 0.08, type: "quote", handling_s: 1200 },
-  { name: "support", weekday: 460, saturday: 200, aht_s: 330, wrap_s: 45, patience_s: 240, cases: 0.35, type: "complaint", handling_s: 2400 },
-  { name: "billing", weekday: 210, saturday: 0, aht_s: 280, wrap_s: 40, patience_s: 300, cases: 0.2, type: "account_change", handling_s: 1500 },
-  { name: "tech", weekday: 150, saturday: 60, aht_s: 540, wrap_s: 60, patience_s: 420, cases: 0.5, type: "repair", handling_s: 3600 },
+  { name: "sales", load: { Sales: 0.75 }, aht_s: 240, wrap_s: 30, patience_s: 180, cases: 0.08, type: "quote", handling_s: 1200 },
+  { name: "support", load: { Care: 0.8, Tech: 0.15 }, aht_s: 330, wrap_s: 45, patience_s: 240, cases: 0.35, type: "complaint", handling_s: 2400 },
+  { name: "billing", load: { Sales: 0.2, Care: 0.2 }, aht_s: 280, wrap_s: 40, patience_s: 300, cases: 0.2, type: "account_change", handling_s: 1500 },
+  { name: "tech", load: { Tech: 0.7 }, aht_s: 540, wrap_s: 60, patience_s: 420, cases: 0.5, type: "repair", handling_s: 3600 },
 ] as const;
+
+/** The occupancy the forecast is planned at (handling time / rostered time). */
+const PLANNED_OCCUPANCY = 0.84;
 
 const FIRST = ["Anna", "Luca", "Marta", "Paolo", "Giulia", "Marco", "Sara", "Davide", "Elena", "Simone", "Chiara", "Andrea", "Laura", "Matteo", "Irene", "Stefano", "Silvia", "Fabio", "Valeria", "Nicola"];
 const LAST = ["Rossi", "Bianchi", "Ferrari", "Esposito", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo", "Conti"];
@@ -106,7 +112,11 @@ function intraday(queue: string, hour: number, saturday: boolean): number {
  *
  * Teams: Sales (Commercial; sales first, billing second), Care (Customer Care; support first,
  * billing second) and Tech (Customer Care; tech first, support second); 4 Care operators form an
- * on-call pool called in when 8 calls wait (20 per call-in plus 26 per hour). A third of the
+ * on-call pool called in when 8 calls wait, only within its standby windows (weekdays 09:00–19:00,
+ * as scheduled; 20 per call-in plus 26 per hour). Arrivals are the forecast the roster was built
+ * for: each team's rostered headcount carries its queues' load at 84 % planned occupancy, shaped
+ * by the intraday wave, so the teams run at 75–88 % occupancy and peak intervals (above all where
+ * every early shift breaks at 10:00) miss their targets. A third of the
  * callers who abandon call again about 15 minutes later. Weekdays 08:00–20:00 in early (08:00–16:30) and late
  * (11:30–20:00) shifts with a 30-minute lunch and two 15-minute breaks; Saturdays 09:00–14:00 for
  * a rotating third; Sundays closed.
@@ -181,23 +191,41 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
         if (dow >= 1 && dow <= 5) schedules.push({ agent: r.agent, activity: "on_call", starts_at: iso(at(d, 9)), ends_at: iso(at(d, 19)) });
       }
     }
+    // An on-call agent's shifts are its standby windows (weekdays 09:00–19:00, as scheduled).
+    const windows = r.on_call
+      ? Array.from({ length: days }, (_, d) => d).filter((d) => [1, 2, 3, 4, 5].includes(new Date(midnight(d)).getUTCDay())).map((d) => ({ start_s: at(d, 9), end_s: at(d, 19) }))
+      : shifts;
     return {
-      id: r.agent.slice(6), skills, shifts: r.on_call ? undefined : shifts, breaks, on_call: r.on_call,
+      id: r.agent.slice(6), skills, shifts: windows, breaks, on_call: r.on_call,
       answer_probability: 0.97,
     };
   });
 
-  // Arrivals per absolute 30-minute interval, from the local profile of each interval.
+  // Arrivals per absolute 30-minute interval: the forecast the roster was built for. Each team's
+  // rostered headcount (breaks not deducted) carries its queues' load at PLANNED_OCCUPANCY, shaped
+  // by the intraday wave (peaks up to 20 % above plan, troughs below): occupancy lands near 80 %,
+  // and peaks — above all where breaks collide with them — miss their targets.
   const intervals = days * 48;
+  const staffed = new Map<string, number[]>();
+  agents.forEach((a, k) => {
+    if (a.on_call) return;
+    const team = roster[k]!.team;
+    const row = staffed.get(team) ?? staffed.set(team, new Array<number>(intervals).fill(0)).get(team)!;
+    for (const sh of a.shifts ?? []) {
+      for (let i = Math.floor(sh.start_s / 1800); i < Math.ceil(sh.end_s / 1800) && i < intervals; i++) {
+        row[i]! += (Math.min(sh.end_s, (i + 1) * 1800) - Math.max(sh.start_s, i * 1800)) / 1800;
+      }
+    }
+  });
   const queues = QUEUES.map((q) => {
     const calls: number[] = [];
+    const peak = Math.max(...Array.from({ length: 48 }, (_, h) => intraday(q.name, h / 2, false)));
     for (let i = 0; i < intervals; i++) {
       const local = new Date(start_ms + i * 1_800_000 + offsetMinutes(zone, start_ms + i * 1_800_000) * 60_000);
-      const dow = local.getUTCDay(), hour = local.getUTCHours() + local.getUTCMinutes() / 60;
-      const daily = dow === 0 ? 0 : dow === 6 ? q.saturday : q.weekday;
-      let norm = 0;
-      for (let h = 0; h < 24; h += 0.5) norm += intraday(q.name, h, dow === 6);
-      calls.push(norm > 0 ? (daily * intraday(q.name, hour, dow === 6)) / norm : 0);
+      const hour = local.getUTCHours() + local.getUTCMinutes() / 60;
+      const agentsFor = Object.entries(q.load).reduce((n, [team, share]) => n + share * (staffed.get(team)?.[i] ?? 0), 0);
+      const wave = 0.85 + 0.20 * (intraday(q.name, hour, local.getUTCDay() === 6) / peak);
+      calls.push((PLANNED_OCCUPANCY * agentsFor * 1800 * wave) / (q.aht_s + q.wrap_s));
     }
     return {
       name: q.name, arrivals: { interval_minutes: 30, calls_per_interval: calls }, aht_s: q.aht_s,
@@ -248,6 +276,6 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
     ]),
     { scope_type: "center", scope: "all", indicator: "service_level", comparison: ">=", target: 0.8, threshold_s: 20 },
   ];
-  return { roster, schedules, services, targets, queue_log: rep.queue_log, scenario, time_zone: zone, start_epoch_s, days };
+  return { roster, schedules, services, targets, queue_log: rep.queue_log, scenario, time_zone: zone, start_epoch_s, days, agent_time_by_agent_s: rep.agent_time_by_agent_s };
 }
 

@@ -51,6 +51,8 @@ export interface Replication {
   queues: QueueTally[];
   /** Agent time by state over the horizon, seconds (all agents). */
   agent_time_s: { talking: number; wrap: number; idle: number; ringing: number; paused: number };
+  /** The same per agent (`Agent/<id>`), seconds: the truth an agent-state report is checked against. */
+  agent_time_by_agent_s: Record<string, { talking: number; wrap: number; idle: number; ringing: number; paused: number }>;
   calls: SimCall[];
   /** Asterisk queue_log lines, when asked for. */
   queue_log: string[];
@@ -92,6 +94,8 @@ interface Agent {
   onCallActive: boolean;
   loggedIn: boolean;
   breaks: { start: number; end: number; reason: string }[];
+  /** On-call agents: the standby windows (their shifts) within which they may be called in; null = always. */
+  windows: { start_s: number; end_s: number }[] | null;
 }
 
 type Ev =
@@ -126,6 +130,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   const onCall = { activations: 0, active_s: 0, cost: 0 };
   const onCallSince = new Map<number, number>();
   const time = { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 };
+  const byAgent: Replication["agent_time_by_agent_s"] = Object.create(null);
   const T = s.threshold_s;
   const epoch = s.start_epoch_s;
   let callCounter = 0;
@@ -140,9 +145,13 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     skills: Object.entries(a.skills).map(([q, p]) => [s.queues.findIndex((x) => x.name === q), p] as [number, number]).sort((x, y) => x[1] - y[1] || x[0] - y[0]),
     status: "off", since: 0, idleSince: 0, call: null, token: 0, logoffPending: false, pause: null,
     answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false, breaks: [],
+    windows: a.on_call && a.shifts ? [...a.shifts].sort((x, y) => x.start_s - y.start_s) : null,
   }));
   const setStatus = (a: Agent, st: AgentStatus, t: number) => {
-    if (a.status !== "off") time[a.status] += t - a.since;
+    if (a.status !== "off") {
+      time[a.status] += t - a.since;
+      (byAgent[a.name] ??= { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 })[a.status] += t - a.since;
+    }
     a.status = st;
     a.since = t;
     if (st === "idle") a.idleSince = t;
@@ -321,14 +330,22 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     return (oc.queue_threshold !== undefined && waitingCount() >= oc.queue_threshold) ||
       (oc.oldest_wait_s !== undefined && oldestWait(t) >= oc.oldest_wait_s);
   };
+  /** The end of the standby window of `a` in which a call-in at `t` would log in (activation delay included); null: none. */
+  const windowEnd = (a: Agent, t: number): number | null => {
+    if (!a.windows) return Infinity;
+    const login = t + s.on_call!.activation_delay_s;
+    const w = a.windows.find((x) => x.start_s <= t && login < x.end_s);
+    return w ? w.end_s : null;
+  };
   const maybeCallIn = (t: number) => {
     if (!s.on_call || !triggered(t)) return;
-    const standby = agents.find((a) => a.onCall && !a.onCallActive);
+    const standby = agents.find((a) => a.onCall && !a.onCallActive && windowEnd(a, t) !== null);
     if (!standby) return;
+    const end = windowEnd(standby, t)!;
     standby.onCallActive = true;
     onCall.activations++;
     heap.push({ t: t + s.on_call.activation_delay_s, kind: "shift_start", agent: standby });
-    heap.push({ t: t + s.on_call.activation_delay_s + s.on_call.min_active_s, kind: "oncall_end", agent: standby });
+    heap.push({ t: Math.min(t + s.on_call.activation_delay_s + s.on_call.min_active_s, end), kind: "oncall_end", agent: standby });
   };
 
   let now = 0;
@@ -450,8 +467,12 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       case "oncall_end": {
         const a = e.agent;
         if (e.kind === "oncall_end" && s.on_call && triggered(now)) {
-          heap.push({ t: now + s.on_call.min_active_s, kind: "oncall_end", agent: a });
-          break;
+          // Stays while the trigger holds, never past the end of its standby window.
+          const end = a.windows?.find((x) => x.start_s <= now && now < x.end_s)?.end_s ?? (a.windows ? null : Infinity);
+          if (end !== null && end !== undefined && now < end) {
+            heap.push({ t: Math.min(now + s.on_call.min_active_s, end), kind: "oncall_end", agent: a });
+            break;
+          }
         }
         if (!a.loggedIn) break;
         if (a.status === "idle" || a.status === "paused") {
@@ -489,7 +510,11 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   // Close the books at the horizon: calls in progress are open; agent time up to the horizon.
   for (const [, since] of onCallSince) onCall.active_s += s.horizon_s - since;
   if (s.on_call) onCall.cost = onCall.activations * s.on_call.cost_per_activation + (onCall.active_s / 3600) * s.on_call.cost_per_hour;
-  for (const a of agents) if (a.status !== "off") time[a.status] += s.horizon_s - a.since;
+  for (const a of agents) {
+    if (a.status === "off") continue;
+    time[a.status] += s.horizon_s - a.since;
+    (byAgent[a.name] ??= { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 })[a.status] += s.horizon_s - a.since;
+  }
   for (let q = 0; q < Q; q++) {
     for (let i = heads[q]!; i < waiting[q]!.length; i++) {
       const c = waiting[q]![i]!;
@@ -515,5 +540,5 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     if (c.queued) g.waited++;
     if (c.redial) g.redials++;
   }
-  return { queues: tallies, agent_time_s: time, calls, queue_log: log, events, on_call: onCall };
+  return { queues: tallies, agent_time_s: time, agent_time_by_agent_s: byAgent, calls, queue_log: log, events, on_call: onCall };
 }

@@ -189,6 +189,28 @@ describe("simulate() patience distributions, redials and on-call costs", () => {
     expect(() => parseScenario(base({ patience_s: 1, patience_distribution: "empirical" }))).toThrow("queues.0.patience_samples_s: required with patience_distribution 'empirical'");
   });
 
+  it("calls an on-call agent in only within its standby windows (its shifts) and sends it off at the window's end", () => {
+    // One regular agent drowned by 120 calls/h from the start: the trigger (3 waiting) holds all along;
+    // the standby agent's only window is 3,600–7,200 s.
+    const r = simulate({
+      seed: 3, horizon_s: 10_800, replications: 2, start_epoch_s: 1_727_000_000,
+      queues: [{ name: "q", arrivals: { rate_per_hour: 120 }, aht_s: 300, patience_s: 100_000 }],
+      agents: [{ id: "1", skills: { q: 1 } }, { id: "9", skills: { q: 1 }, on_call: true, shifts: [{ start_s: 3600, end_s: 7200 }] }],
+      on_call: { queue_threshold: 3, activation_delay_s: 60, min_active_s: 1800 },
+    }, { keep: true });
+    const t0 = 1_727_000_000;
+    const standby = r.first!.queue_log.filter((l) => l.split("|")[3] === "Agent/9" && /\|AGENT(LOGIN|LOGOFF)\|/.test(l)).map((l) => [l.split("|")[4], Number(l.split("|")[0]) - t0]);
+    // Called in at the first event after 3,600 s (the trigger is checked on events; calls arrive every 30 s on
+    // average), logged in 60 s later, kept while the trigger holds, off at 7,200 s (after its call).
+    expect(standby[0]![0]).toBe("AGENTLOGIN");
+    expect(standby[0]![1]).toBeGreaterThanOrEqual(3660);
+    expect(standby[0]![1]).toBeLessThan(3660 + 600);
+    expect(standby.filter(([e]) => e === "AGENTLOGIN")).toHaveLength(1);
+    const off = standby.find(([e]) => e === "AGENTLOGOFF")!;
+    expect(off[1]).toBeGreaterThanOrEqual(7200);
+    expect(off[1]).toBeLessThan(7200 + 3600); // finishes the call in progress, then leaves
+  });
+
   it("brings abandoning callers back as redials with the same caller number", () => {
     const r = simulate(base({ patience_s: 40, redial: { probability: 1, mean_delay_s: 120 } }), { keep: true });
     expect(r.queues[0]!.redials.mean!).toBeGreaterThan(0);
