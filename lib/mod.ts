@@ -30,3 +30,6 @@ export * from "./simulation/mod.ts";
 
 // Time zones.
 export * from "./time/mod.ts";
+
+// Notebook helpers: show HTML in a Jupyter cell.
+export * from "./notebook/mod.ts";

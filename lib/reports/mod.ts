@@ -7,4 +7,4 @@ export { buildCallsReport, type CallsReportOptions, renderCallsReport, type Call
 export { plotSvg, Plot } from "./plot_svg.ts";
 export { guardCell, toCsv } from "./csv.ts";
 export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate, type Column } from "./html.ts";
-export { buildOperatorsReport, type OperatorsReportOptions } from "./operators_report.ts";
+export { buildOperatorsReport, type OperatorsReportOptions, stateTimelineSvg } from "./operators_report.ts";

@@ -96,7 +96,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
   const [center] = await operatorKpis(store, { ...o, by: "center" });
   const total: OperatorKpiRow = { ...(center ?? emptyTotal()), department: "Total", team: "Total", agent: "", name: "Total" };
   const day = options.timeline_day ?? busiestDay(days);
-  const timeline = day ? await timelineChart(store, day, zone, agents) : "<p>No agent activity to chart.</p>";
+  const timeline = day ? await stateTimelineSvg(store, day, zone, agents) : "<p>No agent activity to chart.</p>";
   const reasons = new Map<string, number>();
   for (const a of agents) for (const [r, s] of Object.entries(a.paused_by_reason)) reasons.set(r || "(no reason)", (reasons.get(r || "(no reason)") ?? 0) + s);
   const pauseChart = reasons.size ? figure(plotSvg({
@@ -179,8 +179,15 @@ function busiestDay(days: readonly OperatorKpiRow[]): string | null {
   return best;
 }
 
-/** One row per agent (roster name), one bar per state segment of the local day. */
-async function timelineChart(store: Store, day: string, zone: string, agents: readonly OperatorKpiRow[]): Promise<string> {
+/**
+ * The agent-state timeline of one local day: one row per agent (named by `agents`' roster
+ * names), one bar per state segment, coloured by state (logged out left blank).
+ *
+ * @param day local date `YYYY-MM-DD` in `zone`
+ * @param agents rows of `operatorKpis(…, { by: "agent" })`, for the names (may be empty)
+ * @returns a `<figure>` with the SVG, or a sentence when nothing is logged in that day
+ */
+export async function stateTimelineSvg(store: Store, day: string, zone: string, agents: readonly OperatorKpiRow[] = []): Promise<string> {
   const start = DateTime.fromISO(day, { zone }).startOf("day");
   if (!start.isValid) return `<p>${escapeHtml(`Cannot chart '${day}': not a date`)}</p>`;
   const [a, b] = [start.toMillis(), periodOf("day", start.toMillis(), zone).end_ms];
