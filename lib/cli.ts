@@ -24,7 +24,8 @@ export function createProgram(): Command {
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
       writeErr: (s) => process.stderr.write(s),
-      outputError: (s, write) => write(`qb: ${s}`),
+      // Commander quotes the arguments it refuses: escape control characters like every qb message.
+      outputError: (s, write) => write(`qb: ${s.trimEnd().split("\n").map(safe).join("\n")}\n`),
     });
 
   addCallsCommands(program);

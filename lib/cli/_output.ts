@@ -3,15 +3,28 @@
  *
  * @module
  */
-import { existsSync, mkdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { safe, UsageError } from "./_common.ts";
 
-function realOrResolved(path: string): string {
+/**
+ * The file a path names: its real path; for a path that does not exist yet, the real path of
+ * its folder joined with its name; a dangling symlink is followed to the (missing) file it points
+ * at — DuckDB creates a `--db` through such a link.
+ */
+function realOrResolved(path: string, depth = 0): string {
   try {
     return realpathSync(path);
   } catch {
-    return resolve(path);
+    const abs = resolve(path);
+    try {
+      if (depth < 8 && lstatSync(abs).isSymbolicLink()) return realOrResolved(resolve(dirname(abs), readlinkSync(abs)), depth + 1);
+    } catch { /* does not exist at all */ }
+    try {
+      return join(realpathSync(dirname(abs)), basename(abs));
+    } catch {
+      return abs;
+    }
   }
 }
 
@@ -52,8 +65,11 @@ export function checkOutput(out: string, protect: { inputs?: readonly string[]; 
   for (const input of protect.inputs ?? []) {
     if (realOrResolved(input) === target) throw new UsageError(`--out '${safe(out)}' is also an input: it would overwrite '${safe(input)}'`);
   }
-  if (protect.db && protect.db !== ":memory:" && realOrResolved(protect.db) === target) {
-    throw new UsageError(`--out '${safe(out)}' is the --db database: it would overwrite it`);
+  if (protect.db && protect.db !== ":memory:") {
+    const db = realOrResolved(protect.db);
+    if (db === target) throw new UsageError(`--out '${safe(out)}' is the --db database: it would overwrite it`);
+    // DuckDB keeps a write-ahead log beside the database and deletes it on close.
+    if (`${db}.wal` === target) throw new UsageError(`--out '${safe(out)}' is the --db database's write-ahead log: DuckDB deletes it`);
   }
   // Before any long work: can a file be created beside the target (as writeFileAtomic will)?
   const probe = tempBeside(out);

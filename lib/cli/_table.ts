@@ -21,7 +21,7 @@ export interface TableColumn {
 /** A value as the column prints it (`n/a` for null, undefined or NaN). */
 export function cell(value: unknown, format: CellFormat): string {
   if (value === null || value === undefined || (typeof value === "number" && !Number.isFinite(value))) return "n/a";
-  if (typeof value !== "number") return safe(String(value));
+  if (typeof value !== "number") return clip(safe(String(value)));
   switch (format) {
     case "int":
       return value.toLocaleString("en-US", { maximumFractionDigits: 0 });
@@ -32,9 +32,13 @@ export function cell(value: unknown, format: CellFormat): string {
     case "num":
       return Math.abs(value) >= 1e6 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(6) : String(Number(value.toPrecision(7)));
     default:
-      return safe(String(value));
+      return clip(safe(String(value)));
   }
 }
+
+/** Text cells longer than this are cut (with "…"): a 60,000-character queue name made 60 KB rows. */
+const MAX_CELL = 60;
+const clip = (text: string) => (text.length > MAX_CELL ? `${text.slice(0, MAX_CELL - 1)}…` : text);
 
 /** Box characters without a rule between body rows (compact, still aligned). */
 const COMPACT = { "mid": "", "left-mid": "", "mid-mid": "", "right-mid": "" };

@@ -4,7 +4,7 @@
  * @module
  */
 import type { Command } from "commander";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import process from "node:process";
 import { buildDemoCenter, type Estimate, type SimulatedQueueKpis, simulate, type SimulationResult, writeDemoCenter } from "../simulation/mod.ts";
@@ -40,7 +40,19 @@ export function addSimulationCommands(program: Command): void {
     .option("--tz <zone>", "time zone of the center", "Europe/Rome")
     .requiredOption("--out <dir>", "output folder")
     .action((o: { days: number; seed: number; startDate: string; tz: string; out: string }) => {
-      if (existsSync(o.out) && !statSync(o.out).isDirectory()) throw new UsageError(`--out '${safe(o.out)}' is a file: give a folder for the demo center's files`);
+      if (o.out.trim() === "") throw new UsageError("--out is empty: give a folder such as 'out/demo'");
+      if (existsSync(o.out) && !statSync(o.out).isDirectory()) {
+        const what = statSync(o.out).isFile() ? "is a file" : "is a device, a pipe or a socket";
+        throw new UsageError(`--out '${safe(o.out)}' ${what}: give a folder for the demo center's files`);
+      }
+      try {
+        mkdirSync(o.out, { recursive: true });
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        const why = code === "ENOTDIR" ? "a part of the path is not a folder" : code === "EACCES" || code === "EPERM" ? "permission denied"
+          : code === "EROFS" ? "the file system is read-only" : code === "ENOENT" ? "its parent does not accept new folders" : (err as Error).message;
+        throw new UsageError(`Cannot create --out '${safe(o.out)}': ${why}`);
+      }
       const center = buildDemoCenter({ days: o.days, seed: o.seed, start_date: o.startDate, time_zone: o.tz });
       const files = writeDemoCenter(o.out, center);
       const open = center.services.filter((s) => s.status === "open").length;

@@ -112,39 +112,50 @@ export async function buildStintsOf(
   phase("stints");
   await store.exec(regularStintsSql("stage_stints"));
   phase("irregular calls");
-  const irregular = await store.query<Row>(`
-    SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
-    FROM ${scope.from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
-    WHERE e.status IN ('call', 'outbound')
-    ORDER BY e.call_id, e.at_ms, e.source, e.line`);
-  const stints: CallStint[] = [];
-  const rejects: Row[] = [];
+  // Irregular calls go through the state machine in batches (by a hash of the call id), so that
+  // memory stays bounded however many there are (a log concatenated with itself: every call).
+  const [{ n }] = await store.query<{ n: number }>(`
+    SELECT count(*) AS n FROM ${scope.from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
+    WHERE e.status IN ('call', 'outbound')`) as [{ n: number }];
+  const passes = Math.max(1, Math.ceil(Number(n) / IRREGULAR_EVENTS_PER_PASS));
   /** Notes of the state machine (e.g. clamped durations) per source of the call's first event. */
   const notes = new Map<string, number>();
-  let from = 0;
-  while (from < irregular.length) {
-    let to = from;
-    const id = irregular[from]!.call_id;
-    while (to < irregular.length && irregular[to]!.call_id === id) to++;
-    const events = irregular.slice(from, to).map(toEvent);
-    const counts = emptyCounts("", "");
-    const built = buildCallStints(events, counts);
-    for (const s of built.stints) stints.push(s);
-    for (const r of built.rejects) rejects.push({ ...r, stage: "build", call_id: id });
-    for (const [note, n] of Object.entries(counts.notes)) {
-      if (note === "open_stints" || note === "reconstructed_stints" || note === "answered_talk_open") continue; // recounted from the stints
-      const key = `${events[0]!.source}\u0000${note}`;
-      notes.set(key, (notes.get(key) ?? 0) + n);
+  for (let p = 0; p < passes; p++) {
+    const irregular = await store.query<Row>(`
+      SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
+      FROM ${scope.from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
+      WHERE e.status IN ('call', 'outbound')${passes > 1 ? ` AND hash(e.call_id) % ${passes} = ${p}` : ""}
+      ORDER BY e.call_id, e.at_ms, e.source, e.line`);
+    const stints: CallStint[] = [];
+    const rejects: Row[] = [];
+    let from = 0;
+    while (from < irregular.length) {
+      let to = from;
+      const id = irregular[from]!.call_id;
+      while (to < irregular.length && irregular[to]!.call_id === id) to++;
+      const events = irregular.slice(from, to).map(toEvent);
+      const counts = emptyCounts("", "");
+      const built = buildCallStints(events, counts);
+      for (const s of built.stints) stints.push(s);
+      for (const r of built.rejects) rejects.push({ ...r, stage: "build", call_id: id });
+      for (const [note, k] of Object.entries(counts.notes)) {
+        if (note === "open_stints" || note === "reconstructed_stints" || note === "answered_talk_open") continue; // recounted from the stints
+        const key = `${events[0]!.source}\u0000${note}`;
+        notes.set(key, (notes.get(key) ?? 0) + k);
+      }
+      from = to;
     }
-    from = to;
+    await insertStints(store, stints, "stage_stints");
+    await store.insert("stage_rejects", rejects, TABLES.rejects);
   }
-  await insertStints(store, stints, "stage_stints");
-  await store.insert("stage_rejects", rejects, TABLES.rejects);
   await store.exec("CREATE OR REPLACE TEMP TABLE new_notes (source VARCHAR, note VARCHAR, n BIGINT)");
   await store.insert("new_notes", [...notes].map(([k, n]) => ({ source: k.split("\u0000")[0], note: k.split("\u0000")[1], n })), [
     { name: "source", type: "VARCHAR" }, { name: "note", type: "VARCHAR" }, { name: "n", type: "BIGINT" },
   ]);
 }
+
+/** Events of irregular calls handed to the state machine per batch (bounded memory). */
+export const IRREGULAR_EVENTS_PER_PASS = 200_000;
 
 function toEvent(r: Row): QueueLogEvent {
   return {

@@ -131,6 +131,8 @@ WITH split AS (
       WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
       WHEN ev NOT IN (${inList(KNOWN_VERBS)}) AND NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
       ${numericFieldChecks()}
+      WHEN ev IN (${inList(CALL_EVENTS)}, ${inList(OUTBOUND_EVENTS)}) AND coalesce(trim(f[2]), '') IN ('', 'NONE') THEN 'callid'
+      WHEN ev IN (${inList(CALL_EVENTS)}) AND coalesce(trim(f[3]), '') IN ('', 'NONE') THEN 'queue'
       WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(f[4]), '') IN ('', 'NONE') THEN 'agent'
     END AS bad
   FROM f
@@ -171,6 +173,8 @@ UPDATE ${target} SET reason = ${src} || ':' || line || ': field ''' || CASE
     WHEN reason = 'time' THEN 'time'': time must be epoch seconds between 1970 and 2200, got ''' || substr(${part(1)}, 1, 40) || ''''
     WHEN reason = 'event' THEN 'event'': event must be an upper-case name, got ''' || substr(${part(5)}, 1, 40) || ''''
     WHEN reason = 'agent' THEN 'agent'': ' || ${part(5)} || ' needs an agent, got ''' || trim(split_part(raw, '|', 4)) || ''''
+    WHEN reason = 'callid' THEN 'callid'': ' || ${part(5)} || ' needs a call id, got ''' || substr(${part(2)}, 1, 40) || ''''
+    WHEN reason = 'queue' THEN 'queue'': ' || ${part(5)} || ' needs a queue, got ''' || substr(${part(3)}, 1, 40) || ''''
     ELSE split_part(${numeric}, '|', 1) || ''': ' || substr(${numeric}, strpos(${numeric}, '|') + 1)
   END
 WHERE source = ${src} AND status = 'reject'`;

@@ -5,7 +5,7 @@
  * @module
  */
 import { LogParseError } from "./errors.ts";
-import { MAX_DURATION_S, MAX_EPOCH_S, numericFieldsOf } from "./queue_log_verbs.ts";
+import { MAX_DURATION_S, MAX_EPOCH_S, numericFieldsOf, verbKind } from "./queue_log_verbs.ts";
 
 export { MAX_DURATION_S, MAX_EPOCH_S };
 
@@ -52,12 +52,25 @@ export function parseEpochSeconds(text: string, where: { source: string; line: n
 
 /**
  * Checks the numeric data fields of an event (durations, positions, ring milliseconds): each
- * must be empty or a non-negative decimal of at most 30 days.
+ * must be empty or a non-negative decimal of at most 30 days; a call or outbound event needs a
+ * call id, a call event a queue (neither empty nor `NONE`).
  *
- * @throws {LogParseError} naming the field as `dataN`
+ * @throws {LogParseError} naming the field (`dataN`, `callid`, `queue`)
  * Source: field layouts of Asterisk "Queue Logs".
  */
 export function validateEventFields(e: QueueLogEvent): void {
+  validateNumericFields(e);
+  // A call event without a call id would merge every such line into one call; one without a queue has no stint.
+  const kind = verbKind(e.event);
+  if ((kind === "call" || kind === "outbound") && ["", "NONE"].includes(e.call_id.trim())) {
+    throw new LogParseError(`${e.event} needs a call id, got '${e.call_id.trim().slice(0, 40)}'`, { source: e.source, line: e.line, field: "callid" });
+  }
+  if (kind === "call" && ["", "NONE"].includes(e.queue.trim())) {
+    throw new LogParseError(`${e.event} needs a queue, got '${e.queue.trim().slice(0, 40)}'`, { source: e.source, line: e.line, field: "queue" });
+  }
+}
+
+function validateNumericFields(e: QueueLogEvent): void {
   for (const { index: i, name, scale } of numericFieldsOf(e.event, e.data[0] ?? "")) {
     const raw = (e.data[i] ?? "").trim();
     if (raw === "") continue;

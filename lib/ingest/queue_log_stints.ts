@@ -65,9 +65,14 @@ export function orderCallEvents(events: readonly QueueLogEvent[], counts: Ingest
   const inFile = [...events].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0) || a.line - b.line);
   let steps = 0;
   let latest = -Infinity;
+  const seen = new Set<string>();
   const out = inFile.map((e, i) => {
     if (i > 0 && inFile[i - 1]!.source !== e.source) latest = -Infinity;
-    if (e.at < latest && latest - e.at <= tol) {
+    // A line logged twice (a log concatenated with itself) is a duplicate, not a clock step.
+    const key = `${e.at}|${e.event}|${e.queue.trim()}|${e.agent.trim()}|${e.data.join("|")}`;
+    const repeat = seen.has(key);
+    seen.add(key);
+    if (!repeat && e.at < latest && latest - e.at <= tol) {
       steps++;
       return { ...e, at: latest };
     }
@@ -240,6 +245,9 @@ type Handler = (c: CallState, e: QueueLogEvent) => void;
 function enterQueue(c: CallState, e: QueueLogEvent): void {
   const open = c.openStintOf(e);
   if (open && open.queue === nullable(e.queue)) {
+    if (open.answered_at !== null) {
+      c.fail(e, "event", `ENTERQUEUE for call '${e.call_id}' logged after the call was answered in '${open.queue ?? ""}' (its stint began at ${c.openedAt(open, e)}): out of time order`);
+    }
     c.fail(e, "event", `ENTERQUEUE for call '${e.call_id}' already waiting in '${open.queue ?? ""}' since ${c.openedAt(open, e)}`);
   }
   const s = c.newStint(e, e.at, false);

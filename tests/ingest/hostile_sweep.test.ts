@@ -3,14 +3,15 @@
  * small reproduction with its hand-counted result.
  */
 import { describe, expect, it } from "vitest";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { DuckDBInstance } from "@duckdb/node-api";
-import { InputError, loadLogs, openStore, queueKpis, StoreOpenError } from "../../lib/mod.ts";
+import { InputError, loadLogs, openStore, parseLogText, queueKpis, StoreOpenError } from "../../lib/mod.ts";
+import { generateQueueLog } from "../../bench/gen_queue_log.ts";
 import { ianaZone } from "../../lib/time/mod.ts";
 import { fixture, ROOT } from "../_helpers.ts";
 
@@ -187,5 +188,84 @@ describe("third sweep", () => {
     const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "--input", fixture("outcomes.queue_log"), "--out", "/proc/qb-report.html"], { encoding: "utf8" });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("qb: error: Cannot write --out '/proc/qb-report.html': its folder does not accept new files\n");
+  });
+});
+
+describe("fourth hostile sweep (issue 9 re-check)", () => {
+  const qb = (...args: string[]) => spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, ...args], { encoding: "utf8", cwd: dir });
+
+  it("refuses --out at the target of a dangling --db symlink, and at the database's write-ahead log", () => {
+    symlinkSync("fresh.duckdb", join(dir, "link.duckdb"));
+    const r = qb("report", "-i", fixture("outcomes.queue_log"), "--db", "link.duckdb", "-o", "fresh.duckdb");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("is the --db database: it would overwrite it");
+    const wal = qb("report", "-i", fixture("outcomes.queue_log"), "--db", "w.duckdb", "-o", "w.duckdb.wal");
+    expect(wal.status).toBe(2);
+    expect(wal.stderr).toContain("write-ahead log");
+  });
+
+  it("escapes control characters in the argument errors of the option parser", () => {
+    const r = qb("erlang", "--calls", "1\u001b[2J", "--period-s", "1800", "--aht-s", "180", "--agents", "3");
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain("\u001b");
+    expect(r.stderr).toContain("1\\u001b[2J");
+  });
+
+  it("rejects call events without a call id or a queue, the same in bulk and in memory", async () => {
+    const path = join(dir, "ids.queue_log");
+    writeFileSync(path, `${T}||sales|NONE|ENTERQUEUE||1|1\n${T}|n16||NONE|ENTERQUEUE||1|1\n${T + 1}|NONE|sales|NONE|ABANDON|1|1|1\n${T + 2}|ok|sales|NONE|ENTERQUEUE||1|1\n`);
+    const store = await openStore();
+    const [c] = await loadLogs(store, [path]);
+    const rejects = await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects ORDER BY line");
+    store.close();
+    expect(c).toMatchObject({ lines_read: 4, used: 1, rejected: 3 });
+    expect(rejects.map((r) => r.reason.replace(/^.*?:(\d+): /, "$1: "))).toEqual([
+      "1: field 'callid': ENTERQUEUE needs a call id, got ''",
+      "2: field 'queue': ENTERQUEUE needs a queue, got ''",
+      "3: field 'callid': ABANDON needs a call id, got 'NONE'",
+    ]);
+    const parsed = parseLogText(readFileSync(path, "utf8"), c!.source);
+    expect(parsed.rejects.map((r) => r.reason)).toEqual(rejects.map((r) => r.reason));
+  });
+
+  it("does not take the lines of a log concatenated with itself for clock steps", async () => {
+    const one = join(dir, "gen_once.queue_log");
+    generateQueueLog(300, one, 5);
+    const twice = join(dir, "gen_twice.queue_log");
+    writeFileSync(twice, Buffer.concat([readFileSync(one), readFileSync(one)]));
+    const [a, b] = [await openStore(), await openStore()];
+    await loadLogs(a, [one]);
+    const [c] = await loadLogs(b, [twice]);
+    expect(c!.notes.clock_steps_tolerated).toBeUndefined();
+    expect(await queueKpis(b, ["queue"])).toEqual(await queueKpis(a, ["queue"]));
+    a.close();
+    b.close();
+  });
+
+  it("says an ENTERQUEUE logged after its own CONNECT is out of time order (not 'already waiting')", async () => {
+    const path = join(dir, "late_enter.queue_log");
+    writeFileSync(path, `${T + 60}|c3|sales|NONE|ENTERQUEUE||1|1\n${T}|c3|sales|Agent/a|CONNECT|0|c3.2|2\n${T + 110}|c3|sales|Agent/a|COMPLETECALLER|0|50|1\n`);
+    const store = await openStore();
+    await loadLogs(store, [path]);
+    const [r] = await store.query<{ reason: string }>("SELECT reason FROM rejects");
+    store.close();
+    expect(r!.reason).toContain("ENTERQUEUE for call 'c3' logged after the call was answered in 'sales' (its stint began at line 2): out of time order");
+  });
+
+  it("refuses a demo --out that is empty, a device or under a file, in words", () => {
+    for (const [out, message] of [["", "--out is empty"], ["/dev/null", "is a device, a pipe or a socket"], [join(dir, "ids.queue_log", "sub"), "a part of the path is not a folder"]]) {
+      const r = qb("demo", "--days", "1", "--out", out!);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(message);
+    }
+  });
+
+  it("cuts very long names in terminal tables", () => {
+    const path = join(dir, "longq.queue_log");
+    writeFileSync(path, `${T}|l1|${"q".repeat(60_000)}|NONE|ENTERQUEUE||1|1\n${T + 5}|l1|${"q".repeat(60_000)}|NONE|ABANDON|1|1|5\n`);
+    const r = qb("kpis", "-i", path, "-q");
+    expect(r.status).toBe(0);
+    expect(Math.max(...r.stdout.split("\n").map((l) => l.length))).toBeLessThan(400);
+    expect(r.stdout).toContain("q…");
   });
 });
