@@ -7,6 +7,7 @@ import { type Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
 import { type KpiOptions, resolveKpiOptions, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
 import { type IngestCounts, type LoadNotices, LOG_FORMATS, loadLogs, type LogFormat } from "../ingest/mod.ts";
+import { DateTime } from "luxon";
 import { ianaZone } from "../time/mod.ts";
 import { createLoadProgress } from "./_progress.ts";
 import { openStore, type Store } from "../store/mod.ts";
@@ -23,6 +24,8 @@ export interface CommonOptions {
   strict: boolean;
   db: string;
   quiet: boolean;
+  from?: string;
+  to?: string;
 }
 
 export function number(name: string, min: number) {
@@ -51,6 +54,8 @@ export function withCommonOptions(cmd: Command): Command {
     .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
     .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
     .option("--strict", "stop at the first bad line (file, line and field in the message)", false)
+    .option("--from <when>", "window start: a date or date-time in --tz (stints by entry time)")
+    .option("--to <when>", "window end: an exclusive date-time, or a date (through that day)")
     .option("--db <path>", "DuckDB database file to load into (':memory:': none, in memory)", ":memory:")
     .option("-q, --quiet", "print no progress and no input accounting on stderr", false);
 }
@@ -94,11 +99,29 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
 }
 
 export function kpiOptions(o: CommonOptions): KpiOptions {
+  checkZone("--tz", o.tz);
+  const from_ms = o.from ? parseWhen("--from", o.from, o.tz) : null;
+  const to_ms = o.to ? parseWhen("--to", o.to, o.tz, true) : null;
+  if (from_ms !== null && to_ms !== null && to_ms <= from_ms) throw new UsageError("--to must be after --from");
   return {
     timeZone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS,
-    short_abandon_s: o.shortAbandonS, sl_variant: o.slVariant,
+    short_abandon_s: o.shortAbandonS, sl_variant: o.slVariant, from_ms, to_ms,
   };
 }
+
+/**
+ * An instant from `--from`/`--to`/`--at`: ISO date-time (local in `zone` unless it has an
+ * offset) or a date; a date `--to` means the end of that day (inclusive).
+ */
+export function parseWhen(option: string, text: string, zone: string, endOfDay = false): number {
+  const z = ianaZone(zone);
+  const t = text.trim();
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(t);
+  const dt = DateTime.fromISO(t, { zone: z, setZone: false }).isValid ? DateTime.fromISO(t, { zone: z }) : DateTime.fromSQL(t, { zone: z });
+  if (!dt.isValid) throw new UsageError(`${option} must be a date or date-time such as 2026-10-05 or 2026-10-05T09:00 (in --tz), got '${safe(text)}'`);
+  return (date && endOfDay ? dt.plus({ days: 1 }) : dt).toMillis();
+}
+
 
 
 /** Escapes control and bidirectional characters of input text before it reaches the terminal. */

@@ -35,7 +35,8 @@ function kpiTable(rows: Record<string, unknown>[], dims: string[], o: CommonOpti
     : { key: d, header: d, format: "text" });
   const sl = QUEUE_COLUMNS.map((c) => c.key === "service_level" ? { ...c, header: `SL ${o.slVariant} ≤ ${o.slThresholdS} s` } : c);
   return renderTable(rows, [...keys, ...sl]) +
-    `service level ${o.slVariant} (DESIGN.md), threshold ${o.slThresholdS} s, short abandons ≤ ${o.shortAbandonS} s; n/a: no call to count\n`;
+    `service level ${o.slVariant} (DESIGN.md), threshold ${o.slThresholdS} s, short abandons ≤ ${o.shortAbandonS} s; n/a: no call to count` +
+    (o.from || o.to ? `; window ${o.from ? `from ${safe(o.from)}` : ""}${o.from && o.to ? " " : ""}${o.to ? `to ${safe(o.to)}` : ""} (${o.tz}, stints by entry)` : "") + "\n";
 }
 
 /** Adds `report` and `kpis` to the program. */

@@ -4,12 +4,10 @@
  * @module
  */
 import { type Command, Option } from "commander";
-import { DateTime } from "luxon";
 import process from "node:process";
 import { loadRoster, loadSchedules } from "../ingest/mod.ts";
 import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind } from "../operators/mod.ts";
-import { ianaZone } from "../time/mod.ts";
-import { collect, type CommonOptions, jsonText, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
+import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { buildOperatorsReport } from "../reports/mod.ts";
@@ -34,22 +32,7 @@ function wrapupMap(pairs: readonly string[]): Record<string, number> {
   return out;
 }
 
-/**
- * An instant from `--from`/`--to`/`--at`: ISO date-time (local in `zone` unless it has an
- * offset) or a date; a date `--to` means the end of that day (inclusive).
- */
-export function parseWhen(option: string, text: string, zone: string, endOfDay = false): number {
-  const z = ianaZone(zone);
-  const t = text.trim();
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(t);
-  const dt = DateTime.fromISO(t, { zone: z, setZone: false }).isValid ? DateTime.fromISO(t, { zone: z }) : DateTime.fromSQL(t, { zone: z });
-  if (!dt.isValid) throw new UsageError(`${option} must be a date or date-time such as 2026-10-05 or 2026-10-05T09:00 (in --tz), got '${safe(text)}'`);
-  return (date && endOfDay ? dt.plus({ days: 1 }) : dt).toMillis();
-}
-
 interface IndicatorCliOptions extends OperatorCliOptions {
-  from?: string;
-  to?: string;
   adherenceRule: string;
   adherenceThresholdS: number;
   occupancyIncludesRing: boolean;
@@ -57,13 +40,12 @@ interface IndicatorCliOptions extends OperatorCliOptions {
 
 /** The indicator options of `agents` and `operators-report`, checked before anything is loaded. @throws {UsageError} */
 function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
+  const { from_ms, to_ms } = kpiOptions(o); // the window, as for every other command
   const options: OperatorKpiOptions = {
-    timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup),
-    from_ms: o.from ? parseWhen("--from", o.from, o.tz) : null, to_ms: o.to ? parseWhen("--to", o.to, o.tz, true) : null,
+    timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup), from_ms, to_ms,
     adherence_rule: o.adherenceRule as "raw", adherence_threshold_s: o.adherenceThresholdS, occupancy_includes_ring: o.occupancyIncludesRing,
     states_built: true,
   };
-  if (options.from_ms !== null && options.to_ms !== null && options.to_ms! <= options.from_ms!) throw new UsageError("--to must be after --from");
   return options;
 }
 
@@ -115,8 +97,6 @@ export function addOperatorCommands(program: Command): void {
 
   const indicatorOptions = (cmd: Command) =>
     common(cmd)
-      .option("--from <when>", "window start (date or date-time in --tz)")
-      .option("--to <when>", "window end (exclusive date-time, or a date: through that day)")
       .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
       .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
       .option("--occupancy-includes-ring", "count ring time as handling", false);

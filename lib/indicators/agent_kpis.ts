@@ -4,7 +4,7 @@
  * @module
  */
 import type { Store } from "../store/mod.ts";
-import { type KpiOptions, resolveKpiOptions, sourceFilter } from "./options.ts";
+import { type KpiOptions, resolveKpiOptions, scopeFilter } from "./options.ts";
 import { ratio } from "./service_level.ts";
 
 /** One row of {@link agentKpis}. Times in seconds (ring time converted from Asterisk's ms). */
@@ -63,13 +63,13 @@ export async function agentKpis(store: Store, options: KpiOptions = {}): Promise
         count(*) FILTER (direction = 'outbound') AS outbound_calls,
         count(*) FILTER (direction = 'outbound' AND answered_at IS NOT NULL) AS outbound_connected,
         coalesce(sum(talk_s) FILTER (direction = 'outbound'), 0) AS outbound_talk_s
-      FROM call_stints WHERE agent IS NOT NULL${sourceFilter(o)} GROUP BY agent
+      FROM call_stints WHERE agent IS NOT NULL${scopeFilter(o)} GROUP BY agent
     ), ev AS (
       SELECT agent,
         count(*) FILTER (event = 'RINGNOANSWER') AS ring_no_answer,
         count(*) FILTER (event = 'RINGCANCELED') AS ring_canceled,
         coalesce(sum(ring_ms) FILTER (event = 'RINGNOANSWER'), 0) / 1000.0 AS ring_no_answer_s
-      FROM agent_events WHERE event IN ('RINGNOANSWER', 'RINGCANCELED')${sourceFilter(o)} GROUP BY agent
+      FROM agent_events WHERE event IN ('RINGNOANSWER', 'RINGCANCELED')${scopeFilter(o, "agent_events")} GROUP BY agent
     )
     SELECT coalesce(st.agent, ev.agent) AS agent,
       coalesce(answered, 0) AS answered, coalesce(transferred, 0) AS transferred, coalesce(handled, 0) AS handled,

@@ -6,7 +6,7 @@
  */
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
-import { bucketSql, type KpiOptions, resolveKpiOptions, sourceFilter } from "./options.ts";
+import { bucketSql, type KpiOptions, resolveKpiOptions, scopeFilter } from "./options.ts";
 
 /** One interval of observed staffing and outcomes (all queues together, or per queue). */
 export interface IntervalStaffingRow {
@@ -51,14 +51,14 @@ export async function intervalStaffing(store: Store, options: KpiOptions & { by_
         count(*) FILTER (outcome <> 'open' AND answered_at IS NOT NULL) AS answered,
         count(*) FILTER (outcome = 'abandoned') AS abandoned,
         count(*) FILTER (outcome <> 'open' AND answered_at IS NOT NULL AND wait_s <= ${Number(o.sl_threshold_s)}) AS answered_within
-      FROM call_stints WHERE direction = 'inbound'${sourceFilter(o)} GROUP BY 1, 2
+      FROM call_stints WHERE direction = 'inbound'${scopeFilter(o)} GROUP BY 1, 2
     ), supply AS (
       SELECT ${q} AS queue, ${answer.interval_start_ms} AS t,
         count(DISTINCT agent) AS agents_active, coalesce(sum(talk_s), 0) AS talk_s, count(*) AS handled
-      FROM call_stints WHERE direction = 'inbound' AND answered_at IS NOT NULL AND agent IS NOT NULL${sourceFilter(o)} GROUP BY 1, 2
+      FROM call_stints WHERE direction = 'inbound' AND answered_at IS NOT NULL AND agent IS NOT NULL${scopeFilter(o)} GROUP BY 1, 2
     ), period AS (
       SELECT ${q} AS queue, avg(talk_s) AS aht_s FROM call_stints
-      WHERE direction = 'inbound' AND answered_at IS NOT NULL AND talk_s IS NOT NULL${sourceFilter(o)} GROUP BY 1
+      WHERE direction = 'inbound' AND answered_at IS NOT NULL AND talk_s IS NOT NULL${scopeFilter(o)} GROUP BY 1
     )
     SELECT d.queue, d.t, d.offered, d.answered, d.abandoned, d.answered_within,
       coalesce(s.agents_active, 0) AS agents_active, coalesce(s.talk_s, 0) AS talk_s,

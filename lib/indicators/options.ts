@@ -23,10 +23,18 @@ export interface KpiOptions {
   attribution?: "entered" | "ended";
   /** Only stints from these sources (file names); default all. */
   sources?: readonly string[] | null;
+  /** Window start, inclusive (epoch ms; stints by their attribution instant, agent events by theirs); default none. */
+  from_ms?: number | null;
+  /** Window end, exclusive (epoch ms); default none. */
+  to_ms?: number | null;
 }
 
 /** {@link KpiOptions} with every default filled in. */
-export type ResolvedKpiOptions = Required<Omit<KpiOptions, "sources">> & { sources: readonly string[] | null };
+export type ResolvedKpiOptions = Required<Omit<KpiOptions, "sources" | "from_ms" | "to_ms">> & {
+  sources: readonly string[] | null;
+  from_ms: number | null;
+  to_ms: number | null;
+};
 
 /** Allowed interval lengths (minutes): divisors of 60. */
 export const INTERVAL_MINUTES = [5, 10, 15, 20, 30, 60] as const;
@@ -46,7 +54,13 @@ export function resolveKpiOptions(options: KpiOptions = {}): ResolvedKpiOptions 
     sl_variant: options.sl_variant ?? "V2",
     attribution: options.attribution ?? "entered",
     sources: options.sources ?? null,
+    from_ms: options.from_ms ?? null,
+    to_ms: options.to_ms ?? null,
   };
+  for (const k of ["from_ms", "to_ms"] as const) {
+    if (r[k] !== null && !Number.isFinite(r[k])) throw new RangeError(`Cannot compute indicators: ${k} must be an instant in epoch milliseconds, got ${r[k]}`);
+  }
+  if (r.from_ms !== null && r.to_ms !== null && !(r.to_ms > r.from_ms)) throw new RangeError("Cannot compute indicators: the window ends before it starts (to_ms ≤ from_ms)");
   ianaZone(r.timeZone);
   if (!(INTERVAL_MINUTES as readonly number[]).includes(r.interval_minutes)) {
     throw new RangeError(
@@ -68,6 +82,20 @@ export function resolveKpiOptions(options: KpiOptions = {}): ResolvedKpiOptions 
 }
 
 export { sqlString };
+
+/**
+ * SQL filter of the options' scope: sources, and the window `[from_ms, to_ms)` on stints'
+ * attribution instant (entry, or completion with `attribution: "ended"`) or agent events' instant.
+ *
+ * @param on which table the filter is for
+ */
+export function scopeFilter(o: ResolvedKpiOptions, on: "call_stints" | "agent_events" = "call_stints"): string {
+  const at = on === "agent_events" ? '"at"' : o.attribution === "ended" ? "coalesce(ended_at, entered_at)" : "entered_at";
+  let f = sourceFilter(o);
+  if (o.from_ms !== null) f += ` AND ${at} >= make_timestamptz(${Math.round(o.from_ms) * 1000})`;
+  if (o.to_ms !== null) f += ` AND ${at} < make_timestamptz(${Math.round(o.to_ms) * 1000})`;
+  return f;
+}
 
 /** SQL `AND source IN (…)` filter for the options' sources, or an empty string. */
 export function sourceFilter(o: ResolvedKpiOptions, column = "source"): string {

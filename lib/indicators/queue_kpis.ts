@@ -5,7 +5,7 @@
  */
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
-import { bucketSql, type KpiOptions, resolveKpiOptions, sourceFilter, sqlString } from "./options.ts";
+import { bucketSql, type KpiOptions, resolveKpiOptions, scopeFilter, sqlString } from "./options.ts";
 import { ratio, serviceLevel, type ServiceLevelCounts, SL_VARIANTS, type SlVariant } from "./service_level.ts";
 
 /** Grouping dimensions of {@link queueKpis}. */
@@ -61,7 +61,7 @@ function countsSql(dims: readonly QueueDimension[], store_o: ReturnType<typeof r
   return `
     WITH s AS (
       SELECT *${cols.length ? ", " + cols.join(", ") : ""}
-      FROM call_stints WHERE direction = 'inbound'${sourceFilter(o)}
+      FROM call_stints WHERE direction = 'inbound'${scopeFilter(o)}
     )
     SELECT ${keys.length ? keys.join(", ") + "," : ""}
       count(*) FILTER (${closed}) AS offered,

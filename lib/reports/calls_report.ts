@@ -17,7 +17,7 @@ import {
   SL_VARIANTS,
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject } from "../ingest/mod.ts";
-import { offsetMinutes } from "../time/mod.ts";
+import { isoInZone, offsetMinutes } from "../time/mod.ts";
 import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
@@ -245,6 +245,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["Multi-stint calls", "each queue visit is a stint; KPIs count stints per queue (a call re-entering a queue is offered again)"],
     ["Interval attribution", `by ${o.attribution === "entered" ? "entry time into the queue" : "completion time"}; ${o.interval_minutes}-minute intervals in ${o.timeZone}, DST-safe (the repeated hour of a fall-back is two intervals)`],
     ["Time zone", `${o.timeZone}; instants are stored in UTC`],
+    ["Window", o.from_ms === null && o.to_ms === null ? "all the data" : `stints entered ${o.from_ms === null ? "" : `from ${isoInZone(o.from_ms, o.timeZone)} `}${o.to_ms === null ? "" : `before ${isoInZone(o.to_ms, o.timeZone)}`}`.trim()],
     ["Input files", sources.join(", ") || "none"],
     ["Rejected lines", `${formatCount(data.rejects_total)} (listed below with file, line and reason)`],
     ["Empty rates", "a rate with an empty denominator is shown as —, never 0"],
