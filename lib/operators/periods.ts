@@ -50,11 +50,21 @@ export class PeriodSplitter {
     ianaZone(zone);
   }
 
+  /**
+   * Periods by 5-minute UTC bucket: every period boundary falls on one (intervals are whole
+   * multiples of 5 minutes, zone offsets and DST steps whole multiples of 15), so a bucket lies
+   * in one period and each is looked up in the zone once (luxon costs ~50 µs a call).
+   */
+  private readonly byBucket = new Map<number, Period>();
+
   /** The period containing `ms`. */
   at(ms: number): Period {
     const l = this.last;
     if (l && ms >= l.start_ms && ms < l.end_ms) return l;
-    return (this.last = periodOf(this.kind, ms, this.zone, this.interval_minutes));
+    const bucket = Math.floor(ms / 300_000);
+    let p = this.byBucket.get(bucket);
+    if (!p) this.byBucket.set(bucket, (p = periodOf(this.kind, ms, this.zone, this.interval_minutes)));
+    return (this.last = p);
   }
 
   /** Calls `each(piece_from, piece_to, period)` for each period `[from, to)` spans. */
