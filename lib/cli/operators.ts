@@ -5,7 +5,7 @@
  */
 import { type Command, Option } from "commander";
 import process from "node:process";
-import { loadRoster, loadSchedules } from "../ingest/mod.ts";
+import { loadFreeswitchStates, loadRoster, loadSchedules } from "../ingest/mod.ts";
 import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind } from "../operators/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
@@ -16,6 +16,7 @@ import { resolve } from "node:path";
 interface OperatorCliOptions extends CommonOptions {
   roster?: string;
   schedules?: string;
+  agentStates?: string;
   wrapupS: number;
   wrapup: string[];
   json: boolean;
@@ -55,6 +56,7 @@ async function loadOperatorInputs(o: OperatorCliOptions) {
   try {
     if (o.roster) report(await loadRoster(store, o.roster), o.quiet);
     if (o.schedules) report(await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o.quiet);
+    if (o.agentStates) report(await loadFreeswitchStates(store, o.agentStates, { timeZone: o.sourceTz ?? o.tz }), o.quiet);
     const built = await buildAgentStatesInStore(store, { wrapup_s: o.wrapupS, wrapup_by_queue });
     if (!o.quiet) {
       const notes = Object.entries(built.notes).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -91,6 +93,7 @@ export function addOperatorCommands(program: Command): void {
     withCommonOptions(cmd)
       .option("--roster <file>", "roster CSV: agent, name, team, department, hourly_cost, skills, on_call")
       .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
+      .option("--agent-states <file>", "FreeSWITCH mod_callcenter changes CSV: timestamp, agent, status, state (a second source of agent states)")
       .option("--wrapup-s <s>", "wrap-up seconds assumed after each call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)
       .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, [])
       .option("--json", "print a JSON array instead of a table", false);
@@ -134,7 +137,7 @@ export function addOperatorCommands(program: Command): void {
     .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string }) => {
       const options = operatorOptions(o);
       if (o.day !== undefined) parseWhen("--day", o.day, o.tz);
-      checkOutput(o.out, { inputs: [...o.input, ...(o.roster ? [o.roster] : []), ...(o.schedules ? [o.schedules] : [])], db: o.db });
+      checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates].filter((f): f is string => !!f)], db: o.db });
       const store = await loadOperatorInputs(o);
       try {
         const html = await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day });

@@ -21,3 +21,4 @@ export {
   DEFAULT_ACTIVITY_MAP, loadRoster, loadSchedules, PLANNED_CATEGORIES, readRoster, readSchedules, type RosterEntry,
   SCHEDULE_CATEGORIES, type ScheduleCategory, type ScheduledActivity,
 } from "./roster.ts";
+export { type AgentStateChange, FREESWITCH_STATES, FREESWITCH_STATUSES, loadFreeswitchStates, readFreeswitchStates } from "./freeswitch.ts";

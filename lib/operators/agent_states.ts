@@ -224,3 +224,45 @@ function same(a: StateSegment, b: StateSegment): boolean {
   return a.session === b.session && a.availability === b.availability && a.reason === b.reason && a.work === b.work &&
     a.queue === b.queue && a.call_id === b.call_id;
 }
+
+/** One FreeSWITCH mod_callcenter change (epoch ms), as loaded into `agent_state_changes`. */
+export interface StatusStateChange {
+  at: number;
+  status: string;
+  state: string;
+  line: number;
+}
+
+/**
+ * One agent's segments from FreeSWITCH mod_callcenter status and state changes (OPERATIONS.md
+ * §1 maps them onto the same axes): status Logged Out → logged out; Available and Available (On
+ * Demand) → logged in, available; On Break → logged in, paused with reason `On Break`; state
+ * Receiving → ringing, In a queue call → talking, Waiting → idle, and Idle → wrap-up right after
+ * a queue call (the module's wrap-up time), else idle. Each change holds until the next one; the
+ * last until `end`, flagged open when logged in.
+ *
+ * Source: FreeSWITCH documentation, mod_callcenter ("Agent Status", "Agent State").
+ */
+export function statesFromChanges(agent: string, changes: readonly StatusStateChange[], end: number): StateSegment[] {
+  const sorted = [...changes].filter((c) => c.at <= end).sort((a, b) => a.at - b.at || a.line - b.line);
+  const out: StateSegment[] = [];
+  let prevWork: Work = "idle";
+  sorted.forEach((c, i) => {
+    const to = i + 1 < sorted.length ? sorted[i + 1]!.at : end;
+    const status = c.status.toLowerCase(), state = c.state.toLowerCase();
+    const work: Work = state === "receiving" ? "ringing" : state === "in a queue call" ? "talking"
+      : state === "idle" && (prevWork === "talking" || prevWork === "wrap_up") ? "wrap_up" : "idle";
+    prevWork = work;
+    if (to <= c.at) return;
+    const seg: StateSegment = {
+      agent, started_at: c.at, ended_at: to,
+      session: status === "logged out" ? "logged_out" : "logged_in",
+      availability: status === "on break" ? "paused" : "available", reason: status === "on break" ? "On Break" : null,
+      work, queue: null, call_id: null, open: to === end && i === sorted.length - 1 && status !== "logged out",
+    };
+    const last = out.at(-1);
+    if (last && last.ended_at === seg.started_at && same(last, seg)) [last.ended_at, last.open] = [seg.ended_at, seg.open];
+    else out.push(seg);
+  });
+  return out;
+}

@@ -4,7 +4,9 @@
  *
  * @module
  */
-export { type AgentStateOptions, buildAgentStates, type StateCall, type StateEvent, type StateSegment, stateOf, type Work } from "./agent_states.ts";
+export {
+  type AgentStateOptions, buildAgentStates, type StateCall, type StateEvent, type StateSegment, stateOf, statesFromChanges, type StatusStateChange, type Work,
+} from "./agent_states.ts";
 export { type AgentStatesBuilt, buildAgentStatesInStore, dataEndMs } from "./states_store.ts";
 export { type ActualActivity, actualActivity, adheres, type AdherenceRule, countedOutOfAdherence, layerSchedule, pauseCategory, type SchedulePiece } from "./adherence.ts";
 export { type Period, type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";

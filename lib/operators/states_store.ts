@@ -6,7 +6,9 @@
  */
 import type { ColumnSpec, Store } from "../store/mod.ts";
 import { TABLES } from "../store/mod.ts";
-import { type AgentStateOptions, buildAgentStates, type StateCall, type StateEvent, type StateSegment, stateOf } from "./agent_states.ts";
+import {
+  type AgentStateOptions, buildAgentStates, type StateCall, type StateEvent, type StateSegment, stateOf, statesFromChanges, type StatusStateChange,
+} from "./agent_states.ts";
 
 /** What {@link buildAgentStatesInStore} did. */
 export interface AgentStatesBuilt {
@@ -21,7 +23,7 @@ export interface AgentStatesBuilt {
 /** The end of the data: the last instant of any event or stint in the store (epoch ms). */
 export async function dataEndMs(store: Store): Promise<number | null> {
   const [r] = await store.query<{ end_ms: number | null }>(`
-    SELECT greatest((SELECT max(epoch_ms("at")) FROM agent_events),
+    SELECT greatest((SELECT max(epoch_ms("at")) FROM agent_events), (SELECT max(epoch_ms("at")) FROM agent_state_changes),
       (SELECT max(epoch_ms(greatest(entered_at, coalesce(answered_at, entered_at), coalesce(ended_at, entered_at)))) FROM call_stints)) AS end_ms`);
   return r?.end_ms === null || r?.end_ms === undefined ? null : Number(r.end_ms);
 }
@@ -54,12 +56,25 @@ export async function buildAgentStatesInStore(store: Store, options: AgentStateO
       ended_at: c.ended_at === null ? null : Number(c.ended_at),
     });
   }
-  const segments: StateSegment[] = [];
-  for (const [agent, x] of [...byAgent].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    for (const s of buildAgentStates(agent, x.events, x.calls, end, options, notes)) segments.push(s);
+  // A second source (FreeSWITCH mod_callcenter): an agent with status/state changes takes its segments from them.
+  const changes = await store.query<{ agent: string; at: number; status: string; state: string; line: number }>(
+    `SELECT agent, epoch_ms("at") AS "at", status, state, line FROM agent_state_changes`,
+  );
+  const fromChanges = new Map<string, StatusStateChange[]>();
+  for (const c of changes) {
+    const list = fromChanges.get(c.agent) ?? fromChanges.set(c.agent, []).get(c.agent)!;
+    list.push({ ...c, at: Number(c.at), line: Number(c.line) });
   }
+  const segments: StateSegment[] = [];
+  const names = [...new Set([...byAgent.keys(), ...fromChanges.keys()])].sort();
+  for (const agent of names) {
+    const list = fromChanges.get(agent);
+    const x = byAgent.get(agent) ?? { events: [], calls: [] };
+    for (const s of list ? statesFromChanges(agent, list, end) : buildAgentStates(agent, x.events, x.calls, end, options, notes)) segments.push(s);
+  }
+  if (fromChanges.size > 0) notes.agents_from_freeswitch_states = fromChanges.size;
   await insertSegments(store, segments);
-  return { agents: byAgent.size, segments: segments.length, data_end_ms: end, notes };
+  return { agents: names.length, segments: segments.length, data_end_ms: end, notes };
 }
 
 const INSTANTS = new Set(["started_at", "ended_at"]);

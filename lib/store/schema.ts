@@ -130,6 +130,19 @@ export const TABLES = {
     line: "BIGINT",
   }),
   /**
+   * Agent status and state changes from a second source (FreeSWITCH mod_callcenter: `status`
+   * Logged Out / Available / Available (On Demand) / On Break, `state` Waiting / Receiving / In a
+   * queue call / Idle); an agent with such changes gets its state segments from them.
+   */
+  agent_state_changes: cols({
+    source: "VARCHAR",
+    line: "BIGINT",
+    agent: "VARCHAR",
+    at: "TIMESTAMPTZ",
+    status: "VARCHAR",
+    state: "VARCHAR",
+  }),
+  /**
    * Non-overlapping state segments per agent on the three axes of OPERATIONS.md §1: `session`
    * (logged_in / logged_out), `availability` (available / paused, `reason`), `work` (idle,
    * ringing, talking, on_hold, wrap_up, other_call); `state` is the one-word summary of

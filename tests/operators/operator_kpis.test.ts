@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  buildAgentStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, type OperatorKpiOptions, readSchedules, type StateEvent,
+  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, type OperatorKpiOptions, readSchedules, type StateEvent,
 } from "../../lib/mod.ts";
 import { fixture } from "../_helpers.ts";
 
@@ -116,6 +116,24 @@ describe("agent-state pitfalls (OPERATIONS.md §1)", () => {
   it("without a wrap-up option assumes none", () => {
     const segs = buildAgentStates("a", [ev(0, "AGENTLOGIN")], [{ call_id: "c", queue: "q", direction: "inbound", entered_at: T, answered_at: T + 10_000, ended_at: T + 70_000, ring_s: 2 }], T + 100_000);
     expect(segs.map((s) => s.work)).toEqual(["idle", "ringing", "talking", "idle"]);
+  });
+});
+
+describe("FreeSWITCH mod_callcenter as a second source", () => {
+  it("maps status and state changes onto the three axes, Idle after a queue call as wrap-up", async () => {
+    const store = await openStore();
+    await loadLogs(store, [op("ex3_idle.queue_log")]);
+    const counts = await loadFreeswitchStates(store, op("freeswitch_states.csv"));
+    expect(counts).toMatchObject({ lines_read: 11, used: 9, ignored: 1, rejected: 1 }); // "Sleeping" is no status
+    const rows = await operatorKpis(store, {});
+    store.close();
+    const fs = rows.find((r) => r.agent === "1001@default")!;
+    // By hand: logged in 08:00–09:00; ringing 08:10:00–08:10:10, in a call to 08:15:10, Idle (wrap-up) to 08:15:40,
+    // On Break 08:30–08:45; the rest waiting: 3,600 − 10 − 300 − 30 − 900 = 2,360 s.
+    expect(fs).toMatchObject({ logged_in_s: 3600, ring_s: 10, talk_s: 300, wrap_s: 30, paused_s: 900, available_idle_s: 2360, paused_by_reason: { "On Break": 900 } });
+    expect(fs.occupancy).toBeCloseTo(330 / 2700, 12);
+    // Agent/ann still comes from queue_log (Ex. 3 without wrap-up): the two sources side by side.
+    expect(rows.find((r) => r.agent === "Agent/ann")).toMatchObject({ logged_in_s: 3600, talk_s: 480 });
   });
 });
 
