@@ -95,8 +95,7 @@ export function addOperatorCommands(program: Command): void {
       .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
       .option("--agent-states <file>", "FreeSWITCH mod_callcenter changes CSV: timestamp, agent, status, state (a second source of agent states)")
       .option("--wrapup-s <s>", "wrap-up seconds assumed after each call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)
-      .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, [])
-      .option("--json", "print a JSON array instead of a table", false);
+      .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, []);
 
   const indicatorOptions = (cmd: Command) =>
     common(cmd)
@@ -106,6 +105,7 @@ export function addOperatorCommands(program: Command): void {
 
   indicatorOptions(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
+    .option("--json", "print a JSON array instead of a table", false)
     .action(async (o: IndicatorCliOptions & { by: string }) => {
       const [by, period = "period", ...rest] = o.by.split(",").map((s) => s.trim());
       if (!["agent", "team", "department"].includes(by!) || !["period", "interval", "day", "week"].includes(period) || rest.length) {
@@ -136,7 +136,12 @@ export function addOperatorCommands(program: Command): void {
     .option("--day <date>", "local day of the agent-state timeline (default: the busiest day)")
     .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string }) => {
       const options = operatorOptions(o);
-      if (o.day !== undefined) parseWhen("--day", o.day, o.tz);
+      if (o.day !== undefined) {
+        const day = parseWhen("--day", o.day, o.tz);
+        if ((options.from_ms != null && day < options.from_ms) || (options.to_ms != null && day >= options.to_ms)) {
+          throw new UsageError(`--day ${safe(o.day)} is outside the window of --from/--to`);
+        }
+      }
       checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates].filter((f): f is string => !!f)], db: o.db });
       const store = await loadOperatorInputs(o);
       try {
@@ -150,6 +155,7 @@ export function addOperatorCommands(program: Command): void {
 
   common(program.command("state").description("every agent's state at an instant (session, availability, work)"))
     .requiredOption("--at <when>", "the instant (date-time in --tz)")
+    .option("--json", "print a JSON array instead of a table", false)
     .action(async (o: OperatorCliOptions & { at: string }) => {
       const at = parseWhen("--at", o.at, o.tz);
       const store = await loadOperatorInputs(o);

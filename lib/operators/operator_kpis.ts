@@ -64,6 +64,8 @@ export interface OperatorKpiRow {
   calls_presented: number;
   calls_answered: number;
   ring_no_answer: number;
+  /** Presentations the caller ended while it rang (RINGCANCELED): presented = answered + ring_no_answer + ring_canceled. */
+  ring_canceled: number;
   occupancy: number | null;
   utilization: number | null;
   longest_idle_s: number | null;

@@ -67,7 +67,7 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
     agents: n("agents"),
     logged_in_s: n("logged_in_s"), available_idle_s: n("available_idle_s"), ring_s: n("ring_s"), talk_s: n("talk_s"), hold_s: n("hold_s"),
     wrap_s: n("wrap_s"), other_call_s: n("other_call_s"), paused_s: n("paused_s"), paused_by_reason: reasons,
-    calls_presented: presented, calls_answered: n("calls_answered"), ring_no_answer: n("ring_no_answer"),
+    calls_presented: presented, calls_answered: n("calls_answered"), ring_no_answer: n("ring_no_answer"), ring_canceled: n("ring_canceled"),
     occupancy: ratio(handling, n("logged_in_s") - n("paused_s")),
     utilization: ratio(handling, n("logged_in_s")),
     longest_idle_s: n("longest_idle_s") >= 0 ? n("longest_idle_s") : null,

@@ -20,16 +20,16 @@ export interface AgentStateNow {
   state: string;
   queue: string | null;
   call_id: string | null;
-  /** Since when the agent has been in this state on all three axes (epoch ms). */
-  since_ms: number;
-  time_in_state_s: number;
+  /** Since when the agent has been in this state on all three axes (epoch ms); null before its first event. */
+  since_ms: number | null;
+  time_in_state_s: number | null;
   /** The instant is past the end of the data: this is the last state known. */
   after_data_end: boolean;
 }
 
 /**
- * The state of every agent with segments at `at_ms` (or, past the end of the data, its last
- * state, flagged). Agents whose first event is later than `at_ms` are left out.
+ * The state of every agent at `at_ms` (or, past the end of the data, its last state, flagged):
+ * agents of the roster or the data whose first event is later are logged out, since unknown.
  *
  * @param at_ms the instant, epoch ms
  * @returns one row per agent, sorted by agent
@@ -55,10 +55,22 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
     FROM runs r JOIN last l ON l.agent = r.agent AND l.started_at = r.started_at
     LEFT JOIN agents a ON a.agent = r.agent
     ORDER BY r.agent`);
-  return rows.map((r) => ({
+  const known = new Set(rows.map((r) => String(r.agent)));
+  const others = await store.query<{ agent: string; name: string | null; team: string | null }>(`
+    SELECT x.agent, a.name, a.team FROM (SELECT agent FROM agent_states UNION SELECT agent FROM agents) x
+    LEFT JOIN agents a ON a.agent = x.agent ORDER BY x.agent`);
+  const out: AgentStateNow[] = rows.map((r) => ({
     agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null,
     session: String(r.session), availability: String(r.availability), reason: (r.reason as string) ?? null, work: String(r.work),
     state: String(r.state), queue: (r.queue as string) ?? null, call_id: (r.call_id as string) ?? null,
     since_ms: Number(r.since_ms), time_in_state_s: (at_ms - Number(r.since_ms)) / 1000, after_data_end: Boolean(r.after_data_end),
   }));
+  for (const o of others) {
+    if (known.has(o.agent)) continue;
+    out.push({
+      agent: o.agent, name: o.name ?? null, team: o.team ?? null, session: "logged_out", availability: "available", reason: null, work: "idle",
+      state: "logged_out", queue: null, call_id: null, since_ms: null, time_in_state_s: null, after_data_end: false,
+    });
+  }
+  return out.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
 }

@@ -26,7 +26,8 @@ export interface OperatorsReportOptions extends OperatorKpiOptions {
 const NA = "n/a";
 const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? NA : `${(x * 100).toFixed(1)} %`);
 const hours = (s: number | null) => (s === null ? NA : (s / 3600).toFixed(1));
-const money = (x: number | null) => (x === null ? NA : x.toFixed(2));
+const MONEY = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const money = (x: number | null) => (x === null ? NA : MONEY.format(x));
 const STATE_COLORS: Record<string, string> = {
   available: "#59a14f", ringing: "#edc948", on_call: "#4e79a7", wrap_up: "#76b7b2", paused: "#e15759", logged_out: "#d9e2ec",
 };
@@ -145,7 +146,7 @@ table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable t
 <section class="tiles">${tiles}</section>
 <section><h2>Agent states on ${escapeHtml(day ?? NA)}</h2>${timeline}</section>
 <section><h2>By department</h2>${sortableTable(depts, [key("Department", (r) => r.department)], total)}</section>
-<section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], total)}</section>
+<section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], { ...total, department: "" })}</section>
 <section><h2>By operator</h2><p class="sub">Sorted by calls answered; click a header to sort; hover a row for the agent's id.</p>${sortableTable(agents, [key("Operator", (r) => r.name ?? r.agent), key("Team", (r) => r.team)], total, true)}</section>
 <section><h2>Pauses by reason</h2>${pauseChart}</section>
 <footer><h2>Definitions and parameters</h2><dl>${defs}</dl><p class="sub">queuebook · operator performance report</p></footer>
@@ -157,7 +158,7 @@ table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable t
 function emptyTotal(): OperatorKpiRow {
   return {
     agents: 0, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
-    calls_presented: 0, calls_answered: 0, ring_no_answer: 0, occupancy: null, utilization: null, longest_idle_s: null, calls_per_hour: null,
+    calls_presented: 0, calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, occupancy: null, utilization: null, longest_idle_s: null, calls_per_hour: null,
     scheduled_s: 0, adherence: null, conformance: null, shrinkage: null, shrinkage_planned: null, shrinkage_unplanned: null, paid_s: 0, cost: null,
     cost_per_answered_call: null,
   };

@@ -67,4 +67,19 @@ describe("qb state", () => {
     const paused = JSON.parse(qb("state", "-i", op("ex3_idle.queue_log"), "--at", "2026-03-02T08:34:00", "--json", "-q").stdout);
     expect(paused[0]).toMatchObject({ state: "paused", reason: "Coffee", time_in_state_s: 840 });
   });
+
+  it("lists every roster agent, those without an event yet as logged out with no time in state", () => {
+    const r = qb("state", "-i", op("ex3_idle.queue_log"), "--roster", op("roster.csv"), "--at", "2026-03-02T08:07:00", "--json", "-q");
+    const rows = JSON.parse(r.stdout);
+    expect(rows.map((x: { agent: string; state: string; time_in_state_s: number | null }) => [x.agent, x.state, x.time_in_state_s])).toEqual([
+      ["Agent/ann", "on_call", 120], ["Agent/bea", "logged_out", null], ["Agent/cy", "logged_out", null],
+    ]);
+  });
+
+  it("refuses --json on the report and a --day outside the window", () => {
+    expect(qb("operators-report", "-i", op("ex3_idle.queue_log"), "--json", "-o", "x.html").code).toBe(2);
+    const r = qb("operators-report", "-i", op("ex3_idle.queue_log"), "--from", "2026-03-02", "--to", "2026-03-02", "--day", "2026-03-05", "-o", "x.html");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--day 2026-03-05 is outside the window of --from/--to");
+  });
 });
