@@ -137,6 +137,7 @@ export function addOperatorCommands(program: Command): void {
     .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string }) => {
       const options = operatorOptions(o);
       if (o.day !== undefined) {
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(o.day)) throw new UsageError(`--day must be a date such as 2026-10-05, got '${safe(o.day)}'`);
         const day = parseWhen("--day", o.day, o.tz);
         if ((options.from_ms != null && day < options.from_ms) || (options.to_ms != null && day >= options.to_ms)) {
           throw new UsageError(`--day ${safe(o.day)} is outside the window of --from/--to`);
@@ -169,7 +170,7 @@ export function addOperatorCommands(program: Command): void {
             { key: "availability", header: "availability", format: "text" }, { key: "reason", header: "reason", format: "text" },
             { key: "work", header: "work", format: "text" }, { key: "queue", header: "queue", format: "text" },
             { key: "time_in_state_s", header: "in state s", format: "s" },
-          ]));
+          ]) + (rows.some((r) => r.after_data_end) ? `${safe(o.at)} is past the end of the data: these are the last states known\n` : ""));
         }
       } finally {
         store.close();

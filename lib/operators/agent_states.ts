@@ -82,6 +82,9 @@ export function stateOf(s: Pick<StateSegment, "session" | "availability" | "work
   return s.availability === "paused" ? "paused" : "available";
 }
 
+/** The longest ring kept from a RINGNOANSWER/RINGCANCELED (seconds; rule `ring_clamped`). */
+export const MAX_RING_S = 600;
+
 const LOGIN = new Set(["AGENTLOGIN", "AGENTCALLBACKLOGIN"]);
 const LOGOFF = new Set(["AGENTLOGOFF", "AGENTCALLBACKLOGOFF"]);
 const PAUSES = new Set(["PAUSE", "PAUSEALL"]);
@@ -131,11 +134,16 @@ function sessionMarks(events: readonly StateEvent[], notes: Record<string, numbe
 }
 
 /** Work spans from calls and ring events; wrap-up clipped at the next work, pause or logoff. */
-function workSpans(events: readonly StateEvent[], calls: readonly StateCall[], marks: readonly Mark[], end: number, o: AgentStateOptions): WorkSpan[] {
+function workSpans(
+  events: readonly StateEvent[], calls: readonly StateCall[], marks: readonly Mark[], end: number, o: AgentStateOptions, notes: Record<string, number>,
+): WorkSpan[] {
   const spans: WorkSpan[] = [];
   for (const e of events) {
     if ((e.event === "RINGNOANSWER" || e.event === "RINGCANCELED") && e.ring_ms && e.ring_ms > 0) {
-      spans.push({ from: e.at - e.ring_ms, to: e.at, work: "ringing", queue: e.queue, call_id: null, open: false });
+      // Rule `ring_clamped`: a ring longer than MAX_RING_S (no queue rings an agent that long) is cut there.
+      const ring = Math.min(e.ring_ms, MAX_RING_S * 1000);
+      if (ring < e.ring_ms) notes.ring_clamped = (notes.ring_clamped ?? 0) + 1;
+      spans.push({ from: e.at - ring, to: e.at, work: "ringing", queue: e.queue, call_id: null, open: false });
     }
   }
   const ends: { at: number; queue: string | null; call_id: string }[] = [];
@@ -147,7 +155,12 @@ function workSpans(events: readonly StateEvent[], calls: readonly StateCall[], m
       spans.push({ from: start, to: Math.max(start, stop), work: "other_call", queue: c.queue, call_id: c.call_id, open: c.ended_at === null });
       continue;
     }
-    if (c.ring_s && c.ring_s > 0) spans.push({ from: start - c.ring_s * 1000, to: start, work: "ringing", queue: c.queue, call_id: c.call_id, open: false });
+    if (c.ring_s && c.ring_s > 0) {
+      // A call rings while it waits: never before it entered the queue.
+      const from = Math.max(start - c.ring_s * 1000, c.entered_at);
+      if (from > start - c.ring_s * 1000) notes.ring_clamped = (notes.ring_clamped ?? 0) + 1;
+      spans.push({ from, to: start, work: "ringing", queue: c.queue, call_id: c.call_id, open: false });
+    }
     spans.push({ from: start, to: Math.max(start, stop), work: "talking", queue: c.queue, call_id: c.call_id, open: c.ended_at === null });
     if (c.ended_at !== null) ends.push({ at: c.ended_at, queue: c.queue, call_id: c.call_id });
   }
@@ -157,9 +170,11 @@ function workSpans(events: readonly StateEvent[], calls: readonly StateCall[], m
     const prev = i > 0 ? marks[i - 1]! : null;
     return (m.availability === "paused" && prev?.availability !== "paused") || (m.session === "logged_out" && prev?.session === "logged_in");
   }).map((m) => m.at);
+  const sessionAt = (t: number) => marks.filter((m) => m.at <= t).at(-1)?.session ?? null;
   for (const w of ends) {
     const wrap = o.wrapup_by_queue?.[w.queue ?? ""] ?? o.wrapup_s ?? 0;
     if (!(wrap > 0)) continue;
+    if (sessionAt(w.at) === "logged_out") continue; // logged off during the call: no wrap-up after it
     let to = Math.min(w.at + wrap * 1000, end);
     for (const t of starts) if (t >= w.at && t < to) to = t;
     for (const t of stops) if (t >= w.at && t < to) to = t;
@@ -184,7 +199,7 @@ export function buildAgentStates(
   agent: string, events: readonly StateEvent[], calls: readonly StateCall[], end: number, options: AgentStateOptions = {}, notes: Record<string, number> = {},
 ): StateSegment[] {
   const marks = sessionMarks(events, notes);
-  const spans = workSpans(events, calls, marks, end, options).filter((s) => s.to > s.from);
+  const spans = workSpans(events, calls, marks, end, options, notes).filter((s) => s.to > s.from);
   const cuts = new Set<number>([end]);
   for (const m of marks) if (m.at <= end) cuts.add(m.at);
   for (const s of spans) {
@@ -213,6 +228,13 @@ export function buildAgentStates(
       open: to === end && ((finalMark?.session ?? "logged_out") === "logged_in" || (w?.open ?? false)),
     };
     if (!mark && !w) continue; // before the agent's first event
+    // Rule `handling_outside_session`: an agent with session events who rings or talks while logged
+    // out (a logoff logged during a call, a ring before the login) is working: that time counts as
+    // logged in, so logged-in = idle + handling + paused and occupancy stays ≤ 100 %.
+    if (marks.length > 0 && seg.session === "logged_out" && seg.work !== "idle") {
+      seg.session = "logged_in";
+      notes.handling_outside_session = (notes.handling_outside_session ?? 0) + 1;
+    }
     const last = out[out.length - 1];
     if (last && last.ended_at === from && same(last, seg)) last.ended_at = to, last.open = seg.open;
     else out.push(seg);

@@ -13,6 +13,7 @@ import type { AgentStateOptions, StateSegment } from "./agent_states.ts";
 import { type AgentPeriodSums, sumAgent } from "./accumulate.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
+import { ROSTER_SQL } from "./roster_sql.ts";
 import { buildAgentStatesInStore } from "./states_store.ts";
 
 /** Options of {@link operatorKpis}; every field optional. */
@@ -21,9 +22,9 @@ export interface OperatorKpiOptions extends AgentStateOptions {
   by?: "agent" | "team" | "department" | "center";
   /** Time grouping: `period` (the whole window, default), `interval`, `day` or `week` (ISO, Monday). */
   period?: PeriodKind;
-  /** Window start, inclusive (epoch ms); default: the start of the local day of the first state. */
+  /** Window start, inclusive (epoch ms); default: the start of the local day of the first state. A window outside the data gives no rows. */
   from_ms?: number | null;
-  /** Window end, exclusive (epoch ms); default: the end of the data. */
+  /** Window end, exclusive (epoch ms); default and at most: the end of the data (nothing is measured beyond it). */
   to_ms?: number | null;
   /** IANA zone of intervals, days and weeks (default `"UTC"`). */
   timeZone?: string;
@@ -126,8 +127,13 @@ export async function operatorKpis(store: Store, options: OperatorKpiOptions = {
   // first login counts as missed) to the end of the data (schedules beyond it have no data yet).
   const lo = num(bounds?.lo);
   const from = options.from_ms ?? (lo === null ? 0 : periodOf("day", lo, zone).start_ms);
-  const to = options.to_ms ?? num(bounds?.hi) ?? 0;
-  if (!(to >= from)) throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
+  // Past the end of the data nothing can be measured: schedules there are not missed (no data yet).
+  const hi = num(bounds?.hi);
+  const to = Math.min(options.to_ms ?? hi ?? 0, hi ?? Infinity);
+  if (options.from_ms != null && options.to_ms != null && !(options.to_ms > options.from_ms)) {
+    throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
+  }
+  if (!(to > from)) return []; // a window outside the data
   const agents = await sumsByAgent(store, from, to, new PeriodSplitter(options.period ?? "period", zone, minutes), options);
   return rollUp(agents, options.by ?? "agent", options.period ?? "period", options.occupancy_includes_ring ?? false);
 }
@@ -140,7 +146,7 @@ async function sumsByAgent(store: Store, from: number, to: number, splitter: Per
   const sched = await store.query<Record<string, unknown>>(`
     SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at
     FROM schedules WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
-  const roster = new Map((await store.query<Record<string, unknown>>("SELECT agent, name, team, department, hourly_cost FROM agents")).map((r) => [String(r.agent), r]));
+  const roster = new Map((await store.query<Record<string, unknown>>(`SELECT agent, name, team, department, hourly_cost FROM (${ROSTER_SQL})`)).map((r) => [String(r.agent), r]));
   const calls = await store.query<{ agent: string; at: number; kind: string }>(`
     SELECT agent, epoch_ms(answered_at) AS "at", 'answered' AS kind FROM call_stints
       WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at < make_timestamptz(${to * 1000})
@@ -155,6 +161,8 @@ async function sumsByAgent(store: Store, from: number, to: number, splitter: Per
   for (const [agent, x] of byAgent) {
     const r = roster.get(agent);
     for (const s of sumAgent(x.segments, layerSchedule(x.schedule), from, to, splitter, o.pause_categories).values()) {
+      // A period in which the agent was only logged out, with nothing scheduled, is no row (calls add one below).
+      if (s.logged_in_s + s.ring_s + s.talk_s + s.hold_s + s.wrap_s + s.other_call_s + s.scheduled_s === 0) continue;
       out.set(`${agent}\u0000${s.period.key}`, agentSums(agent, r, s, o));
     }
   }

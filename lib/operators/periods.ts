@@ -22,7 +22,7 @@ export interface Period {
  * The period of `kind` containing instant `ms` in `zone`.
  *
  * @param interval_minutes the interval length (a divisor of 60) for `"interval"`
- * @returns keys: `"2026-10-05T09:30"` (interval start, local), `"2026-10-05"` (day or the
+ * @returns keys: `"2026-10-05T09:30:00+02:00"` (interval start, local with its offset), `"2026-10-05"` (day or the
  *   Monday of the ISO week), `"all"` (period, bounds ±∞)
  */
 export function periodOf(kind: PeriodKind, ms: number, zone: string, interval_minutes = 30): Period {
@@ -32,7 +32,8 @@ export function periodOf(kind: PeriodKind, ms: number, zone: string, interval_mi
     const hour = t.startOf("hour");
     const start = hour.plus({ minutes: Math.floor(t.minute / interval_minutes) * interval_minutes });
     const end = start.plus({ minutes: interval_minutes });
-    return { key: start.toFormat("yyyy-MM-dd'T'HH:mm"), start_ms: start.toMillis(), end_ms: end.toMillis() };
+    // With the offset, as queueKpis' interval_start: the repeated hour of a DST fall-back is two intervals.
+    return { key: start.toFormat("yyyy-MM-dd'T'HH:mm:ssZZ"), start_ms: start.toMillis(), end_ms: end.toMillis() };
   }
   const start = kind === "day" ? t.startOf("day") : t.startOf("week");
   const end = kind === "day" ? start.plus({ days: 1 }) : start.plus({ weeks: 1 });

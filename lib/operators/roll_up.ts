@@ -28,7 +28,7 @@ export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "dep
   const keys = [...groups, ...(periodKey ? ["p"] : [])];
   const flat = agents.map((a) => ({
     ...Object.fromEntries(SUMMED.filter((k) => k in a).map((k) => [k, (a as unknown as Record<string, number>)[k]])),
-    agent: a.agent, name: a.name, team: a.team, department: a.department, p: a.period.key,
+    agent: a.agent, name: a.name, team: a.team, department: a.department, p: a.period.key, p_ms: a.period.start_ms,
     known_cost: a.hourly_cost === null ? 0 : a.hourly_cost * a.paid_s / 3600,
     uncosted_paid_s: a.hourly_cost === null ? a.paid_s : 0,
     longest_idle_s: a.idle_stretches_s.length ? Math.max(...a.idle_stretches_s) : -1,
@@ -39,7 +39,8 @@ export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "dep
     ...Object.fromEntries(SUMMED.map((k) => [k, aq.op.sum(k)])),
     agents: aq.op.distinct("agent"),
     longest_idle_s: aq.op.max("longest_idle_s"),
-  }).orderby(keys.length ? keys : ["agents"]).objects() as Record<string, unknown>[];
+    p_ms: aq.op.min("p_ms"),
+  }).orderby(...(keys.length ? [...groups, "p_ms"] : ["agents"])).objects() as Record<string, unknown>[]; // periods in time order (a DST fall-back repeats a key's wall clock)
   // Pause reasons are maps: merged per group in plain code.
   const reasons = new Map<string, Record<string, number>>();
   const groupOf = (r: Record<string, unknown>) => keys.map((k) => String(r[k] ?? "\u0000")).join("\u0001");

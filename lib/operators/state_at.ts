@@ -5,6 +5,7 @@
  * @module
  */
 import type { Store } from "../store/mod.ts";
+import { ROSTER_SQL } from "./roster_sql.ts";
 
 /** One agent's state at an instant. */
 export interface AgentStateNow {
@@ -51,19 +52,21 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
     )
     SELECT r.agent, a.name, a.team, r.session, r.availability, r.reason, r.work, r.state, r.queue, r.call_id,
       (SELECT min(epoch_ms(x.started_at)) FROM runs x WHERE x.agent = r.agent AND x.run = r.run) AS since_ms,
-      r.ended_at <= ${t} AS after_data_end
+      epoch_ms(r.ended_at) AS ended_ms
     FROM runs r JOIN last l ON l.agent = r.agent AND l.started_at = r.started_at
-    LEFT JOIN agents a ON a.agent = r.agent
+    LEFT JOIN (${ROSTER_SQL}) a ON a.agent = r.agent
     ORDER BY r.agent`);
+  const [{ end_ms }] = await store.query<{ end_ms: number | null }>("SELECT max(epoch_ms(ended_at)) AS end_ms FROM agent_states") as [{ end_ms: number | null }];
+  const dataEnd = end_ms === null ? null : Number(end_ms);
   const known = new Set(rows.map((r) => String(r.agent)));
   const others = await store.query<{ agent: string; name: string | null; team: string | null }>(`
     SELECT x.agent, a.name, a.team FROM (SELECT agent FROM agent_states UNION SELECT agent FROM agents) x
-    LEFT JOIN agents a ON a.agent = x.agent ORDER BY x.agent`);
-  const out: AgentStateNow[] = rows.map((r) => ({
+    LEFT JOIN (${ROSTER_SQL}) a ON a.agent = x.agent ORDER BY x.agent`);
+  const out: AgentStateNow[] = rows.map((r) => Number(r.ended_ms) <= at_ms && (dataEnd === null || Number(r.ended_ms) < dataEnd) ? loggedOut(r, Number(r.ended_ms), at_ms) : ({
     agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null,
     session: String(r.session), availability: String(r.availability), reason: (r.reason as string) ?? null, work: String(r.work),
     state: String(r.state), queue: (r.queue as string) ?? null, call_id: (r.call_id as string) ?? null,
-    since_ms: Number(r.since_ms), time_in_state_s: (at_ms - Number(r.since_ms)) / 1000, after_data_end: Boolean(r.after_data_end),
+    since_ms: Number(r.since_ms), time_in_state_s: (at_ms - Number(r.since_ms)) / 1000, after_data_end: dataEnd !== null && at_ms >= dataEnd,
   }));
   for (const o of others) {
     if (known.has(o.agent)) continue;
@@ -73,4 +76,12 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
     });
   }
   return out.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
+}
+
+/** An agent whose last segment ended before the instant (no session data after its last call): logged out since then. */
+function loggedOut(r: Record<string, unknown>, since: number, at_ms: number): AgentStateNow {
+  return {
+    agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null, session: "logged_out", availability: "available",
+    reason: null, work: "idle", state: "logged_out", queue: null, call_id: null, since_ms: since, time_in_state_s: (at_ms - since) / 1000, after_data_end: false,
+  };
 }

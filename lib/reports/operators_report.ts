@@ -116,7 +116,9 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     tile("Adherence", pct(total.adherence), `conformance ${pct(total.conformance)}`),
     tile("Cost", money(total.cost), `per answered call ${money(total.cost_per_answered_call)}`),
   ].join("");
-  const key = (header: string, f: (r: OperatorKpiRow) => string | null | undefined): Col => ({ header, cell: (r) => f(r) ?? NA, sort: (r) => f(r) ?? "" });
+  // Names are cut at 60 characters (a 200,000-character name pushed the numbers off the page).
+  const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
+  const key = (header: string, f: (r: OperatorKpiRow) => string | null | undefined): Col => ({ header, cell: (r) => clip(f(r) ?? NA), sort: (r) => f(r) ?? "" });
   const wrap = options.wrapup_by_queue && Object.keys(options.wrapup_by_queue).length
     ? `${Object.entries(options.wrapup_by_queue).map(([q, s]) => `${q}: ${s} s`).join(", ")}; other queues ${options.wrapup_s ?? 0} s`
     : (options.wrapup_s ?? 0) > 0 ? `${options.wrapup_s} s after every call` : "none assumed (queue_log has no wrap-up event)";

@@ -36,7 +36,7 @@ describe("qb agents", () => {
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ team: "Support A", department: "Service", interval_start: "2026-03-03T09:00", logged_in_s: 1800, available_idle_s: 390 });
+    expect(rows[0]).toMatchObject({ team: "Support A", department: "Service", interval_start: "2026-03-03T09:00:00+00:00", logged_in_s: 1800, available_idle_s: 390 });
     expect(rows[0].occupancy).toBeCloseTo(0.72, 12);
     expect(rows[0].cost).toBeCloseTo(30 * 0.5, 12); // Bea: half an hour logged in (no schedule) at 30/h
     expect(r.stderr).toContain("wrap-up assumed: support 180 s, others 0 s");

@@ -39,15 +39,15 @@ describe("OPERATIONS.md worked examples", () => {
 
   it("Ex. 2: occupancy and utilization of 09:00–09:30, time split across intervals by activity", async () => {
     const rows = await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval" });
-    const r = rows.find((x) => x.interval_start === "2026-03-03T09:00")!;
+    const r = rows.find((x) => x.interval_start === "2026-03-03T09:00:00+00:00")!;
     // Logged in 1,800 s, paused 300, ring 30, talk 600 + 300 (call B's part before 09:30), wrap-up 180.
     expect(r).toMatchObject({ logged_in_s: 1800, paused_s: 300, ring_s: 30, talk_s: 900, wrap_s: 180, available_idle_s: 390 });
     expect(r.occupancy).toBeCloseTo((900 + 180) / 1500, 12); // 72.00 %
     expect(r.utilization).toBeCloseTo(1080 / 1800, 12); // 60.00 %
-    const next = rows.find((x) => x.interval_start === "2026-03-03T09:30")!;
+    const next = rows.find((x) => x.interval_start === "2026-03-03T09:30:00+00:00")!;
     expect(next).toMatchObject({ talk_s: 180, wrap_s: 180 }); // call B's last 180 s and its wrap-up 09:33–09:36
     const [ring] = (await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval", occupancy_includes_ring: true }))
-      .filter((x) => x.interval_start === "2026-03-03T09:00");
+      .filter((x) => x.interval_start === "2026-03-03T09:00:00+00:00");
     expect(ring!.occupancy).toBeCloseTo(1110 / 1500, 12); // 74.00 %
   });
 
