@@ -39,13 +39,19 @@ export interface AgentPeriodSums {
   calls_answered: number;
   ring_no_answer: number;
   ring_canceled: number;
+  /**
+   * Idle before each call (OPERATIONS.md §2 (b)), by the period its ring starts in: the time from
+   * the end of the previous call (or the login) to the call, `incl` with pauses and wrap-up,
+   * `excl` available-idle time only.
+   */
+  idle_before_call: { incl_s: number; excl_s: number }[];
 }
 
 function emptySums(period: Period): AgentPeriodSums {
   return {
     period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0,
     paused_by_reason: {}, on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0,
-    out_of_adherence_s: [], idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0,
+    out_of_adherence_s: [], idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, idle_before_call: [],
   };
 }
 
@@ -94,7 +100,30 @@ export function sumAgent(
       }
     });
   }
+  idleBeforeCalls(segments, from, to, (p, v) => sums(p).idle_before_call.push(v), splitter);
   return out;
+}
+
+/**
+ * Walks one agent's segments: for each call (its first ringing or talking segment) inside
+ * `[from, to)`, the idle time since the previous call ended or the session began.
+ */
+function idleBeforeCalls(
+  segments: readonly StateSegment[], from: number, to: number, add: (p: Period, v: { incl_s: number; excl_s: number }) => void, splitter: PeriodSplitter,
+): void {
+  let anchor: number | null = null, idle = 0, lastCall: string | null = null, wasIn = false, talking: string | null = null;
+  for (const seg of segments) {
+    const inSession = seg.session === "logged_in";
+    if (talking !== null && !(seg.work === "talking" && seg.call_id === talking)) [anchor, idle, talking] = [seg.started_at, 0, null];
+    if (inSession && !wasIn) [anchor, idle] = [seg.started_at, 0];
+    wasIn = inSession;
+    if ((seg.work === "ringing" || seg.work === "talking") && seg.call_id !== null && seg.call_id !== lastCall) {
+      lastCall = seg.call_id;
+      if (anchor !== null && seg.started_at >= from && seg.started_at < to) add(splitter.at(seg.started_at), { incl_s: (seg.started_at - anchor) / 1000, excl_s: idle / 1000 });
+    }
+    if (seg.work === "talking") talking = seg.call_id;
+    else if (inSession && seg.availability === "available" && seg.work === "idle") idle += seg.ended_at - seg.started_at;
+  }
 }
 
 function addSegment(s: AgentPeriodSums, seg: StateSegment, d: number): void {

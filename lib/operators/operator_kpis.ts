@@ -70,6 +70,10 @@ export interface OperatorKpiRow {
   occupancy: number | null;
   utilization: number | null;
   longest_idle_s: number | null;
+  /** Mean idle before a call: available-idle time since the previous call or the login (pauses and wrap-up excluded). */
+  idle_before_call_s: number | null;
+  /** The same with pauses and wrap-up included (time since the previous call ended or the login). */
+  idle_before_call_incl_s: number | null;
   calls_per_hour: number | null;
   scheduled_s: number;
   adherence: number | null;
@@ -93,6 +97,10 @@ export interface AgentSums extends AgentPeriodSums {
   out_counted_s: number;
   /** On-queue time where the agent had on-queue time scheduled in the period (conformance's numerator in roll-ups). */
   on_queue_scheduled_s: number;
+  /** Calls with an idle-before-call measure, and the sums of both variants (seconds). */
+  ibc_n: number;
+  ibc_excl_s: number;
+  ibc_incl_s: number;
   paid_s: number;
 }
 
@@ -181,7 +189,7 @@ function emptyPeriod(period: AgentPeriodSums["period"]): AgentPeriodSums {
   return {
     period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
     on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0, out_of_adherence_s: [],
-    idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0,
+    idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, idle_before_call: [],
   };
 }
 
@@ -190,6 +198,8 @@ function agentSums(agent: string, r: Record<string, unknown> | undefined, s: Age
   return {
     ...s, agent, name: (r?.name as string) ?? null, team: (r?.team as string) ?? null, department: (r?.department as string) ?? null,
     hourly_cost: num(r?.hourly_cost), paid_s: paid, on_queue_scheduled_s: s.scheduled_on_queue_s > 0 ? s.on_queue_s : 0,
+    ibc_n: s.idle_before_call.length, ibc_excl_s: s.idle_before_call.reduce((t, x) => t + x.excl_s, 0),
+    ibc_incl_s: s.idle_before_call.reduce((t, x) => t + x.incl_s, 0),
     out_counted_s: countedOutOfAdherence(s.out_of_adherence_s, o.adherence_rule ?? "raw", o.adherence_threshold_s ?? 60),
   };
 }

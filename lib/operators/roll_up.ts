@@ -11,7 +11,7 @@ import type { PeriodKind } from "./periods.ts";
 const SUMMED = [
   "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_scheduled_s", "scheduled_s",
   "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
-  "paid_s", "known_cost", "uncosted_paid_s",
+  "paid_s", "known_cost", "uncosted_paid_s", "ibc_n", "ibc_excl_s", "ibc_incl_s",
 ] as const;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -72,6 +72,8 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
     occupancy: ratio(handling, n("logged_in_s") - n("paused_s")),
     utilization: ratio(handling, n("logged_in_s")),
     longest_idle_s: n("longest_idle_s") >= 0 ? n("longest_idle_s") : null,
+    idle_before_call_s: ratio(n("ibc_excl_s"), n("ibc_n")),
+    idle_before_call_incl_s: ratio(n("ibc_incl_s"), n("ibc_n")),
     calls_per_hour: ratio(n("calls_answered"), n("logged_in_s") / 3600),
     scheduled_s: scheduled,
     adherence: scheduled > 0 ? 1 - n("out_counted_s") / scheduled : null,

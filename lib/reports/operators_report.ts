@@ -160,7 +160,7 @@ table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable t
 function emptyTotal(): OperatorKpiRow {
   return {
     agents: 0, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
-    calls_presented: 0, calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, occupancy: null, utilization: null, longest_idle_s: null, calls_per_hour: null,
+    calls_presented: 0, calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, occupancy: null, utilization: null, longest_idle_s: null, idle_before_call_s: null, idle_before_call_incl_s: null, calls_per_hour: null,
     scheduled_s: 0, adherence: null, conformance: null, shrinkage: null, shrinkage_planned: null, shrinkage_unplanned: null, paid_s: 0, cost: null,
     cost_per_answered_call: null,
   };

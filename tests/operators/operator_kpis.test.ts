@@ -31,6 +31,8 @@ describe("OPERATIONS.md worked examples", () => {
     // Login 3,600 s, talk 480, ring 10, pause 900, wrap-up 60; available-idle 2,150 in stretches 295, 630, 295, 930.
     expect(r).toMatchObject({ logged_in_s: 3600, talk_s: 480, ring_s: 10, paused_s: 900, wrap_s: 60, available_idle_s: 2150, longest_idle_s: 930 });
     expect(r!.paused_by_reason).toEqual({ Coffee: 900 });
+    // Idle before call: 295 s and 1,855 s with pauses and wrap-up, 295 s and 925 s without → means 1,075 s and 610 s.
+    expect([r!.idle_before_call_incl_s, r!.idle_before_call_s]).toEqual([(295 + 1855) / 2, (295 + 925) / 2]);
     expect(r!.occupancy).toBeCloseTo(540 / 2700, 12); // 20.00 % without ring
     const [withRing] = await kpis([op("ex3_idle.queue_log")], { wrapup_s: 30, occupancy_includes_ring: true });
     expect(withRing!.occupancy).toBeCloseTo(550 / 2700, 12); // 20.37 %
