@@ -37,6 +37,7 @@ interface IndicatorCliOptions extends OperatorCliOptions {
   adherenceRule: string;
   adherenceThresholdS: number;
   occupancyIncludesRing: boolean;
+  timeAttribution: "split" | "call_end";
 }
 
 /** The indicator options of `agents` and `operators-report`, checked before anything is loaded. @throws {UsageError} */
@@ -45,7 +46,7 @@ function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
   const options: OperatorKpiOptions = {
     timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup), from_ms, to_ms,
     adherence_rule: o.adherenceRule as "raw", adherence_threshold_s: o.adherenceThresholdS, occupancy_includes_ring: o.occupancyIncludesRing,
-    states_built: true,
+    time_attribution: o.timeAttribution, states_built: true,
   };
   return options;
 }
@@ -101,7 +102,8 @@ export function addOperatorCommands(program: Command): void {
     common(cmd)
       .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
       .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
-      .option("--occupancy-includes-ring", "count ring time as handling", false);
+      .option("--occupancy-includes-ring", "count ring time as handling", false)
+      .addOption(new Option("--time-attribution <how>", "agent time per period: split pro rata, or a call whole where it ends").choices(["split", "call_end"]).default("split"));
 
   indicatorOptions(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
@@ -123,7 +125,7 @@ export function addOperatorCommands(program: Command): void {
           const readable = rows.map((r) => ({ ...r, ...Object.fromEntries(HOURS.map((k) => [k.replace(/_s$/, "_h"), r[k] / 3600])) }));
           process.stdout.write(renderTable(readable, [...keys, ...TABLE]) +
             `occupancy = handling / (logged in − paused), handling = talk + hold + wrap-up${o.occupancyIncludesRing ? " + ring" : ""}; ` +
-            `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
+            `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; time ${o.timeAttribution === "split" ? "split across periods" : "of a call credited where it ends"}; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
         }
       } finally {
         store.close();

@@ -56,6 +56,15 @@ function emptySums(period: Period): AgentPeriodSums {
 }
 
 const WORK_FIELD = { ringing: "ring_s", talking: "talk_s", on_hold: "hold_s", wrap_up: "wrap_s", other_call: "other_call_s" } as const;
+const ON_CALL = new Set(["talking", "on_hold", "other_call"]);
+
+/**
+ * How agent time is attributed to periods: `split` (default, as WFM suites do) counts each
+ * segment pro rata in every period it spans; `call_end` credits a call segment whole to the
+ * period where it ends (its other periods then count that time as idle — the distortion the
+ * default avoids; offered for comparison with tools that do it).
+ */
+export type TimeAttribution = "split" | "call_end";
 
 /**
  * Sums one agent's segments and schedule over `[from, to)`, per period of `splitter`.
@@ -67,7 +76,7 @@ const WORK_FIELD = { ringing: "ring_s", talking: "talk_s", on_hold: "hold_s", wr
  */
 export function sumAgent(
   segments: readonly StateSegment[], schedule: readonly SchedulePiece[], from: number, to: number, splitter: PeriodSplitter,
-  pauseMap: Readonly<Record<string, string>> = {},
+  pauseMap: Readonly<Record<string, string>> = {}, attribution: TimeAttribution = "split",
 ): Map<string, AgentPeriodSums> {
   const out = new Map<string, AgentPeriodSums>();
   const sums = (p: Period) => out.get(p.key) ?? out.set(p.key, emptySums(p)).get(p.key)!;
@@ -89,7 +98,14 @@ export function sumAgent(
     splitter.split(a, b, (x, y, p) => {
       const s = sums(p);
       const d = (y - x) / 1000;
-      if (seg) addSegment(s, seg, d);
+      if (seg && attribution === "call_end" && ON_CALL.has(seg.work)) {
+        // The whole call segment is credited where it ends; here it looks like idle time (OPERATIONS.md §2, Ex. 2).
+        const last = Math.min(seg.ended_at, to);
+        const endPeriod = splitter.at(last - 1);
+        if (seg.session === "logged_in") s.logged_in_s += d; // session time stays where it is
+        if (seg.session === "logged_in" && p.key !== endPeriod.key) s.available_idle_s += d;
+        if (y === last) sums(endPeriod)[WORK_FIELD[seg.work as "talking"]] += (last - Math.max(seg.started_at, from)) / 1000;
+      } else if (seg) addSegment(s, seg, d);
       if (actual === "on_queue" && seg && (seg.session === "logged_in" || seg.work !== "idle")) s.on_queue_s += d;
       const idle = seg && seg.session === "logged_in" && seg.availability === "available" && seg.work === "idle";
       if (idle) idleEnd = stretch(s.idle_stretches_s, idleEnd, p.key, x, y);

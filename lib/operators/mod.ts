@@ -12,3 +12,4 @@ export { type ActualActivity, actualActivity, adheres, type AdherenceRule, count
 export { type Period, type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 export { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis } from "./operator_kpis.ts";
 export { agentStateAt, type AgentStateNow } from "./state_at.ts";
+export type { TimeAttribution } from "./accumulate.ts";

@@ -10,7 +10,7 @@ import type { ScheduleCategory } from "../ingest/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { type AdherenceRule, countedOutOfAdherence, layerSchedule, type SchedulePiece } from "./adherence.ts";
 import type { AgentStateOptions, StateSegment } from "./agent_states.ts";
-import { type AgentPeriodSums, sumAgent } from "./accumulate.ts";
+import { type AgentPeriodSums, sumAgent, type TimeAttribution } from "./accumulate.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
 import { ROSTER_SQL } from "./roster_sql.ts";
@@ -30,6 +30,8 @@ export interface OperatorKpiOptions extends AgentStateOptions {
   timeZone?: string;
   /** Interval length in minutes (default 30). */
   interval_minutes?: number;
+  /** Attribution of agent time to periods: `split` (default) or `call_end` (see `TimeAttribution`). */
+  time_attribution?: TimeAttribution;
   /** Count ring time as handling in occupancy and utilization (default false). */
   occupancy_includes_ring?: boolean;
   /** Adherence exception rule (default `"raw"`) and its threshold T (default 60 s). */
@@ -168,7 +170,7 @@ async function sumsByAgent(store: Store, from: number, to: number, splitter: Per
   const out = new Map<string, AgentSums>();
   for (const [agent, x] of byAgent) {
     const r = roster.get(agent);
-    for (const s of sumAgent(x.segments, layerSchedule(x.schedule), from, to, splitter, o.pause_categories).values()) {
+    for (const s of sumAgent(x.segments, layerSchedule(x.schedule), from, to, splitter, o.pause_categories, o.time_attribution ?? "split").values()) {
       // A period in which the agent was only logged out, with nothing scheduled, is no row (calls add one below).
       if (s.logged_in_s + s.ring_s + s.talk_s + s.hold_s + s.wrap_s + s.other_call_s + s.scheduled_s === 0) continue;
       out.set(`${agent}\u0000${s.period.key}`, agentSums(agent, r, s, o));

@@ -133,7 +133,9 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Conformance", "on-queue time / scheduled on-queue time (can exceed 100 %)"],
     ["Shrinkage", "(scheduled breaks, lunch, training, meetings + scheduled on-queue time off the queue + absence) / scheduled time"],
     ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}); n/a when an operator has no hourly cost`],
-    ["Interval attribution", "agent time is split across periods by activity; calls count when answered"],
+    ["Interval attribution", options.time_attribution === "call_end"
+      ? "a call's time is credited whole to the period where it ends (elsewhere it shows as idle); calls count when answered"
+      : "agent time is split across periods by activity; calls count when answered"],
     ["Time zone", zone],
     ["Input files", sources.join(", ") || "none"],
   ];

@@ -51,6 +51,12 @@ describe("OPERATIONS.md worked examples", () => {
     const [ring] = (await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval", occupancy_includes_ring: true }))
       .filter((x) => x.interval_start === "2026-03-03T09:00:00+00:00");
     expect(ring!.occupancy).toBeCloseTo(1110 / 1500, 12); // 74.00 %
+    // Whole call credited to its ending interval (the alternative): call B's 300 s leave 09:00 and look idle there.
+    const [end] = (await kpis([op("ex2_occupancy.queue_log")], { wrapup_s: 180, period: "interval", time_attribution: "call_end" }))
+      .filter((x) => x.interval_start === "2026-03-03T09:00:00+00:00");
+    expect(end).toMatchObject({ talk_s: 600, available_idle_s: 690 });
+    expect(end!.occupancy).toBeCloseTo(780 / 1500, 12); // 52.00 %
+    expect(end!.utilization).toBeCloseTo(780 / 1800, 12); // 43.33 %
   });
 
   for (const schedule of ["ex1_schedule_nested.csv", "ex1_schedule_flat.csv"]) {
