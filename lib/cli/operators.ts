@@ -172,6 +172,7 @@ export function addOperatorCommands(program: Command): void {
             { key: "availability", header: "availability", format: "text" }, { key: "reason", header: "reason", format: "text" },
             { key: "work", header: "work", format: "text" }, { key: "queue", header: "queue", format: "text" },
             { key: "time_in_state_s", header: "in state s", format: "s" },
+            { key: "since_last_call_s", header: "since last call s", format: "s" },
           ]) + (rows.some((r) => r.after_data_end) ? `${safe(o.at)} is past the end of the data: these are the last states known\n` : ""));
         }
       } finally {

@@ -26,6 +26,8 @@ export interface AgentStateNow {
   time_in_state_s: number | null;
   /** The instant is past the end of the data: this is the last state known. */
   after_data_end: boolean;
+  /** Time since the agent's last call ended (OPERATIONS.md §2 (c)), seconds; null before its first call or while on one. */
+  since_last_call_s: number | null;
 }
 
 /**
@@ -67,13 +69,21 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
     session: String(r.session), availability: String(r.availability), reason: (r.reason as string) ?? null, work: String(r.work),
     state: String(r.state), queue: (r.queue as string) ?? null, call_id: (r.call_id as string) ?? null,
     since_ms: Number(r.since_ms), time_in_state_s: (at_ms - Number(r.since_ms)) / 1000, after_data_end: dataEnd !== null && at_ms >= dataEnd,
+    since_last_call_s: null,
   }));
   for (const o of others) {
     if (known.has(o.agent)) continue;
     out.push({
       agent: o.agent, name: o.name ?? null, team: o.team ?? null, session: "logged_out", availability: "available", reason: null, work: "idle",
-      state: "logged_out", queue: null, call_id: null, since_ms: null, time_in_state_s: null, after_data_end: false,
+      state: "logged_out", queue: null, call_id: null, since_ms: null, time_in_state_s: null, after_data_end: false, since_last_call_s: null,
     });
+  }
+  const last = new Map((await store.query<{ agent: string; end_ms: number }>(`
+    SELECT agent, max(epoch_ms(ended_at)) AS end_ms FROM agent_states
+    WHERE work IN ('talking', 'on_hold', 'other_call') AND ended_at <= ${t} GROUP BY agent`)).map((r) => [r.agent, Number(r.end_ms)]));
+  for (const r of out) {
+    const end = last.get(r.agent);
+    r.since_last_call_s = end === undefined || r.state === "on_call" ? null : (at_ms - end) / 1000;
   }
   return out.sort((a, b) => (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0));
 }
@@ -83,5 +93,6 @@ function loggedOut(r: Record<string, unknown>, since: number, at_ms: number): Ag
   return {
     agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null, session: "logged_out", availability: "available",
     reason: null, work: "idle", state: "logged_out", queue: null, call_id: null, since_ms: since, time_in_state_s: (at_ms - since) / 1000, after_data_end: false,
+    since_last_call_s: null,
   };
 }

@@ -65,7 +65,8 @@ describe("qb state", () => {
       agent: "Agent/ann", session: "logged_in", availability: "available", work: "talking", state: "on_call", call_id: "c1", time_in_state_s: 120, after_data_end: false,
     })]);
     const paused = JSON.parse(qb("state", "-i", op("ex3_idle.queue_log"), "--at", "2026-03-02T08:34:00", "--json", "-q").stdout);
-    expect(paused[0]).toMatchObject({ state: "paused", reason: "Coffee", time_in_state_s: 840 });
+    // Ex. 3: the first call ended at 08:09:00, 25 minutes before 08:34 (§2 (c), time since the last call).
+    expect(paused[0]).toMatchObject({ state: "paused", reason: "Coffee", time_in_state_s: 840, since_last_call_s: 1500 });
   });
 
   it("lists every roster agent, those without an event yet as logged out with no time in state", () => {
