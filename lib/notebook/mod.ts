@@ -1,30 +1,47 @@
 /**
  * Notebook helpers: showing HTML (tables, SVG charts, model summaries) as the output of the
- * running Jupyter cell, in one place for every notebook.
+ * running Jupyter cell, in one place for every notebook. The library renders through the
+ * `Symbol.for("Jupyter.display")` protocol only; the notebook passes Deno's publisher in:
+ *
+ * ```ts
+ * const show = showWith((bundle, options) => Deno.jupyter.display(bundle, options));
+ * await show(htmlTable(rows, columns));
+ * ```
  *
  * @module
  */
 
-/** What publishes a display bundle (Deno's `Deno.jupyter.display` in the kernel). */
+/** The key of Deno's Jupyter display protocol: an object with this method is shown as its bundle. */
+export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
+
+/** What publishes a display bundle (`Deno.jupyter.display` in the kernel). */
 export type DisplayFn = (bundle: Record<string, string>, options: { raw: true }) => Promise<void> | void;
 
 /** Right-aligns the numeric cells of `htmlTable` output inside notebooks (their CSS is not loaded). */
 const NOTEBOOK_CSS = "<style>table.data td:not(.num), table.data th:not(.num) { text-align: left; } table.data td.num, table.data th.num { text-align: right; }</style>";
 
 /**
- * Shows HTML as an output of the running cell. The bundle is published with
- * `Deno.jupyter.display` and awaited, plus a short pause, so that the kernel sends it before the
- * cell reports idle (a returned display value is sometimes dropped by nbconvert otherwise:
- * measured 6 runs in 10 losing one; none in 125 displays this way, see `.ci/run_notebooks`).
+ * HTML as a displayable value: a cell that returns it shows it (the `Symbol.for("Jupyter.display")`
+ * protocol), with the notebook table style.
  *
  * @param html HTML to show (already escaped: e.g. from `htmlTable` or `plotSvg`)
- * @param display the publisher (default `Deno.jupyter.display`)
- * @throws {Error} outside a Jupyter kernel when no publisher is given
- * Source: Deno manual, "Jupyter kernel" (`Deno.jupyter.display`, the `Symbol.for("Jupyter.display")` protocol).
  */
-export async function show(html: string, display?: DisplayFn): Promise<void> {
-  const publish = display ?? (globalThis as { Deno?: { jupyter?: { display?: DisplayFn } } }).Deno?.jupyter?.display;
-  if (!publish) throw new Error("Cannot show HTML: not running in a Jupyter kernel (Deno.jupyter.display is missing); pass a display function");
-  await publish({ "text/html": `${NOTEBOOK_CSS}${html}` }, { raw: true });
-  await new Promise((resolve) => setTimeout(resolve, 30));
+export function displayable(html: string): { [JUPYTER_DISPLAY](): Record<string, string> } {
+  return { [JUPYTER_DISPLAY]: () => ({ "text/html": `${NOTEBOOK_CSS}${html}` }) };
+}
+
+/**
+ * A `show(html)` that publishes `displayable(html)`'s bundle with `publish` and waits for it,
+ * plus a short pause, so that the kernel sends it before the cell reports idle (a returned
+ * display value is sometimes dropped by nbconvert otherwise: measured 6 runs in 10 losing one;
+ * none in 125 displays this way, see `.ci/run_notebooks`).
+ *
+ * @param publish the kernel's publisher, e.g. `(b, o) => Deno.jupyter.display(b, o)`
+ * Source: Deno manual, "Jupyter kernel" (`Deno.jupyter.display`, `Symbol.for("Jupyter.display")`).
+ */
+export function showWith(publish: DisplayFn): (html: string) => Promise<void> {
+  return async (html: string) => {
+    await publish(displayable(html)[JUPYTER_DISPLAY](), { raw: true });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  };
 }

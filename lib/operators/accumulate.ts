@@ -47,7 +47,8 @@ export interface AgentPeriodSums {
   idle_before_call: { incl_s: number; excl_s: number }[];
 }
 
-function emptySums(period: Period): AgentPeriodSums {
+/** All-zero sums for a period (a period where only calls are counted starts from these). */
+export function emptySums(period: Period): AgentPeriodSums {
   return {
     period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0,
     paused_by_reason: {}, on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0,

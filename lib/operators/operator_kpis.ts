@@ -10,7 +10,7 @@ import type { ScheduleCategory } from "../ingest/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { type AdherenceRule, countedOutOfAdherence, layerSchedule, type SchedulePiece } from "./adherence.ts";
 import type { AgentStateOptions, StateSegment } from "./agent_states.ts";
-import { type AgentPeriodSums, sumAgent, type TimeAttribution } from "./accumulate.ts";
+import { type AgentPeriodSums, emptySums, sumAgent, type TimeAttribution } from "./accumulate.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
 import { ROSTER_SQL } from "./roster_sql.ts";
@@ -179,20 +179,12 @@ async function sumsByAgent(store: Store, from: number, to: number, splitter: Per
   for (const c of calls) {
     const p = splitter.at(Number(c.at));
     const key = `${c.agent}\u0000${p.key}`;
-    const s = out.get(key) ?? out.set(key, agentSums(c.agent, roster.get(c.agent), emptyPeriod(p), o)).get(key)!;
+    const s = out.get(key) ?? out.set(key, agentSums(c.agent, roster.get(c.agent), emptySums(p), o)).get(key)!;
     if (c.kind === "answered") s.calls_answered++;
     else if (c.kind === "RINGNOANSWER") s.ring_no_answer++;
     else s.ring_canceled++;
   }
   return [...out.values()];
-}
-
-function emptyPeriod(period: AgentPeriodSums["period"]): AgentPeriodSums {
-  return {
-    period, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
-    on_queue_s: 0, scheduled_s: 0, scheduled_on_queue_s: 0, planned_shrinkage_s: 0, unplanned_shrinkage_s: 0, out_of_adherence_s: [],
-    idle_stretches_s: [], calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, idle_before_call: [],
-  };
 }
 
 function agentSums(agent: string, r: Record<string, unknown> | undefined, s: AgentPeriodSums, o: OperatorKpiOptions): AgentSums {
