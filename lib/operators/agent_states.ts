@@ -85,10 +85,12 @@ export function stateOf(s: Pick<StateSegment, "session" | "availability" | "work
 /** The longest ring kept from a RINGNOANSWER/RINGCANCELED (seconds; rule `ring_clamped`). */
 export const MAX_RING_S = 600;
 
-const LOGIN = new Set(["AGENTLOGIN", "AGENTCALLBACKLOGIN"]);
-const LOGOFF = new Set(["AGENTLOGOFF", "AGENTCALLBACKLOGOFF"]);
-const PAUSES = new Set(["PAUSE", "PAUSEALL"]);
-const UNPAUSES = new Set(["UNPAUSE", "UNPAUSEALL"]);
+/** The queue_log verbs that start and end a session, and open and close a pause. */
+export const LOGIN_EVENTS: ReadonlySet<string> = new Set(["AGENTLOGIN", "AGENTCALLBACKLOGIN"]);
+export const LOGOFF_EVENTS: ReadonlySet<string> = new Set(["AGENTLOGOFF", "AGENTCALLBACKLOGOFF"]);
+export const PAUSE_EVENTS: ReadonlySet<string> = new Set(["PAUSE", "PAUSEALL"]);
+export const UNPAUSE_EVENTS: ReadonlySet<string> = new Set(["UNPAUSE", "UNPAUSEALL"]);
+const [LOGIN, LOGOFF, PAUSES, UNPAUSES] = [LOGIN_EVENTS, LOGOFF_EVENTS, PAUSE_EVENTS, UNPAUSE_EVENTS];
 const PRIORITY: Record<Work, number> = { idle: 0, wrap_up: 1, ringing: 2, on_hold: 3, talking: 4, other_call: 4 };
 
 interface Mark {
