@@ -14,7 +14,8 @@
  *   a CONNECT (its ring time); talking from the answer to the end (open at the end of data: a
  *   call answered and not completed is answered, its talk open); wrap-up after a call for the
  *   queue's `wrapuptime` (an option), clipped at the next ring or call, pause or logoff; outbound
- *   calls are `other_call`. Where two overlap, talking beats ringing beats wrap-up.
+ *   calls are `other_call`. Where two overlap, talking beats ringing beats wrap-up; of two of one kind
+ *   the earlier wins (starting together: the smaller call id).
  * - precedence for time accounting: handling (ringing, talking, hold, wrap-up) is counted as
  *   handling even while paused (an agent pausing during a call to avoid the next one), so
  *   logged-in time = available-idle + handling + paused-idle exactly.
@@ -212,7 +213,8 @@ export function buildAgentStates(
   const out: StateSegment[] = [];
   let m = -1; // index of the mark in force
   const active: WorkSpan[] = [];
-  const byStart = [...spans].sort((a, b) => a.from - b.from);
+  // Of two spans of one priority starting together, the smaller call id (then queue) wins: a fixed order.
+  const byStart = [...spans].sort((a, b) => a.from - b.from || cmp(a.call_id, b.call_id) || cmp(a.queue, b.queue));
   // The session as the data ends (a logoff at the very last instant closes it).
   const finalMark = marks.filter((x) => x.at <= end).at(-1) ?? null;
   let next = 0;
@@ -242,6 +244,11 @@ export function buildAgentStates(
     else out.push(seg);
   }
   return out;
+}
+
+/** Orders nullable strings, null first (as SQL's `NULLS FIRST`, byte order). */
+function cmp(a: string | null, b: string | null): number {
+  return a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1;
 }
 
 function same(a: StateSegment, b: StateSegment): boolean {

@@ -136,7 +136,7 @@ WHERE w.wrap_s > 0 AND m.session IS DISTINCT FROM 'logged_out';
 
 -- 3. Within a level the earliest span wins: each starts no earlier than the ends before it.
 CREATE OR REPLACE TEMP TABLE qs_level AS
-  SELECT * REPLACE (greatest("from", coalesce(max("to") OVER (PARTITION BY agent, level ORDER BY "from", "to" DESC, call_id NULLS FIRST, work
+  SELECT * REPLACE (greatest("from", coalesce(max("to") OVER (PARTITION BY agent, level ORDER BY "from", call_id NULLS FIRST, queue NULLS FIRST, "to"
     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), '-infinity'::DOUBLE)) AS "from")
   FROM (SELECT * REPLACE (least("from", ${end}) AS "from", least("to", ${end}) AS "to") FROM qs_spans WHERE "to" > "from");
 DELETE FROM qs_level WHERE "to" <= "from";
