@@ -6,11 +6,11 @@
  * @module
  */
 import type { Store } from "../store/mod.ts";
-import type { ScheduleCategory } from "../ingest/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import { type AdherenceRule, countedOutOfAdherence, layerSchedule, type SchedulePiece } from "./adherence.ts";
-import type { AgentStateOptions, StateSegment } from "./agent_states.ts";
-import { type AgentPeriodSums, emptySums, sumAgent, type TimeAttribution } from "./accumulate.ts";
+import type { AdherenceRule } from "./adherence.ts";
+import type { AgentStateOptions } from "./agent_states.ts";
+import type { TimeAttribution } from "./accumulate.ts";
+import { type AgentPeriodRow, agentPeriodSums } from "./sums_sql.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
 import { ROSTER_SQL } from "./roster_sql.ts";
@@ -89,20 +89,13 @@ export interface OperatorKpiRow {
 }
 
 /** Per-agent sums with the roster facts and what the ratios need. */
-export interface AgentSums extends AgentPeriodSums {
-  agent: string;
+export interface AgentSums extends AgentPeriodRow {
   name: string | null;
   team: string | null;
   department: string | null;
   hourly_cost: number | null;
-  /** Out-of-adherence seconds after the threshold rule. */
-  out_counted_s: number;
   /** On-queue time where the agent had on-queue time scheduled in the period (conformance's numerator in roll-ups). */
   on_queue_scheduled_s: number;
-  /** Calls with an idle-before-call measure, and the sums of both variants (seconds). */
-  ibc_n: number;
-  ibc_excl_s: number;
-  ibc_incl_s: number;
   paid_s: number;
 }
 
@@ -149,51 +142,14 @@ export async function operatorKpis(store: Store, options: OperatorKpiOptions = {
 }
 
 async function sumsByAgent(store: Store, from: number, to: number, splitter: PeriodSplitter, o: OperatorKpiOptions): Promise<AgentSums[]> {
-  const window = `ended_at > make_timestamptz(${from * 1000}) AND started_at < make_timestamptz(${to * 1000})`;
-  const segs = await store.query<Record<string, unknown>>(`
-    SELECT agent, epoch_ms(started_at) AS started_at, epoch_ms(ended_at) AS ended_at, session, availability, reason, work, queue, call_id, open
-    FROM agent_states WHERE ${window} ORDER BY agent, started_at`);
-  const sched = await store.query<Record<string, unknown>>(`
-    SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at
-    FROM schedules WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
   const roster = new Map((await store.query<Record<string, unknown>>(`SELECT agent, name, team, department, hourly_cost FROM (${ROSTER_SQL})`)).map((r) => [String(r.agent), r]));
-  const calls = await store.query<{ agent: string; at: number; kind: string }>(`
-    SELECT agent, epoch_ms(answered_at) AS "at", 'answered' AS kind FROM call_stints
-      WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at < make_timestamptz(${to * 1000})
-    UNION ALL SELECT agent, epoch_ms("at"), event FROM agent_events
-      WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND "at" >= make_timestamptz(${from * 1000}) AND "at" < make_timestamptz(${to * 1000})`);
-  const byAgent = new Map<string, { segments: StateSegment[]; schedule: SchedulePiece[] }>();
-  const of = (a: string) => byAgent.get(a) ?? byAgent.set(a, { segments: [], schedule: [] }).get(a)!;
-  for (const r of segs) of(String(r.agent)).segments.push({ ...(r as unknown as StateSegment), started_at: Number(r.started_at), ended_at: Number(r.ended_at) });
-  for (const r of sched) of(String(r.agent)).schedule.push({ category: r.category as ScheduleCategory, starts_at: Number(r.starts_at), ends_at: Number(r.ends_at) });
-  for (const c of calls) of(c.agent);
-  const out = new Map<string, AgentSums>();
-  for (const [agent, x] of byAgent) {
-    const r = roster.get(agent);
-    for (const s of sumAgent(x.segments, layerSchedule(x.schedule), from, to, splitter, o.pause_categories, o.time_attribution ?? "split").values()) {
-      // A period in which the agent was only logged out, with nothing scheduled, is no row (calls add one below).
-      if (s.logged_in_s + s.ring_s + s.talk_s + s.hold_s + s.wrap_s + s.other_call_s + s.scheduled_s === 0) continue;
-      out.set(`${agent}\u0000${s.period.key}`, agentSums(agent, r, s, o));
-    }
-  }
-  for (const c of calls) {
-    const p = splitter.at(Number(c.at));
-    const key = `${c.agent}\u0000${p.key}`;
-    const s = out.get(key) ?? out.set(key, agentSums(c.agent, roster.get(c.agent), emptySums(p), o)).get(key)!;
-    if (c.kind === "answered") s.calls_answered++;
-    else if (c.kind === "RINGNOANSWER") s.ring_no_answer++;
-    else s.ring_canceled++;
-  }
-  return [...out.values()];
+  return (await agentPeriodSums(store, from, to, splitter, o)).map((s) => agentSums(s.agent, roster.get(s.agent), s, o));
 }
 
-function agentSums(agent: string, r: Record<string, unknown> | undefined, s: AgentPeriodSums, o: OperatorKpiOptions): AgentSums {
+function agentSums(agent: string, r: Record<string, unknown> | undefined, s: AgentPeriodRow, o: OperatorKpiOptions): AgentSums {
   const paid = (o.paid_time ?? "scheduled_else_logged_in") === "scheduled_else_logged_in" && s.scheduled_s > 0 ? s.scheduled_s : s.logged_in_s;
   return {
     ...s, agent, name: (r?.name as string) ?? null, team: (r?.team as string) ?? null, department: (r?.department as string) ?? null,
     hourly_cost: num(r?.hourly_cost), paid_s: paid, on_queue_scheduled_s: s.scheduled_on_queue_s > 0 ? s.on_queue_s : 0,
-    ibc_n: s.idle_before_call.length, ibc_excl_s: s.idle_before_call.reduce((t, x) => t + x.excl_s, 0),
-    ibc_incl_s: s.idle_before_call.reduce((t, x) => t + x.incl_s, 0),
-    out_counted_s: countedOutOfAdherence(s.out_of_adherence_s, o.adherence_rule ?? "raw", o.adherence_threshold_s ?? 60),
   };
 }

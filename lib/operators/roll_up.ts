@@ -31,7 +31,7 @@ export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "dep
     agent: a.agent, name: a.name, team: a.team, department: a.department, p: a.period.key, p_ms: a.period.start_ms,
     known_cost: a.hourly_cost === null ? 0 : a.hourly_cost * a.paid_s / 3600,
     uncosted_paid_s: a.hourly_cost === null ? a.paid_s : 0,
-    longest_idle_s: a.idle_stretches_s.length ? Math.max(...a.idle_stretches_s) : -1,
+    longest_idle_s: a.longest_idle_s ?? -1,
   }));
   if (flat.length === 0) return [];
   const table = keys.length ? aq.from(flat).groupby(keys) : aq.from(flat);

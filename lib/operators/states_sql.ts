@@ -52,7 +52,7 @@ export async function buildStatesSql(store: Store, end: number, options: AgentSt
     ? `coalesce((SELECT s FROM (VALUES ${wraps.map(([q, s]) => `(${sqlString(q)}, ${Number(s)}::DOUBLE)`).join(", ")}) v(q, s) WHERE v.q = coalesce(e.queue, '')), ${Number(options.wrapup_s ?? 0)})`
     : `${Number(options.wrapup_s ?? 0)}::DOUBLE`;
   try {
-    await store.exec(`
+    const script = `
 -- Agents described by FreeSWITCH changes take their segments from them only.
 CREATE OR REPLACE TEMP TABLE qs_ev AS
   SELECT agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
@@ -189,7 +189,12 @@ SELECT agent, a, b, CASE WHEN status = 'logged out' THEN 'logged_out' ELSE 'logg
     WHEN state = 'idle' AND prev_busy = 'in a queue call' THEN 'wrap_up' ELSE 'idle' END AS work,
   NULL::VARCHAR AS queue, NULL::VARCHAR AS call_id, b = ${end} AND k = n AND status <> 'logged out' AS open
 FROM c WHERE b > a;
-`);
+`;
+    for (const stmt of script.split(/;\n(?=\n|CREATE|INSERT|DELETE)/)) {
+      const t0 = performance.now();
+      await store.exec(stmt);
+      if (Deno.env.get("QB_PROFILE")) console.error(((performance.now() - t0) / 1000).toFixed(2), stmt.trim().split("\n").find((l) => !l.startsWith("--"))?.slice(0, 60));
+    }
     await store.exec(mergeInto("(SELECT * EXCLUDE (outside) FROM qs_pieces)"));
     await store.exec(mergeInto("qs_fs"));
     const [r] = await store.query<Record<string, number | null>>(`SELECT
@@ -202,6 +207,6 @@ FROM c WHERE b > a;
     for (const [k, v] of Object.entries(r ?? {})) if (k !== "agents" && Number(v) > 0) notes[k] = Number(v);
     return { agents: Number(r?.agents ?? 0), notes };
   } finally {
-    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
+    if (!Deno.env.get("QB_KEEP")) await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
   }
 }
