@@ -10,10 +10,9 @@ import { ianaZone } from "../time/mod.ts";
 import type { AdherenceRule } from "./adherence.ts";
 import type { AgentStateOptions } from "./agent_states.ts";
 import type { TimeAttribution } from "./accumulate.ts";
-import { type AgentPeriodRow, agentPeriodSums } from "./sums_sql.ts";
+import { withAgentPeriodSums } from "./sums_sql.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
-import { ROSTER_SQL } from "./roster_sql.ts";
 import { buildAgentStatesInStore } from "./states_store.ts";
 
 /** Options of {@link operatorKpis}; every field optional. */
@@ -88,17 +87,6 @@ export interface OperatorKpiRow {
   cost_per_answered_call: number | null;
 }
 
-/** Per-agent sums with the roster facts and what the ratios need. */
-export interface AgentSums extends AgentPeriodRow {
-  name: string | null;
-  team: string | null;
-  department: string | null;
-  hourly_cost: number | null;
-  /** On-queue time where the agent had on-queue time scheduled in the period (conformance's numerator in roll-ups). */
-  on_queue_scheduled_s: number;
-  paid_s: number;
-}
-
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
 /**
@@ -137,19 +125,7 @@ export async function operatorKpis(store: Store, options: OperatorKpiOptions = {
     throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
   }
   if (!(to > from)) return []; // a window outside the data
-  const agents = await sumsByAgent(store, from, to, new PeriodSplitter(options.period ?? "period", zone, minutes), options);
-  return rollUp(agents, options.by ?? "agent", options.period ?? "period", options.occupancy_includes_ring ?? false);
-}
-
-async function sumsByAgent(store: Store, from: number, to: number, splitter: PeriodSplitter, o: OperatorKpiOptions): Promise<AgentSums[]> {
-  const roster = new Map((await store.query<Record<string, unknown>>(`SELECT agent, name, team, department, hourly_cost FROM (${ROSTER_SQL})`)).map((r) => [String(r.agent), r]));
-  return (await agentPeriodSums(store, from, to, splitter, o)).map((s) => agentSums(s.agent, roster.get(s.agent), s, o));
-}
-
-function agentSums(agent: string, r: Record<string, unknown> | undefined, s: AgentPeriodRow, o: OperatorKpiOptions): AgentSums {
-  const paid = (o.paid_time ?? "scheduled_else_logged_in") === "scheduled_else_logged_in" && s.scheduled_s > 0 ? s.scheduled_s : s.logged_in_s;
-  return {
-    ...s, agent, name: (r?.name as string) ?? null, team: (r?.team as string) ?? null, department: (r?.department as string) ?? null,
-    hourly_cost: num(r?.hourly_cost), paid_s: paid, on_queue_scheduled_s: s.scheduled_on_queue_s > 0 ? s.on_queue_s : 0,
-  };
+  const by = options.by ?? "agent", period = options.period ?? "period";
+  return await withAgentPeriodSums(store, from, to, new PeriodSplitter(period, zone, minutes), options, (periods) =>
+    rollUp(store, periods, by, period, { includeRing: options.occupancy_includes_ring ?? false, paidTime: options.paid_time ?? "scheduled_else_logged_in" }));
 }

@@ -4,9 +4,10 @@
  *
  * @module
  */
-import * as aq from "arquero";
-import type { AgentSums, OperatorKpiRow } from "./operator_kpis.ts";
-import type { PeriodKind } from "./periods.ts";
+import type { Store } from "../store/mod.ts";
+import type { OperatorKpiRow } from "./operator_kpis.ts";
+import type { Period, PeriodKind } from "./periods.ts";
+import { ROSTER_SQL } from "./roster_sql.ts";
 
 const SUMMED = [
   "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_scheduled_s", "scheduled_s",
@@ -17,40 +18,67 @@ const SUMMED = [
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
 const PERIOD_KEY: Record<PeriodKind, string | null> = { interval: "interval_start", day: "day", week: "week", period: null };
 
+/** Options of {@link rollUp}. */
+export interface RollUpOptions {
+  /** Count ring time as handling. */
+  includeRing: boolean;
+  /** Paid time: scheduled where the agent has a schedule in the period, else logged-in; or always logged-in. */
+  paidTime: "scheduled_else_logged_in" | "logged_in";
+}
+
 /**
- * Rolls agent sums up by `by` and period, and derives the indicators.
+ * Rolls the per-agent sums of `qo_sums` (see `withAgentPeriodSums`) up by `by` and period in
+ * SQL, with the roster's keys and costs, and derives every ratio once from the summed parts —
+ * never averaged.
  *
- * @param includeRing count ring time as handling
+ * @returns rows sorted by the grouping keys, periods in time order (a DST fall-back repeats a wall-clock key)
  */
-export function rollUp(agents: readonly AgentSums[], by: "agent" | "team" | "department" | "center", period: PeriodKind, includeRing: boolean): OperatorKpiRow[] {
+export async function rollUp(
+  store: Store, periods: readonly Period[], by: "agent" | "team" | "department" | "center", period: PeriodKind, o: RollUpOptions,
+): Promise<OperatorKpiRow[]> {
   const periodKey = PERIOD_KEY[period];
   const groups = { agent: ["agent", "name", "team", "department"], team: ["team", "department"], department: ["department"], center: [] }[by];
-  const keys = [...groups, ...(periodKey ? ["p"] : [])];
-  const flat = agents.map((a) => ({
-    ...Object.fromEntries(SUMMED.filter((k) => k in a).map((k) => [k, (a as unknown as Record<string, number>)[k]])),
-    agent: a.agent, name: a.name, team: a.team, department: a.department, p: a.period.key, p_ms: a.period.start_ms,
-    known_cost: a.hourly_cost === null ? 0 : a.hourly_cost * a.paid_s / 3600,
-    uncosted_paid_s: a.hourly_cost === null ? a.paid_s : 0,
-    longest_idle_s: a.longest_idle_s ?? -1,
-  }));
-  if (flat.length === 0) return [];
-  const table = keys.length ? aq.from(flat).groupby(keys) : aq.from(flat);
-  const sums = table.rollup({
-    ...Object.fromEntries(SUMMED.map((k) => [k, aq.op.sum(k)])),
-    agents: aq.op.distinct("agent"),
-    longest_idle_s: aq.op.max("longest_idle_s"),
-    p_ms: aq.op.min("p_ms"),
-  }).orderby(...(keys.length ? [...groups, "p_ms"] : ["agents"])).objects() as Record<string, unknown>[]; // periods in time order (a DST fall-back repeats a key's wall clock)
-  // Pause reasons are maps: merged per group in plain code.
+  const keys = [...groups.map((g) => `"${g}"`), ...(periodKey ? ["pid"] : [])];
+  const paid = o.paidTime === "scheduled_else_logged_in" ? "CASE WHEN scheduled_s > 0 THEN scheduled_s ELSE logged_in_s END" : "logged_in_s";
+  const base = `
+    SELECT g.agent, r.name, r.team, r.department, s.* EXCLUDE (aid) REPLACE (${[...NUMERIC_NULLABLE].map((k) => `coalesce(s.${k}, 0) AS ${k}`).join(", ")}),
+      ${paid.replaceAll("scheduled_s", "coalesce(s.scheduled_s, 0)").replaceAll("logged_in_s", "coalesce(s.logged_in_s, 0)")} AS paid_s,
+      r.hourly_cost
+    FROM qo_sums s JOIN qo_agents g USING (aid) LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent`;
+  const group = keys.length ? `GROUP BY ${keys.join(", ")}` : "";
+  const rows = await store.query<Record<string, unknown>>(`
+    WITH b AS (
+      SELECT *, CASE WHEN scheduled_on_queue_s > 0 THEN on_queue_s ELSE 0 END AS on_queue_scheduled_s,
+        coalesce(hourly_cost * paid_s / 3600, 0) AS known_cost, CASE WHEN hourly_cost IS NULL THEN paid_s ELSE 0 END AS uncosted_paid_s
+      FROM (${base})
+    )
+    SELECT ${[...keys, ...SUMMED.map((k) => `sum(${k}) AS ${k}`)].join(", ")}, count(DISTINCT agent) AS agents, max(longest_idle_s) AS longest_idle_s,
+      min(p_start) AS p_ms
+    FROM (SELECT b.*, p.p_start FROM b JOIN qo_periods p USING (pid)) ${group}
+    ORDER BY ${[...groups.map((g) => `"${g}" NULLS LAST`), "p_ms"].join(", ")}`);
+  // Pause reasons are maps: summed per group and reason.
+  const reasonRows = await store.query<Record<string, unknown>>(`
+    SELECT ${[...keys, "reason", "sum(d) AS s"].join(", ")} FROM (
+      SELECT g.agent, r.name, r.team, r.department, pc.pid, coalesce(pc.reason, '') AS reason, pc.d
+      FROM qo_pieces pc SEMI JOIN qo_sums q ON q.aid = pc.aid AND q.pid = pc.pid
+        JOIN qo_agents g ON g.aid = pc.aid LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent
+      WHERE pc.session = 'logged_in' AND pc.work = 'idle' AND pc.availability = 'paused'
+    ) GROUP BY ${[...keys, "reason"].join(", ")}`);
+  const groupOf = (r: Record<string, unknown>) => keys.map((k) => String(r[k.replaceAll('"', "")] ?? "\u0000")).join("\u0001");
   const reasons = new Map<string, Record<string, number>>();
-  const groupOf = (r: Record<string, unknown>) => keys.map((k) => String(r[k] ?? "\u0000")).join("\u0001");
-  for (const a of agents) {
-    const g = groupOf({ ...a, p: a.period.key });
-    const m = reasons.get(g) ?? reasons.set(g, {}).get(g)!;
-    for (const [r, s] of Object.entries(a.paused_by_reason)) m[r] = (m[r] ?? 0) + s;
+  for (const r of reasonRows) {
+    const m = reasons.get(groupOf(r)) ?? reasons.set(groupOf(r), {}).get(groupOf(r))!;
+    m[String(r.reason)] = (m[String(r.reason)] ?? 0) + Number(r.s);
   }
-  return sums.map((r) => derive(r, reasons.get(groupOf(r)) ?? {}, by, periodKey, includeRing));
+  return rows.map((r) => derive({ ...r, p: periodKey ? periods[Number(r.pid)]!.key : undefined }, reasons.get(groupOf(r)) ?? {}, by, periodKey, o.includeRing));
 }
+
+/** Columns of `qo_sums` that are null where a row comes from calls only, or has no stretch or idle-before-call. */
+const NUMERIC_NULLABLE = new Set([
+  "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_s", "scheduled_s",
+  "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
+  "ibc_n", "ibc_excl_s", "ibc_incl_s",
+]);
 
 function derive(r: Record<string, unknown>, reasons: Record<string, number>, by: string, periodKey: string | null, includeRing: boolean): OperatorKpiRow {
   const n = (k: string) => Number(r[k] ?? 0);
