@@ -9,6 +9,8 @@ import {
   type DuckDBConnection,
   DuckDBInstance,
   DuckDBPendingResultState,
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
   LIST,
   listValue,
   timestampTZValue,
@@ -134,6 +136,14 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   return new DuckDBStore(path, instance, connection);
 }
 
+/** Column types whose vector items are already plain JavaScript values (numbers, booleans, strings). */
+const PLAIN_TYPES: ReadonlySet<number> = new Set([
+  DuckDBTypeId.DOUBLE, DuckDBTypeId.FLOAT, DuckDBTypeId.INTEGER, DuckDBTypeId.SMALLINT, DuckDBTypeId.TINYINT, DuckDBTypeId.UINTEGER,
+  DuckDBTypeId.USMALLINT, DuckDBTypeId.UTINYINT, DuckDBTypeId.BOOLEAN, DuckDBTypeId.VARCHAR,
+]);
+/** Integer types whose items are bigints (read as numbers). */
+const PLAIN_BIG: ReadonlySet<number> = new Set([DuckDBTypeId.BIGINT, DuckDBTypeId.UBIGINT]);
+
 class DuckDBStore implements Store {
   constructor(
     readonly path: string,
@@ -163,12 +173,31 @@ class DuckDBStore implements Store {
   }
 
   async query<T = Row>(sql: string, params?: SqlParam[]): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
-    return reader.getRowObjectsJS().map((row) => {
-      const out: Row = {};
-      for (const [k, v] of Object.entries(row)) out[k] = typeof v === "bigint" ? Number(v) : v;
-      return out as T;
-    });
+    // Chunk by chunk; plain numbers, booleans and strings read straight from the vectors (a
+    // generic conversion costs ~0.7 µs a value), BIGINTs as numbers, other types converted.
+    const result = await this.connection.run(sql, params);
+    const names = result.columnNames();
+    const rows: Row[] = [];
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const base = rows.length, n = chunk.rowCount;
+      for (let i = 0; i < n; i++) rows.push({});
+      for (let j = 0; j < names.length; j++) {
+        const name = names[j]!;
+        const vector = chunk.getColumnVector(j);
+        const id = vector.type.typeId;
+        if (PLAIN_TYPES.has(id)) for (let i = 0; i < n; i++) rows[base + i]![name] = vector.getItem(i) as unknown;
+        else {
+          const values = PLAIN_BIG.has(id) ? null : chunk.convertColumnValues(j, JSDuckDBValueConverter);
+          for (let i = 0; i < n; i++) {
+            const v = values ? values[i] : vector.getItem(i);
+            rows[base + i]![name] = typeof v === "bigint" ? Number(v) : v;
+          }
+        }
+      }
+    }
+    return rows as T[];
   }
 
   async transaction<T>(fn: () => Promise<T>): Promise<T> {
