@@ -52,7 +52,7 @@ export async function rollUp(
         coalesce(hourly_cost * paid_s / 3600, 0) AS known_cost, CASE WHEN hourly_cost IS NULL THEN paid_s ELSE 0 END AS uncosted_paid_s
       FROM (${base})
     )
-    SELECT ${[...keys, ...SUMMED.map((k) => `sum(${k}) AS ${k}`)].join(", ")}, count(DISTINCT agent) AS agents, max(longest_idle_s) AS longest_idle_s,
+    SELECT ${[...keys, ...SUMMED.map((k) => `sum(${k}) AS ${k}`)].join(", ")}, count(DISTINCT agent) AS agents, coalesce(max(longest_idle_s), -1) AS longest_idle_s,
       min(p_start) AS p_ms
     FROM (SELECT b.*, p.p_start FROM b JOIN qo_periods p USING (pid)) ${group}
     ORDER BY ${[...groups.map((g) => `"${g}" NULLS LAST`), "p_ms"].join(", ")}`);

@@ -18,25 +18,32 @@ import { sqlString, type Store } from "../store/mod.ts";
 import { type AgentStateOptions, LOGIN_EVENTS, LOGOFF_EVENTS, MAX_RING_S, PAUSE_EVENTS, UNPAUSE_EVENTS } from "./agent_states.ts";
 
 const list = (s: ReadonlySet<string>) => [...s].map(sqlString).join(", ");
-const TEMP = ["qs_ev", "qs_marks", "qs_last_marks", "qs_stops", "qs_spans", "qs_level", "qs_pieces", "qs_fs"] as const;
+const TEMP = ["qs_agents", "qs_ev", "qs_marks", "qs_last_marks", "qs_stops", "qs_spans", "qs_level", "qs_pieces", "qs_fs"] as const;
 
 /** SQL of the one-word state of a segment (`stateOf`). */
 const STATE_SQL = `CASE WHEN work IN ('talking', 'on_hold', 'other_call') THEN 'on_call' WHEN work IN ('ringing', 'wrap_up') THEN work
   WHEN session = 'logged_out' THEN 'logged_out' WHEN availability = 'paused' THEN 'paused' ELSE 'available' END`;
 
-/** Merges consecutive equal rows of `pieces` (columns a, b, the axes, open) into `agent_states`. */
-function mergeInto(pieces: string): string {
+/**
+ * Merges consecutive equal rows of `pieces` (columns agent, a, b, the axes, open) into
+ * `agent_states`; with `numbered`, column agent is a number of `qs_agents`, named there.
+ */
+function mergeInto(pieces: string, numbered: boolean): string {
   const attrs = ["session", "availability", "reason", "work", "queue", "call_id"];
   const changed = attrs.map((c) => `${c} IS DISTINCT FROM lag(${c}) OVER w`).join(" OR ");
   return `
 INSERT INTO agent_states (agent, started_at, ended_at, duration_s, session, availability, reason, work, state, queue, call_id, open)
-SELECT agent, make_timestamptz(round(min(a))::BIGINT * 1000), make_timestamptz(round(max(b))::BIGINT * 1000), (max(b) - min(a)) / 1000,
-  session, availability, reason, work, ${STATE_SQL}, queue, call_id, arg_max(open, b)
+SELECT ${numbered ? "(SELECT name FROM qs_agents n WHERE n.agent = m.agent)" : "agent"}, started_at, ended_at, duration_s, session, availability, reason, work,
+  ${STATE_SQL}, queue, call_id, open
+FROM (
+SELECT agent, make_timestamptz(round(min(a))::BIGINT * 1000) AS started_at, make_timestamptz(round(max(b))::BIGINT * 1000) AS ended_at,
+  (max(b) - min(a)) / 1000 AS duration_s, session, availability, reason, work, queue, call_id, arg_max(open, b) AS open
 FROM (
   SELECT *, sum(starts::INT) OVER (PARTITION BY agent ORDER BY a ROWS UNBOUNDED PRECEDING) AS grp FROM (
     SELECT *, lag(b) OVER w IS DISTINCT FROM a OR ${changed} AS starts FROM ${pieces} WINDOW w AS (PARTITION BY agent ORDER BY a)
   )
-) GROUP BY agent, grp, ${attrs.join(", ")}`;
+) GROUP BY agent, grp, ${attrs.join(", ")}
+) m`;
 }
 
 /**
@@ -53,11 +60,17 @@ export async function buildStatesSql(store: Store, end: number, options: AgentSt
     : `${Number(options.wrapup_s ?? 0)}::DOUBLE`;
   try {
     const script = `
--- Agents described by FreeSWITCH changes take their segments from them only.
+-- The queue_log agents, numbered: below, column "agent" is that number (sorts and partitions on
+-- integers, not names). Agents described by FreeSWITCH changes take their segments from them only.
+CREATE OR REPLACE TEMP TABLE qs_agents AS
+  SELECT name, (row_number() OVER (ORDER BY name))::INTEGER AS agent FROM (
+    SELECT agent AS name FROM agent_events WHERE agent IS NOT NULL
+    UNION SELECT agent FROM call_stints WHERE agent IS NOT NULL AND (answered_at IS NOT NULL OR direction = 'outbound')
+  ) WHERE name NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL);
 CREATE OR REPLACE TEMP TABLE qs_ev AS
-  SELECT agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
-    row_number() OVER (PARTITION BY agent ORDER BY "at", line, source) AS k
-  FROM agent_events WHERE agent IS NOT NULL AND agent NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL);
+  SELECT a.agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
+    row_number() OVER (PARTITION BY a.agent ORDER BY "at", line, source) AS k
+  FROM agent_events e JOIN qs_agents a ON a.name = e.agent;
 
 -- 1. Session and availability after each session event (sessionMarks).
 CREATE OR REPLACE TEMP TABLE qs_marks AS
@@ -103,12 +116,11 @@ CREATE OR REPLACE TEMP TABLE qs_stops AS
 -- 2. Work spans (workSpans): level 3 talking / other call, 2 ringing, 1 wrap-up.
 CREATE OR REPLACE TEMP TABLE qs_spans AS
 WITH calls AS (
-  SELECT agent, call_id, queue, direction, epoch_ms(entered_at)::DOUBLE AS entered, ring_s,
+  SELECT a.agent, call_id, queue, direction, epoch_ms(entered_at)::DOUBLE AS entered, ring_s,
     epoch_ms(coalesce(answered_at, CASE WHEN direction = 'outbound' THEN entered_at END))::DOUBLE AS start,
     epoch_ms(ended_at)::DOUBLE AS ended
-  FROM call_stints
-  WHERE agent IS NOT NULL AND (answered_at IS NOT NULL OR direction = 'outbound')
-    AND agent NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL)
+  FROM call_stints c JOIN qs_agents a ON a.name = c.agent
+  WHERE answered_at IS NOT NULL OR direction = 'outbound'
 )
 SELECT agent, "at" - least(ring_ms, ${MAX_RING_S * 1000}) AS "from", "at" AS "to", 'ringing' AS work, 2 AS level, queue, NULL::VARCHAR AS call_id,
   false AS open, ring_ms > ${MAX_RING_S * 1000} AS clamped
@@ -122,9 +134,8 @@ UNION ALL SELECT agent, start, greatest(start, coalesce(ended, ${end})), 'talkin
 
 INSERT INTO qs_spans
 WITH e AS (
-  SELECT agent, call_id, queue, epoch_ms(ended_at)::DOUBLE AS "at" FROM call_stints
-  WHERE agent IS NOT NULL AND answered_at IS NOT NULL AND direction IS DISTINCT FROM 'outbound' AND ended_at IS NOT NULL
-    AND agent NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL)
+  SELECT a.agent, call_id, queue, epoch_ms(ended_at)::DOUBLE AS "at" FROM call_stints c JOIN qs_agents a ON a.name = c.agent
+  WHERE answered_at IS NOT NULL AND direction IS DISTINCT FROM 'outbound' AND ended_at IS NOT NULL
 ), w AS (SELECT e.*, ${wrapOf} AS wrap_s FROM e)
 SELECT w.agent, w."at", least(w."at" + w.wrap_s * 1000, ${end}, coalesce(n."from", 'infinity'::DOUBLE), coalesce(st."at", 'infinity'::DOUBLE)),
   'wrap_up', 1, w.queue, w.call_id, false, false
@@ -190,23 +201,19 @@ SELECT agent, a, b, CASE WHEN status = 'logged out' THEN 'logged_out' ELSE 'logg
   NULL::VARCHAR AS queue, NULL::VARCHAR AS call_id, b = ${end} AND k = n AND status <> 'logged out' AS open
 FROM c WHERE b > a;
 `;
-    for (const stmt of script.split(/;\n(?=\n|CREATE|INSERT|DELETE)/)) {
-      const t0 = performance.now();
-      await store.exec(stmt);
-      if (Deno.env.get("QB_PROFILE")) console.error(((performance.now() - t0) / 1000).toFixed(2), stmt.trim().split("\n").find((l) => !l.startsWith("--"))?.slice(0, 60));
-    }
-    await store.exec(mergeInto("(SELECT * EXCLUDE (outside) FROM qs_pieces)"));
-    await store.exec(mergeInto("qs_fs"));
+    await store.exec(script);
+    await store.exec(mergeInto("(SELECT * EXCLUDE (outside) FROM qs_pieces)", true));
+    await store.exec(mergeInto("qs_fs", false));
     const [r] = await store.query<Record<string, number | null>>(`SELECT
       (SELECT count(*) FROM qs_marks WHERE unpause_without_pause) AS unpause_without_pause,
       (SELECT count(*) FROM qs_spans WHERE clamped) AS ring_clamped,
       (SELECT count(*) FROM qs_pieces WHERE outside) AS handling_outside_session,
       (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents_from_freeswitch_states,
-      (SELECT count(*) FROM (SELECT agent FROM qs_ev UNION SELECT agent FROM qs_spans UNION SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL)) AS agents`);
+      (SELECT count(*) FROM qs_agents) + (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents`);
     const notes: Record<string, number> = {};
     for (const [k, v] of Object.entries(r ?? {})) if (k !== "agents" && Number(v) > 0) notes[k] = Number(v);
     return { agents: Number(r?.agents ?? 0), notes };
   } finally {
-    if (!Deno.env.get("QB_KEEP")) await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
+    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
   }
 }
