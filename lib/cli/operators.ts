@@ -65,6 +65,12 @@ async function loadOperatorInputs(o: OperatorCliOptions) {
         ? `wrap-up assumed: ${[...Object.entries(wrapup_by_queue).map(([q, s]) => `${safe(q)} ${s} s`), `others ${o.wrapupS} s`].join(", ")}`
         : "no wrap-up assumed (queue_log has no wrap-up event; give --wrapup-s or --wrapup QUEUE=S)";
       process.stderr.write(`agent states: ${built.segments} segments of ${built.agents} agents; ${wrap}${notes ? `; rules: ${notes}` : ""}\n`);
+      if (built.unknown_wrapup_queues.length) {
+        process.stderr.write(`qb: warning: --wrapup names queue(s) no loaded call uses: ${built.unknown_wrapup_queues.map(safe).join(", ")} (their wrap-up assumes nothing)\n`);
+      }
+      if (built.notes.agents_in_both_sources) {
+        process.stderr.write(`qb: note: ${built.notes.agents_in_both_sources} agent(s) appear in queue_log and in FreeSWITCH states; their states come from FreeSWITCH\n`);
+      }
     }
     return store;
   } catch (err) {

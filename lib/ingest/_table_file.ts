@@ -27,7 +27,7 @@ export interface TableFile<T> {
  * file's header name, case-insensitive).
  *
  * @param required logical columns the header must have
- * @throws {InputError} when the file cannot be read or lacks a required column
+ * @throws {InputError} when the file cannot be read, is UTF-16, lacks a required column or has one twice
  */
 export function readTableFile<T>(
   path: string, format: string, schema: z.ZodType<T>, required: readonly string[], columns: Readonly<Record<string, string>> = {},
@@ -40,12 +40,22 @@ export function readTableFile<T>(
     if (err instanceof InputError) throw err;
     throw new InputError(path, (err as { code?: string }).code === "ENOENT" ? "no such file" : (err as Error).message);
   }
-  const lines = splitLines(readText(path).text);
+  let text: string;
+  try {
+    text = readText(path).text;
+  } catch (err) {
+    throw new InputError(path, (err as Error).message);
+  }
+  const lines = splitLines(text);
   const table = parseCsvLines(lines, source);
   const counts = emptyCounts(source, format);
   counts.lines_read = lines.length;
   const rename = new Map(Object.entries(columns).map(([logical, name]) => [name.trim().toLowerCase(), logical]));
   const header = table.header.map((h) => rename.get(h) ?? h);
+  const twice = header.find((h, i) => h !== "" && header.indexOf(h) !== i);
+  if (table.header_line > 0 && twice !== undefined) {
+    throw new InputError(path, `column '${twice.slice(0, 40)}' appears twice in the header (after the column map): which one holds the ${format}'s values is ambiguous`);
+  }
   const missing = required.filter((c) => !header.includes(c));
   if (table.header_line > 0 && missing.length > 0) {
     throw new InputError(path, `the ${format} needs column(s) ${missing.join(", ")} (found ${table.header_original.join(", ")}; map other names with a column map)`);

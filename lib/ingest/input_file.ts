@@ -10,6 +10,7 @@ import { createHash } from "node:crypto";
 import { createGunzip } from "node:zlib";
 import { createReadStream } from "node:fs";
 import { MAX_LINE_BYTES } from "./queue_log_verbs.ts";
+import { looksUtf16, UTF16_MESSAGE } from "./read_lines.ts";
 
 /** An input that cannot be read as a log (missing, a directory, a device, UTF-16…). */
 export class InputError extends Error {
@@ -65,7 +66,7 @@ export async function inspectInput(path: string): Promise<InputInfo> {
   }
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   const fingerprint = `${st.size}:${createHash("sha256").update(head).update(tail).digest("hex").slice(0, 32)}`;
-  if (!gzip && looksUtf16(head)) throw new InputError(path, "UTF-16 is not supported, convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8)");
+  if (!gzip && looksUtf16(head)) throw new InputError(path, UTF16_MESSAGE);
   let first_line: string | null = null;
   try {
     for await (const l of readLines(real_path, { gzip, encoding: "windows-1252" })) {
@@ -81,14 +82,6 @@ export async function inspectInput(path: string): Promise<InputInfo> {
   return { path, real_path, bytes: st.size, gzip, fingerprint, first_line };
 }
 
-function looksUtf16(b: Buffer): boolean {
-  if (b.length >= 2 && ((b[0] === 0xff && b[1] === 0xfe) || (b[0] === 0xfe && b[1] === 0xff))) return true;
-  // UTF-16 text without a BOM: NUL bytes on one parity, text on the other (a file of NULs is not).
-  const zeros = [0, 0], n = Math.min(b.length, 4096);
-  for (let i = 0; i < n; i++) if (b[i] === 0) zeros[i % 2]!++;
-  const half = n / 2;
-  return n >= 16 && Math.max(zeros[0]!, zeros[1]!) > half * 0.6 && Math.min(zeros[0]!, zeros[1]!) < half * 0.1;
-}
 
 /** Result of {@link prescanPlain}: can DuckDB's one-column reader take the file as it is? */
 export interface Prescan {

@@ -51,9 +51,10 @@ FROM (
  *
  * @param end the end of the data, epoch ms
  * @param options wrap-up seconds per queue and default (as `buildAgentStates`)
- * @returns agents built and the counters of the named rules applied
+ * @returns agents built, the counters of the named rules applied, and the queues of
+ *   `wrapup_by_queue` that no loaded call uses (a misspelt name assumes nothing)
  */
-export async function buildStatesSql(store: Store, end: number, options: AgentStateOptions): Promise<{ agents: number; notes: Record<string, number> }> {
+export async function buildStatesSql(store: Store, end: number, options: AgentStateOptions): Promise<{ agents: number; notes: Record<string, number>; unknown_wrapup_queues: string[] }> {
   const wraps = Object.entries(options.wrapup_by_queue ?? {});
   const wrapOf = wraps.length
     ? `coalesce((SELECT s FROM (VALUES ${wraps.map(([q, s]) => `(${sqlString(q)}, ${Number(s)}::DOUBLE)`).join(", ")}) v(q, s) WHERE v.q = coalesce(e.queue, '')), ${Number(options.wrapup_s ?? 0)})`
@@ -209,10 +210,15 @@ FROM c WHERE b > a;
       (SELECT count(*) FROM qs_spans WHERE clamped) AS ring_clamped,
       (SELECT count(*) FROM qs_pieces WHERE outside) AS handling_outside_session,
       (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents_from_freeswitch_states,
+      -- an agent in both sources takes the FreeSWITCH changes (its queue_log events are not used for its states)
+      (SELECT count(*) FROM (SELECT DISTINCT agent FROM agent_state_changes WHERE agent IS NOT NULL) f
+        WHERE f.agent IN (SELECT agent FROM agent_events)
+          OR f.agent IN (SELECT agent FROM call_stints WHERE answered_at IS NOT NULL OR direction = 'outbound')) AS agents_in_both_sources,
       (SELECT count(*) FROM qs_agents) + (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents`);
     const notes: Record<string, number> = {};
     for (const [k, v] of Object.entries(r ?? {})) if (k !== "agents" && Number(v) > 0) notes[k] = Number(v);
-    return { agents: Number(r?.agents ?? 0), notes };
+    const queues = new Set((await store.query<{ queue: string }>("SELECT DISTINCT queue FROM call_stints WHERE queue IS NOT NULL")).map((q) => q.queue));
+    return { agents: Number(r?.agents ?? 0), notes, unknown_wrapup_queues: wraps.map(([q]) => q).filter((q) => !queues.has(q)).sort() };
   } finally {
     await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
   }

@@ -14,8 +14,10 @@ export interface AgentStatesBuilt {
   segments: number;
   /** The end of the data (epoch ms): open sessions and calls were cut there. */
   data_end_ms: number | null;
-  /** Counters of the named rules applied (e.g. `unpause_without_pause`). */
+  /** Counters of the named rules applied (e.g. `unpause_without_pause`, `agents_in_both_sources`). */
   notes: Record<string, number>;
+  /** Queues given a wrap-up in `wrapup_by_queue` that no loaded call uses (misspelt?). */
+  unknown_wrapup_queues: string[];
 }
 
 /** The end of the data: the last instant of any event or stint in the store (epoch ms). */
@@ -37,8 +39,8 @@ export async function dataEndMs(store: Store): Promise<number | null> {
 export async function buildAgentStatesInStore(store: Store, options: AgentStateOptions = {}): Promise<AgentStatesBuilt> {
   const end = await dataEndMs(store);
   await store.exec("DELETE FROM agent_states");
-  if (end === null) return { agents: 0, segments: 0, data_end_ms: null, notes: {} };
-  const { agents, notes } = await buildStatesSql(store, end, options);
+  if (end === null) return { agents: 0, segments: 0, data_end_ms: null, notes: {}, unknown_wrapup_queues: Object.keys(options.wrapup_by_queue ?? {}).sort() };
+  const { agents, notes, unknown_wrapup_queues } = await buildStatesSql(store, end, options);
   const [n] = await store.query<{ n: number }>("SELECT count(*) AS n FROM agent_states");
-  return { agents, segments: Number(n?.n ?? 0), data_end_ms: end, notes };
+  return { agents, segments: Number(n?.n ?? 0), data_end_ms: end, notes, unknown_wrapup_queues };
 }

@@ -4,6 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Buffer } from "node:buffer";
 import process from "node:process";
 import { fixture, ROOT } from "../_helpers.ts";
 
@@ -40,6 +44,31 @@ describe("qb agents", () => {
     expect(rows[0].occupancy).toBeCloseTo(0.72, 12);
     expect(rows[0].cost).toBeCloseTo(30 * 0.5, 12); // Bea: half an hour logged in (no schedule) at 30/h
     expect(r.stderr).toContain("wrap-up assumed: support 180 s, others 0 s");
+  });
+
+  it("warns of a --wrapup queue no call uses, and of agents in both queue_log and FreeSWITCH states", () => {
+    const fs = join(mkdtempSync(join(tmpdir(), "qb-ops-cli-")), "fs.csv");
+    writeFileSync(fs, "timestamp,agent,status,state\n2026-03-05 08:00:00,Agent/ann,Available,Waiting\n2026-03-05 09:00:00,Agent/ann,Logged Out,Waiting\n");
+    const r = qb("agents", "-i", op("ex3_idle.queue_log"), "--wrapup", "suport=30", "--wrapup", "support=10", "--agent-states", fs, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("qb: warning: --wrapup names queue(s) no loaded call uses: suport (their wrap-up assumes nothing)");
+    expect(r.stderr).toContain("qb: note: 1 agent(s) appear in queue_log and in FreeSWITCH states; their states come from FreeSWITCH");
+    // Agent/ann's states are FreeSWITCH's hour logged in, not Ex. 3's queue_log session.
+    expect(JSON.parse(r.stdout).find((x: { agent: string }) => x.agent === "Agent/ann")).toMatchObject({ logged_in_s: 3600, talk_s: 0 });
+  });
+
+  it("refuses a UTF-16 roster and a roster with a column twice, naming the file (exit 2)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-ops-cli-"));
+    const utf16 = join(dir, "roster16.csv"), twice = join(dir, "twice.csv");
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("agent,name,team\nAgent/ann,Ann,A\n", "utf16le")]));
+    writeFileSync(twice, "agent,name,team,name\nAgent/ann,Ann,A,Anna\n");
+    for (const [file, message] of [[utf16, "UTF-16 is not supported"], [twice, "column 'name' appears twice in the header"]] as const) {
+      const r = qb("agents", "-i", op("ex3_idle.queue_log"), "--roster", file);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    }
   });
 
   it("exits 2 with a qb: message for a bad --by, --from, --to or --wrapup, before loading", () => {

@@ -44,6 +44,8 @@ async function reference(store: Store, options: AgentStateOptions): Promise<{ se
     segments.push(...(fs ? statesFromChanges(agent, fs, end) : buildAgentStates(agent, ev.get(agent) ?? [], ca.get(agent) ?? [], end, options, notes)));
   }
   if (ch.size) notes.agents_from_freeswitch_states = ch.size;
+  const both = [...ch.keys()].filter((a) => ev.has(a) || (ca.has(a)));
+  if (both.length) notes.agents_in_both_sources = both.length;
   return { segments, notes };
 }
 
@@ -108,7 +110,8 @@ describe("agent states in SQL equal the reference rules", () => {
     ].join("\n") + "\n");
     const built = await compare([log], { wrapup_by_queue: { q1: 30 }, wrapup_s: 20 }, fixture("operators/freeswitch_states.csv"));
     // The named rules, counted by hand: a1's second UNPAUSE; a2's 900 s ring and CONNECT ring of 99,999 s cut at the entry;
-    // a2 talks 800–900 s after leaving q1 (one piece); two FreeSWITCH agents (1001@default, 1002@default).
-    expect(built.notes).toEqual({ unpause_without_pause: 1, ring_clamped: 2, handling_outside_session: 1, agents_from_freeswitch_states: 2 });
+    // a2 talks 800–900 s after leaving q1 (one piece); two FreeSWITCH agents (1001@default, 1002@default), one of
+    // them (1001@default) also in queue_log.
+    expect(built.notes).toEqual({ unpause_without_pause: 1, ring_clamped: 2, handling_outside_session: 1, agents_from_freeswitch_states: 2, agents_in_both_sources: 1 });
   }, 60_000);
 });
