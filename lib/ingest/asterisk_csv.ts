@@ -52,6 +52,25 @@ export function parseInstant(text: string, timeZone: string): number {
 }
 
 /**
+ * Whether a local date-time without an offset falls in a DST gap of `zone` (a wall-clock time
+ * that never happened, such as 02:30 on the night clocks go from 02:00 to 03:00): then
+ * {@link parseInstant} would shift it forward silently. Epoch numbers and texts with an offset
+ * or `Z` are never in a gap; unparseable text is not either (the caller rejects it anyway).
+ *
+ * Source: IANA tz database transitions through luxon.
+ */
+export function inDstGap(text: string, timeZone: string): boolean {
+  const t = text.trim();
+  if (/^\d+(\.\d+)?$/.test(t) || /(Z|[+-]\d\d(:?\d\d)?)$/i.test(t)) return false;
+  let wall = DateTime.fromSQL(t, { zone: "UTC" });
+  if (!wall.isValid) wall = DateTime.fromISO(t, { zone: "UTC" });
+  const ms = parseInstant(t, timeZone);
+  if (!wall.isValid || !Number.isFinite(ms)) return false;
+  const f = "yyyy-MM-dd HH:mm:ss.SSS";
+  return DateTime.fromMillis(ms, { zone: ianaZone(timeZone) }).toFormat(f) !== wall.toFormat(f);
+}
+
+/**
  * Converts one record of a `queue_log` table export into an event.
  *
  * @param record a record from the CSV table (header names lower-cased)

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
-import { parseInstant } from "./asterisk_csv.ts";
+import { inDstGap, parseInstant } from "./asterisk_csv.ts";
 
 /** mod_callcenter agent statuses (session and availability). */
 export const FREESWITCH_STATUSES = ["Logged Out", "Available", "Available (On Demand)", "On Break"] as const;
@@ -47,6 +47,7 @@ export function readFreeswitchStates(path: string, options: { timeZone?: string;
     timestamp: z.string().transform((s, ctx) => {
       const ms = s === "" ? NaN : parseInstant(s, zone);
       if (!Number.isFinite(ms)) ctx.addIssue({ code: "custom", message: `timestamp must be epoch seconds or a date-time, got '${s.slice(0, 40)}'` });
+      else if (inDstGap(s, zone)) ctx.addIssue({ code: "custom", message: `timestamp '${s.slice(0, 40)}' does not exist in ${zone} (the clocks skip it at a DST change)` });
       return ms;
     }),
     agent: z.string().min(1, "agent must not be empty"),

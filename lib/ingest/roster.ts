@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { storeTableFile, readTableFile, type TableFile } from "./_table_file.ts";
-import { parseInstant } from "./asterisk_csv.ts";
+import { inDstGap, parseInstant } from "./asterisk_csv.ts";
 
 /** One roster row. */
 export interface RosterEntry {
@@ -116,7 +116,7 @@ export interface ScheduledActivity {
  * `YYYY-MM-DD HH:MM[:SS]` (with an offset or `Z`; else local time in `timeZone`) or epoch
  * seconds. Activities map to categories by `activityMap` (keys compared by {@link activityKey}; default
  * {@link DEFAULT_ACTIVITY_MAP}); an unknown activity, a bad time or `ends_at ≤ starts_at` is a
- * reject.
+ * reject, and so is a local time that a DST change skips (it would be shifted silently).
  *
  * @param options `timeZone` (default `"UTC"`), `activityMap` (merged over the default), `columns` (column map)
  * @throws {InputError} when the file cannot be read or lacks a required column
@@ -139,6 +139,7 @@ export function readSchedules(
     z.string().transform((s, ctx) => {
       const ms = s === "" ? NaN : parseInstant(s, zone);
       if (!Number.isFinite(ms)) ctx.addIssue({ code: "custom", message: `${field} must be a date-time such as 2026-10-05T06:00:00Z, got '${s.slice(0, 40)}'` });
+      else if (inDstGap(s, zone)) ctx.addIssue({ code: "custom", message: `${field} '${s.slice(0, 40)}' does not exist in ${zone} (the clocks skip it at a DST change)` });
       return ms;
     });
   const schema = z.object({

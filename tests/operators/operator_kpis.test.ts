@@ -198,4 +198,16 @@ describe("roster, schedules, roll-ups and cost", () => {
     store.close();
     expect(() => readSchedules(schedules, { activityMap: { nap: "siesta" } })).toThrow(/category must be one of/);
   });
+
+  it("rejects a local schedule time the DST change skips, and keeps the same time with an offset or on another night", () => {
+    // Europe/Rome, 29 March 2026: clocks go from 02:00 to 03:00 (IANA tz database), so 02:30 local never happens.
+    const schedules = join(dir, "schedules_dst.csv");
+    writeFileSync(schedules, "agent,activity,starts_at,ends_at\nAgent/1,On queue,2026-03-29 02:30,2026-03-29 06:00\n" +
+      "Agent/1,On queue,2026-03-29T02:30:00+01:00,2026-03-29 06:00\nAgent/1,On queue,2026-03-28 02:30,2026-03-28 06:00\n");
+    const file = readSchedules(schedules, { timeZone: "Europe/Rome" });
+    expect(file.counts).toMatchObject({ lines_read: 4, used: 2, ignored: 1, rejected: 1 });
+    expect(file.rejects[0]!.reason).toContain(":2: field 'starts_at': starts_at '2026-03-29 02:30' does not exist in Europe/Rome");
+    // With its offset, 02:30+01:00 is 01:30 UTC; on the 28th, 02:30 is CET (UTC+1), 01:30 UTC.
+    expect(file.rows.map((r) => new Date(r.starts_at).toISOString())).toEqual(["2026-03-29T01:30:00.000Z", "2026-03-28T01:30:00.000Z"]);
+  });
 });
