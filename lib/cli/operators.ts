@@ -84,7 +84,7 @@ function report(c: { source: string; format: string; lines_read: number; used: n
 }
 
 /** Times in hours for reading (the JSON keeps seconds). */
-const HOURS = ["logged_in_s", "talk_s", "wrap_s", "paused_s", "available_idle_s"] as const;
+const HOURS = ["logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "scheduled_s", "paid_s"] as const;
 const TABLE: TableColumn[] = [
   { key: "logged_in_h", header: "logged in h", format: "s" }, { key: "talk_h", header: "talk h", format: "s" },
   { key: "wrap_h", header: "wrap h", format: "s" }, { key: "paused_h", header: "paused h", format: "s" },
@@ -93,6 +93,27 @@ const TABLE: TableColumn[] = [
   { key: "utilization", header: "utilization", format: "pct" }, { key: "adherence", header: "adherence", format: "pct" },
   { key: "conformance", header: "conformance", format: "pct" }, { key: "cost", header: "cost", format: "s" },
 ];
+
+/** Indicator keys the readable table can show with `--columns` (the JSON keys; seconds shown as hours). */
+const COLUMN_CHOICES: Record<string, TableColumn> = Object.fromEntries([
+  ...["logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "scheduled_s", "paid_s"]
+    .map((k) => [k, { key: k.replace(/_s$/, "_h"), header: `${k.replace(/_s$/, "").replaceAll("_", " ")} h`, format: "s" as const }]),
+  ...["longest_idle_s", "idle_before_call_s", "idle_before_call_incl_s"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
+  ...["agents", "calls_presented", "calls_answered", "ring_no_answer", "ring_canceled"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "int" as const }]),
+  ...["occupancy", "utilization", "adherence", "conformance", "shrinkage", "shrinkage_planned", "shrinkage_unplanned"]
+    .map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "pct" as const }]),
+  ...["calls_per_hour", "cost", "cost_per_answered_call"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
+]);
+
+/** The table columns of `--columns` (comma-separated JSON keys), or the default set. @throws {UsageError} for an unknown key */
+function tableColumns(list: string | undefined): TableColumn[] {
+  if (list === undefined) return TABLE;
+  return list.split(",").map((k) => k.trim()).filter((k) => k !== "").map((k) => {
+    const c = COLUMN_CHOICES[k];
+    if (!c) throw new UsageError(`--columns: unknown indicator '${safe(k)}'; choose among ${Object.keys(COLUMN_CHOICES).join(", ")}`);
+    return c;
+  });
+}
 
 /** Adds `agents` and `state` to the program. */
 export function addOperatorCommands(program: Command): void {
@@ -114,11 +135,14 @@ export function addOperatorCommands(program: Command): void {
   indicatorOptions(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
     .option("--json", "print a JSON array instead of a table", false)
-    .action(async (o: IndicatorCliOptions & { by: string }) => {
+    .option("--columns <keys>", "indicators of the table, comma-separated JSON keys (e.g. ring_s,shrinkage,calls_per_hour); default a summary set")
+    .action(async (o: IndicatorCliOptions & { by: string; columns?: string }) => {
       const [by, period = "period", ...rest] = o.by.split(",").map((s) => s.trim());
       if (!["agent", "team", "department"].includes(by!) || !["period", "interval", "day", "week"].includes(period) || rest.length) {
         throw new UsageError(`--by must be agent, team or department, optionally followed by ,interval ,day or ,week; got '${safe(o.by)}'`);
       }
+      const columns = tableColumns(o.columns);
+      if (o.json && o.columns !== undefined) throw new UsageError("--columns chooses the table's columns; --json prints every indicator");
       const options: OperatorKpiOptions = { ...operatorOptions(o), by: by as "agent", period: period as PeriodKind };
       const store = await loadOperatorInputs(o);
       try {
@@ -129,7 +153,7 @@ export function addOperatorCommands(program: Command): void {
             .map((k) => ({ key: k, header: k, format: "text" as const }));
           if (period !== "period") keys.push({ key: period === "interval" ? "interval_start" : period, header: `${period} (${o.tz})`, format: "text" });
           const readable = rows.map((r) => ({ ...r, ...Object.fromEntries(HOURS.map((k) => [k.replace(/_s$/, "_h"), r[k] / 3600])) }));
-          process.stdout.write(renderTable(readable, [...keys, ...TABLE]) +
+          process.stdout.write(renderTable(readable, [...keys, ...columns]) +
             `occupancy = handling / (logged in − paused), handling = talk + hold + wrap-up${o.occupancyIncludesRing ? " + ring" : ""}; ` +
             `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; time ${o.timeAttribution === "split" ? "split across periods" : "of a call credited where it ends"}; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
         }

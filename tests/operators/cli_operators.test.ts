@@ -71,6 +71,18 @@ describe("qb agents", () => {
     }
   });
 
+  it("shows the indicators chosen with --columns in the table, seconds as hours, and refuses an unknown one", () => {
+    const r = qb("agents", "-q", "-i", op("ex1_adherence.queue_log"), "--schedules", op("ex1_schedule_flat.csv"), "--columns", "scheduled_s,shrinkage,longest_idle_s");
+    expect(r.code).toBe(0);
+    const [head, row] = r.stdout.split("\n").filter((l) => l.startsWith("│"));
+    expect(head!.split("│").map((x) => x.trim()).filter(Boolean)).toEqual(["agent", "name", "team", "scheduled h", "shrinkage", "longest idle s"]);
+    // Ex. 1's shift is 09:00–13:00: 4 scheduled hours.
+    expect(row!.split("│").map((x) => x.trim())[4]).toBe("4.0");
+    const bad = qb("agents", "-i", op("ex1_adherence.queue_log"), "--columns", "occupancy,bogus");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("qb: error: --columns: unknown indicator 'bogus'");
+  });
+
   it("exits 2 with a qb: message for a bad --by, --from, --to or --wrapup, before loading", () => {
     for (const [args, message] of [
       [["--by", "teams"], "--by must be agent, team or department"],
