@@ -73,6 +73,8 @@ export interface AgentStateOptions {
   wrapup_by_queue?: Readonly<Record<string, number>>;
   /** Wrap-up seconds for queues not in `wrapup_by_queue` (default 0: no wrap-up assumed). */
   wrapup_s?: number;
+  /** Store build only: events and stints per pass of agents (default 1,000,000; bounds DuckDB's memory; for tests and tuning). */
+  rows_per_pass?: number;
 }
 
 /** The one-word state of DESIGN.md's data model for a segment. */

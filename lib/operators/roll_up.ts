@@ -59,10 +59,8 @@ export async function rollUp(
   // Pause reasons are maps: summed per group and reason.
   const reasonRows = await store.query<Record<string, unknown>>(`
     SELECT ${[...keys, "reason", "sum(d) AS s"].join(", ")} FROM (
-      SELECT g.agent, r.name, r.team, r.department, pc.pid, coalesce(pc.reason, '') AS reason, pc.d
-      FROM qo_pieces pc SEMI JOIN qo_sums q ON q.aid = pc.aid AND q.pid = pc.pid
-        JOIN qo_agents g ON g.aid = pc.aid LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent
-      WHERE pc.session = 'logged_in' AND pc.work = 'idle' AND pc.availability = 'paused'
+      SELECT g.agent, r.name, r.team, r.department, pc.pid, pc.reason, pc.s AS d
+      FROM qo_reasons pc JOIN qo_agents g ON g.aid = pc.aid LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent
     ) GROUP BY ${[...keys, "reason"].join(", ")}`);
   const groupOf = (r: Record<string, unknown>) => keys.map((k) => String(r[k.replaceAll('"', "")] ?? "\u0000")).join("\u0001");
   const reasons = new Map<string, Record<string, number>>();

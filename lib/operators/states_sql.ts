@@ -18,7 +18,7 @@ import { sqlString, type Store } from "../store/mod.ts";
 import { type AgentStateOptions, LOGIN_EVENTS, LOGOFF_EVENTS, MAX_RING_S, PAUSE_EVENTS, UNPAUSE_EVENTS } from "./agent_states.ts";
 
 const list = (s: ReadonlySet<string>) => [...s].map(sqlString).join(", ");
-const TEMP = ["qs_agents", "qs_ev", "qs_marks", "qs_last_marks", "qs_stops", "qs_spans", "qs_level", "qs_pieces", "qs_fs"] as const;
+const TEMP = ["qs_all_agents", "qs_agents", "qs_ev", "qs_marks", "qs_last_marks", "qs_stops", "qs_spans", "qs_level", "qs_pieces", "qs_fs"] as const;
 
 /** SQL of the one-word state of a segment (`stateOf`). */
 const STATE_SQL = `CASE WHEN work IN ('talking', 'on_hold', 'other_call') THEN 'on_call' WHEN work IN ('ringing', 'wrap_up') THEN work
@@ -33,8 +33,7 @@ function mergeInto(pieces: string, numbered: boolean): string {
   const changed = attrs.map((c) => `${c} IS DISTINCT FROM lag(${c}) OVER w`).join(" OR ");
   return `
 INSERT INTO agent_states (agent, started_at, ended_at, duration_s, session, availability, reason, work, state, queue, call_id, open)
-SELECT ${numbered ? "(SELECT name FROM qs_agents n WHERE n.agent = m.agent)" : "agent"}, started_at, ended_at, duration_s, session, availability, reason, work,
-  ${STATE_SQL}, queue, call_id, open
+SELECT ${numbered ? "n.name" : "m.agent"}, started_at, ended_at, duration_s, session, availability, reason, work, ${STATE_SQL}, queue, call_id, open
 FROM (
 SELECT agent, make_timestamptz(round(min(a))::BIGINT * 1000) AS started_at, make_timestamptz(round(max(b))::BIGINT * 1000) AS ended_at,
   (max(b) - min(a)) / 1000 AS duration_s, session, availability, reason, work, queue, call_id, arg_max(open, b) AS open
@@ -43,7 +42,7 @@ FROM (
     SELECT *, lag(b) OVER w IS DISTINCT FROM a OR ${changed} AS starts FROM ${pieces} WINDOW w AS (PARTITION BY agent ORDER BY a)
   )
 ) GROUP BY agent, grp, ${attrs.join(", ")}
-) m`;
+) m ${numbered ? "JOIN qs_agents n ON n.agent = m.agent" : ""}`;
 }
 
 /**
@@ -60,14 +59,52 @@ export async function buildStatesSql(store: Store, end: number, options: AgentSt
     ? `coalesce((SELECT s FROM (VALUES ${wraps.map(([q, s]) => `(${sqlString(q)}, ${Number(s)}::DOUBLE)`).join(", ")}) v(q, s) WHERE v.q = coalesce(e.queue, '')), ${Number(options.wrapup_s ?? 0)})`
     : `${Number(options.wrapup_s ?? 0)}::DOUBLE`;
   try {
-    const script = `
+    await store.exec(`
 -- The queue_log agents, numbered: below, column "agent" is that number (sorts and partitions on
 -- integers, not names). Agents described by FreeSWITCH changes take their segments from them only.
-CREATE OR REPLACE TEMP TABLE qs_agents AS
+CREATE OR REPLACE TEMP TABLE qs_all_agents AS
   SELECT name, (row_number() OVER (ORDER BY name))::INTEGER AS agent FROM (
     SELECT agent AS name FROM agent_events WHERE agent IS NOT NULL
     UNION SELECT agent FROM call_stints WHERE agent IS NOT NULL AND (answered_at IS NOT NULL OR direction = 'outbound')
-  ) WHERE name NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL);
+  ) WHERE name NOT IN (SELECT agent FROM agent_state_changes WHERE agent IS NOT NULL);`);
+    // Agents in passes of about ROWS_PER_PASS events and stints: each pass stays within DuckDB's memory.
+    const [c] = await store.query<{ n: number }>(`SELECT (SELECT count(*) FROM agent_events) + (SELECT count(*) FROM call_stints WHERE agent IS NOT NULL) AS n`);
+    const passes = Math.max(1, Math.ceil(Number(c?.n ?? 0) / (options.rows_per_pass ?? STATE_ROWS_PER_PASS)));
+    const counted: Record<string, number> = {};
+    for (let pass = 0; pass < passes; pass++) {
+      await store.exec(`CREATE OR REPLACE TEMP TABLE qs_agents AS SELECT * FROM qs_all_agents WHERE agent % ${passes} = ${pass}`);
+      await store.exec(passSql(end, wrapOf));
+      await store.exec(mergeInto("(SELECT * EXCLUDE (outside) FROM qs_pieces)", true));
+      const [r] = await store.query<Record<string, number | null>>(`SELECT
+        (SELECT count(*) FROM qs_marks WHERE unpause_without_pause) AS unpause_without_pause,
+        (SELECT count(*) FROM qs_spans WHERE clamped) AS ring_clamped,
+        (SELECT count(*) FROM qs_pieces WHERE outside) AS handling_outside_session`);
+      for (const [k, v] of Object.entries(r ?? {})) counted[k] = (counted[k] ?? 0) + Number(v ?? 0);
+    }
+    await store.exec(fsSql(end));
+    await store.exec(mergeInto("qs_fs", false));
+    const [r] = await store.query<Record<string, number | null>>(`SELECT
+      (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents_from_freeswitch_states,
+      -- an agent in both sources takes the FreeSWITCH changes (its queue_log events are not used for its states)
+      (SELECT count(*) FROM (SELECT DISTINCT agent FROM agent_state_changes WHERE agent IS NOT NULL) f
+        WHERE f.agent IN (SELECT agent FROM agent_events)
+          OR f.agent IN (SELECT agent FROM call_stints WHERE answered_at IS NOT NULL OR direction = 'outbound')) AS agents_in_both_sources,
+      (SELECT count(*) FROM qs_all_agents) + (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents`);
+    const notes: Record<string, number> = {};
+    for (const [k, v] of Object.entries({ ...counted, ...r })) if (k !== "agents" && Number(v) > 0) notes[k] = Number(v);
+    const queues = new Set((await store.query<{ queue: string }>("SELECT DISTINCT queue FROM call_stints WHERE queue IS NOT NULL")).map((q) => q.queue));
+    return { agents: Number(r?.agents ?? 0), notes, unknown_wrapup_queues: wraps.map(([q]) => q).filter((q) => !queues.has(q)).sort() };
+  } finally {
+    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
+  }
+}
+
+/** Events and stints per pass of agents (see {@link buildStatesSql}); for tests and tuning. */
+export const STATE_ROWS_PER_PASS = 1_000_000;
+
+/** One pass over the agents of `qs_agents`: marks, spans and pieces (steps 1–3). */
+function passSql(end: number, wrapOf: string): string {
+  return `
 CREATE OR REPLACE TEMP TABLE qs_ev AS
   SELECT a.agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
     row_number() OVER (PARTITION BY a.agent ORDER BY "at", line, source) AS k
@@ -184,9 +221,12 @@ SELECT j.agent, a, b,
   coalesce(j.availability, 'available') AS availability, j.reason, coalesce(j.w_work, 'idle') AS work, j.queue, j.call_id,
   b = ${end} AND (coalesce(final.session, 'logged_out') = 'logged_in' OR j.w_open) AS open
 FROM j LEFT JOIN final USING (agent) LEFT JOIN (SELECT DISTINCT agent FROM qs_marks) has_marks ON has_marks.agent = j.agent
-WHERE j.m_session IS NOT NULL OR j.w_work IS NOT NULL;
+WHERE j.m_session IS NOT NULL OR j.w_work IS NOT NULL;`;
+}
 
--- FreeSWITCH mod_callcenter changes (statesFromChanges).
+/** FreeSWITCH mod_callcenter changes (statesFromChanges) into `qs_fs`. */
+function fsSql(end: number): string {
+  return `
 CREATE OR REPLACE TEMP TABLE qs_fs AS
 WITH c AS (
   SELECT agent, epoch_ms("at")::DOUBLE AS a, lower(status) AS status, lower(state) AS state,
@@ -200,26 +240,5 @@ SELECT agent, a, b, CASE WHEN status = 'logged out' THEN 'logged_out' ELSE 'logg
   CASE WHEN state = 'receiving' THEN 'ringing' WHEN state = 'in a queue call' THEN 'talking'
     WHEN state = 'idle' AND prev_busy = 'in a queue call' THEN 'wrap_up' ELSE 'idle' END AS work,
   NULL::VARCHAR AS queue, NULL::VARCHAR AS call_id, b = ${end} AND k = n AND status <> 'logged out' AS open
-FROM c WHERE b > a;
-`;
-    await store.exec(script);
-    await store.exec(mergeInto("(SELECT * EXCLUDE (outside) FROM qs_pieces)", true));
-    await store.exec(mergeInto("qs_fs", false));
-    const [r] = await store.query<Record<string, number | null>>(`SELECT
-      (SELECT count(*) FROM qs_marks WHERE unpause_without_pause) AS unpause_without_pause,
-      (SELECT count(*) FROM qs_spans WHERE clamped) AS ring_clamped,
-      (SELECT count(*) FROM qs_pieces WHERE outside) AS handling_outside_session,
-      (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents_from_freeswitch_states,
-      -- an agent in both sources takes the FreeSWITCH changes (its queue_log events are not used for its states)
-      (SELECT count(*) FROM (SELECT DISTINCT agent FROM agent_state_changes WHERE agent IS NOT NULL) f
-        WHERE f.agent IN (SELECT agent FROM agent_events)
-          OR f.agent IN (SELECT agent FROM call_stints WHERE answered_at IS NOT NULL OR direction = 'outbound')) AS agents_in_both_sources,
-      (SELECT count(*) FROM qs_agents) + (SELECT count(DISTINCT agent) FROM agent_state_changes WHERE agent IS NOT NULL) AS agents`);
-    const notes: Record<string, number> = {};
-    for (const [k, v] of Object.entries(r ?? {})) if (k !== "agents" && Number(v) > 0) notes[k] = Number(v);
-    const queues = new Set((await store.query<{ queue: string }>("SELECT DISTINCT queue FROM call_stints WHERE queue IS NOT NULL")).map((q) => q.queue));
-    return { agents: Number(r?.agents ?? 0), notes, unknown_wrapup_queues: wraps.map(([q]) => q).filter((q) => !queues.has(q)).sort() };
-  } finally {
-    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
-  }
+FROM c WHERE b > a;`;
 }

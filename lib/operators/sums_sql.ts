@@ -23,9 +23,11 @@ export interface SumsOptions {
   time_attribution?: TimeAttribution;
   adherence_rule?: AdherenceRule;
   adherence_threshold_s?: number;
+  /** Segments per pass of agents (default {@link SEGMENTS_PER_PASS}; for tests and tuning). */
+  segments_per_pass?: number;
 }
 
-const TEMP = ["qo_periods", "qo_agents", "qo_segs", "qo_layers", "qo_pieces", "qo_a", "qo_st", "qo_ibc", "qo_calls", "qo_sums", "qo_credit"] as const;
+const TEMP = ["qo_periods", "qo_all_agents", "qo_sums_all", "qo_reasons", "qo_reasons_all", "qo_agents", "qo_segs", "qo_layers", "qo_pieces", "qo_a", "qo_st", "qo_ibc", "qo_calls", "qo_sums", "qo_credit"] as const;
 const ms = (x: number) => `make_timestamptz(${Math.round(x * 1000)})`;
 
 /** The periods of `splitter` covering `[from, to)`, in order. */
@@ -51,7 +53,8 @@ function countedSql(rule: AdherenceRule, t: number): string {
  * Sums agent time, schedules and calls per agent and period over `[from, to)` (epoch ms) from
  * `agent_states`, `schedules`, `call_stints` and `agent_events` into the temporary table
  * `qo_sums` (`aid`, `pid`, the additive fields, `out_counted_s`, `longest_idle_s`, call counts,
- * `ibc_*`), with `qo_agents` (`aid` → `agent`) and `qo_pieces` (for pause reasons), then calls
+ * `ibc_*`), with `qo_agents` (`aid` → `agent`) and `qo_reasons` (`aid`, `pid`, `reason`, `s`: paused
+ * seconds by reason), agents in passes of about {@link SEGMENTS_PER_PASS} segments, then calls
  * `use` with the periods (`pid` indexes them) and drops the tables. A period in which the agent
  * was only logged out with nothing scheduled is no row, unless calls count there.
  *
@@ -71,10 +74,33 @@ export async function withAgentPeriodSums<T>(
 CREATE OR REPLACE TEMP TABLE qo_periods (pid INTEGER, p_start DOUBLE, p_end DOUBLE);
 INSERT INTO qo_periods VALUES ${periods.map((p, i) => `(${i}, ${p.start_ms}, ${p.end_ms})`).join(", ")};
 -- Agents by integer id: every partition, sort and join below is on (aid, pid), not on names.
-CREATE OR REPLACE TEMP TABLE qo_agents AS SELECT agent, (row_number() OVER (ORDER BY agent))::INTEGER AS aid FROM (
+CREATE OR REPLACE TEMP TABLE qo_all_agents AS SELECT agent, (row_number() OVER (ORDER BY agent))::INTEGER AS aid FROM (
   SELECT agent FROM agent_states UNION SELECT agent FROM schedules WHERE agent IS NOT NULL
-  UNION SELECT agent FROM call_stints WHERE agent IS NOT NULL UNION SELECT agent FROM agent_events WHERE agent IS NOT NULL);
+  UNION SELECT agent FROM call_stints WHERE agent IS NOT NULL UNION SELECT agent FROM agent_events WHERE agent IS NOT NULL);`);
+    // Agents in passes of about SEGMENTS_PER_PASS segments: each pass's pieces stay within DuckDB's memory.
+    const [c] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM agent_states WHERE ended_at > ${ms(from)} AND started_at < ${ms(to)}`);
+    const passes = Math.max(1, Math.ceil(Number(c?.n ?? 0) / (o.segments_per_pass ?? SEGMENTS_PER_PASS)));
+    for (let pass = 0; pass < passes; pass++) {
+      await store.exec(`CREATE OR REPLACE TEMP TABLE qo_agents AS SELECT * FROM qo_all_agents WHERE aid % ${passes} = ${pass}`);
+      await sumPass(store, from, to, pauseCats, callEnd, planned, counted);
+      await store.exec(pass === 0
+        ? "ALTER TABLE qo_sums RENAME TO qo_sums_all; ALTER TABLE qo_reasons RENAME TO qo_reasons_all;"
+        : "INSERT INTO qo_sums_all SELECT * FROM qo_sums; INSERT INTO qo_reasons_all SELECT * FROM qo_reasons; DROP TABLE qo_sums; DROP TABLE qo_reasons;");
+    }
+    await store.exec(`DROP TABLE IF EXISTS qo_pieces; DROP TABLE qo_agents;
+      ALTER TABLE qo_all_agents RENAME TO qo_agents; ALTER TABLE qo_sums_all RENAME TO qo_sums; ALTER TABLE qo_reasons_all RENAME TO qo_reasons;`);
+    return await use(periods);
+  } finally {
+    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
+  }
+}
 
+/** Segments summed per pass of agents (see {@link withAgentPeriodSums}); for tests and tuning. */
+export const SEGMENTS_PER_PASS = 400_000;
+
+/** One pass over the agents of `qo_agents`: `qo_segs`, `qo_layers`, `qo_pieces`, then `qo_sums` and `qo_reasons`. */
+async function sumPass(store: Store, from: number, to: number, pauseCats: string[], callEnd: boolean, planned: string, counted: string): Promise<void> {
+  await store.exec(`
 CREATE OR REPLACE TEMP TABLE qo_segs AS
   SELECT g.aid, greatest(epoch_ms(started_at)::DOUBLE, ${from}) AS s_from, least(epoch_ms(ended_at)::DOUBLE, ${to}) AS s_to,
     epoch_ms(started_at)::DOUBLE AS started, epoch_ms(ended_at)::DOUBLE AS ended, session, availability, s.reason, work, call_id,
@@ -119,11 +145,11 @@ FROM p
   ASOF JOIN qo_periods pr ON p.a >= pr.p_start
 WHERE p.b IS NOT NULL AND p.b > p.a AND (sg.s_to > p.a OR ly.b > p.a);
 `);
-    await store.exec(sumsSql(callEnd, planned, counted, from, to));
-    return await use(periods);
-  } finally {
-    await store.exec(TEMP.map((t) => `DROP TABLE IF EXISTS ${t};`).join(" "));
-  }
+  await store.exec(sumsSql(callEnd, planned, counted, from, to));
+  // Paused time by reason, for the rows kept.
+  await store.exec(`CREATE OR REPLACE TEMP TABLE qo_reasons AS
+    SELECT pc.aid, pc.pid, coalesce(pc.reason, '') AS reason, sum(pc.d) AS s FROM qo_pieces pc SEMI JOIN qo_sums q ON q.aid = pc.aid AND q.pid = pc.pid
+    WHERE pc.session = 'logged_in' AND pc.work = 'idle' AND pc.availability = 'paused' GROUP BY ALL`);
 }
 
 /** The statements that sum `qo_pieces`, stretches, idle before calls and call counts into `qo_sums` (aid, pid, …). */

@@ -78,10 +78,11 @@ describe("agent states in SQL equal the reference rules", () => {
     expect(built.agents).toBe(60);
   }, 120_000);
 
-  it("on a generated 1,000-agent log (ring-no-answers, transfers, abandons)", async () => {
+  it("on a generated 1,000-agent log (ring-no-answers, transfers, abandons), in one pass and in seven", async () => {
     const log = join(dir, "gen.queue_log");
     generateQueueLog(20_000, log, 3);
     await compare([log], { wrapup_s: 15 });
+    await compare([log], { wrapup_s: 15, rows_per_pass: 10_000 }); // ~65,000 events and stints: 7 passes of agents
   }, 120_000);
 
   it("on every pitfall at once, with a FreeSWITCH agent beside the queue_log ones", async () => {

@@ -69,6 +69,7 @@ const CASES: [string, Partial<OperatorKpiOptions>][] = [
   ["15-minute intervals, call_end attribution, forgive shorter than 120 s", { period: "interval", interval_minutes: 15, time_attribution: "call_end", adherence_rule: "forgive_shorter_than", adherence_threshold_s: 120 }],
   ["days, deduct 60 s per segment, a window of two days and a half", { period: "day", adherence_rule: "deduct_per_segment", window: true } as Partial<OperatorKpiOptions>],
   ["the whole period, pause 'Coffee' mapped to break", { period: "period", pause_categories: { Coffee: "break" } }],
+  ["30-minute intervals in passes of agents (5,000 segments a pass)", { period: "interval", segments_per_pass: 5_000 }],
 ];
 
 describe("operator sums in SQL equal the reference rules (demo week)", () => {
