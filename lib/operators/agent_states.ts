@@ -73,7 +73,7 @@ export interface AgentStateOptions {
   wrapup_by_queue?: Readonly<Record<string, number>>;
   /** Wrap-up seconds for queues not in `wrapup_by_queue` (default 0: no wrap-up assumed). */
   wrapup_s?: number;
-  /** Store build only: events and stints per pass of agents (default 1,000,000; bounds DuckDB's memory; for tests and tuning). */
+  /** Store build only: events and stints per pass of agents (default 300,000; bounds DuckDB's memory; for tests and tuning). */
   rows_per_pass?: number;
 }
 

@@ -100,7 +100,7 @@ CREATE OR REPLACE TEMP TABLE qs_all_agents AS
 }
 
 /** Events and stints per pass of agents (see {@link buildStatesSql}); for tests and tuning. */
-export const STATE_ROWS_PER_PASS = 1_000_000;
+export const STATE_ROWS_PER_PASS = 300_000;
 
 /** One pass over the agents of `qs_agents`: marks, spans and pieces (steps 1–3). */
 function passSql(end: number, wrapOf: string): string {
