@@ -1,7 +1,8 @@
 /**
- * Private: one agent's state segments and schedule layers summed per period — the additive
- * parts of every operator indicator (seconds, and the out-of-adherence and idle stretches the
- * ratios and thresholds need).
+ * One agent's state segments and schedule layers summed per period — the additive parts of
+ * every operator indicator (seconds, and the out-of-adherence and idle stretches the ratios and
+ * thresholds need): the reference rules, in memory. The store computes the same sums in SQL for
+ * all agents at once (`sums_sql.ts`); `tests/operators/sums_sql.test.ts` holds the two equal.
  *
  * @module
  */

@@ -1,7 +1,8 @@
 /**
  * Agent state segments on the three axes of OPERATIONS.md §1 (session, availability, work),
- * built from one agent's queue_log agent events and the call stints it handled. Pure: the store
- * side is `states_store.ts`.
+ * built from one agent's queue_log agent events and the call stints it handled. Pure, in memory:
+ * the reference rules. The store builds the same segments in SQL for all agents at once
+ * (`states_sql.ts`); `tests/operators/states_sql.test.ts` holds the two equal.
  *
  * Rules (each one a test):
  * - session: logged in while AGENTLOGIN/AGENTCALLBACKLOGIN holds or the agent is a member of a
