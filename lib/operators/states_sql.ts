@@ -104,6 +104,11 @@ export const STATE_ROWS_PER_PASS = 300_000;
 
 /** One pass over the agents of `qs_agents`: marks, spans and pieces (steps 1–3). */
 function passSql(end: number, wrapOf: string): string {
+  return marksSql(end) + spansSql(end, wrapOf) + piecesSql(end);
+}
+
+/** Step 1: `qs_ev`, `qs_marks`, `qs_last_marks`, `qs_stops`. */
+function marksSql(end: number): string {
   return `
 CREATE OR REPLACE TEMP TABLE qs_ev AS
   SELECT a.agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
@@ -150,7 +155,12 @@ CREATE OR REPLACE TEMP TABLE qs_stops AS
   SELECT agent, "at" FROM (
     SELECT *, lag(availability) OVER w AS prev_av, lag(session) OVER w AS prev_session FROM qs_marks WINDOW w AS (PARTITION BY agent ORDER BY k)
   ) WHERE (availability = 'paused' AND prev_av IS DISTINCT FROM 'paused') OR (session = 'logged_out' AND prev_session = 'logged_in');
+`;
+}
 
+/** Step 2: `qs_spans` (ringing, talking, other calls, then wrap-up clipped). */
+function spansSql(end: number, wrapOf: string): string {
+  return `
 -- 2. Work spans (workSpans): level 3 talking / other call, 2 ringing, 1 wrap-up.
 CREATE OR REPLACE TEMP TABLE qs_spans AS
 WITH calls AS (
@@ -182,7 +192,12 @@ FROM w
   ASOF LEFT JOIN qs_stops st ON st.agent = w.agent AND w."at" <= st."at"
   ASOF LEFT JOIN qs_last_marks m ON m.agent = w.agent AND w."at" >= m."at"
 WHERE w.wrap_s > 0 AND m.session IS DISTINCT FROM 'logged_out';
+`;
+}
 
+/** Step 3: `qs_level` (spans of one level made disjoint) and `qs_pieces`. */
+function piecesSql(end: number): string {
+  return `
 -- 3. Within a level the earliest span wins: each starts no earlier than the ends before it.
 CREATE OR REPLACE TEMP TABLE qs_level AS
   SELECT * REPLACE (greatest("from", coalesce(max("to") OVER (PARTITION BY agent, level ORDER BY "from", call_id NULLS FIRST, queue NULLS FIRST, "to"
