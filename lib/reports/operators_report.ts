@@ -8,7 +8,7 @@
  */
 import { DateTime } from "luxon";
 import type { Store } from "../store/mod.ts";
-import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, periodOf } from "../operators/mod.ts";
+import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpisBy, periodOf } from "../operators/mod.ts";
 import { escapeHtml, formatCount, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
@@ -89,12 +89,11 @@ document.querySelectorAll("table.sortable").forEach((t) => t.querySelectorAll("t
  */
 export async function buildOperatorsReport(store: Store, options: OperatorsReportOptions = {}): Promise<string> {
   const zone = options.timeZone ?? "UTC";
-  const agents = (await operatorKpis(store, { ...options, by: "agent" })).sort((a, b) => b.calls_answered - a.calls_answered || String(a.agent).localeCompare(String(b.agent)));
-  const o = { ...options, states_built: true };
-  const teams = await operatorKpis(store, { ...o, by: "team" });
-  const depts = await operatorKpis(store, { ...o, by: "department" });
-  const days = await operatorKpis(store, { ...o, by: "department", period: "day" });
-  const [center] = await operatorKpis(store, { ...o, by: "center" });
+  // One computation of the per-agent sums for the four tables, one for the days.
+  const by = await operatorKpisBy(store, { ...options, period: "period" }, ["agent", "team", "department", "center"]);
+  const agents = by.agent.sort((a, b) => b.calls_answered - a.calls_answered || String(a.agent).localeCompare(String(b.agent)));
+  const [teams, depts, [center]] = [by.team, by.department, by.center];
+  const days = await operatorKpis(store, { ...options, states_built: true, by: "department", period: "day" });
   const total: OperatorKpiRow = { ...(center ?? emptyTotal()), department: "Total", team: "Total", agent: "", name: "Total" };
   const day = options.timeline_day ?? busiestDay(days);
   const timeline = day ? await stateTimelineSvg(store, day, zone, agents) : "<p>No agent activity to chart.</p>";

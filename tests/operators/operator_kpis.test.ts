@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, type OperatorKpiOptions, readSchedules, type StateEvent,
+  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, operatorKpisBy, type OperatorKpiOptions, readSchedules, type StateEvent,
 } from "../../lib/mod.ts";
 import { fixture } from "../_helpers.ts";
 
@@ -170,6 +170,13 @@ describe("roster, schedules, roll-ups and cost", () => {
     expect(depts[0]!.logged_in_s).toBe(agents.reduce((s, r) => s + r.logged_in_s, 0));
     // No schedules loaded: no adherence, conformance or shrinkage (not 0, not 100 %).
     expect([a.adherence, a.conformance, a.shrinkage]).toEqual([null, null, null]);
+    // Several groupings from one computation of the per-agent sums give each grouping's own rows.
+    const store = await openStore();
+    await loadLogs(store, logs);
+    await loadRoster(store, roster);
+    const by = await operatorKpisBy(store, { wrapup_s: 30 }, ["agent", "team", "department"]);
+    store.close();
+    expect(by).toEqual({ agent: agents, team: teams, department: depts });
   });
 
   it("rejects bad roster and schedule rows with file, line and field, and the counts reconcile", async () => {
