@@ -6,7 +6,8 @@
 import { type Command, Option } from "commander";
 import process from "node:process";
 import { loadFreeswitchStates, loadRoster, loadSchedules } from "../ingest/mod.ts";
-import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind } from "../operators/mod.ts";
+import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind, periodOf } from "../operators/mod.ts";
+import type { Store } from "../store/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
@@ -166,8 +167,11 @@ export function addOperatorCommands(program: Command): void {
     .requiredOption("-o, --out <path>", "output HTML file")
     .option("--title <text>", "report title", "Operator performance")
     .option("--day <date>", "local day of the agent-state timeline (default: the busiest day)")
-    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string }) => {
+    .addOption(new Option("--period <p>", "one page for the whole window, or one page per local day or ISO week, written as <out>-<start>.html")
+      .choices(["all", "day", "week"]).default("all"))
+    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week" }) => {
       const options = operatorOptions(o);
+      if (o.period !== "all" && o.day !== undefined) throw new UsageError("--day picks the timeline of one page; with --period each page charts its busiest day");
       if (o.day !== undefined) {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.day)) throw new UsageError(`--day must be a date such as 2026-10-05, got '${safe(o.day)}'`);
         const day = parseWhen("--day", o.day, o.tz);
@@ -178,9 +182,19 @@ export function addOperatorCommands(program: Command): void {
       checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates].filter((f): f is string => !!f)], db: o.db });
       const store = await loadOperatorInputs(o);
       try {
-        const html = await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day });
-        writeFileAtomic(o.out, html);
-        process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+        if (o.period === "all") {
+          writeFileAtomic(o.out, await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day }));
+          process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+          return;
+        }
+        const pages = await periodPages(store, o.period, options);
+        if (pages.length === 0) process.stderr.write("qb: no agent activity in the window: no page written\n");
+        for (const p of pages) {
+          const out = `${o.out.replace(/\.html?$/i, "")}-${p.key}.html`;
+          const title = `${o.title} — ${o.period === "day" ? p.key : `week of ${p.key}`}`;
+          writeFileAtomic(out, await buildOperatorsReport(store, { ...options, from_ms: p.from_ms, to_ms: p.to_ms, title }));
+          process.stderr.write(`report written to ${safe(resolve(out))}\n`);
+        }
       } finally {
         store.close();
       }
@@ -209,4 +223,26 @@ export function addOperatorCommands(program: Command): void {
         store.close();
       }
     });
+}
+
+/**
+ * The local days or ISO weeks of the window (`from_ms`/`to_ms`, default the agent states' span)
+ * that hold agent activity, each clipped to the window.
+ */
+async function periodPages(store: Store, kind: "day" | "week", o: OperatorKpiOptions): Promise<{ key: string; from_ms: number; to_ms: number }[]> {
+  const [b] = await store.query<{ lo: number | null; hi: number | null }>("SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states");
+  if (b?.lo == null || b.hi == null) return [];
+  const zone = o.timeZone ?? "UTC";
+  const from = Math.max(o.from_ms ?? -Infinity, periodOf("day", Number(b.lo), zone).start_ms), to = Math.min(o.to_ms ?? Infinity, Number(b.hi));
+  const pages: { key: string; from_ms: number; to_ms: number }[] = [];
+  for (let t = from; t < to;) {
+    const p = periodOf(kind, t, zone);
+    const [a, z] = [Math.max(p.start_ms, from), Math.min(p.end_ms, to)];
+    const [n] = await store.query<{ n: number }>(
+      `SELECT count(*) AS n FROM agent_states WHERE ended_at > make_timestamptz(${a * 1000}) AND started_at < make_timestamptz(${z * 1000}) AND session = 'logged_in'`,
+    );
+    if (Number(n?.n ?? 0) > 0) pages.push({ key: p.key, from_ms: a, to_ms: z });
+    t = p.end_ms;
+  }
+  return pages;
 }

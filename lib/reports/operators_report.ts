@@ -8,6 +8,7 @@
  */
 import { DateTime } from "luxon";
 import type { Store } from "../store/mod.ts";
+import { isoInZone } from "../time/mod.ts";
 import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpisBy, periodOf } from "../operators/mod.ts";
 import { escapeHtml, formatCount, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
@@ -135,6 +136,9 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Interval attribution", options.time_attribution === "call_end"
       ? "a call's time is credited whole to the period where it ends (elsewhere it shows as idle); calls count when answered"
       : "agent time is split across periods by activity; calls count when answered"],
+    ["Window", options.from_ms != null || options.to_ms != null
+      ? `${options.from_ms != null ? isoInZone(options.from_ms, zone) : "start of the data"} to ${options.to_ms != null ? isoInZone(options.to_ms, zone) : "end of the data"} (end excluded)`
+      : "all the data"],
     ["Time zone", zone],
     ["Input files", sources.join(", ") || "none"],
   ];

@@ -125,3 +125,30 @@ describe("qb state", () => {
     expect(r.stderr).toContain("--day 2026-03-05 is outside the window of --from/--to");
   });
 });
+
+describe("qb operators-report", () => {
+  it("writes one page per local day with --period day, each page's numbers those of its day", () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-ops-pages-"));
+    const T = 1_772_618_400; // 2026-03-04 10:00:00 UTC
+    const log = join(dir, "two_days.queue_log");
+    // Ann: logged in 1 h on the 4th and 2 h on the 5th (UTC), one 60 s call each day.
+    writeFileSync(log, [
+      `${T}|NONE|NONE|Agent/ann|AGENTLOGIN|SIP/ann`, `${T + 600}|c1|support|NONE|ENTERQUEUE||555|1`, `${T + 605}|c1|support|Agent/ann|CONNECT|5|c1.1|1`,
+      `${T + 665}|c1|support|Agent/ann|COMPLETECALLER|5|60|1`, `${T + 3600}|NONE|NONE|Agent/ann|AGENTLOGOFF|SIP/ann|3600`,
+      `${T + 86_400}|NONE|NONE|Agent/ann|AGENTLOGIN|SIP/ann`, `${T + 87_000}|c2|support|NONE|ENTERQUEUE||556|1`,
+      `${T + 87_010}|c2|support|Agent/ann|CONNECT|10|c2.1|1`, `${T + 87_070}|c2|support|Agent/ann|COMPLETECALLER|10|60|1`,
+      `${T + 93_600}|NONE|NONE|Agent/ann|AGENTLOGOFF|SIP/ann|7200`,
+    ].join("\n") + "\n");
+    const r = qb("operators-report", "-i", log, "--roster", op("roster.csv"), "--period", "day", "-o", join(dir, "ops.html"));
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(join(dir, "ops-2026-03-04.html"));
+    expect(r.stderr).toContain(join(dir, "ops-2026-03-05.html"));
+    const pages = ["2026-03-04", "2026-03-05"].map((d) => Deno.readTextFileSync(join(dir, `ops-${d}.html`)));
+    expect(pages[0]).toMatch(/<h1>(<bdi>)?Operator performance — 2026-03-04/);
+    expect(pages[0]).toContain("2026-03-04T00:00:00+00:00 to 2026-03-05T00:00:00+00:00 (end excluded)");
+    // The logged-in tile of each page: 1.0 h, then 2.0 h (by hand from the log above).
+    expect(pages[0]).toMatch(/Logged in<\/div><div class="value">1\.0 h/);
+    expect(pages[1]).toMatch(/Logged in<\/div><div class="value">2\.0 h/);
+    expect(qb("operators-report", "-i", log, "--period", "day", "--day", "2026-03-04", "-o", join(dir, "x.html")).code).toBe(2);
+  });
+});
