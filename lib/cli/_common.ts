@@ -43,20 +43,26 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function withCommonOptions(cmd: Command): Command {
-  return cmd
+export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?: boolean; intervals?: boolean } = {}): Command {
+  const { queue = true, window = true, intervals = true } = what;
+  cmd
     .requiredOption("-i, --input <file>", "log file (repeat for several): queue_log, table export, PBXware, Technion; .gz ok", collect)
     .addOption(new Option("--format <format>", "input format").choices(["auto", ...LOG_FORMATS]).default("auto"))
     .option("--tz <zone>", "report time zone (IANA name) for intervals and days", "UTC")
-    .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)")
-    .option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30)
-    .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
-    .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
-    .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
-    .option("--strict", "stop at the first bad line (file, line and field in the message)", false)
-    .option("--from <when>", "window start: a date or date-time in --tz (stints by entry time)")
-    .option("--to <when>", "window end: an exclusive date-time, or a date (through that day)")
-    .option("--db <path>", "DuckDB database file to load into (':memory:': none, in memory)", ":memory:")
+    .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)");
+  if (intervals) cmd.option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30);
+  // Options of the queue indicators only (commands about agents leave them out of their help).
+  if (queue) {
+    cmd.option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
+      .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
+      .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"));
+  }
+  cmd.option("--strict", "stop at the first bad line (file, line and field in the message)", false);
+  if (window) {
+    cmd.option("--from <when>", `window start: a date or date-time in --tz (${queue ? "calls by the time they entered the queue" : "agent time clipped to the window"})`)
+      .option("--to <when>", "window end: an exclusive date-time, or a date (through that day)");
+  }
+  return cmd.option("--db <path>", "DuckDB database file to load into (':memory:': none, in memory)", ":memory:")
     .option("-q, --quiet", "print no progress and no input accounting on stderr", false);
 }
 

@@ -9,7 +9,7 @@ import Table from "cli-table3";
 import { safe } from "./_common.ts";
 
 /** How a column prints: a count, a fraction as a percentage, seconds, a plain number, text. */
-export type CellFormat = "int" | "pct" | "s" | "num" | "text";
+export type CellFormat = "int" | "pct" | "s" | "money" | "num" | "text";
 
 /** One column of a table. */
 export interface TableColumn {
@@ -28,7 +28,9 @@ export function cell(value: unknown, format: CellFormat): string {
     case "pct":
       return `${(value * 100).toFixed(1)} %`;
     case "s":
-      return value.toFixed(1);
+      return value.toLocaleString("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    case "money":
+      return value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     case "num":
       return Math.abs(value) >= 1e6 || (Math.abs(value) < 1e-3 && value !== 0) ? value.toExponential(6) : String(Number(value.toPrecision(7)));
     default:

@@ -62,8 +62,9 @@ async function loadOperatorInputs(o: OperatorCliOptions) {
     const built = await buildAgentStatesInStore(store, { wrapup_s: o.wrapupS, wrapup_by_queue });
     if (!o.quiet) {
       const notes = Object.entries(built.notes).map(([k, v]) => `${k} ${v}`).join(", ");
-      const wrap = Object.keys(wrapup_by_queue).length || o.wrapupS > 0
+      const wrap = Object.keys(wrapup_by_queue).length
         ? `wrap-up assumed: ${[...Object.entries(wrapup_by_queue).map(([q, s]) => `${safe(q)} ${s} s`), `others ${o.wrapupS} s`].join(", ")}`
+        : o.wrapupS > 0 ? `wrap-up assumed: ${o.wrapupS} s after every call`
         : "no wrap-up assumed (queue_log has no wrap-up event; give --wrapup-s or --wrapup QUEUE=S)";
       process.stderr.write(`agent states: ${built.segments} segments of ${built.agents} agents; ${wrap}${notes ? `; rules: ${notes}` : ""}\n`);
       if (built.unknown_wrapup_queues.length) {
@@ -92,7 +93,7 @@ const TABLE: TableColumn[] = [
   { key: "available_idle_h", header: "idle h", format: "s" }, { key: "calls_answered", header: "answered", format: "int" },
   { key: "ring_no_answer", header: "RNA", format: "int" }, { key: "occupancy", header: "occupancy", format: "pct" },
   { key: "utilization", header: "utilization", format: "pct" }, { key: "adherence", header: "adherence", format: "pct" },
-  { key: "conformance", header: "conformance", format: "pct" }, { key: "cost", header: "cost", format: "s" },
+  { key: "conformance", header: "conformance", format: "pct" }, { key: "cost", header: "cost", format: "money" },
 ];
 
 /** Indicator keys the readable table can show with `--columns` (the JSON keys; seconds shown as hours). */
@@ -103,23 +104,25 @@ const COLUMN_CHOICES: Record<string, TableColumn> = Object.fromEntries([
   ...["agents", "calls_presented", "calls_answered", "ring_no_answer", "ring_canceled"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "int" as const }]),
   ...["occupancy", "utilization", "adherence", "conformance", "shrinkage", "shrinkage_planned", "shrinkage_unplanned"]
     .map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "pct" as const }]),
-  ...["calls_per_hour", "cost", "cost_per_answered_call"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
+  ...["calls_per_hour"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
+  ...["cost", "cost_per_answered_call"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "money" as const }]),
 ]);
 
 /** The table columns of `--columns` (comma-separated JSON keys), or the default set. @throws {UsageError} for an unknown key */
 function tableColumns(list: string | undefined): TableColumn[] {
   if (list === undefined) return TABLE;
-  return list.split(",").map((k) => k.trim()).filter((k) => k !== "").map((k) => {
-    const c = COLUMN_CHOICES[k];
-    if (!c) throw new UsageError(`--columns: unknown indicator '${safe(k)}'; choose among ${Object.keys(COLUMN_CHOICES).join(", ")}`);
-    return c;
-  });
+  const keys = list.split(",").map((k) => k.trim()).filter((k) => k !== "");
+  const unknown = keys.filter((k) => !Object.hasOwn(COLUMN_CHOICES, k));
+  if (unknown.length || keys.length === 0) {
+    throw new UsageError(`--columns: ${unknown.length ? `unknown indicator(s) ${unknown.map((k) => `'${safe(k)}'`).join(", ")}` : "no indicator given"}; choose among ${Object.keys(COLUMN_CHOICES).join(", ")}`);
+  }
+  return keys.map((k) => COLUMN_CHOICES[k]!);
 }
 
 /** Adds `agents` and `state` to the program. */
 export function addOperatorCommands(program: Command): void {
-  const common = (cmd: Command) =>
-    withCommonOptions(cmd)
+  const common = (cmd: Command, what: { window?: boolean; intervals?: boolean } = {}) =>
+    withCommonOptions(cmd, { queue: false, ...what })
       .option("--roster <file>", "roster CSV: agent, name, team, department, hourly_cost, skills, on_call")
       .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
       .option("--agent-states <file>", "FreeSWITCH mod_callcenter changes CSV: timestamp, agent, status, state (a second source of agent states)")
@@ -200,7 +203,7 @@ export function addOperatorCommands(program: Command): void {
       }
     });
 
-  common(program.command("state").description("every agent's state at an instant (session, availability, work)"))
+  common(program.command("state").description("every agent's state at an instant (session, availability, work)"), { window: false, intervals: false })
     .requiredOption("--at <when>", "the instant (date-time in --tz)")
     .option("--json", "print a JSON array instead of a table", false)
     .action(async (o: OperatorCliOptions & { at: string }) => {
@@ -210,7 +213,9 @@ export function addOperatorCommands(program: Command): void {
         const rows = await agentStateAt(store, at);
         if (o.json) process.stdout.write(jsonText(rows));
         else {
-          process.stdout.write(renderTable(rows as unknown as Record<string, unknown>[], [
+          // A logged-out agent is neither available nor paused: "–" in the table (the JSON keeps the axis as built).
+          const shown = rows.map((r) => (r.session === "logged_out" && r.work === "idle" ? { ...r, availability: "–" } : r));
+          process.stdout.write(renderTable(shown as unknown as Record<string, unknown>[], [
             { key: "agent", header: "agent", format: "text" }, { key: "name", header: "name", format: "text" },
             { key: "state", header: "state", format: "text" }, { key: "session", header: "session", format: "text" },
             { key: "availability", header: "availability", format: "text" }, { key: "reason", header: "reason", format: "text" },

@@ -29,7 +29,8 @@ export interface RollUpOptions {
 /**
  * Rolls the per-agent sums of `qo_sums` (see `withAgentPeriodSums`) up by `by` and period in
  * SQL, with the roster's keys and costs, and derives every ratio once from the summed parts —
- * never averaged.
+ * never averaged. Seconds are rounded to the millisecond (the instants' resolution: what is left
+ * is floating-point noise of the sums).
  *
  * @returns rows sorted by the grouping keys, periods in time order (a DST fall-back repeats a wall-clock key)
  */
@@ -52,7 +53,7 @@ export async function rollUp(
         coalesce(hourly_cost * paid_s / 3600, 0) AS known_cost, CASE WHEN hourly_cost IS NULL THEN paid_s ELSE 0 END AS uncosted_paid_s
       FROM (${base})
     )
-    SELECT ${[...keys, ...SUMMED.map((k) => `sum(${k}) AS ${k}`)].join(", ")}, count(DISTINCT agent) AS agents, coalesce(max(longest_idle_s), -1) AS longest_idle_s,
+    SELECT ${[...keys, ...SUMMED.map((k) => (k.endsWith("_s") ? `round(sum(${k}), 3) AS ${k}` : `sum(${k}) AS ${k}`))].join(", ")}, count(DISTINCT agent) AS agents, coalesce(max(longest_idle_s), -1) AS longest_idle_s,
       min(p_start) AS p_ms
     FROM (SELECT b.*, p.p_start FROM b JOIN qo_periods p USING (pid)) ${group}
     ORDER BY ${[...groups.map((g) => `"${g}" NULLS LAST`), "p_ms"].join(", ")}`);

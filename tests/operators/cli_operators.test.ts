@@ -44,6 +44,7 @@ describe("qb agents", () => {
     expect(rows[0].occupancy).toBeCloseTo(0.72, 12);
     expect(rows[0].cost).toBeCloseTo(30 * 0.5, 12); // Bea: half an hour logged in (no schedule) at 30/h
     expect(r.stderr).toContain("wrap-up assumed: support 180 s, others 0 s");
+    expect(qb("agents", "-i", op("ex3_idle.queue_log"), "--wrapup-s", "15", "--json").stderr).toContain("wrap-up assumed: 15 s after every call");
   });
 
   it("warns of a --wrapup queue no call uses, and of agents in both queue_log and FreeSWITCH states", () => {
@@ -80,7 +81,7 @@ describe("qb agents", () => {
     expect(row!.split("│").map((x) => x.trim())[4]).toBe("4.0");
     const bad = qb("agents", "-i", op("ex1_adherence.queue_log"), "--columns", "occupancy,bogus");
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain("qb: error: --columns: unknown indicator 'bogus'");
+    expect(bad.stderr).toContain("qb: error: --columns: unknown indicator(s) 'bogus'");
   });
 
   it("exits 2 with a qb: message for a bad --by, --from, --to or --wrapup, before loading", () => {
