@@ -35,6 +35,11 @@ export interface StateEvent {
   ring_ms: number | null;
   /** Order of events at one instant (file line). */
   line: number;
+  /**
+   * RINGNOANSWER / RINGCANCELED: when the call it rang for entered the queue (its latest stint
+   * entered at or before the event, epoch ms); the ring starts no earlier. Absent: unknown.
+   */
+  entered_at?: number | null;
 }
 
 /** One call stint handled by the agent (instants in epoch ms). */
@@ -146,10 +151,12 @@ function workSpans(
   const spans: WorkSpan[] = [];
   for (const e of events) {
     if ((e.event === "RINGNOANSWER" || e.event === "RINGCANCELED") && e.ring_ms && e.ring_ms > 0) {
-      // Rule `ring_clamped`: a ring longer than MAX_RING_S (no queue rings an agent that long) is cut there.
+      // Rule `ring_clamped`: a ring longer than MAX_RING_S (no queue rings an agent that long), or
+      // starting before its call entered the queue, is cut there.
       const ring = Math.min(e.ring_ms, MAX_RING_S * 1000);
-      if (ring < e.ring_ms) notes.ring_clamped = (notes.ring_clamped ?? 0) + 1;
-      spans.push({ from: e.at - ring, to: e.at, work: "ringing", queue: e.queue, call_id: null, open: false });
+      const from = Math.max(e.at - ring, e.entered_at ?? -Infinity);
+      if (ring < e.ring_ms || from > e.at - ring) notes.ring_clamped = (notes.ring_clamped ?? 0) + 1;
+      spans.push({ from, to: e.at, work: "ringing", queue: e.queue, call_id: null, open: false });
     }
   }
   const ends: { at: number; queue: string | null; call_id: string }[] = [];
@@ -235,10 +242,11 @@ export function buildAgentStates(
       open: to === end && ((finalMark?.session ?? "logged_out") === "logged_in" || (w?.open ?? false)),
     };
     if (!mark && !w) continue; // before the agent's first event
-    // Rule `handling_outside_session`: an agent with session events who rings or talks while logged
-    // out (a logoff logged during a call, a ring before the login) is working: that time counts as
-    // logged in, so logged-in = idle + handling + paused and occupancy stays ≤ 100 %.
-    if (marks.length > 0 && seg.session === "logged_out" && seg.work !== "idle") {
+    // Rule `handling_outside_session`: an agent who rings or talks while logged out (a logoff logged
+    // during a call, a ring before the login, or a log with no login or membership lines at all) is
+    // working: that time counts as logged in, so logged-in = idle + handling + paused and occupancy
+    // stays ≤ 100 %.
+    if (seg.session === "logged_out" && seg.work !== "idle") {
       seg.session = "logged_in";
       notes.handling_outside_session = (notes.handling_outside_session ?? 0) + 1;
     }

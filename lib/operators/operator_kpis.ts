@@ -21,7 +21,7 @@ export interface OperatorKpiOptions extends AgentStateOptions {
   by?: "agent" | "team" | "department" | "center";
   /** Time grouping: `period` (the whole window, default), `interval`, `day` or `week` (ISO, Monday). */
   period?: PeriodKind;
-  /** Window start, inclusive (epoch ms); default: the start of the local day of the first state. A window outside the data gives no rows. */
+  /** Window start, inclusive (epoch ms); default and at the earliest: the start of the local day of the first state (nothing is measured before the data). A window outside the data gives no rows. */
   from_ms?: number | null;
   /** Window end, exclusive (epoch ms); default and at most: the end of the data (nothing is measured beyond it). */
   to_ms?: number | null;
@@ -131,24 +131,27 @@ export async function operatorKpisBy<G extends OperatorGrouping>(
   const minutes = options.interval_minutes ?? 30;
   if (![5, 10, 15, 20, 30, 60].includes(minutes)) throw new RangeError(`Cannot group agent time: interval_minutes must be 5, 10, 15, 20, 30 or 60, got ${minutes}`);
   if (!options.states_built) await buildAgentStatesInStore(store, options);
-  const [bounds] = await store.query<{ lo: number | null; hi: number | null }>(
-    `SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states`,
-  );
-  // Default window: from the start of the local day of the first state (a shift scheduled before the
-  // first login counts as missed) to the end of the data (schedules beyond it have no data yet).
-  const lo = num(bounds?.lo);
-  const from = options.from_ms ?? (lo === null ? 0 : periodOf("day", lo, zone).start_ms);
-  // Past the end of the data nothing can be measured: schedules there are not missed (no data yet).
-  const hi = num(bounds?.hi);
-  const to = Math.min(options.to_ms ?? hi ?? 0, hi ?? Infinity);
   if (options.from_ms != null && options.to_ms != null && !(options.to_ms > options.from_ms)) {
     throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
   }
+  const [bounds] = await store.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states`,
+  );
+  // The window: at most from the start of the local day of the first state (a shift scheduled before
+  // the first login that day counts as missed) to the end of the data (schedules beyond it have no
+  // data yet). Before the data nothing can be measured either: an earlier --from adds no number,
+  // only periods that would cost time and memory.
+  const lo = num(bounds?.lo);
+  const first = lo === null ? 0 : periodOf("day", lo, zone).start_ms;
+  const from = Math.max(options.from_ms ?? first, first);
+  const hi = num(bounds?.hi);
+  const to = Math.min(options.to_ms ?? hi ?? 0, hi ?? Infinity);
   const out = Object.fromEntries(groupings.map((g) => [g, [] as OperatorKpiRow[]])) as Record<G, OperatorKpiRow[]>;
   if (!(to > from)) return out; // a window outside the data
   const period = options.period ?? "period";
   const roll = { includeRing: options.occupancy_includes_ring ?? false, paidTime: options.paid_time ?? "scheduled_else_logged_in" } as const;
-  return await withAgentPeriodSums(store, from, to, new PeriodSplitter(period, zone, minutes), options, async (periods) => {
+  const sums = { ...options, to_is_data_end: to === hi };
+  return await withAgentPeriodSums(store, from, to, new PeriodSplitter(period, zone, minutes), sums, async (periods) => {
     for (const g of groupings) out[g] = await rollUp(store, periods, g, period, roll);
     return out;
   });

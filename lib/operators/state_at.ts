@@ -54,7 +54,7 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
     )
     SELECT r.agent, a.name, a.team, r.session, r.availability, r.reason, r.work, r.state, r.queue, r.call_id,
       (SELECT min(epoch_ms(x.started_at)) FROM runs x WHERE x.agent = r.agent AND x.run = r.run) AS since_ms,
-      epoch_ms(r.ended_at) AS ended_ms
+      epoch_ms(r.ended_at) AS ended_ms, r.open
     FROM runs r JOIN last l ON l.agent = r.agent AND l.started_at = r.started_at
     LEFT JOIN (${ROSTER_SQL}) a ON a.agent = r.agent
     ORDER BY r.agent`);
@@ -64,7 +64,10 @@ export async function agentStateAt(store: Store, at_ms: number): Promise<AgentSt
   const others = await store.query<{ agent: string; name: string | null; team: string | null }>(`
     SELECT x.agent, a.name, a.team FROM (SELECT agent FROM agent_states UNION SELECT agent FROM agents) x
     LEFT JOIN (${ROSTER_SQL}) a ON a.agent = x.agent ORDER BY x.agent`);
-  const out: AgentStateNow[] = rows.map((r) => Number(r.ended_ms) <= at_ms && (dataEnd === null || Number(r.ended_ms) < dataEnd) ? loggedOut(r, Number(r.ended_ms), at_ms) : ({
+  // After its last segment an agent is logged out, unless that segment is cut open by the end of the
+  // data (a session or call still going on): then its last known state holds, flagged after_data_end.
+  const closed = (r: Record<string, unknown>) => Number(r.ended_ms) <= at_ms && (dataEnd === null || Number(r.ended_ms) < dataEnd || r.open !== true);
+  const out: AgentStateNow[] = rows.map((r) => closed(r) ? loggedOut(r, Number(r.ended_ms), at_ms) : ({
     agent: String(r.agent), name: (r.name as string) ?? null, team: (r.team as string) ?? null,
     session: String(r.session), availability: String(r.availability), reason: (r.reason as string) ?? null, work: String(r.work),
     state: String(r.state), queue: (r.queue as string) ?? null, call_id: (r.call_id as string) ?? null,

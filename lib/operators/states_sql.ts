@@ -111,7 +111,7 @@ function passSql(end: number, wrapOf: string): string {
 function marksSql(end: number): string {
   return `
 CREATE OR REPLACE TEMP TABLE qs_ev AS
-  SELECT a.agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms,
+  SELECT a.agent, epoch_ms("at")::DOUBLE AS "at", event, queue, reason, ring_ms, call_id,
     row_number() OVER (PARTITION BY a.agent ORDER BY "at", line, source) AS k
   FROM agent_events e JOIN qs_agents a ON a.name = e.agent;
 
@@ -170,9 +170,13 @@ WITH calls AS (
   FROM call_stints c JOIN qs_agents a ON a.name = c.agent
   WHERE answered_at IS NOT NULL OR direction = 'outbound'
 )
-SELECT agent, "at" - least(ring_ms, ${MAX_RING_S * 1000}) AS "from", "at" AS "to", 'ringing' AS work, 2 AS level, queue, NULL::VARCHAR AS call_id,
-  false AS open, ring_ms > ${MAX_RING_S * 1000} AS clamped
-  FROM qs_ev WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND ring_ms > 0
+SELECT r.agent, greatest(r."at" - least(r.ring_ms, ${MAX_RING_S * 1000}), coalesce(c.entered, '-infinity'::DOUBLE)) AS "from", r."at" AS "to",
+  'ringing' AS work, 2 AS level, r.queue, NULL::VARCHAR AS call_id, false AS open,
+  r.ring_ms > ${MAX_RING_S * 1000} OR c.entered > r."at" - least(r.ring_ms, ${MAX_RING_S * 1000}) AS clamped
+  FROM (FROM qs_ev WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND ring_ms > 0) r
+    -- the ring starts no earlier than its call entered the queue (the call's latest stint entered by then)
+    ASOF LEFT JOIN (SELECT call_id, epoch_ms(entered_at)::DOUBLE AS entered FROM call_stints WHERE entered_at IS NOT NULL) c
+      ON c.call_id = r.call_id AND r."at" >= c.entered
 UNION ALL SELECT agent, start, greatest(start, coalesce(ended, ${end})), 'other_call', 3, queue, call_id, ended IS NULL, false
   FROM calls WHERE direction = 'outbound'
 UNION ALL SELECT agent, greatest(start - ring_s * 1000, entered), start, 'ringing', 2, queue, call_id, false, entered > start - ring_s * 1000
@@ -229,13 +233,13 @@ WITH cuts AS (
   SELECT agent, arg_max(session, "at") AS session FROM qs_last_marks GROUP BY agent
 )
 SELECT j.agent, a, b,
-  -- rule handling_outside_session: handling while logged out (by an agent with session events) counts as logged in
-  CASE WHEN j.m_session IS DISTINCT FROM 'logged_in' AND j.w_work IS NOT NULL AND has_marks.agent IS NOT NULL THEN 'logged_in'
+  -- rule handling_outside_session: handling while logged out (or with no session events at all) counts as logged in
+  CASE WHEN j.m_session IS DISTINCT FROM 'logged_in' AND j.w_work IS NOT NULL THEN 'logged_in'
     ELSE coalesce(j.m_session, 'logged_out') END AS session,
-  j.m_session IS DISTINCT FROM 'logged_in' AND j.w_work IS NOT NULL AND has_marks.agent IS NOT NULL AS outside,
+  j.m_session IS DISTINCT FROM 'logged_in' AND j.w_work IS NOT NULL AS outside,
   coalesce(j.availability, 'available') AS availability, j.reason, coalesce(j.w_work, 'idle') AS work, j.queue, j.call_id,
   b = ${end} AND (coalesce(final.session, 'logged_out') = 'logged_in' OR j.w_open) AS open
-FROM j LEFT JOIN final USING (agent) LEFT JOIN (SELECT DISTINCT agent FROM qs_marks) has_marks ON has_marks.agent = j.agent
+FROM j LEFT JOIN final USING (agent)
 WHERE j.m_session IS NOT NULL OR j.w_work IS NOT NULL;`;
 }
 

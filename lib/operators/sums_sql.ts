@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { sqlString, type Store } from "../store/mod.ts";
+import { type ColumnSpec, sqlString, type Store } from "../store/mod.ts";
 import { PLANNED_CATEGORIES } from "../ingest/mod.ts";
 import { type AdherenceRule, pauseCategory } from "./adherence.ts";
 import type { TimeAttribution } from "./accumulate.ts";
@@ -25,9 +25,12 @@ export interface SumsOptions {
   adherence_threshold_s?: number;
   /** Segments per pass of agents (default {@link SEGMENTS_PER_PASS}; for tests and tuning). */
   segments_per_pass?: number;
+  /** The window ends at the end of the data: a call answered (or a ring ended) at that very instant counts. */
+  to_is_data_end?: boolean;
 }
 
 const TEMP = ["qo_periods", "qo_all_agents", "qo_sums_all", "qo_reasons", "qo_reasons_all", "qo_agents", "qo_segs", "qo_layers", "qo_pieces", "qo_a", "qo_st", "qo_ibc", "qo_calls", "qo_sums", "qo_credit"] as const;
+const PERIOD_COLUMNS: readonly ColumnSpec[] = [{ name: "pid", type: "INTEGER" }, { name: "p_start", type: "DOUBLE" }, { name: "p_end", type: "DOUBLE" }];
 const ms = (x: number) => `make_timestamptz(${Math.round(x * 1000)})`;
 
 /** The periods of `splitter` covering `[from, to)`, in order. */
@@ -72,17 +75,17 @@ export async function withAgentPeriodSums<T>(
   try {
     await store.exec(`
 CREATE OR REPLACE TEMP TABLE qo_periods (pid INTEGER, p_start DOUBLE, p_end DOUBLE);
-INSERT INTO qo_periods VALUES ${periods.map((p, i) => `(${i}, ${p.start_ms}, ${p.end_ms})`).join(", ")};
 -- Agents by integer id: every partition, sort and join below is on (aid, pid), not on names.
 CREATE OR REPLACE TEMP TABLE qo_all_agents AS SELECT agent, (row_number() OVER (ORDER BY agent))::INTEGER AS aid FROM (
   SELECT agent FROM agent_states UNION SELECT agent FROM schedules WHERE agent IS NOT NULL
   UNION SELECT agent FROM call_stints WHERE agent IS NOT NULL UNION SELECT agent FROM agent_events WHERE agent IS NOT NULL);`);
+    await store.insert("qo_periods", periods.map((p, pid) => ({ pid, p_start: p.start_ms, p_end: p.end_ms })), PERIOD_COLUMNS);
     // Agents in passes of about SEGMENTS_PER_PASS segments: each pass's pieces stay within DuckDB's memory.
     const [c] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM agent_states WHERE ended_at > ${ms(from)} AND started_at < ${ms(to)}`);
     const passes = Math.max(1, Math.ceil(Number(c?.n ?? 0) / (o.segments_per_pass ?? SEGMENTS_PER_PASS)));
     for (let pass = 0; pass < passes; pass++) {
       await store.exec(`CREATE OR REPLACE TEMP TABLE qo_agents AS SELECT * FROM qo_all_agents WHERE aid % ${passes} = ${pass}`);
-      await sumPass(store, from, to, pauseCats, callEnd, planned, counted);
+      await sumPass(store, from, to, o.to_is_data_end ? "<=" : "<", pauseCats, callEnd, planned, counted);
       await store.exec(pass === 0
         ? "ALTER TABLE qo_sums RENAME TO qo_sums_all; ALTER TABLE qo_reasons RENAME TO qo_reasons_all;"
         : "INSERT INTO qo_sums_all SELECT * FROM qo_sums; INSERT INTO qo_reasons_all SELECT * FROM qo_reasons; DROP TABLE qo_sums; DROP TABLE qo_reasons;");
@@ -99,7 +102,9 @@ CREATE OR REPLACE TEMP TABLE qo_all_agents AS SELECT agent, (row_number() OVER (
 export const SEGMENTS_PER_PASS = 400_000;
 
 /** One pass over the agents of `qo_agents`: `qo_segs`, `qo_layers`, `qo_pieces`, then `qo_sums` and `qo_reasons`. */
-async function sumPass(store: Store, from: number, to: number, pauseCats: string[], callEnd: boolean, planned: string, counted: string): Promise<void> {
+async function sumPass(
+  store: Store, from: number, to: number, toOp: string, pauseCats: string[], callEnd: boolean, planned: string, counted: string,
+): Promise<void> {
   await store.exec(`
 CREATE OR REPLACE TEMP TABLE qo_segs AS
   SELECT g.aid, greatest(epoch_ms(started_at)::DOUBLE, ${from}) AS s_from, least(epoch_ms(ended_at)::DOUBLE, ${to}) AS s_to,
@@ -145,7 +150,7 @@ FROM p
   ASOF JOIN qo_periods pr ON p.a >= pr.p_start
 WHERE p.b IS NOT NULL AND p.b > p.a AND (sg.s_to > p.a OR ly.b > p.a);
 `);
-  await store.exec(sumsSql(callEnd, planned, counted, from, to));
+  await store.exec(sumsSql(callEnd, planned, counted, from, to, toOp));
   // Paused time by reason, for the rows kept.
   await store.exec(`CREATE OR REPLACE TEMP TABLE qo_reasons AS
     SELECT pc.aid, pc.pid, coalesce(pc.reason, '') AS reason, sum(pc.d) AS s FROM qo_pieces pc SEMI JOIN qo_sums q ON q.aid = pc.aid AND q.pid = pc.pid
@@ -153,7 +158,7 @@ WHERE p.b IS NOT NULL AND p.b > p.a AND (sg.s_to > p.a OR ly.b > p.a);
 }
 
 /** The statements that sum `qo_pieces`, stretches, idle before calls and call counts into `qo_sums` (aid, pid, …). */
-function sumsSql(callEnd: boolean, planned: string, counted: string, from: number, to: number): string {
+function sumsSql(callEnd: boolean, planned: string, counted: string, from: number, to: number, toOp: string): string {
   const onCall = "work IN ('talking', 'on_hold', 'other_call')";
   const credited = callEnd ? `NOT (${onCall})` : "true";
   const adheres = `CASE WHEN category IS NULL OR category = 'on_call' THEN NULL WHEN category = 'on_queue' THEN actual = 'on_queue'
@@ -206,9 +211,9 @@ CREATE OR REPLACE TEMP TABLE qo_calls AS
     count(*) FILTER (kind = 'RINGCANCELED') AS ring_canceled
   FROM (
     SELECT agent, epoch_ms(answered_at)::DOUBLE AS "at", 'answered' AS kind FROM call_stints
-      WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= ${ms(from)} AND answered_at < ${ms(to)}
+      WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= ${ms(from)} AND answered_at ${toOp} ${ms(to)}
     UNION ALL SELECT agent, epoch_ms("at")::DOUBLE, event FROM agent_events
-      WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND agent IS NOT NULL AND "at" >= ${ms(from)} AND "at" < ${ms(to)}
+      WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND agent IS NOT NULL AND "at" >= ${ms(from)} AND "at" ${toOp} ${ms(to)}
   ) c JOIN qo_agents g USING (agent) ASOF JOIN qo_periods pr ON c."at" >= pr.p_start GROUP BY ALL;
 -- A period in which the agent was only logged out, with nothing scheduled, is no row (calls make one).
 CREATE OR REPLACE TEMP TABLE qo_sums AS
@@ -240,7 +245,11 @@ function idleBeforeCallSql(from: number, to: number): string {
             work IN ('ringing', 'talking') AND call_id IS NOT NULL AND call_id IS DISTINCT FROM
               last_value(CASE WHEN work IN ('ringing', 'talking') AND call_id IS NOT NULL THEN call_id END IGNORE NULLS)
                 OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS first_of_call
-          FROM qo_segs WINDOW w AS (PARTITION BY aid ORDER BY started)
+          FROM (
+            -- the agent's whole history: the time since the previous call does not depend on the window
+            SELECT g.aid, epoch_ms(started_at)::DOUBLE AS started, epoch_ms(ended_at)::DOUBLE AS ended, session, availability, work, call_id
+            FROM agent_states s JOIN qo_agents g USING (agent)
+          ) WINDOW w AS (PARTITION BY aid ORDER BY started)
         )
       )
     ) g ASOF JOIN qo_periods pr ON g.started >= pr.p_start

@@ -93,4 +93,61 @@ describe("operator side under hostile input", () => {
     expect(rows.map((r) => [r.agent, r.name, r.team])).toEqual([["Agent/x", "New Name", "B"]]);
     expect(now.map((r) => r.name)).toEqual(["New Name"]);
   });
+
+  it("counts a call answered at the data's last instant, and an agent without session events as logged in while it handles", async () => {
+    const log = file("no_session.queue_log", [
+      `${T}|c1|support|NONE|ENTERQUEUE||555|1`, `${T + 10}|c1|support|a9|CONNECT|10|c1.1|2`, `${T + 70}|c1|support|a9|COMPLETECALLER|10|60|1`,
+      `${T + 100}|c2|support|NONE|ENTERQUEUE||556|1`, `${T + 105}|c2|support|a9|CONNECT|5|c2.1|1`,
+    ]);
+    const store = await openStore();
+    await loadLogs(store, [log]);
+    const [r] = await operatorKpis(store, {});
+    store.close();
+    // By hand: rings 8–10 s and 104–105 s, talks 10–70 s; the second call is answered at the data's end (105 s).
+    expect(r).toMatchObject({ agent: "a9", logged_in_s: 63, ring_s: 3, talk_s: 60, available_idle_s: 0, calls_answered: 2 });
+    expect(r!.occupancy).toBeCloseTo(60 / 63, 12);
+  });
+
+  it("starts a ring-no-answer no earlier than its call's entry", async () => {
+    const log = file("rna_entry.queue_log", [
+      `${T}|NONE|support|a8|ADDMEMBER|`, `${T + 330}|c3|support|NONE|ENTERQUEUE||557|1`, `${T + 340}|c3|support|a8|RINGNOANSWER|99999999`,
+      `${T + 400}|c3|support|NONE|ABANDON|1|1|70`, `${T + 1000}|NONE|support|a8|REMOVEMEMBER|`,
+    ]);
+    const store = await openStore();
+    await loadLogs(store, [log]);
+    const [r] = await operatorKpis(store, {});
+    store.close();
+    // By hand: member 0–1000 s; the ring is cut to 600 s, then at the call's entry (330 s): 10 s.
+    expect(r).toMatchObject({ logged_in_s: 1000, ring_s: 10, available_idle_s: 990, ring_no_answer: 1 });
+  });
+
+  it("measures the idle before a call from the previous call whatever the window, and ignores a --from before the data", async () => {
+    const log = file("ibc_window.queue_log", [
+      `${T}|NONE|NONE|a7|AGENTLOGIN|SIP/a7`, `${T + 95}|c4|support|NONE|ENTERQUEUE||558|1`, `${T + 100}|c4|support|a7|CONNECT|5|c4.1|0`,
+      `${T + 160}|c4|support|a7|COMPLETECALLER|5|60|1`, `${T + 200}|NONE|NONE|a7|PAUSE|Coffee`, `${T + 250}|NONE|NONE|a7|UNPAUSE|`,
+      `${T + 395}|c5|support|NONE|ENTERQUEUE||559|1`, `${T + 400}|c5|support|a7|CONNECT|5|c5.1|0`, `${T + 460}|c5|support|a7|COMPLETECALLER|5|60|1`,
+      `${T + 600}|NONE|NONE|a7|AGENTLOGOFF|SIP/a7|600`,
+    ]);
+    const store = await openStore();
+    await loadLogs(store, [log]);
+    const [inWindow] = await operatorKpis(store, { from_ms: (T + 220) * 1000 });
+    const all = await operatorKpis(store, { period: "interval", interval_minutes: 5, states_built: true });
+    const early = await operatorKpis(store, { period: "interval", interval_minutes: 5, states_built: true, from_ms: Date.UTC(2016, 0, 1) });
+    store.close();
+    // By hand: c5's idle since c4 ended at 160 s: 40 s idle + 50 s paused + 150 s idle = 240 s, of it available 190 s —
+    // the same with a window opening at 220 s, inside the pause.
+    expect(inWindow).toMatchObject({ calls_answered: 1, idle_before_call_s: 190, idle_before_call_incl_s: 240 });
+    // Ten years of 5-minute intervals before the data add nothing (and cost nothing).
+    expect(early).toEqual(all);
+  });
+
+  it("gives logged out for an agent whose session ended at the data's last instant", async () => {
+    const log = file("end_logoff.queue_log", [`${T}|NONE|support|a6|ADDMEMBER|`, `${T + 3600}|NONE|support|a6|REMOVEMEMBER|`]);
+    const store = await openStore();
+    await loadLogs(store, [log]);
+    await operatorKpis(store, {});
+    const [at, after] = [await agentStateAt(store, (T + 3600) * 1000), await agentStateAt(store, (T + 7200) * 1000)];
+    store.close();
+    for (const [r] of [at, after]) expect(r).toMatchObject({ agent: "a6", session: "logged_out", state: "logged_out", since_ms: (T + 3600) * 1000 });
+  });
 });

@@ -22,9 +22,11 @@ const dir = mkdtempSync(join(tmpdir(), "qb-states-sql-"));
 /** The reference: every agent's rows read from the store and passed through the TypeScript rules. */
 async function reference(store: Store, options: AgentStateOptions): Promise<{ segments: StateSegment[]; notes: Record<string, number> }> {
   const end = (await dataEndMs(store))!;
-  const events = await store.query<StateEvent & { agent: string }>(
-    `SELECT agent, epoch_ms("at") AS "at", event, queue, reason, ring_ms, line FROM agent_events WHERE agent IS NOT NULL ORDER BY "at", line, source`,
-  );
+  // A ring-no-answer's call entry: its latest stint entered at or before the event.
+  const events = await store.query<StateEvent & { agent: string }>(`
+    SELECT e.agent, epoch_ms(e."at") AS "at", e.event, e.queue, e.reason, e.ring_ms, e.line,
+      (SELECT max(epoch_ms(c.entered_at)) FROM call_stints c WHERE c.call_id = e.call_id AND c.entered_at <= e."at") AS entered_at
+    FROM agent_events e WHERE e.agent IS NOT NULL ORDER BY e."at", e.line, e.source`);
   const calls = await store.query<StateCall & { agent: string }>(`
     SELECT agent, call_id, queue, direction, epoch_ms(entered_at) AS entered_at, epoch_ms(answered_at) AS answered_at, epoch_ms(ended_at) AS ended_at, ring_s
     FROM call_stints WHERE agent IS NOT NULL AND (answered_at IS NOT NULL OR direction = 'outbound') ORDER BY call_id, stint_no`);
@@ -111,8 +113,9 @@ describe("agent states in SQL equal the reference rules", () => {
     ].join("\n") + "\n");
     const built = await compare([log], { wrapup_by_queue: { q1: 30 }, wrapup_s: 20 }, fixture("operators/freeswitch_states.csv"));
     // The named rules, counted by hand: a1's second UNPAUSE; a2's 900 s ring and CONNECT ring of 99,999 s cut at the entry;
-    // a2 talks 800–900 s after leaving q1 (one piece); two FreeSWITCH agents (1001@default, 1002@default), one of
-    // them (1001@default) also in queue_log.
-    expect(built.notes).toEqual({ unpause_without_pause: 1, ring_clamped: 2, handling_outside_session: 1, agents_from_freeswitch_states: 2, agents_in_both_sources: 1 });
+    // handling while not logged in: a2 talks 800–900 s after leaving q1 (one piece), a4 (no session events) rings
+    // 37–40, talks 40–90 and wraps 90–120 (three pieces), a5 rings 95–97 (one piece): 5; two FreeSWITCH agents
+    // (1001@default, 1002@default), one of them (1001@default) also in queue_log.
+    expect(built.notes).toEqual({ unpause_without_pause: 1, ring_clamped: 2, handling_outside_session: 5, agents_from_freeswitch_states: 2, agents_in_both_sources: 1 });
   }, 60_000);
 });

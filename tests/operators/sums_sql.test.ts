@@ -21,20 +21,23 @@ const WRAP = Object.fromEntries(center.scenario.queues.map((q) => [q.name, q.wra
 const ZONE = center.time_zone;
 
 /** Reference rows (agent × period key) from sumAgent over the store's states and schedules. */
-async function reference(store: Store, o: OperatorKpiOptions & { from_ms: number; to_ms: number }) {
+async function reference(store: Store, o: OperatorKpiOptions & { from_ms: number; to_ms: number; to_is_data_end: boolean }) {
   const [from, to] = [o.from_ms, o.to_ms];
   const splitter = new PeriodSplitter(o.period ?? "period", ZONE, o.interval_minutes ?? 30);
+  // Every segment (the idle before a call counts from the previous call, whatever the window).
   const segs = await store.query<StateSegment>(`
     SELECT agent, epoch_ms(started_at) AS started_at, epoch_ms(ended_at) AS ended_at, session, availability, reason, work, queue, call_id, open
-    FROM agent_states WHERE ended_at > make_timestamptz(${from * 1000}) AND started_at < make_timestamptz(${to * 1000}) ORDER BY agent, started_at`);
+    FROM agent_states ORDER BY agent, started_at`);
+  // At the end of the data, a call answered at its very last instant counts.
+  const toOp = o.to_is_data_end ? "<=" : "<";
   const sched = await store.query<SchedulePiece & { agent: string }>(`
     SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at FROM schedules
     WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
   const calls = await store.query<{ agent: string; at: number; kind: string }>(`
     SELECT agent, epoch_ms(answered_at) AS "at", 'answered' AS kind FROM call_stints WHERE direction = 'inbound' AND agent IS NOT NULL
-      AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at < make_timestamptz(${to * 1000})
+      AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at ${toOp} make_timestamptz(${to * 1000})
     UNION ALL SELECT agent, epoch_ms("at"), event FROM agent_events WHERE event IN ('RINGNOANSWER', 'RINGCANCELED')
-      AND "at" >= make_timestamptz(${from * 1000}) AND "at" < make_timestamptz(${to * 1000})`);
+      AND "at" >= make_timestamptz(${from * 1000}) AND "at" ${toOp} make_timestamptz(${to * 1000})`);
   const agents = new Set([...segs.map((s) => s.agent), ...sched.map((s) => s.agent)]);
   const out = new Map<string, Record<string, number | null>>();
   for (const agent of agents) {
@@ -86,7 +89,7 @@ describe("operator sums in SQL equal the reference rules (demo week)", () => {
       const lo = new PeriodSplitter("day", ZONE).at(Number(b2!.lo)).start_ms;
       const win = "window" in extra ? { from_ms: lo + 86_400_000 + 3_600_000 * 7.25, to_ms: lo + 86_400_000 * 3.5 } : { from_ms: lo, to_ms: Number(b2!.hi) };
       const rows = "window" in extra ? await operatorKpis(store, { ...o, ...win, states_built: true }) : rows0;
-      const ref = await reference(store, { ...o, ...win });
+      const ref = await reference(store, { ...o, ...win, to_is_data_end: win.to_ms === Number(b2!.hi) });
       store.close();
       const key = (r: Record<string, unknown>) => `${r.agent}|${r.interval_start ?? r.day ?? r.week ?? "all"}`;
       expect(rows.length).toBeGreaterThan(0);
