@@ -280,7 +280,8 @@ export interface StatusStateChange {
  * §1 maps them onto the same axes): status Logged Out → logged out; Available and Available (On
  * Demand) → logged in, available; On Break → logged in, paused with reason `On Break`; state
  * Receiving → ringing, In a queue call → talking, Waiting → idle, and Idle → wrap-up right after
- * a queue call (the module's wrap-up time), else idle. Each change holds until the next one; the
+ * a queue call (the module's wrap-up time) unless logged out, else idle; ringing or talking while
+ * Logged Out counts as logged in (as `handling_outside_session` for queue_log). Each change holds until the next one; the
  * last until `end`, flagged open when logged in.
  *
  * Source: FreeSWITCH documentation, mod_callcenter ("Agent Status", "Agent State").
@@ -292,13 +293,16 @@ export function statesFromChanges(agent: string, changes: readonly StatusStateCh
   sorted.forEach((c, i) => {
     const to = i + 1 < sorted.length ? sorted[i + 1]!.at : end;
     const status = c.status.toLowerCase(), state = c.state.toLowerCase();
+    const out_ = status === "logged out";
+    // Idle after a queue call is wrap-up, unless logged out (no wrap-up after a logoff).
     const work: Work = state === "receiving" ? "ringing" : state === "in a queue call" ? "talking"
-      : state === "idle" && (prevWork === "talking" || prevWork === "wrap_up") ? "wrap_up" : "idle";
+      : state === "idle" && !out_ && (prevWork === "talking" || prevWork === "wrap_up") ? "wrap_up" : "idle";
     prevWork = work;
     if (to <= c.at) return;
     const seg: StateSegment = {
       agent, started_at: c.at, ended_at: to,
-      session: status === "logged out" ? "logged_out" : "logged_in",
+      // handling while Logged Out counts as logged in (rule handling_outside_session, as for queue_log)
+      session: out_ && work === "idle" ? "logged_out" : "logged_in",
       availability: status === "on break" ? "paused" : "available", reason: status === "on break" ? "On Break" : null,
       work, queue: null, call_id: null, open: to === end && i === sorted.length - 1 && status !== "logged out",
     };

@@ -250,14 +250,19 @@ CREATE OR REPLACE TEMP TABLE qs_fs AS
 WITH c AS (
   SELECT agent, epoch_ms("at")::DOUBLE AS a, lower(status) AS status, lower(state) AS state,
     coalesce(lead(epoch_ms("at")::DOUBLE) OVER w, ${end}) AS b, row_number() OVER w AS k, count(*) OVER (PARTITION BY agent) AS n,
-    last_value(CASE WHEN lower(state) <> 'idle' THEN lower(state) END IGNORE NULLS) OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_busy
+    -- the last change that was not a logged-in Idle: a queue call before it makes this Idle a wrap-up
+    last_value(CASE WHEN lower(state) <> 'idle' THEN lower(state) WHEN lower(status) = 'logged out' THEN 'idle, logged out' END IGNORE NULLS)
+      OVER (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS prev_busy
   FROM agent_state_changes WHERE agent IS NOT NULL AND epoch_ms("at") <= ${end}
   WINDOW w AS (PARTITION BY agent ORDER BY "at", line, source)
 )
-SELECT agent, a, b, CASE WHEN status = 'logged out' THEN 'logged_out' ELSE 'logged_in' END AS session,
+SELECT agent, a, b, CASE WHEN status = 'logged out' AND work = 'idle' THEN 'logged_out' ELSE 'logged_in' END AS session,
   CASE WHEN status = 'on break' THEN 'paused' ELSE 'available' END AS availability, CASE WHEN status = 'on break' THEN 'On Break' END AS reason,
-  CASE WHEN state = 'receiving' THEN 'ringing' WHEN state = 'in a queue call' THEN 'talking'
-    WHEN state = 'idle' AND prev_busy = 'in a queue call' THEN 'wrap_up' ELSE 'idle' END AS work,
-  NULL::VARCHAR AS queue, NULL::VARCHAR AS call_id, b = ${end} AND k = n AND status <> 'logged out' AS open
-FROM c WHERE b > a;`;
+  work, NULL::VARCHAR AS queue, NULL::VARCHAR AS call_id, b = ${end} AND k = n AND status <> 'logged out' AS open
+FROM (
+  SELECT *, CASE WHEN state = 'receiving' THEN 'ringing' WHEN state = 'in a queue call' THEN 'talking'
+      -- idle after a queue call is wrap-up, unless logged out
+      WHEN state = 'idle' AND status <> 'logged out' AND prev_busy = 'in a queue call' THEN 'wrap_up' ELSE 'idle' END AS work
+  FROM c
+) WHERE b > a;`;
 }

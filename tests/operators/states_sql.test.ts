@@ -10,7 +10,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  buildAgentStates, buildAgentStatesInStore, buildDemoCenter, dataEndMs, loadFreeswitchStates, loadLogs, openStore, type StateSegment, statesFromChanges,
+  buildAgentStates, buildAgentStatesInStore, buildDemoCenter, dataEndMs, loadFreeswitchStates, loadLogs, openStore, operatorKpis, type StateSegment,
+  statesFromChanges,
   type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
 import type { AgentStateOptions, StateCall, StateEvent } from "../../lib/mod.ts";
@@ -118,4 +119,16 @@ describe("agent states in SQL equal the reference rules", () => {
     // (1001@default, 1002@default), one of them (1001@default) also in queue_log.
     expect(built.notes).toEqual({ unpause_without_pause: 1, ring_clamped: 2, handling_outside_session: 5, agents_from_freeswitch_states: 2, agents_in_both_sources: 1 });
   }, 60_000);
+
+  it("on FreeSWITCH changes that talk while Logged Out (counted as logged in, no wrap-up after)", async () => {
+    await compare([fixture("operators/ex3_idle.queue_log")], {}, fixture("operators/freeswitch_logged_out.csv"));
+    const store = await openStore();
+    await loadFreeswitchStates(store, fixture("operators/freeswitch_logged_out.csv"));
+    const [r] = await operatorKpis(store, {});
+    store.close();
+    // By hand: idle 08:00–08:10, a call 08:10–08:20 while Logged Out (working: logged in), Logged Out 08:20–08:25
+    // (no wrap-up), idle 08:25–08:30 (not wrap-up: a logoff came between), a call 08:30–08:35, Idle 08:35–08:40 as
+    // wrap-up (two changes), Logged Out at 08:40.
+    expect(r).toMatchObject({ agent: "fs1", logged_in_s: 2100, talk_s: 900, wrap_s: 300, available_idle_s: 900 });
+  });
 });
