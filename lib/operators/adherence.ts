@@ -13,6 +13,8 @@ export interface SchedulePiece {
   category: ScheduleCategory;
   starts_at: number;
   ends_at: number;
+  /** Order of the row in its files (higher: listed later), to break a full tie; absent: 0. */
+  order?: number;
 }
 
 /** What an agent actually does: a schedule category, `offline`, or `away` (an unplanned pause). */
@@ -20,7 +22,8 @@ export type ActualActivity = ScheduleCategory | "offline" | "away";
 
 /**
  * The non-overlapping activity layers of one agent's schedule rows: at every instant the
- * innermost (shortest) scheduled activity covering it, the later-starting one on a tie.
+ * innermost (shortest) scheduled activity covering it, the later-starting one on a tie, and of
+ * two rows with the same span the one listed later (`order`).
  *
  * @returns pieces in time order; gaps (nothing scheduled) are absent
  */
@@ -33,7 +36,8 @@ export function layerSchedule(rows: readonly SchedulePiece[]): SchedulePiece[] {
     for (const r of rows) {
       if (r.starts_at > a || r.ends_at < b) continue;
       const shorter = best && r.ends_at - r.starts_at < best.ends_at - best.starts_at;
-      const tieLater = best && r.ends_at - r.starts_at === best.ends_at - best.starts_at && r.starts_at > best.starts_at;
+      const tieLater = best && r.ends_at - r.starts_at === best.ends_at - best.starts_at &&
+        (r.starts_at > best.starts_at || (r.starts_at === best.starts_at && (r.order ?? 0) > (best.order ?? 0)));
       if (!best || shorter || tieLater) best = r;
     }
     if (!best) continue;

@@ -115,14 +115,15 @@ CREATE OR REPLACE TEMP TABLE qo_segs AS
     LEFT JOIN (${pauseCats.length ? `VALUES ${pauseCats.join(", ")}` : "SELECT NULL AS reason, NULL AS category WHERE false"}) pc(reason, category) ON pc.reason = s.reason
   WHERE ended_at > ${ms(from)} AND started_at < ${ms(to)};
 
--- Schedule layers (layerSchedule): at each instant the shortest row covering it, the later-starting on a tie.
+-- Schedule layers (layerSchedule): at each instant the shortest row covering it, the later-starting on a tie,
+-- then the one listed later.
 CREATE OR REPLACE TEMP TABLE qo_layers AS
 WITH r AS (
-  SELECT g.aid, category, epoch_ms(starts_at)::DOUBLE AS s, epoch_ms(ends_at)::DOUBLE AS e FROM schedules JOIN qo_agents g USING (agent)
+  SELECT g.aid, category, epoch_ms(starts_at)::DOUBLE AS s, epoch_ms(ends_at)::DOUBLE AS e, source, line FROM schedules JOIN qo_agents g USING (agent)
   WHERE ends_at > ${ms(from)} AND starts_at < ${ms(to)} AND ends_at > starts_at
 ), c AS (SELECT aid, s AS t FROM r UNION SELECT aid, e FROM r),
 p AS (SELECT aid, t AS a, lead(t) OVER (PARTITION BY aid ORDER BY t) AS b FROM c)
-SELECT p.aid, greatest(p.a, ${from}) AS a, least(p.b, ${to}) AS b, first(r.category ORDER BY r.e - r.s, r.s DESC) AS category
+SELECT p.aid, greatest(p.a, ${from}) AS a, least(p.b, ${to}) AS b, first(r.category ORDER BY r.e - r.s, r.s DESC, r.source DESC, r.line DESC) AS category
 FROM p JOIN r ON r.aid = p.aid AND r.s <= p.a AND r.e >= p.b
 WHERE p.b IS NOT NULL AND p.b > ${from} AND p.a < ${to}
 GROUP BY p.aid, p.a, p.b;

@@ -206,6 +206,18 @@ describe("roster, schedules, roll-ups and cost", () => {
     expect(() => readSchedules(schedules, { activityMap: { nap: "siesta" } })).toThrow(/category must be one of/);
   });
 
+  it("of two schedule rows over the same span, takes the one listed later, whatever other agents' rows", async () => {
+    const rows = async (extra: string) => {
+      const f = join(dir, `tie${extra ? "_extra" : ""}.csv`);
+      writeFileSync(f, `agent,activity,starts_at,ends_at\n${extra}Agent/cy,On queue,2026-03-04 09:00,2026-03-04 13:00\nAgent/cy,break,2026-03-04 09:00,2026-03-04 13:00\n`);
+      return (await kpis([op("ex1_adherence.queue_log")], {}, { schedules: f })).find((r) => r.agent === "Agent/cy")!;
+    };
+    const [alone, withOther] = [await rows(""), await rows("Agent/zz,On queue,2026-03-04 09:00,2026-03-04 10:00\n")];
+    // The break (listed last) covers the whole 4 h: all of it planned shrinkage, nothing on queue scheduled.
+    for (const r of [alone, withOther]) expect(r).toMatchObject({ scheduled_s: 4 * 3600, shrinkage_planned: 1, conformance: null });
+    expect(withOther.adherence).toBe(alone.adherence);
+  });
+
   it("rejects a local schedule time the DST change skips, and keeps the same time with an offset or on another night", () => {
     // Europe/Rome, 29 March 2026: clocks go from 02:00 to 03:00 (IANA tz database), so 02:30 local never happens.
     const schedules = join(dir, "schedules_dst.csv");

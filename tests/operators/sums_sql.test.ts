@@ -31,8 +31,8 @@ async function reference(store: Store, o: OperatorKpiOptions & { from_ms: number
   // At the end of the data, a call answered at its very last instant counts.
   const toOp = o.to_is_data_end ? "<=" : "<";
   const sched = await store.query<SchedulePiece & { agent: string }>(`
-    SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at FROM schedules
-    WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
+    SELECT agent, category, epoch_ms(starts_at) AS starts_at, epoch_ms(ends_at) AS ends_at, row_number() OVER (ORDER BY source, line) AS "order"
+    FROM schedules WHERE ends_at > make_timestamptz(${from * 1000}) AND starts_at < make_timestamptz(${to * 1000})`);
   const calls = await store.query<{ agent: string; at: number; kind: string }>(`
     SELECT agent, epoch_ms(answered_at) AS "at", 'answered' AS kind FROM call_stints WHERE direction = 'inbound' AND agent IS NOT NULL
       AND answered_at >= make_timestamptz(${from * 1000}) AND answered_at ${toOp} make_timestamptz(${to * 1000})
