@@ -8,6 +8,7 @@ import process from "node:process";
 import { loadFreeswitchStates, loadRoster, loadSchedules } from "../ingest/mod.ts";
 import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind, periodOf } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
+import type { IngestCounts } from "../ingest/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
@@ -56,9 +57,9 @@ async function loadOperatorInputs(o: OperatorCliOptions) {
   const wrapup_by_queue = wrapupMap(o.wrapup);
   const { store } = await load(o);
   try {
-    if (o.roster) report(await loadRoster(store, o.roster), o.quiet);
-    if (o.schedules) report(await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o.quiet);
-    if (o.agentStates) report(await loadFreeswitchStates(store, o.agentStates, { timeZone: o.sourceTz ?? o.tz }), o.quiet);
+    if (o.roster) await tableReport(store, await loadRoster(store, o.roster), o);
+    if (o.schedules) await tableReport(store, await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o);
+    if (o.agentStates) await tableReport(store, await loadFreeswitchStates(store, o.agentStates, { timeZone: o.sourceTz ?? o.tz }), o);
     const built = await buildAgentStatesInStore(store, { wrapup_s: o.wrapupS, wrapup_by_queue });
     if (!o.quiet) {
       const notes = Object.entries(built.notes).map(([k, v]) => `${k} ${v}`).join(", ");
@@ -83,6 +84,23 @@ async function loadOperatorInputs(o: OperatorCliOptions) {
 
 function report(c: { source: string; format: string; lines_read: number; used: number; ignored: number; rejected: number }, quiet: boolean): void {
   if (!quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+}
+
+/**
+ * Reports a roster, schedules or states file: its counts and its first rejected lines (file, line,
+ * field and reason) on stderr; with `--strict` a rejected line stops the command.
+ *
+ * @throws {UsageError} with `--strict`, naming the first rejected line
+ */
+async function tableReport(store: Store, c: IngestCounts, o: OperatorCliOptions): Promise<void> {
+  report(c, o.quiet);
+  if (c.rejected === 0) return;
+  const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 3", [c.source]);
+  if (o.strict) throw new UsageError(`--strict: ${safe(first[0]?.reason ?? `${c.source}: a line was rejected`)}`);
+  if (!o.quiet) {
+    for (const r of first) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+    if (c.rejected > first.length) process.stderr.write(`  … and ${c.rejected - first.length} more (table rejects)\n`);
+  }
 }
 
 /** Times in hours for reading (the JSON keeps seconds). */
@@ -113,6 +131,8 @@ function tableColumns(list: string | undefined): TableColumn[] {
   if (list === undefined) return TABLE;
   const keys = list.split(",").map((k) => k.trim()).filter((k) => k !== "");
   const unknown = keys.filter((k) => !Object.hasOwn(COLUMN_CHOICES, k));
+  const twice = keys.find((k, i) => keys.indexOf(k) !== i);
+  if (twice !== undefined && !unknown.length) throw new UsageError(`--columns: '${safe(twice)}' is given twice`);
   if (unknown.length || keys.length === 0) {
     throw new UsageError(`--columns: ${unknown.length ? `unknown indicator(s) ${unknown.map((k) => `'${safe(k)}'`).join(", ")}` : "no indicator given"}; choose among ${Object.keys(COLUMN_CHOICES).join(", ")}`);
   }

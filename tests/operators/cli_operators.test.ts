@@ -84,6 +84,20 @@ describe("qb agents", () => {
     expect(bad.stderr).toContain("qb: error: --columns: unknown indicator(s) 'bogus'");
   });
 
+  it("names a roster's rejected lines on stderr, and stops at the first with --strict", () => {
+    const roster = join(mkdtempSync(join(tmpdir(), "qb-ops-cli-")), "roster_bad.csv");
+    writeFileSync(roster, "agent,name,hourly_cost\nAgent/ann,Ann,20\n,Nobody,20\nAgent/cy,Cy,twenty\n");
+    const r = qb("agents", "-i", op("ex3_idle.queue_log"), "--roster", roster, "--json");
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("4 lines read = 1 used + 1 ignored + 2 rejected");
+    expect(r.stderr).toContain(`rejected: ${roster}:3: field 'agent': agent must not be empty`);
+    expect(r.stderr).toContain(`rejected: ${roster}:4: field 'hourly_cost'`);
+    const strict = qb("agents", "-i", op("ex3_idle.queue_log"), "--roster", roster, "--strict");
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(`qb: error: --strict: ${roster}:3: field 'agent': agent must not be empty`);
+    for (const cols of ["ring_s,ring_s", "constructor", "toString"]) expect(qb("agents", "-i", op("ex3_idle.queue_log"), "--columns", cols).code).toBe(2);
+  });
+
   it("exits 2 with a qb: message for a bad --by, --from, --to or --wrapup, before loading", () => {
     for (const [args, message] of [
       [["--by", "teams"], "--by must be agent, team or department"],
