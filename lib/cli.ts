@@ -16,10 +16,14 @@ import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
 
+/** The version `qb --version` prints. */
+export const QB_VERSION = "0.2.0";
+
 /** Builds the `qb` program (exported for tests). */
 export function createProgram(): Command {
   const program = new Command("qb")
     .description("queuebook: contact-center indicators and reports from telephony logs")
+    .version(QB_VERSION, "-V, --version", "print the version")
     .exitOverride()
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({

@@ -129,7 +129,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Utilization", "handling / logged in"],
     ["Paused", "paused while not handling (a pause taken during a call counts as handling until the call and its wrap-up end)"],
     ["Idle", "logged in, available and not handling"],
-    ["Adherence", `1 − out-of-adherence time / scheduled time; exception rule ${options.adherence_rule ?? "raw"}, T = ${options.adherence_threshold_s ?? 60} s; n/a without schedules`],
+    ["Adherence", `1 − out-of-adherence time / scheduled time; exception rule ${options.adherence_rule ?? "raw"}, T = ${options.adherence_threshold_s ?? 60} s; n/a without schedules, and for on-call standby windows (not paid working time, not evaluated)`],
     ["Conformance", "on-queue time / scheduled on-queue time (can exceed 100 %)"],
     ["Shrinkage", "(scheduled breaks, lunch, training, meetings + scheduled on-queue time off the queue + absence) / scheduled time"],
     ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}); n/a when an operator has no hourly cost`],
