@@ -42,7 +42,7 @@ export interface OperatorKpiOptions extends AgentStateOptions {
   paid_time?: "scheduled_else_logged_in" | "logged_in";
   /** Skip rebuilding `agent_states` (already built with these wrap-up options). */
   states_built?: boolean;
-  /** Segments summed per pass of agents (default 400,000: bounds DuckDB's memory; for tests and tuning). */
+  /** Segments summed per pass of agents (default 600,000: bounds DuckDB's memory; for tests and tuning). */
   segments_per_pass?: number;
 }
 

@@ -99,7 +99,7 @@ CREATE OR REPLACE TEMP TABLE qo_all_agents AS SELECT agent, (row_number() OVER (
 }
 
 /** Segments summed per pass of agents (see {@link withAgentPeriodSums}); for tests and tuning. */
-export const SEGMENTS_PER_PASS = 400_000;
+export const SEGMENTS_PER_PASS = 600_000;
 
 /** One pass over the agents of `qo_agents`: `qo_segs`, `qo_layers`, `qo_pieces`, then `qo_sums` and `qo_reasons`. */
 async function sumPass(
