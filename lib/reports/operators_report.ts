@@ -206,13 +206,17 @@ export async function stateTimelineSvg(store: Store, day: string, zone: string, 
   const names = new Map(agents.map((r) => [r.agent!, r.name ?? r.agent!]));
   const offset = (ms: number) => DateTime.fromMillis(ms, { zone }).offset * 60_000; // wall clock on the axis
   const data = segs.map((s) => ({ who: names.get(s.agent) ?? s.agent, x1: new Date(Number(s.f) + offset(Number(s.f))), x2: new Date(Number(s.t) + offset(Number(s.t))), state: s.state }));
-  const rows = new Set(data.map((d) => d.who)).size;
+  // Rows by team, then by the first state of the day (shifts read top to bottom), then by name.
+  const team = new Map(agents.map((r) => [r.name ?? r.agent!, r.team ?? ""]));
+  const first = new Map<string, number>();
+  for (const d of data) first.set(d.who, Math.min(first.get(d.who) ?? Infinity, d.x1.getTime()));
+  const order = [...first.keys()].sort((x, y) => (team.get(x) ?? "").localeCompare(team.get(y) ?? "") || first.get(x)! - first.get(y)! || x.localeCompare(y));
   const states = Object.keys(STATE_COLORS).filter((s) => s !== "logged_out");
   return figure(plotSvg({
-    width: 1100, height: 50 + 16 * rows, marginLeft: 170,
+    width: 1100, height: 50 + 16 * order.length, marginLeft: 170,
     x: { type: "utc", label: `local time (${zone})`, grid: true, tickFormat: "%H:%M" },
-    y: { label: null, tickSize: 0 },
+    y: { label: null, tickSize: 0, domain: order },
     color: { domain: states, range: states.map((s) => STATE_COLORS[s]!), legend: true },
     marks: [Plot.barX(data, { x1: "x1", x2: "x2", y: "who", fill: "state" })],
-  }), `One row per operator; white: logged out. ${formatCount(segs.length)} state segments.`);
+  }), `One row per operator, by team and start of shift; white: logged out. ${formatCount(segs.length)} state segments.`);
 }
