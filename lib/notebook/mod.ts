@@ -4,7 +4,7 @@
  * `Symbol.for("Jupyter.display")` protocol only; the notebook passes Deno's publisher in:
  *
  * ```ts
- * const show = showWith((bundle, options) => Deno.jupyter.display(bundle, options));
+ * const show = showWith(display); // in the notebook: the kernel's display function, passed in
  * await show(htmlTable(rows, columns));
  * ```
  *
@@ -14,7 +14,7 @@
 /** The key of Deno's Jupyter display protocol: an object with this method is shown as its bundle. */
 export const JUPYTER_DISPLAY: unique symbol = Symbol.for("Jupyter.display") as never;
 
-/** What publishes a display bundle (`Deno.jupyter.display` in the kernel). */
+/** What publishes a display bundle (the Deno kernel's display function, given by the notebook). */
 export type DisplayFn = (bundle: Record<string, string>, options: { raw: true }) => Promise<void> | void;
 
 /** Right-aligns the numeric cells of `htmlTable` output inside notebooks (their CSS is not loaded). */
@@ -36,8 +36,8 @@ export function displayable(html: string): { [JUPYTER_DISPLAY](): Record<string,
  * display value is sometimes dropped by nbconvert otherwise: measured 6 runs in 10 losing one;
  * none in 125 displays this way, see `.ci/run_notebooks`).
  *
- * @param publish the kernel's publisher, e.g. `(b, o) => Deno.jupyter.display(b, o)`
- * Source: Deno manual, "Jupyter kernel" (`Deno.jupyter.display`, `Symbol.for("Jupyter.display")`).
+ * @param publish the kernel's publisher, passed in by the notebook (lib never reaches for the kernel)
+ * Source: Deno manual, "Jupyter kernel" (display bundles, `Symbol.for("Jupyter.display")`).
  */
 export function showWith(publish: DisplayFn): (html: string) => Promise<void> {
   return async (html: string) => {

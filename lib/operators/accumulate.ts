@@ -11,9 +11,8 @@ import { type ActualActivity, actualActivity, adheres, type SchedulePiece } from
 import type { StateSegment } from "./agent_states.ts";
 import type { Period, PeriodSplitter } from "./periods.ts";
 
-/** The additive parts of one agent's indicators in one period (seconds unless named). */
-export interface AgentPeriodSums {
-  period: Period;
+/** Agent time on the three axes (seconds), as every operator row and sum carries it. */
+export interface AgentTimeSeconds {
   logged_in_s: number;
   available_idle_s: number;
   ring_s: number;
@@ -23,7 +22,13 @@ export interface AgentPeriodSums {
   other_call_s: number;
   /** Paused and not handling (handling during a pause counts as handling). */
   paused_s: number;
+  /** Paused seconds by reason (an unnamed pause under `""`). */
   paused_by_reason: Record<string, number>;
+}
+
+/** The additive parts of one agent's indicators in one period (seconds unless named). */
+export interface AgentPeriodSums extends AgentTimeSeconds {
+  period: Period;
   /** Actual on-queue time (available or handling), scheduled or not: conformance's numerator. */
   on_queue_s: number;
   /** Scheduled paid time (on-call standby excluded). */

@@ -12,4 +12,4 @@ export { type ActualActivity, actualActivity, adheres, type AdherenceRule, count
 export { type Period, type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 export { type OperatorGrouping, type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpisBy } from "./operator_kpis.ts";
 export { agentStateAt, type AgentStateNow } from "./state_at.ts";
-export type { TimeAttribution } from "./accumulate.ts";
+export type { AgentTimeSeconds, TimeAttribution } from "./accumulate.ts";

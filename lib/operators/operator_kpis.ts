@@ -9,7 +9,7 @@ import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import type { AdherenceRule } from "./adherence.ts";
 import type { AgentStateOptions } from "./agent_states.ts";
-import type { TimeAttribution } from "./accumulate.ts";
+import type { AgentTimeSeconds, TimeAttribution } from "./accumulate.ts";
 import { withAgentPeriodSums } from "./sums_sql.ts";
 import { type PeriodKind, periodOf, PeriodSplitter } from "./periods.ts";
 import { rollUp } from "./roll_up.ts";
@@ -47,7 +47,7 @@ export interface OperatorKpiOptions extends AgentStateOptions {
 }
 
 /** One row of {@link operatorKpis}: seconds, counts, and ratios (null where the data cannot give one). */
-export interface OperatorKpiRow {
+export interface OperatorKpiRow extends AgentTimeSeconds {
   agent?: string;
   name?: string | null;
   team?: string | null;
@@ -56,15 +56,6 @@ export interface OperatorKpiRow {
   day?: string;
   week?: string;
   agents: number;
-  logged_in_s: number;
-  available_idle_s: number;
-  ring_s: number;
-  talk_s: number;
-  hold_s: number;
-  wrap_s: number;
-  other_call_s: number;
-  paused_s: number;
-  paused_by_reason: Record<string, number>;
   calls_presented: number;
   calls_answered: number;
   ring_no_answer: number;

@@ -1,6 +1,6 @@
 /**
- * Private: per-agent sums rolled up to agents, teams or departments (Arquero, group by the
- * roster's keys), then every ratio computed once from the summed parts — never averaged.
+ * Private: per-agent sums rolled up to agents, teams, departments or the center in SQL (grouped
+ * by the roster's keys), then every ratio computed once from the summed parts — never averaged.
  *
  * @module
  */
@@ -41,17 +41,18 @@ export async function rollUp(
   const groups = { agent: ["agent", "name", "team", "department"], team: ["team", "department"], department: ["department"], center: [] }[by];
   const keys = [...groups.map((g) => `"${g}"`), ...(periodKey ? ["pid"] : [])];
   const paid = o.paidTime === "scheduled_else_logged_in" ? "CASE WHEN scheduled_s > 0 THEN scheduled_s ELSE logged_in_s END" : "logged_in_s";
-  const base = `
-    SELECT g.agent, r.name, r.team, r.department, s.* EXCLUDE (aid) REPLACE (${[...NUMERIC_NULLABLE].map((k) => `coalesce(s.${k}, 0) AS ${k}`).join(", ")}),
-      ${paid.replaceAll("scheduled_s", "coalesce(s.scheduled_s, 0)").replaceAll("logged_in_s", "coalesce(s.logged_in_s, 0)")} AS paid_s,
-      r.hourly_cost
-    FROM qo_sums s JOIN qo_agents g USING (aid) LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent`;
   const group = keys.length ? `GROUP BY ${keys.join(", ")}` : "";
   const rows = await store.query<Record<string, unknown>>(`
-    WITH b AS (
+    WITH a AS (
+      SELECT g.agent, r.name, r.team, r.department, r.hourly_cost,
+        s.* EXCLUDE (aid) REPLACE (${[...NUMERIC_NULLABLE].map((k) => `coalesce(s.${k}, 0) AS ${k}`).join(", ")})
+      FROM qo_sums s JOIN qo_agents g USING (aid) LEFT JOIN (${ROSTER_SQL}) r ON r.agent = g.agent
+    ), p AS (
+      SELECT *, ${paid} AS paid_s FROM a
+    ), b AS (
       SELECT *, CASE WHEN scheduled_on_queue_s > 0 THEN on_queue_s ELSE 0 END AS on_queue_scheduled_s,
         coalesce(hourly_cost * paid_s / 3600, 0) AS known_cost, CASE WHEN hourly_cost IS NULL THEN paid_s ELSE 0 END AS uncosted_paid_s
-      FROM (${base})
+      FROM p
     )
     SELECT ${[...keys, ...SUMMED.map((k) => (k.endsWith("_s") ? `round(sum(${k}), 3) AS ${k}` : `sum(${k}) AS ${k}`))].join(", ")}, count(DISTINCT agent) AS agents, coalesce(max(longest_idle_s), -1) AS longest_idle_s,
       min(p_start) AS p_ms
