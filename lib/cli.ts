@@ -15,6 +15,7 @@ import { addOperatorCommands } from "./cli/operators.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
+import { addMonitorCommands } from "./cli/monitor.ts";
 
 /** The version `qb --version` prints. */
 export const QB_VERSION = "0.2.0";
@@ -37,6 +38,7 @@ export function createProgram(): Command {
   addQueueingCommands(program);
   addModelCommands(program);
   addSimulationCommands(program);
+  addMonitorCommands(program);
   // Mark required options in every command's --help.
   for (const cmd of program.commands) {
     for (const opt of cmd.options) if (opt.mandatory && !opt.description.endsWith("(required)")) opt.description += " (required)";

@@ -28,6 +28,9 @@ export * from "./models/mod.ts";
 // Simulation: discrete-event simulator and demo center.
 export * from "./simulation/mod.ts";
 
+// Live monitor: follow a queue_log, serve a wallboard.
+export * from "./monitor/mod.ts";
+
 // Time zones.
 export * from "./time/mod.ts";
 

@@ -11,6 +11,7 @@ import type { Store } from "../store/mod.ts";
 import type { IngestCounts } from "../ingest/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
+import { wrapupMap } from "./_wrapup.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { buildOperatorsReport } from "../reports/mod.ts";
 import { resolve } from "node:path";
@@ -22,17 +23,6 @@ interface OperatorCliOptions extends CommonOptions {
   wrapupS: number;
   wrapup: string[];
   json: boolean;
-}
-
-/** `QUEUE=SECONDS` pairs → map. @throws {UsageError} */
-function wrapupMap(pairs: readonly string[]): Record<string, number> {
-  const out: Record<string, number> = Object.create(null);
-  for (const p of pairs) {
-    const m = /^(.+)=(\d+(?:\.\d+)?)$/.exec(p);
-    if (!m) throw new UsageError(`--wrapup must be QUEUE=SECONDS (e.g. sales=30), got '${safe(p)}'`);
-    out[m[1]!] = Number(m[2]);
-  }
-  return out;
 }
 
 interface IndicatorCliOptions extends OperatorCliOptions {

@@ -1,0 +1,146 @@
+/**
+ * The live side of a followed `queue_log`: the lines of the current window (today, plus a
+ * look-back for sessions and pauses begun earlier) parsed by the historical parser and rebuilt,
+ * after every change, into a store by the historical code (stints, agent events, agent states),
+ * so that live numbers are history's numbers.
+ *
+ * @module
+ */
+import { buildStints, type IngestCounts, parseQueueLogLine, type QueueLogEvent, type Reject, storeParsedLog } from "../ingest/mod.ts";
+import { LogParseError } from "../ingest/mod.ts";
+import { type AgentStateOptions, buildAgentStatesInStore } from "../operators/mod.ts";
+import type { Store } from "../store/mod.ts";
+import type { TailLine, TailRead } from "./tail.ts";
+
+/** The longest line kept (bytes of UTF-16 text; as the bulk parser's limit). */
+const MAX_LINE_CHARS = 65_536;
+
+/** Line accounting of the live window (`lines_read = used + ignored + rejected`, as for a load). */
+export interface LiveCounts extends IngestCounts {
+  /** Times the followed file was replaced (rotation) or cut (truncation) while followed. */
+  restarts: number;
+}
+
+/**
+ * The events of a followed log inside a moving window, and the store rebuilt from them.
+ *
+ * Every appended line is parsed once by `parseQueueLogLine` (the historical parser): a bad line
+ * is kept in `rejects` with its line number and reason, a blank one is ignored by rule
+ * `blank_line`, a line older than the window by rule `before_window`. {@link rebuild} then runs
+ * the historical stint builder (`buildStints`) over the window's events, writes the result with
+ * `storeParsedLog` and rebuilds `agent_states` with `buildAgentStatesInStore`.
+ */
+export class LiveLog {
+  #events: QueueLogEvent[] = [];
+  #rejects: Reject[] = [];
+  #blank = 0;
+  #before = 0;
+  #read = 0;
+  #restarts = 0;
+  #generation = 0;
+  #windowStart = -Infinity;
+  #dirty = true;
+  #lastEventMs: number | null = null;
+
+  /**
+   * @param store a store of its own (its log tables are replaced on every rebuild)
+   * @param source the followed path, stored as the source of every row
+   * @param states wrap-up options of the agent states
+   */
+  constructor(readonly store: Store, readonly source: string, readonly states: AgentStateOptions = {}) {}
+
+  /** The latest event instant read (epoch ms), or null before any. */
+  get last_event_ms(): number | null {
+    return this.#lastEventMs;
+  }
+
+  /** True when lines arrived (or the window moved) since the last {@link rebuild}. */
+  get dirty(): boolean {
+    return this.#dirty;
+  }
+
+  /** Adds what a poll of the tail read. */
+  add(read: TailRead): void {
+    if (read.restart) this.#restarts++;
+    read.lines.forEach((l, i) => {
+      if (read.restart && i === read.restart_index) this.#generation++;
+      this.#addLine(l);
+    });
+  }
+
+  #addLine(l: TailLine): void {
+    this.#read++;
+    this.#dirty = true;
+    const source = this.#generation === 0 ? this.source : `${this.source} (after restart ${this.#generation})`;
+    if (l.text.trim() === "") {
+      this.#blank++;
+      return;
+    }
+    if (l.text.length > MAX_LINE_CHARS) {
+      this.#rejects.push({ source, line: l.line, raw: l.text.slice(0, 200), reason: `${source}:${l.line}: field 'fields': line longer than ${MAX_LINE_CHARS} bytes (kept: its first 200 characters)` });
+      return;
+    }
+    let e: QueueLogEvent;
+    try {
+      e = parseQueueLogLine(l.text, { source, line: l.line });
+    } catch (err) {
+      if (!(err instanceof LogParseError)) throw err;
+      this.#rejects.push({ source, line: l.line, raw: l.text, reason: err.message });
+      return;
+    }
+    if (e.at < this.#windowStart) {
+      this.#before++;
+      return;
+    }
+    this.#events.push(e);
+    if (this.#lastEventMs === null || e.at > this.#lastEventMs) this.#lastEventMs = e.at;
+  }
+
+  /**
+   * Moves the window's start (epoch ms): events before it are dropped (counted as
+   * `before_window`) at the next rebuild.
+   */
+  setWindowStart(ms: number): void {
+    if (ms <= this.#windowStart) return;
+    this.#windowStart = ms;
+    const kept = this.#events.filter((e) => e.at >= ms);
+    if (kept.length !== this.#events.length) {
+      this.#before += this.#events.length - kept.length;
+      this.#events = kept;
+      this.#dirty = true;
+    }
+  }
+
+  /** The window's line accounting after the last rebuild. */
+  counts: LiveCounts = { source: "", format: "asterisk", lines_read: 0, used: 0, ignored: 0, rejected: 0, ignored_by_rule: {}, notes: {}, restarts: 0 };
+
+  /** Rejected lines of the window (parse and build), in arrival order. */
+  rejects: Reject[] = [];
+
+  /**
+   * Rebuilds the store from the window's events with the historical code (no-op when nothing
+   * changed): `call_stints`, `agent_events`, `rejects`, `ingest_runs`, then `agent_states`.
+   */
+  async rebuild(): Promise<void> {
+    if (!this.#dirty) return;
+    this.#dirty = false;
+    const counts: IngestCounts = { source: this.source, format: "asterisk", lines_read: 0, used: 0, ignored: 0, rejected: 0, ignored_by_rule: {}, notes: {} };
+    const built = buildStints(this.#events, counts);
+    if (this.#blank) counts.ignored_by_rule.blank_line = this.#blank;
+    if (this.#before) counts.ignored_by_rule.before_window = this.#before;
+    counts.ignored += this.#blank + this.#before;
+    counts.rejected += this.#rejects.length;
+    counts.lines_read = counts.used + counts.ignored + counts.rejected;
+    const rejects = [...this.#rejects, ...built.rejects];
+    this.rejects = rejects;
+    this.counts = { ...counts, restarts: this.#restarts };
+    await this.store.exec("DELETE FROM call_stints; DELETE FROM agent_events; DELETE FROM rejects; DELETE FROM ingest_runs; DELETE FROM events;");
+    await storeParsedLog(this.store, { stints: built.stints, agent_events: built.agent_events, rejects, counts });
+    await buildAgentStatesInStore(this.store, this.states);
+  }
+
+  /** Lines read from the followed file(s) so far (every line, in the window or not). */
+  get lines_seen(): number {
+    return this.#read;
+  }
+}

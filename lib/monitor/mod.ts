@@ -1,0 +1,12 @@
+/**
+ * Live monitor: follow a growing `queue_log`, rebuild today's stints and agent states with the
+ * historical code, and serve a wallboard (HTML page, Server-Sent Events, `GET /api/state`).
+ *
+ * @module
+ */
+export { type TailLine, type TailRead, LogTail } from "./tail.ts";
+export { type LiveCounts, LiveLog } from "./live_log.ts";
+export { type MonitorAgent, type MonitorQueue, monitorSnapshot, type MonitorSnapshot, type MonitorWaiting, type SnapshotOptions } from "./snapshot.ts";
+export { dayStartBefore, LiveMonitor, type LiveMonitorOptions, type MonitorState } from "./monitor.ts";
+export { replayLog, type ReplayOptions } from "./replay.ts";
+export { isLoopback, MonitorHub, monitorHandler, type MonitorServerOptions, sameSecret, serveMonitor } from "./server.ts";
