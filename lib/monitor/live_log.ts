@@ -118,11 +118,19 @@ export class LiveLog {
   rejects: Reject[] = [];
 
   /**
-   * Rebuilds the store from the window's events with the historical code (no-op when nothing
-   * changed): `call_stints`, `agent_events`, `rejects`, `ingest_runs`, then `agent_states`.
+   * Rebuilds the store from the window's events with the historical code: `call_stints`,
+   * `agent_events`, `rejects`, `ingest_runs`, then `agent_states` up to `end_ms` (a live log is
+   * observed until now: open sessions, pauses and calls run to it). With no new lines only the
+   * agent states are rebuilt, and only when `end_ms` moved.
+   *
+   * @param end_ms the end of the observation (epoch ms); null: the last event
    */
-  async rebuild(): Promise<void> {
-    if (!this.#dirty) return;
+  async rebuild(end_ms: number | null = null): Promise<void> {
+    if (!this.#dirty) {
+      // Time passed without lines: sessions, pauses and wrap-ups run on to the new end.
+      if (end_ms !== null && end_ms !== this.#builtEnd) await this.#buildStates(end_ms);
+      return;
+    }
     this.#dirty = false;
     const counts: IngestCounts = { source: this.source, format: "asterisk", lines_read: 0, used: 0, ignored: 0, rejected: 0, ignored_by_rule: {}, notes: {} };
     const built = buildStints(this.#events, counts);
@@ -136,7 +144,14 @@ export class LiveLog {
     this.counts = { ...counts, restarts: this.#restarts };
     await this.store.exec("DELETE FROM call_stints; DELETE FROM agent_events; DELETE FROM rejects; DELETE FROM ingest_runs; DELETE FROM events;");
     await storeParsedLog(this.store, { stints: built.stints, agent_events: built.agent_events, rejects, counts });
-    await buildAgentStatesInStore(this.store, this.states);
+    await this.#buildStates(end_ms);
+  }
+
+  #builtEnd: number | null = null;
+
+  async #buildStates(end_ms: number | null): Promise<void> {
+    await buildAgentStatesInStore(this.store, this.states, end_ms);
+    this.#builtEnd = end_ms;
   }
 
   /** Lines read from the followed file(s) so far (every line, in the window or not). */

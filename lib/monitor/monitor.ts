@@ -119,7 +119,7 @@ export class LiveMonitor {
     }
     const changed = this.live.dirty;
     if (!changed && !force && wallNow - this.#lastPublishWall < this.options.refresh_s * 1000) return null;
-    await this.live.rebuild();
+    await this.live.rebuild(now);
     const snap = await monitorSnapshot(this.store, now, dayStart, this.options);
     this.#lastPublishWall = wallNow;
     const last = this.live.last_event_ms;

@@ -33,11 +33,14 @@ export async function dataEndMs(store: Store): Promise<number | null> {
  * it answered, up to the end of the data.
  *
  * @param options wrap-up per queue (`wrapup_by_queue`, seconds) and default (`wrapup_s`, 0)
+ * @param end_ms the end of the observation (epoch ms): default the last instant of the data; a later
+ *   instant (a live log followed until now) extends open sessions, pauses and calls to it
  * @returns counts and the rules applied
  * Source: OPERATIONS.md §1.
  */
-export async function buildAgentStatesInStore(store: Store, options: AgentStateOptions = {}): Promise<AgentStatesBuilt> {
-  const end = await dataEndMs(store);
+export async function buildAgentStatesInStore(store: Store, options: AgentStateOptions = {}, end_ms: number | null = null): Promise<AgentStatesBuilt> {
+  const last = await dataEndMs(store);
+  const end = last === null ? null : Math.max(last, end_ms ?? last);
   await store.exec("DELETE FROM agent_states");
   if (end === null) return { agents: 0, segments: 0, data_end_ms: null, notes: {}, unknown_wrapup_queues: Object.keys(options.wrapup_by_queue ?? {}).sort() };
   const { agents, notes, unknown_wrapup_queues } = await buildStatesSql(store, end, options);

@@ -1,0 +1,52 @@
+/** LogTail: appended lines, partial lines, CRLF, rotation (a new file under the path) and truncation. */
+import { describe, expect, it } from "vitest";
+import { appendFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { LogTail } from "../../lib/mod.ts";
+
+const dir = () => mkdtempSync(join(tmpdir(), "qb-tail-"));
+
+describe("LogTail", () => {
+  it("waits for a missing file, then returns whole lines only, numbered from 1", () => {
+    const f = join(dir(), "queue_log");
+    const t = new LogTail(f);
+    expect(t.poll()).toEqual({ lines: [], restart: null, restart_index: 0 });
+    writeFileSync(f, "a|1\r\nb|2\npart");
+    expect(t.poll().lines).toEqual([{ line: 1, text: "a|1" }, { line: 2, text: "b|2" }]);
+    expect(t.poll().lines).toEqual([]);
+    appendFileSync(f, "ial|3\n");
+    expect(t.poll().lines).toEqual([{ line: 3, text: "partial|3" }]);
+    t.close();
+  });
+
+  it("reads the old file to its end on rotation, then the new file from line 1", () => {
+    const d = dir();
+    const f = join(d, "queue_log");
+    writeFileSync(f, "1\n2\n");
+    const t = new LogTail(f);
+    expect(t.poll().lines.map((l) => l.text)).toEqual(["1", "2"]);
+    appendFileSync(f, "3\n");
+    renameSync(f, join(d, "queue_log.1")); // logrotate: move away, then a new file
+    writeFileSync(f, "new1\n");
+    const r = t.poll();
+    expect(r.restart).toBe("rotated");
+    expect(r.lines).toEqual([{ line: 3, text: "3" }, { line: 1, text: "new1" }]);
+    expect(r.restart_index).toBe(1);
+    t.close();
+    rmSync(d, { recursive: true });
+  });
+
+  it("starts again from the beginning when the file is truncated (copytruncate)", () => {
+    const f = join(dir(), "queue_log");
+    writeFileSync(f, "old line one\nold line two\n");
+    const t = new LogTail(f);
+    t.poll();
+    truncateSync(f, 0);
+    appendFileSync(f, "x\n");
+    const r = t.poll();
+    expect(r.restart).toBe("truncated");
+    expect(r.lines).toEqual([{ line: 1, text: "x" }]);
+    t.close();
+  });
+});
