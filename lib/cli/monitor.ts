@@ -111,7 +111,7 @@ export function addMonitorCommands(program: Command): void {
     .option("--token-file <file>", "the access token (default beyond loopback: generated and printed once)")
     .option("--stale-after-s <s>", "show a stale-data banner when the log has not grown for this long", number("--stale-after-s", 1), 120)
     .addOption(new Option("--clock <clock>", "now is this machine's clock, or the log's latest event (a replayed log)").choices(["wall", "data"]).default("wall"))
-    .option("--lookback-h <h>", "hours before the day start read for sessions and pauses begun earlier", number("--lookback-h", 0), 24)
+    .option("--lookback-h <h>", "hours before the day start read for sessions and pauses begun earlier", number("--lookback-h", 0), 12)
     .option("--refresh-s <s>", "seconds between updates while the log does not move", number("--refresh-s", 1), 5)
     .addOption(new Option("--poll-ms <ms>", "milliseconds between looks at the file").argParser(number("--poll-ms", 10)).default(100).hideHelp())
     .option("--title <text>", "title of the page", "queuebook monitor")

@@ -16,7 +16,7 @@ import { LogTail } from "./tail.ts";
 export interface LiveMonitorOptions extends SnapshotOptions, AgentStateOptions {
   /** Local time `HH:MM` at which today's counters restart (default `00:00`, in `timeZone`). */
   reset_at?: string;
-  /** Hours before the day start whose events are kept for agent states (sessions, pauses begun earlier; default 24). */
+  /** Hours before the day start whose events are kept for agent states (sessions, pauses begun earlier; default 12). */
   lookback_h?: number;
   /** The log is stale when it has not grown for this many seconds (default 120). */
   stale_after_s?: number;
@@ -85,7 +85,7 @@ export class LiveMonitor {
    * @param path the log to follow
    */
   constructor(readonly store: Store, readonly path: string, options: LiveMonitorOptions = {}, wallNow = Date.now()) {
-    this.options = { reset_at: "00:00", lookback_h: 24, stale_after_s: 120, clock: "wall", refresh_s: 5, ...options };
+    this.options = { reset_at: "00:00", lookback_h: 12, stale_after_s: 120, clock: "wall", refresh_s: 5, ...options };
     dayStartBefore(wallNow, options.timeZone ?? "UTC", this.options.reset_at); // validates the zone and the time
     this.tail = new LogTail(path);
     this.live = new LiveLog(store, path, { wrapup_s: options.wrapup_s, wrapup_by_queue: options.wrapup_by_queue });

@@ -154,7 +154,7 @@ function respond(body: BodyInit | null, status: number, type: string | null, ext
  */
 export function monitorHandler(hub: MonitorHub, options: { token?: string | null; title?: string } = {}): (req: Request) => Response {
   const token = options.token ?? null;
-  const page = MONITOR_HTML.replace("{{TITLE}}", escapeHtml(options.title ?? "queuebook monitor"));
+  const page = MONITOR_HTML.replaceAll("{{TITLE}}", escapeHtml(options.title ?? "queuebook monitor"));
   return (req: Request): Response => {
     const url = new URL(req.url);
     if (req.method !== "GET" && req.method !== "HEAD") return respond("method not allowed\n", 405, "text/plain; charset=utf-8", { allow: "GET, HEAD" });
