@@ -208,13 +208,15 @@ async function runServer(monitor: LiveMonitor, store: Store, o: MonitorCliOption
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
   while (running) {
+    let published = false;
     try {
       const state = await monitor.step();
-      if (state) hub.publish(state);
+      if (state) hub.publish(state), published = true;
     } catch (err) {
       process.stderr.write(`qb monitor: error while updating (kept running): ${safe((err as Error).message)}\n`);
     }
-    await new Promise((r) => setTimeout(r, o.pollMs));
+    // After an update, look again at once (lines arrived while it was computed); else wait a little.
+    await new Promise((r) => setTimeout(r, published ? 0 : o.pollMs));
   }
   hub.close();
   await server.shutdown();

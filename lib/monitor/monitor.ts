@@ -119,7 +119,8 @@ export class LiveMonitor {
     }
     const changed = this.live.dirty;
     if (!changed && !force && wallNow - this.#lastPublishWall < this.options.refresh_s * 1000) return null;
-    await this.live.rebuild(now);
+    // The events of the instant `now` are in effect at it: the states run 1 ms past it.
+    await this.live.rebuild(now + 1);
     const snap = await monitorSnapshot(this.store, now, dayStart, this.options);
     this.#lastPublishWall = wallNow;
     const last = this.live.last_event_ms;

@@ -103,7 +103,7 @@ export const MONITOR_JS = String.raw`"use strict";
       ["longest wait", t.longest_wait_s === null ? na : dur(t.longest_wait_s + dt), t.alerts.includes("longest_wait") ? "alert" : ""],
       ["offered today", int(t.offered_today), ""], ["answered", int(t.answered_today), ""],
       ["abandoned", int(t.abandoned_today), t.alerts.includes("abandon_rate") ? "alert" : ""],
-      ["SL today", pct(t.service_level_today), t.alerts.includes("service_level") ? "alert" : "ok"],
+      ["SL today", pct(t.service_level_today), t.alerts.includes("service_level") ? "alert" : t.service_level_target !== null ? "ok" : ""],
       ["SL last " + s.recent_minutes + " min", pct(t.service_level_30m), ""],
       ["ASA", secs(t.asa_s_today), t.alerts.includes("asa") ? "alert" : ""], ["AHT", secs(t.aht_s_today), ""],
       ["available", int(t.agents_available), ""], ["handling", int(t.agents_handling), ""], ["wrap-up", int(t.agents_wrap_up), ""],
@@ -126,7 +126,7 @@ export const MONITOR_JS = String.raw`"use strict";
       ["ASA", (q) => flag(q, "asa", secs(q.asa_s_today)), "n"], ["AHT", (q) => secs(q.aht_s_today), "n"],
       ["logged in", (q) => int(q.agents_logged_in), "n"], ["available", (q) => int(q.agents_available), "n"],
       ["handling", (q) => int(q.agents_handling), "n"], ["wrap-up", (q) => int(q.agents_wrap_up), "n"],
-      ["paused", (q) => int(q.agents_paused), "n"], ["pause reasons", (q) => reasons(q)],
+      ["paused", (q) => int(q.agents_paused), "n"], ["pause reasons", (q) => reasons(q), "wrap"],
     ], s.queues);
     $("waiting-n").textContent = "(" + s.waiting.length + ")";
     table("waiting", [
@@ -204,8 +204,9 @@ h2 { font-size: 15px; margin: 18px 0 6px; }
 .tile.alert { background: var(--alert-bg); border-color: #e3a59f; color: var(--alert); }
 .tile.ok .v { color: var(--ok); }
 table { border-collapse: collapse; width: 100%; }
-th, td { border-bottom: 1px solid var(--line); padding: 3px 6px; text-align: left; white-space: nowrap; }
+th, td { border-bottom: 1px solid var(--line); padding: 3px 5px; text-align: left; white-space: nowrap; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; position: sticky; top: 0; background: #fff; }
+td.wrap, th.wrap { white-space: normal; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.alert { background: var(--alert-bg); color: var(--alert); font-weight: 600; }
 td.ok { color: var(--ok); }

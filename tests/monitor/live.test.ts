@@ -73,15 +73,34 @@ describe("LiveMonitor on a growing log (hand-counted)", () => {
       line(0, "c1", "sales", "NONE", "ENTERQUEUE", "", "555111", "1"),
       line(5, "c1", "sales", "Agent/1001", "CONNECT", "5", "SIP/1001-0001", "1"),
       line(65, "c1", "sales", "Agent/1001", "COMPLETECALLER", "5", "60", "1"),
-    ], { reset_at: "06:00" });
+    ], { reset_at: "06:00", lookback_h: 24 });
     let st = (await m.step(T0 + 70_000))!;
     expect(st.day_start).toBe("2026-11-10T06:00:00+00:00");
     expect(st.total.offered_today).toBe(1);
-    // 06:00:10 the next day: a new day, no calls yet; the agent is still a logged-in member.
+    // 06:00:10 the next day: a new day, no calls yet; the agent (added 22 h before, within the 24 h look-back) is still a logged-in member.
     st = (await m.step(Date.UTC(2026, 10, 11, 6, 0, 10), true))!;
     expect(st.day_start).toBe("2026-11-11T06:00:00+00:00");
     expect(st.total).toMatchObject({ offered_today: 0, answered_today: 0, agents_logged_in: 1 });
     expect(st.agents[0]).toMatchObject({ agent: "Agent/1001", session: "logged_in", calls_today: 0 });
+    m.close();
+    store.close();
+  });
+
+  it("ends an assumed wrap-up as time passes without new lines", async () => {
+    const { m, store } = await monitorOn([
+      line(-600, "NONE", "sales", "Agent/1001", "ADDMEMBER", ""),
+      line(0, "c1", "sales", "NONE", "ENTERQUEUE", "", "555111", "1"),
+      line(2, "c1", "sales", "Agent/1001", "CONNECT", "2", "SIP/1001-0001", "1"),
+      line(62, "c1", "sales", "Agent/1001", "COMPLETEAGENT", "2", "60", "1"),
+    ], { wrapup_by_queue: { sales: 30 }, refresh_s: 1 });
+    // 10 s after the call: in wrap-up (30 s assumed for sales) since the end of the call.
+    let st = (await m.step(T0 + 72_000))!;
+    expect(st.agents[0]).toMatchObject({ state: "wrap_up", time_in_state_s: 10, calls_today: 1, minutes_since_last_call: 10 / 60 });
+    expect(st.queues[0]).toMatchObject({ agents_wrap_up: 1, agents_available: 0 });
+    // 40 s after: the wrap-up ended at 30 s; available since then.
+    st = (await m.step(T0 + 102_000))!;
+    expect(st.agents[0]).toMatchObject({ state: "available", time_in_state_s: 10, minutes_since_last_call: 40 / 60 });
+    expect(st.queues[0]).toMatchObject({ agents_wrap_up: 0, agents_available: 1 });
     m.close();
     store.close();
   });
@@ -114,7 +133,8 @@ describe("live = history", () => {
     const hist = await openStore();
     await loadRoster(hist, files.roster);
     await loadLogs(hist, [file]);
-    await buildAgentStatesInStore(hist, { wrapup_by_queue });
+    // Live, the events of an instant are in effect at that instant: the states run 1 ms past it.
+    await buildAgentStatesInStore(hist, { wrapup_by_queue }, Number(st.as_of_ms) + 1);
     const dayStart = Date.UTC(2026, 9, 4, 22);
     expect(st.day_start).toBe("2026-10-05T00:00:00+02:00");
     const rows = await queueKpis(hist, ["queue"], { timeZone: "Europe/Rome", from_ms: dayStart });
