@@ -29,6 +29,8 @@ export interface TailRead {
 
 /** Bytes read per system call. */
 const CHUNK = 1 << 20;
+/** Bytes of the file's start compared on every poll. */
+const HEAD = 256;
 /** A line longer than this is cut (the parser rejects it as too long). */
 const MAX_PENDING = 1 << 20;
 
@@ -38,8 +40,8 @@ const MAX_PENDING = 1 << 20;
  * LF is dropped. Bytes are decoded as UTF-8 (invalid bytes become U+FFFD and the line is kept).
  *
  * Rotation is noticed when the path's inode changes: the old file is read to its end first.
- * Truncation is noticed when the file is shorter than what was read: it is read again from the
- * start. A missing file is waited for (no lines, no error).
+ * Truncation is noticed when the file is shorter than what was read, or when its first bytes
+ * changed (cut and written again between two polls): it is read again from the start. A missing file is waited for (no lines, no error).
  *
  * Source: the behaviour of GNU `tail -F` (follow by name, retry).
  */
@@ -50,6 +52,8 @@ export class LogTail {
   #line = 0;
   #pending: Uint8Array[] = [];
   #pendingBytes = 0;
+  /** The first bytes of the current file (up to {@link HEAD}), to notice a rewrite. */
+  #head = new Uint8Array(0);
   readonly #buf = new Uint8Array(CHUNK);
   readonly #decoder = new TextDecoder("utf-8");
 
@@ -90,15 +94,19 @@ export class LogTail {
       this.#line = 0;
       this.#pending = [];
       this.#pendingBytes = 0;
+      this.#head = new Uint8Array(0);
     }
     const size = fstatSync(this.#fd).size;
-    if (size < this.#offset) {
+    // Shorter than what was read, or rewritten from the start (cut and regrown between two polls):
+    // the first bytes no longer match those read.
+    if (size < this.#offset || !this.#sameHead()) {
       out.restart = "truncated";
       out.restart_index = out.lines.length;
       this.#offset = 0;
       this.#line = 0;
       this.#pending = [];
       this.#pendingBytes = 0;
+      this.#head = new Uint8Array(0);
     }
     this.#readAvailable(out.lines);
     return out;
@@ -115,11 +123,24 @@ export class LogTail {
     this.#ino = -1;
   }
 
+  #sameHead(): boolean {
+    if (this.#head.length === 0) return true;
+    const now = new Uint8Array(this.#head.length);
+    const n = readSync(this.#fd!, now, 0, now.length, 0);
+    return n === now.length && now.every((b, i) => b === this.#head[i]);
+  }
+
   #readAvailable(into: TailLine[]): void {
     const fd = this.#fd!;
     for (;;) {
       const n = readSync(fd, this.#buf, 0, CHUNK, this.#offset);
       if (n <= 0) return;
+      if (this.#head.length < HEAD && this.#offset < HEAD) {
+        const head = new Uint8Array(Math.min(HEAD, this.#offset + n));
+        head.set(this.#head.subarray(0, Math.min(this.#head.length, this.#offset)));
+        head.set(this.#buf.subarray(0, head.length - this.#offset), this.#offset);
+        this.#head = head;
+      }
       this.#offset += n;
       const b = this.#buf.subarray(0, n);
       let start = 0;

@@ -4,7 +4,7 @@
  * numbers against the bulk load and the historical indicator functions on the same lines).
  */
 import { describe, expect, it } from "vitest";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -101,6 +101,28 @@ describe("LiveMonitor on a growing log (hand-counted)", () => {
     st = (await m.step(T0 + 102_000))!;
     expect(st.agents[0]).toMatchObject({ state: "available", time_in_state_s: 10, minutes_since_last_call: 40 / 60 });
     expect(st.queues[0]).toMatchObject({ agents_wrap_up: 0, agents_available: 1 });
+    m.close();
+    store.close();
+  });
+
+  it("keeps the day's calls through a rotation and a truncation of the log, and counts every line", async () => {
+    const { m, store, file, append } = await monitorOn([
+      line(-600, "NONE", "sales", "Agent/1001", "ADDMEMBER", ""),
+      line(0, "c1", "sales", "NONE", "ENTERQUEUE", "", "555111", "1"),
+    ]);
+    expect((await m.step(T0 + 5_000))!.total.waiting).toBe(1);
+    // logrotate: the file moves away and a new one starts; the call is answered in the new file.
+    renameSync(file, file + ".1");
+    writeFileSync(file, line(8, "c1", "sales", "Agent/1001", "CONNECT", "8", "SIP/1001-0001", "1") + "\n");
+    let st = (await m.step(T0 + 10_000))!;
+    expect(st.total).toMatchObject({ waiting: 0, offered_today: 1, answered_today: 1 });
+    expect(st.lines).toMatchObject({ lines_read: 3, used: 3, rejected: 0, restarts: 1 });
+    // copytruncate: the same file cut to nothing, then a new call that abandons.
+    truncateSync(file, 0);
+    append(line(20, "c2", "sales", "NONE", "ENTERQUEUE", "", "555222", "1"), line(50, "c2", "sales", "NONE", "ABANDON", "1", "1", "30"));
+    st = (await m.step(T0 + 60_000))!;
+    expect(st.total).toMatchObject({ offered_today: 2, answered_today: 1, abandoned_today: 1 });
+    expect(st.lines).toMatchObject({ lines_read: 5, used: 5, restarts: 2 });
     m.close();
     store.close();
   });

@@ -47,6 +47,14 @@ describe("LogTail", () => {
     const r = t.poll();
     expect(r.restart).toBe("truncated");
     expect(r.lines).toEqual([{ line: 1, text: "x" }]);
+    // Cut and written again longer than before between two polls: noticed by its first bytes.
+    truncateSync(f, 0);
+    appendFileSync(f, "a rewritten first line, longer than before\nsecond\n");
+    const r2 = t.poll();
+    expect(r2.restart).toBe("truncated");
+    expect(r2.lines.map((l) => l.line)).toEqual([1, 2]);
+    appendFileSync(f, "third\n");
+    expect(t.poll()).toEqual({ lines: [{ line: 3, text: "third" }], restart: null, restart_index: 0 });
     t.close();
   });
 });
