@@ -191,7 +191,9 @@ async function runServer(monitor: LiveMonitor, store: Store, o: MonitorCliOption
       hostname: o.host, port: o.port, token, title: o.title,
       onListen: ({ hostname, port }) => {
         if (o.quiet && !generated) return;
-        const host = hostname.includes(":") ? `[${hostname}]` : hostname;
+        // Bound to every address: show this machine's name, which another machine can open.
+        const shown = hostname === "0.0.0.0" || hostname === "::" ? Deno.hostname() : hostname;
+        const host = shown.includes(":") ? `[${shown}]` : shown;
         process.stderr.write(`qb monitor: serving http://${host}:${port}/ following ${safe(o.follow)} (Ctrl-C stops)\n`);
         if (generated) process.stderr.write(`qb monitor: access token (printed once, not stored): ${token}\n  open http://${host}:${port}/?token=${token}\n`);
       },

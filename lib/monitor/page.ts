@@ -120,8 +120,9 @@ export const MONITOR_JS = String.raw`"use strict";
       ["longest wait", (q) => flag(q, "longest_wait", q.longest_wait_s === null ? na : dur(q.longest_wait_s + dt)), "n"],
       ["offered", (q) => int(q.offered_today), "n"], ["answered", (q) => int(q.answered_today), "n"],
       ["abandoned", (q) => flag(q, "abandon_rate", int(q.abandoned_today)), "n"],
-      ["SL today", (q) => flag(q, "service_level", pct(q.service_level_today)), "n"],
-      ["SL target", (q) => (q.service_level_target === null ? na : pct(q.service_level_target) + " in " + q.service_level_target_threshold_s + " s"), "n"],
+      ["SL today", (q) => (q.service_level_target_threshold_s === null || q.service_level_target_threshold_s === s.sl_threshold_s ? flag(q, "service_level", pct(q.service_level_today)) : pct(q.service_level_today)), "n"],
+      ["SL target: today", (q) => (q.service_level_target === null ? na
+        : flag(q, "service_level", pct(q.service_level_target) + " in " + q.service_level_target_threshold_s + " s: " + pct(q.service_level_today_at_target))), "n"],
       ["SL " + s.recent_minutes + " min", (q) => pct(q.service_level_30m), "n"],
       ["ASA", (q) => flag(q, "asa", secs(q.asa_s_today)), "n"], ["AHT", (q) => secs(q.aht_s_today), "n"],
       ["logged in", (q) => int(q.agents_logged_in), "n"], ["available", (q) => int(q.agents_available), "n"],
@@ -166,8 +167,8 @@ export const MONITOR_JS = String.raw`"use strict";
       state = JSON.parse(ev.data);
       receivedAt = Date.now();
       $("lost").hidden = true;
-      $("conn").textContent = "live";
-      $("conn").className = "conn live";
+      $("conn").textContent = state.stale ? "connected, data stale" : "live";
+      $("conn").className = state.stale ? "conn" : "conn live";
       render();
     });
     es.addEventListener("open", () => {
