@@ -6,7 +6,7 @@
  */
 import { type Command, Option } from "commander";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
@@ -75,6 +75,15 @@ function checkOptions(o: MonitorCliOptions): Target[] {
     dayStartBefore(Date.now(), o.tz, o.resetAt);
   } catch (err) {
     throw new UsageError(`--reset-at must be a local time HH:MM such as 00:00 or 06:30, got '${safe(o.resetAt)}'`);
+  }
+  if (o.follow.trim() === "") throw new UsageError("--follow is empty: give the queue_log file to follow");
+  if (existsSync(o.follow)) {
+    try {
+      closeSync(openSync(o.follow, "r"));
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "EACCES" || code === "EPERM") throw new UsageError(`--follow '${safe(o.follow)}': permission denied`);
+    }
   }
   if (existsSync(o.follow) && !statSync(o.follow).isFile()) throw new UsageError(`--follow '${safe(o.follow)}' is not a regular file (a directory, a device?): give the queue_log file`);
   if (!existsSync(o.follow) && !existsSync(dirname(resolve(o.follow)))) throw new UsageError(`--follow '${safe(o.follow)}': neither the file nor its folder exists`);
@@ -152,7 +161,11 @@ export function addMonitorCommands(program: Command): void {
       checkZone("--tz", o.tz);
       if (existsSync(o.out) && !statSync(o.out).isFile()) throw new UsageError(`--out '${safe(o.out)}' is not a regular file: give a file to write`);
       if (!existsSync(dirname(resolve(o.out)))) throw new UsageError(`--out '${safe(o.out)}': its folder does not exist`);
-      if (resolve(o.out) === resolve(o.input)) throw new UsageError("--out must not be --input (it would be emptied)");
+      if (o.out.trim() === "") throw new UsageError("--out is empty: give the file to write");
+      if (existsSync(o.out)) {
+        const a = statSync(o.input), b = statSync(o.out);
+        if (a.dev === b.dev && a.ino === b.ino) throw new UsageError("--out is the same file as --input (a link or another spelling): it would be emptied");
+      }
       const start_at_ms = o.startAt ? parseWhen("--start-at", o.startAt, o.tz) : null;
       const lines = readFileSync(o.input, "utf8").split(/\r?\n/).filter((l, i, all) => l !== "" || i < all.length - 1);
       let stopped = false;

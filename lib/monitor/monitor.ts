@@ -129,7 +129,7 @@ export class LiveMonitor {
       ...snap, seq: ++this.#seq, clock: this.options.clock, source: this.path,
       data_as_of: last === null ? null : isoInZone(last, zone), log_idle_s: idle, stale: idle > this.options.stale_after_s,
       stale_after_s: this.options.stale_after_s, reset_at: this.options.reset_at, lines: this.live.counts,
-      recent_rejects: this.live.rejects.slice(-20),
+      recent_rejects: this.live.rejects.slice(-20).map((r) => ({ ...r, raw: r.raw.slice(0, 200), reason: r.reason.slice(0, 500) })),
       wrapup: { by_queue: { ...(this.options.wrapup_by_queue ?? {}) }, others_s: this.options.wrapup_s ?? 0 },
     };
   }

@@ -132,7 +132,13 @@ function tokenOf(req: Request, url: URL): { token: string | null; from: "header"
   if (auth && /^Bearer\s+/i.test(auth)) return { token: auth.replace(/^Bearer\s+/i, "").trim(), from: "header" };
   const cookie = req.headers.get("cookie") ?? "";
   const m = /(?:^|;\s*)qb_token=([^;]*)/.exec(cookie);
-  if (m) return { token: decodeURIComponent(m[1]!), from: "cookie" };
+  if (m) {
+    try {
+      return { token: decodeURIComponent(m[1]!), from: "cookie" };
+    } catch {
+      return { token: "", from: "cookie" }; // a malformed cookie is a wrong token
+    }
+  }
   const q = url.searchParams.get("token");
   if (q !== null) return { token: q, from: "query" };
   return { token: null, from: null };
@@ -157,7 +163,11 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
   const page = MONITOR_HTML.replaceAll("{{TITLE}}", escapeHtml(options.title ?? "queuebook monitor"));
   return (req: Request): Response => {
     const url = new URL(req.url);
-    if (req.method !== "GET" && req.method !== "HEAD") return respond("method not allowed\n", 405, "text/plain; charset=utf-8", { allow: "GET, HEAD" });
+    // Without a token the server is for this machine only: a Host naming anything else is a
+    // browser tricked by DNS rebinding into reading the board for another site.
+    if (token === null && !isLoopback(url.hostname)) {
+      return respond("403: this monitor answers requests addressed to 127.0.0.1 or localhost only\n", 403, "text/plain; charset=utf-8");
+    }
     if (token !== null) {
       const given = tokenOf(req, url);
       if (given.token === null || !sameSecret(given.token, token) || (given.from === "query" && url.pathname !== "/")) {
@@ -168,6 +178,7 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
         return respond(null, 303, null, { location: "/", "set-cookie": `qb_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });
       }
     }
+    if (req.method !== "GET" && req.method !== "HEAD") return respond("method not allowed\n", 405, "text/plain; charset=utf-8", { allow: "GET, HEAD" });
     switch (url.pathname) {
       case "/":
         return respond(page, 200, "text/html; charset=utf-8");

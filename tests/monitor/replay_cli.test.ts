@@ -1,7 +1,7 @@
 /** `qb replay` pacing (replayLog) and `qb monitor` from the command line: --once --json contract, usage errors (exit 2). */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { linkSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -73,8 +73,18 @@ describe("qb monitor --once", () => {
       expect(r.stderr).toMatch(message);
       expect(r.stderr).not.toMatch(/    at /); // no stack trace
     }
-    const r = qb("replay", "--input", log, "--out", log);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/--out must not be --input/);
+    // The same file under another name (a hard link, a symlink) is refused: it would be emptied.
+    writeFileSync(log, "1794301200|c|q|NONE|ENTERQUEUE\n");
+    linkSync(log, join(d, "hard"));
+    symlinkSync(log, join(d, "soft"));
+    for (const out of [log, join(d, "hard"), join(d, "soft")]) {
+      const r = qb("replay", "--input", log, "--out", out);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/--out is the same file as --input/);
+    }
+    expect(readFileSync(log, "utf8")).toBe("1794301200|c|q|NONE|ENTERQUEUE\n");
+    const e = qb("monitor", "--follow", "", "--once");
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/--follow is empty/);
   });
 });

@@ -43,6 +43,13 @@ describe("monitorHandler without a token (loopback)", () => {
     expect(handle(req("/app.css")).headers.get("content-type")).toContain("text/css");
   });
 
+  it("refuses a request addressed to another host (DNS rebinding) when it has no token", () => {
+    const r = handle(new Request("http://attacker.example:8765/api/state", { headers: { origin: "http://attacker.example:8765" } }));
+    expect(r.status).toBe(403);
+    expect(handle(req("/")).status).toBe(200);
+    expect(handle(new Request("http://localhost:8765/")).status).toBe(200);
+  });
+
   it("answers 503 before the first state, then the latest state; 404 and 405 elsewhere", async () => {
     expect(handle(req("/api/state")).status).toBe(503);
     hub.publish({ seq: 1, as_of: "x", queues: [] } as never);
@@ -80,6 +87,9 @@ describe("monitorHandler with a token", () => {
       expect(handle(req(path, { headers: { cookie: "qb_token=wrong" } })).status).toBe(401);
     }
     expect(handle(req("/api/state")).headers.get("www-authenticate")).toContain("Bearer");
+    // A malformed cookie is a wrong token (not a 500); any method is asked for the token first.
+    expect(handle(req("/api/state", { headers: { cookie: "qb_token=%E0%A4%A" } })).status).toBe(401);
+    expect(handle(req("/", { method: "POST" })).status).toBe(401);
     expect(handle(req(`/?token=${TOKEN}x`)).status).toBe(401);
     // The token in a URL is accepted for the page only (it would end up in logs and histories elsewhere).
     expect(handle(req(`/api/state?token=${TOKEN}`)).status).toBe(401);
