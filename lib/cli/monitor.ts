@@ -73,7 +73,7 @@ function checkOptions(o: MonitorCliOptions): Target[] {
   if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
   try {
     dayStartBefore(Date.now(), o.tz, o.resetAt);
-  } catch (err) {
+  } catch {
     throw new UsageError(`--reset-at must be a local time HH:MM such as 00:00 or 06:30, got '${safe(o.resetAt)}'`);
   }
   if (o.follow.trim() === "") throw new UsageError("--follow is empty: give the queue_log file to follow");

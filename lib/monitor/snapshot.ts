@@ -143,35 +143,9 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
   const [lastTotal] = await queueKpis(store, [], { ...k, from_ms: Math.max(day_start_ms, now_ms - recent * 60_000) });
   const targets = (options.targets ?? []).filter((t) => t.scope_type === "queue" || t.scope_type === "center");
   const atTarget = await slAtTargetThresholds(store, targets, k, day_start_ms);
-  const states = await agentStateAt(store, now_ms);
-  const t = `make_timestamptz(${Math.round(now_ms) * 1000})`;
-  const waitingRows = await store.query<{ call_id: string; queue: string; stint_no: number; caller: string | null; entered_ms: number; position: number }>(`
-    SELECT call_id, coalesce(queue, '(none)') AS queue, stint_no, caller, epoch_ms(entered_at) AS entered_ms,
-      row_number() OVER (PARTITION BY queue ORDER BY entered_at, call_id, stint_no) AS position
-    FROM call_stints WHERE direction = 'inbound' AND outcome = 'open' AND answered_at IS NULL AND entered_at <= ${t}
-    ORDER BY queue, position`);
-  const waiting: MonitorWaiting[] = waitingRows.map((r) => ({
-    call_id: r.call_id, queue: r.queue, position: Number(r.position), wait_s: Math.max(0, (now_ms - Number(r.entered_ms)) / 1000), caller: r.caller ?? null, stint_no: Number(r.stint_no),
-  }));
+  const waiting = await waitingCalls(store, now_ms);
   const members = await store.query<{ agent: string; queue: string }>(MEMBERS_SQL);
-  const calls = new Map((await store.query<{ agent: string; n: number }>(`
-    SELECT agent, count(*) AS n FROM call_stints
-    WHERE agent IS NOT NULL AND answered_at >= make_timestamptz(${Math.round(day_start_ms) * 1000}) AND answered_at <= ${t} GROUP BY agent`)).map((r) => [r.agent, Number(r.n)]));
-  const callers = new Map((await store.query<{ call_id: string; queue: string | null; caller: string | null }>(`
-    SELECT call_id, queue, caller FROM call_stints WHERE answered_at IS NOT NULL AND (ended_at IS NULL OR ended_at > ${t})`)).map((r) => [`${r.call_id}\u0000${r.queue}`, r.caller]));
-  const schedule = await scheduledNow(store, now_ms);
-  const agents: MonitorAgent[] = states.map((s) => {
-    const scheduled = schedule.get(s.agent) ?? null;
-    return {
-      agent: s.agent, name: s.name, team: s.team, session: s.session, availability: s.availability, work: s.work, state: s.state,
-      pause_reason: s.availability === "paused" ? (s.reason ?? "") : null,
-      state_since: s.since_ms === null ? null : isoInZone(s.since_ms, o.timeZone), time_in_state_s: s.time_in_state_s,
-      queue: s.queue, call_id: s.call_id, caller: s.call_id ? callers.get(`${s.call_id}\u0000${s.queue}`) ?? null : null,
-      calls_today: calls.get(s.agent) ?? 0,
-      minutes_since_last_call: s.since_last_call_s === null ? null : s.since_last_call_s / 60,
-      scheduled, adherent: scheduled === null ? null : adheres(scheduled, actualActivity(s as never)),
-    };
-  });
+  const agents = await agentRows(store, now_ms, day_start_ms, o.timeZone);
   const byAgent = new Map(agents.map((a) => [a.agent, a]));
   const queueNames = new Set<string>([...today.map((r) => r.queue!), ...waiting.map((w) => w.queue), ...members.map((m) => m.queue)]);
   for (const tg of targets) if (tg.scope_type === "queue") queueNames.add(tg.scope);
@@ -210,6 +184,43 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
     recent_minutes: recent, max_wait_s: maxWait,
     queues, total: queueRow(null, todayTotal, lastTotal, everyMember), agents, waiting,
   };
+}
+
+/** The waiting calls at `now_ms`: open stints not answered, numbered by entry within their queue. */
+async function waitingCalls(store: Store, now_ms: number): Promise<MonitorWaiting[]> {
+  const t = `make_timestamptz(${Math.round(now_ms) * 1000})`;
+  const rows = await store.query<{ call_id: string; queue: string; stint_no: number; caller: string | null; entered_ms: number; position: number }>(`
+    SELECT call_id, coalesce(queue, '(none)') AS queue, stint_no, caller, epoch_ms(entered_at) AS entered_ms,
+      row_number() OVER (PARTITION BY queue ORDER BY entered_at, call_id, stint_no) AS position
+    FROM call_stints WHERE direction = 'inbound' AND outcome = 'open' AND answered_at IS NULL AND entered_at <= ${t}
+    ORDER BY queue, position`);
+  return rows.map((r) => ({
+    call_id: r.call_id, queue: r.queue, position: Number(r.position), wait_s: Math.max(0, (now_ms - Number(r.entered_ms)) / 1000), caller: r.caller ?? null, stint_no: Number(r.stint_no),
+  }));
+}
+
+/** Every agent at `now_ms`: its state (`agentStateAt`), current caller, calls answered today and adherence now. */
+async function agentRows(store: Store, now_ms: number, day_start_ms: number, zone: string): Promise<MonitorAgent[]> {
+  const t = `make_timestamptz(${Math.round(now_ms) * 1000})`;
+  const states = await agentStateAt(store, now_ms);
+  const calls = new Map((await store.query<{ agent: string; n: number }>(`
+    SELECT agent, count(*) AS n FROM call_stints
+    WHERE agent IS NOT NULL AND answered_at >= make_timestamptz(${Math.round(day_start_ms) * 1000}) AND answered_at <= ${t} GROUP BY agent`)).map((r) => [r.agent, Number(r.n)]));
+  const callers = new Map((await store.query<{ call_id: string; queue: string | null; caller: string | null }>(`
+    SELECT call_id, queue, caller FROM call_stints WHERE answered_at IS NOT NULL AND (ended_at IS NULL OR ended_at > ${t})`)).map((r) => [`${r.call_id}\u0000${r.queue}`, r.caller]));
+  const schedule = await scheduledNow(store, now_ms);
+  return states.map((s) => {
+    const scheduled = schedule.get(s.agent) ?? null;
+    return {
+      agent: s.agent, name: s.name, team: s.team, session: s.session, availability: s.availability, work: s.work, state: s.state,
+      pause_reason: s.availability === "paused" ? (s.reason ?? "") : null,
+      state_since: s.since_ms === null ? null : isoInZone(s.since_ms, zone), time_in_state_s: s.time_in_state_s,
+      queue: s.queue, call_id: s.call_id, caller: s.call_id ? callers.get(`${s.call_id}\u0000${s.queue}`) ?? null : null,
+      calls_today: calls.get(s.agent) ?? 0,
+      minutes_since_last_call: s.since_last_call_s === null ? null : s.since_last_call_s / 60,
+      scheduled, adherent: scheduled === null ? null : adheres(scheduled, actualActivity(s as never)),
+    };
+  });
 }
 
 /** Whether a value misses its target. */
