@@ -127,6 +127,29 @@ describe("LiveMonitor on a growing log (hand-counted)", () => {
     store.close();
   });
 
+  it("judges a service-level target at its own threshold and cuts long rejects sent to clients", async () => {
+    // Two answered calls waiting 10 s and 40 s: within 20 s 1 of 2 (50 %), within 60 s 2 of 2 (100 %).
+    const { m, store, append } = await monitorOn([
+      line(-600, "NONE", "tech", "Agent/1001", "ADDMEMBER", ""),
+      line(0, "c1", "tech", "NONE", "ENTERQUEUE", "", "1", "1"), line(10, "c1", "tech", "Agent/1001", "CONNECT", "10", "SIP/1", "1"),
+      line(20, "c1", "tech", "Agent/1001", "COMPLETECALLER", "10", "10", "1"),
+      line(30, "c2", "tech", "NONE", "ENTERQUEUE", "", "2", "1"), line(70, "c2", "tech", "Agent/1001", "CONNECT", "40", "SIP/1", "1"),
+    ], {
+      targets: [
+        { kpi: "service_level", scope_type: "queue", scope: "tech", direction: "at_least", target: 0.8, threshold_s: 60, period: null },
+        { kpi: "service_level", scope_type: "center", scope: "all", direction: "at_least", target: 0.8, threshold_s: null, period: null },
+      ],
+    });
+    append("x".repeat(5_000));
+    const st = (await m.step(T0 + 80_000))!;
+    expect(st.queues[0]).toMatchObject({ service_level_today: 0.5, service_level_today_at_target: 1, service_level_target_threshold_s: 60, alerts: [] });
+    expect(st.total).toMatchObject({ service_level_today: 0.5, service_level_today_at_target: 0.5, alerts: ["service_level"] });
+    expect(st.recent_rejects[0]!.raw.length).toBe(200);
+    expect(st.lines.rejected).toBe(1);
+    m.close();
+    store.close();
+  });
+
   it("finds the day start in the center's zone, across a DST change", () => {
     // Europe/Rome: 2026-10-25 is 25 hours long (CEST → CET at 03:00).
     expect(new Date(dayStartBefore(Date.UTC(2026, 9, 25, 12), "Europe/Rome")).toISOString()).toBe("2026-10-24T22:00:00.000Z");

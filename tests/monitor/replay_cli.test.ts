@@ -83,6 +83,9 @@ describe("qb monitor --once", () => {
       expect(r.stderr).toMatch(/--out is the same file as --input/);
     }
     expect(readFileSync(log, "utf8")).toBe("1794301200|c|q|NONE|ENTERQUEUE\n");
+    const empty = qb("replay", "--input", log, "--out", "");
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/--out is empty/);
     const e = qb("monitor", "--follow", "", "--once");
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--follow is empty/);
