@@ -46,6 +46,10 @@ export function readTableFile<T>(
   } catch (err) {
     throw new InputError(path, (err as Error).message);
   }
+  const binary = binaryAt(text);
+  if (binary !== null) {
+    throw new InputError(path, `it is not a text ${format} CSV: ${binary} (a spreadsheet or other binary file? export it as CSV, UTF-8)`);
+  }
   const lines = splitLines(text);
   const table = parseCsvLines(lines, source);
   const counts = emptyCounts(source, format);
@@ -66,6 +70,12 @@ export function readTableFile<T>(
   const rejects: Reject[] = table.errors.map((e) => ({ source, line: e.line, raw: e.raw, reason: e.error.message }));
   const rows: (T & { line: number })[] = [];
   for (const r of table.records) {
+    if (r.fields.every((f) => f.trim() === "")) {
+      // A row of empty fields (`,,,,` from a spreadsheet) is a blank line.
+      counts.ignored_by_rule.blank_line = (counts.ignored_by_rule.blank_line ?? 0) + 1;
+      counts.ignored++;
+      continue;
+    }
     const values: Record<string, string> = Object.create(null);
     header.forEach((h, i) => (values[h] = (r.fields[i] ?? "").trim()));
     const parsed = schema.safeParse(values);
@@ -80,6 +90,21 @@ export function readTableFile<T>(
   counts.used = rows.length;
   counts.rejected = rejects.length;
   return { rows, rejects, counts };
+}
+
+/**
+ * Where text is binary: a zip (XLSX, ODS) signature, a NUL, or eight or more other C0 control
+ * characters (not tab, CR or LF) in its first 64 KiB — as a phrase naming the first such line,
+ * or null for text (a stray control character is left to the row's own checks).
+ */
+function binaryAt(text: string): string | null {
+  if (text.startsWith("PK\u0003\u0004")) return "it starts like a zip archive (XLSX, ODS)";
+  const head = text.slice(0, 65_536);
+  const controls = head.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g) ?? [];
+  if (!head.includes("\u0000") && controls.length < 8) return null;
+  const at = head.includes("\u0000") ? head.indexOf("\u0000") : head.search(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
+  const line = head.slice(0, at).split(/\r\n|\n|\r/).length;
+  return `line ${line} holds the control byte 0x${head.charCodeAt(at).toString(16).padStart(2, "0")}`;
 }
 
 /**

@@ -22,4 +22,4 @@ export {
   SCHEDULE_CATEGORIES, type ScheduleCategory, type ScheduledActivity,
 } from "./roster.ts";
 export { type AgentStateChange, FREESWITCH_STATES, FREESWITCH_STATUSES, loadFreeswitchStates, readFreeswitchStates } from "./freeswitch.ts";
-export { readTargets, type Target, TARGET_SCOPES, type TargetScope } from "./targets.ts";
+export { isRateKpi, readTargets, type Target, TARGET_SCOPES, type TargetScope } from "./targets.ts";

@@ -52,7 +52,7 @@ const targetSchema = z.object({
     if (!d) ctx.addIssue({ code: "custom", message: `direction must be at_least (>=) or at_most (<=), got '${s.slice(0, 40)}'` });
     return d!;
   }),
-  target: decimal("target"),
+  target: decimal("target", 0),
   threshold_s: z.string().optional().default("").pipe(z.string()).transform((s, ctx) => {
     if (s === "") return null;
     const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
@@ -60,12 +60,30 @@ const targetSchema = z.object({
     return x;
   }),
   period: z.string().optional().default("").transform((s) => (s === "" ? null : s)),
-}).transform((t) => ({ ...t, scope: t.scope_type === "center" && t.scope === "" ? "all" : t.scope })) as unknown as z.ZodType<Target>;
+}).transform((t, ctx) => {
+  if (isRateKpi(t.kpi) && t.target > 1) {
+    ctx.addIssue({
+      code: "custom", path: ["target"],
+      message: `${t.kpi} is a rate written as a fraction (0.8 for 80 %), got ${t.target}${t.target <= 100 ? ` (write ${t.target / 100})` : ""}`,
+    });
+  }
+  return { ...t, scope: t.scope_type === "center" && t.scope === "" ? "all" : t.scope };
+}) as unknown as z.ZodType<Target>;
+
+/**
+ * Whether an indicator is a rate (a fraction from 0 to 1): service level, every `*_rate`,
+ * occupancy, utilization, adherence, conformance, shrinkage and `*_share` / `fcr`.
+ */
+export function isRateKpi(kpi: string): boolean {
+  return /^(service_level(_.*)?|.*_rate|occupancy|utilization|adherence|conformance|shrinkage(_.*)?|.*_share|fcr)$/.test(kpi);
+}
 
 /**
  * Reads a targets CSV: columns `kpi` (or the demo's `indicator`), `scope_type`, `scope`,
  * `direction` (or the demo's `comparison`: `>=` / `<=`), `target`, optional `threshold_s` and
- * `period`. Rates are fractions (0.8 for 80 %).
+ * `period`. Rates are fractions (0.8 for 80 %): a rate above 1 is a reject, and so is a negative
+ * target or a second target for the same KPI, scope, period and threshold (`duplicate of line N`,
+ * the first kept). A row with every field empty is ignored as blank.
  *
  * @param columns column map, logical name → the file's header name
  * @throws {InputError} when the file cannot be read or lacks a required column
@@ -77,7 +95,30 @@ export function readTargets(path: string, columns: Readonly<Record<string, strin
   // The demo center's names for two columns, unless the file has the documented ones or a map says otherwise.
   if (!map.kpi && !names.has("kpi") && names.has("indicator")) map.kpi = "indicator";
   if (!map.direction && !names.has("direction") && names.has("comparison")) map.direction = "comparison";
-  return readTableFile(path, "targets", targetSchema, ["kpi", "scope_type", "direction", "target"], map);
+  return dropDuplicates(readTableFile(path, "targets", targetSchema, ["kpi", "scope_type", "direction", "target"], map), path);
+}
+
+/** Moves a second target for one KPI, scope, period and threshold to the rejects (the first kept). */
+function dropDuplicates(file: TableFile<Target>, path: string): TableFile<Target> {
+  const first = new Map<string, number>();
+  let lines: string[] | null = null;
+  const rows: TableFile<Target>["rows"] = [];
+  const rejects = [...file.rejects];
+  const source = file.counts.source;
+  for (const r of file.rows) {
+    const key = JSON.stringify([r.kpi, r.scope_type, r.scope, r.period, r.threshold_s]);
+    const line = first.get(key);
+    if (line === undefined) {
+      first.set(key, r.line);
+      rows.push(r);
+      continue;
+    }
+    const what = `${r.kpi} of ${r.scope_type} '${r.scope}'${r.period ? ` per ${r.period}` : ""}${r.threshold_s !== null ? ` at ${r.threshold_s} s` : ""}`;
+    lines ??= splitLines(readText(path).text);
+    rejects.push({ source, line: r.line, raw: lines[r.line - 1] ?? "", reason: `${source}:${r.line}: field 'kpi': duplicate of line ${line} (a second target for ${what.slice(0, 120)})` });
+  }
+  rejects.sort((a, b) => a.line - b.line);
+  return { rows, rejects, counts: { ...file.counts, used: rows.length, rejected: rejects.length } };
 }
 
 /** The lower-cased header names of a CSV file ([] when it cannot be read: the reader says why). */

@@ -9,11 +9,23 @@
 import { buildStints, type IngestCounts, parseQueueLogLine, type QueueLogEvent, type Reject, storeParsedLog } from "../ingest/mod.ts";
 import { LogParseError } from "../ingest/mod.ts";
 import { type AgentStateOptions, buildAgentStatesInStore } from "../operators/mod.ts";
-import type { Store } from "../store/mod.ts";
+import { sqlString, type Store } from "../store/mod.ts";
 import type { TailLine, TailRead } from "./tail.ts";
 
-/** The longest line kept (bytes of UTF-16 text; as the bulk parser's limit). */
-const MAX_LINE_CHARS = 65_536;
+/** The longest line kept, in bytes of UTF-8 (the bulk parser's limit). */
+const MAX_LINE_BYTES = 65_536;
+const encoder = new TextEncoder();
+/** UTF-8 length of a line, counted only when its UTF-16 length could pass the limit. */
+const tooLong = (text: string) => text.length > MAX_LINE_BYTES || (text.length * 3 > MAX_LINE_BYTES && encoder.encode(text).length > MAX_LINE_BYTES);
+
+/** Options of {@link LiveLog}: wrap-up of the agent states, and how far ahead of the clock a line may be. */
+export interface LiveLogOptions extends AgentStateOptions {
+  /**
+   * A line dated more than this many seconds after this machine's clock is rejected (field
+   * `time`): a corrupt or far-future line would otherwise become "now" (default 900).
+   */
+  max_future_s?: number;
+}
 
 /** Line accounting of the live window (`lines_read = used + ignored + rejected`, as for a load). */
 export interface LiveCounts extends IngestCounts {
@@ -32,12 +44,13 @@ export interface LiveCounts extends IngestCounts {
  */
 export class LiveLog {
   #events: QueueLogEvent[] = [];
-  #rejects: Reject[] = [];
+  /** Rejected lines with the instant they arrived at (the latest event's, else the clock's). */
+  #rejects: { reject: Reject; arrived_ms: number }[] = [];
+  #rejectsAged = 0;
   #blank = 0;
   #before = 0;
   #read = 0;
   #restarts = 0;
-  #generation = 0;
   #windowStart = -Infinity;
   #dirty = true;
   #lastEventMs: number | null = null;
@@ -45,9 +58,9 @@ export class LiveLog {
   /**
    * @param store a store of its own (its log tables are replaced on every rebuild)
    * @param source the followed path, stored as the source of every row
-   * @param states wrap-up options of the agent states
+   * @param options wrap-up options of the agent states, and the future limit
    */
-  constructor(readonly store: Store, readonly source: string, readonly states: AgentStateOptions = {}) {}
+  constructor(readonly store: Store, readonly source: string, readonly options: LiveLogOptions = {}) {}
 
   /** The latest event instant read (epoch ms), or null before any. */
   get last_event_ms(): number | null {
@@ -59,25 +72,35 @@ export class LiveLog {
     return this.#dirty;
   }
 
-  /** Adds what a poll of the tail read. */
-  add(read: TailRead): void {
+  /**
+   * Adds what a poll of the tail read.
+   * @param wallNow this machine's clock (epoch ms): lines dated too far after it are rejected
+   */
+  add(read: TailRead, wallNow = Date.now()): void {
     if (read.restart) this.#restarts++;
-    read.lines.forEach((l, i) => {
-      if (read.restart && i === read.restart_index) this.#generation++;
-      this.#addLine(l);
-    });
+    for (const l of read.lines) this.#addLine(l, wallNow);
   }
 
-  #addLine(l: TailLine): void {
+  /** The source name of the lines of file `file` of the tail (0: the followed path itself). */
+  sourceOf(file: number): string {
+    return file === 0 ? this.source : `${this.source} (after restart ${file})`;
+  }
+
+  #reject(r: Reject, wallNow: number): void {
+    this.#rejects.push({ reject: r, arrived_ms: this.#lastEventMs ?? wallNow });
+  }
+
+  #addLine(l: TailLine, wallNow: number): void {
     this.#read++;
     this.#dirty = true;
-    const source = this.#generation === 0 ? this.source : `${this.source} (after restart ${this.#generation})`;
+    const source = this.sourceOf(l.file ?? 0);
     if (l.text.trim() === "") {
       this.#blank++;
       return;
     }
-    if (l.text.length > MAX_LINE_CHARS) {
-      this.#rejects.push({ source, line: l.line, raw: l.text.slice(0, 200), reason: `${source}:${l.line}: field 'fields': line longer than ${MAX_LINE_CHARS} bytes (kept: its first 200 characters)` });
+    if (tooLong(l.text)) {
+      const reason = `${source}:${l.line}: field 'fields': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)`;
+      this.#reject({ source, line: l.line, raw: l.text.slice(0, 200), reason }, wallNow);
       return;
     }
     let e: QueueLogEvent;
@@ -85,7 +108,15 @@ export class LiveLog {
       e = parseQueueLogLine(l.text, { source, line: l.line });
     } catch (err) {
       if (!(err instanceof LogParseError)) throw err;
-      this.#rejects.push({ source, line: l.line, raw: l.text, reason: err.message });
+      this.#reject({ source, line: l.line, raw: l.text, reason: err.message }, wallNow);
+      return;
+    }
+    const ahead_s = (e.at - wallNow) / 1000;
+    const limit_s = this.options.max_future_s ?? 900;
+    if (ahead_s > limit_s) {
+      const reason = `${source}:${l.line}: field 'time': instant ${new Date(e.at).toISOString()} is ${Math.round(ahead_s)} s after this machine's clock ` +
+        `(more than ${limit_s} s: a corrupt line or a wrong clock)`;
+      this.#reject({ source, line: l.line, raw: l.text, reason }, wallNow);
       return;
     }
     if (e.at < this.#windowStart) {
@@ -107,6 +138,13 @@ export class LiveLog {
     if (kept.length !== this.#events.length) {
       this.#before += this.#events.length - kept.length;
       this.#events = kept;
+      this.#dirty = true;
+    }
+    // Rejects that arrived before the window leave it too (counted by rule `rejected_before_window`).
+    const keptRejects = this.#rejects.filter((r) => r.arrived_ms >= ms);
+    if (keptRejects.length !== this.#rejects.length) {
+      this.#rejectsAged += this.#rejects.length - keptRejects.length;
+      this.#rejects = keptRejects;
       this.#dirty = true;
     }
   }
@@ -136,13 +174,17 @@ export class LiveLog {
     const built = buildStints(this.#events, counts);
     if (this.#blank) counts.ignored_by_rule.blank_line = this.#blank;
     if (this.#before) counts.ignored_by_rule.before_window = this.#before;
-    counts.ignored += this.#blank + this.#before;
+    if (this.#rejectsAged) counts.ignored_by_rule.rejected_before_window = this.#rejectsAged;
+    counts.ignored += this.#blank + this.#before + this.#rejectsAged;
     counts.rejected += this.#rejects.length;
     counts.lines_read = counts.used + counts.ignored + counts.rejected;
-    const rejects = [...this.#rejects, ...built.rejects];
+    const rejects = [...this.#rejects.map((r) => r.reject), ...built.rejects];
     this.rejects = rejects;
     this.counts = { ...counts, restarts: this.#restarts };
-    await this.store.exec("DELETE FROM call_stints; DELETE FROM agent_events; DELETE FROM rejects; DELETE FROM ingest_runs; DELETE FROM events;");
+    // The log's rows only: the roster's and schedules' rejects and runs stay.
+    const mine = `(source = ${sqlString(this.source)} OR starts_with(source, ${sqlString(`${this.source} (after restart `)}))`;
+    await this.store.exec(`DELETE FROM call_stints; DELETE FROM agent_events; DELETE FROM rejects WHERE ${mine};
+      DELETE FROM ingest_runs WHERE ${mine}; DELETE FROM events;`);
     await storeParsedLog(this.store, { stints: built.stints, agent_events: built.agent_events, rejects, counts });
     await this.#buildStates(end_ms);
   }
@@ -150,7 +192,7 @@ export class LiveLog {
   #builtEnd: number | null = null;
 
   async #buildStates(end_ms: number | null): Promise<void> {
-    await buildAgentStatesInStore(this.store, this.states, end_ms);
+    await buildAgentStatesInStore(this.store, this.options, end_ms);
     this.#builtEnd = end_ms;
   }
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { type TailLine, type TailRead, LogTail } from "./tail.ts";
+export { LogTail, type LogTailOptions, type TailLine, type TailRead } from "./tail.ts";
 export { type LiveCounts, LiveLog } from "./live_log.ts";
 export { type MonitorAgent, type MonitorQueue, monitorSnapshot, type MonitorSnapshot, type MonitorWaiting, type SnapshotOptions } from "./snapshot.ts";
 export { dayStartBefore, LiveMonitor, type LiveMonitorOptions, type MonitorState } from "./monitor.ts";

@@ -27,6 +27,10 @@ export interface LiveMonitorOptions extends SnapshotOptions, AgentStateOptions {
   clock?: "wall" | "data";
   /** Seconds between snapshots while the log does not move (waits and times in state grow; default 5). */
   refresh_s?: number;
+  /** A line dated more than this many seconds after this machine's clock is rejected (default 900). */
+  max_future_s?: number;
+  /** Milliseconds a rotated file is still read for late lines once quiet (default 60 000). */
+  drain_ms?: number;
 }
 
 /** What the monitor publishes: the snapshot and the state of the feed. */
@@ -87,8 +91,8 @@ export class LiveMonitor {
   constructor(readonly store: Store, readonly path: string, options: LiveMonitorOptions = {}, wallNow = Date.now()) {
     this.options = { reset_at: "00:00", lookback_h: 12, stale_after_s: 120, clock: "wall", refresh_s: 5, ...options };
     dayStartBefore(wallNow, options.timeZone ?? "UTC", this.options.reset_at); // validates the zone and the time
-    this.tail = new LogTail(path);
-    this.live = new LiveLog(store, path, { wrapup_s: options.wrapup_s, wrapup_by_queue: options.wrapup_by_queue });
+    this.tail = new LogTail(path, { drain_ms: options.drain_ms });
+    this.live = new LiveLog(store, path, { wrapup_s: options.wrapup_s, wrapup_by_queue: options.wrapup_by_queue, max_future_s: options.max_future_s });
     this.#lastGrowthWall = wallNow;
   }
 
@@ -106,10 +110,10 @@ export class LiveMonitor {
    * @returns the new state, or null when there is nothing new to publish
    */
   async step(wallNow = Date.now(), force = false): Promise<MonitorState | null> {
-    const read = this.tail.poll();
+    const read = this.tail.poll(wallNow);
     if (read.lines.length || read.restart) this.#lastGrowthWall = wallNow;
     // A first look at the lines' times fixes the day before they are filtered.
-    this.live.add(read);
+    this.live.add(read, wallNow);
     const zone = this.options.timeZone ?? "UTC";
     const now = this.now(wallNow);
     const dayStart = dayStartBefore(now, zone, this.options.reset_at);

@@ -13,10 +13,10 @@ describe("LogTail", () => {
     const t = new LogTail(f);
     expect(t.poll()).toEqual({ lines: [], restart: null, restart_index: 0 });
     writeFileSync(f, "a|1\r\nb|2\npart");
-    expect(t.poll().lines).toEqual([{ line: 1, text: "a|1" }, { line: 2, text: "b|2" }]);
+    expect(t.poll().lines).toEqual([{ line: 1, text: "a|1", file: 0 }, { line: 2, text: "b|2", file: 0 }]);
     expect(t.poll().lines).toEqual([]);
     appendFileSync(f, "ial|3\n");
-    expect(t.poll().lines).toEqual([{ line: 3, text: "partial|3" }]);
+    expect(t.poll().lines).toEqual([{ line: 3, text: "partial|3", file: 0 }]);
     t.close();
   });
 
@@ -31,8 +31,34 @@ describe("LogTail", () => {
     writeFileSync(f, "new1\n");
     const r = t.poll();
     expect(r.restart).toBe("rotated");
-    expect(r.lines).toEqual([{ line: 3, text: "3" }, { line: 1, text: "new1" }]);
+    expect(r.lines).toEqual([{ line: 3, text: "3", file: 0 }, { line: 1, text: "new1", file: 1 }]);
     expect(r.restart_index).toBe(1);
+    t.close();
+    rmSync(d, { recursive: true });
+  });
+
+  it("keeps reading a rotated file for lines its writer adds before reopening (logrotate create), until it is quiet", () => {
+    const d = dir();
+    const f = join(d, "queue_log");
+    writeFileSync(f, "1\n");
+    const t = new LogTail(f, { drain_ms: 1000 });
+    expect(t.poll(0).lines.map((l) => l.text)).toEqual(["1"]);
+    renameSync(f, join(d, "queue_log.1")); // logrotate create: moved away, a new empty file made
+    writeFileSync(f, "");
+    expect(t.poll(100)).toEqual({ lines: [], restart: "rotated", restart_index: 0 });
+    // Asterisk has not reopened yet: it still writes to the old file (by its open descriptor).
+    appendFileSync(join(d, "queue_log.1"), "2 late\n");
+    appendFileSync(f, "new1\n");
+    expect(t.poll(600).lines).toEqual([{ line: 2, text: "2 late", file: 0 }, { line: 1, text: "new1", file: 1 }]);
+    expect(t.draining).toBe(true);
+    // Quiet for drain_ms since its last growth (600): let go; later writes to it are not read.
+    expect(t.poll(1500).lines).toEqual([]);
+    expect(t.draining).toBe(true);
+    expect(t.poll(1600).lines).toEqual([]);
+    expect(t.draining).toBe(false);
+    appendFileSync(join(d, "queue_log.1"), "3 too late\n");
+    appendFileSync(f, "new2\n");
+    expect(t.poll(1700).lines).toEqual([{ line: 2, text: "new2", file: 1 }]);
     t.close();
     rmSync(d, { recursive: true });
   });
@@ -46,7 +72,7 @@ describe("LogTail", () => {
     appendFileSync(f, "x\n");
     const r = t.poll();
     expect(r.restart).toBe("truncated");
-    expect(r.lines).toEqual([{ line: 1, text: "x" }]);
+    expect(r.lines).toEqual([{ line: 1, text: "x", file: 1 }]);
     // Cut and written again longer than before between two polls: noticed by its first bytes.
     truncateSync(f, 0);
     appendFileSync(f, "a rewritten first line, longer than before\nsecond\n");
@@ -54,7 +80,7 @@ describe("LogTail", () => {
     expect(r2.restart).toBe("truncated");
     expect(r2.lines.map((l) => l.line)).toEqual([1, 2]);
     appendFileSync(f, "third\n");
-    expect(t.poll()).toEqual({ lines: [{ line: 3, text: "third" }], restart: null, restart_index: 0 });
+    expect(t.poll()).toEqual({ lines: [{ line: 3, text: "third", file: 2 }], restart: null, restart_index: 0 });
     t.close();
   });
 });
