@@ -10,10 +10,11 @@ import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs
 import { dirname, resolve } from "node:path";
 import process from "node:process";
 import { SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
-import { loadRoster, loadSchedules, readTargets, type Target } from "../ingest/mod.ts";
-import { dayStartBefore, LiveMonitor, replayLog } from "../monitor/mod.ts";
+import { loadRoster, loadSchedules, readTargets, type Reject, type Target } from "../ingest/mod.ts";
+import { dayStartBefore, type InputSummary, LiveMonitor, replayLog } from "../monitor/mod.ts";
 import { isLoopback, MonitorHub, serveMonitor } from "../monitor/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
+import { isoInZone } from "../time/mod.ts";
 import { checkZone, collect, jsonText, number, parseWhen, safe, UsageError } from "./_common.ts";
 import { checkInputFile } from "./_output.ts";
 import { wrapupMap } from "./_wrapup.ts";
@@ -23,7 +24,7 @@ interface MonitorCliOptions {
   roster?: string;
   schedules?: string;
   targets?: string;
-  tz: string;
+  tz?: string;
   sourceTz?: string;
   resetAt: string;
   slThresholdS: number;
@@ -40,6 +41,7 @@ interface MonitorCliOptions {
   clock: "wall" | "data";
   lookbackH: number;
   refreshS: number;
+  maxFutureS: number;
   pollMs: number;
   title: string;
   once: boolean;
@@ -52,27 +54,42 @@ function monitorToken(o: MonitorCliOptions): { token: string | null; generated: 
   if (o.tokenFile) {
     checkInputFile("--token-file", o.tokenFile);
     const token = readFileSync(o.tokenFile, "utf8").trim();
-    if (token.length < 16 || /\s/.test(token)) throw new UsageError(`--token-file '${safe(o.tokenFile)}' must hold one token of at least 16 characters without spaces`);
+    // HTTP headers and cookies carry bytes: a token beyond printable ASCII could never be sent.
+    if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) {
+      throw new UsageError(`--token-file '${safe(o.tokenFile)}' must hold one token of at least 16 printable ASCII characters (letters, digits, punctuation; no spaces)`);
+    }
     return { token, generated: false };
   }
   if (isLoopback(o.host)) return { token: null, generated: false };
   return { token: randomBytes(24).toString("base64url"), generated: true };
 }
 
-/** Loads roster and schedules into the monitor's store, reporting their counts. */
-async function loadReference(store: Store, o: MonitorCliOptions): Promise<void> {
-  const say = (c: { source: string; lines_read: number; used: number; ignored: number; rejected: number }) => {
-    if (!o.quiet) process.stderr.write(`${safe(c.source)}: ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+/** Loads roster and schedules into the monitor's store; their accounting with their first rejects. */
+async function loadReference(store: Store, o: MonitorCliOptions): Promise<InputSummary[]> {
+  const out: InputSummary[] = [];
+  const add = async (kind: "roster" | "schedules", c: { source: string; lines_read: number; used: number; ignored: number; rejected: number }) => {
+    const rejects = await store.query<Reject>("SELECT source, line, raw, reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 20", [c.source]);
+    out.push({ kind, source: c.source, lines_read: c.lines_read, used: c.used, ignored: c.ignored, rejected: c.rejected, rejects: rejects.map((r) => ({ ...r, line: Number(r.line) })) });
   };
-  if (o.roster) say(await loadRoster(store, o.roster));
-  if (o.schedules) say(await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }));
+  if (o.roster) await add("roster", await loadRoster(store, o.roster));
+  if (o.schedules) await add("schedules", await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz ?? "UTC" }));
+  return out;
 }
 
-function checkOptions(o: MonitorCliOptions): Target[] {
-  checkZone("--tz", o.tz);
+/** Prints a reference file's accounting and its first rejects (sorted by line), and how many more. */
+function sayInput(i: InputSummary, quiet: boolean): void {
+  if (quiet) return;
+  process.stderr.write(`${safe(i.source)}: ${i.lines_read} lines read = ${i.used} used + ${i.ignored} ignored + ${i.rejected} rejected\n`);
+  const shown = i.rejects.slice(0, 5);
+  for (const r of shown) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+  if (i.rejected > shown.length) process.stderr.write(`  … and ${i.rejected - shown.length} more (the first 20 on the page)\n`);
+}
+
+function checkOptions(o: MonitorCliOptions): { targets: Target[]; summary: InputSummary | null } {
+  if (o.tz !== undefined) checkZone("--tz", o.tz);
   if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
   try {
-    dayStartBefore(Date.now(), o.tz, o.resetAt);
+    dayStartBefore(Date.now(), o.tz ?? "UTC", o.resetAt);
   } catch {
     throw new UsageError(`--reset-at must be a local time HH:MM such as 00:00 or 06:30, got '${safe(o.resetAt)}'`);
   }
@@ -89,13 +106,14 @@ function checkOptions(o: MonitorCliOptions): Target[] {
   if (!existsSync(o.follow) && !existsSync(dirname(resolve(o.follow)))) throw new UsageError(`--follow '${safe(o.follow)}': neither the file nor its folder exists`);
   for (const [name, path] of [["--roster", o.roster], ["--schedules", o.schedules], ["--targets", o.targets]] as const) if (path) checkInputFile(name, path);
   if (!Number.isInteger(o.port) || o.port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${o.port}`);
-  if (!o.targets) return [];
+  if (!o.targets) return { targets: [], summary: null };
   const t = readTargets(o.targets);
-  if (!o.quiet) {
-    process.stderr.write(`${safe(t.counts.source)}: ${t.counts.lines_read} lines read = ${t.counts.used} used + ${t.counts.ignored} ignored + ${t.counts.rejected} rejected\n`);
-    for (const r of t.rejects.slice(0, 3)) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
-  }
-  return t.rows;
+  const c = t.counts;
+  const summary: InputSummary = {
+    kind: "targets", source: c.source, lines_read: c.lines_read, used: c.used, ignored: c.ignored, rejected: c.rejected,
+    rejects: [...t.rejects].sort((a, b) => a.line - b.line).slice(0, 20),
+  };
+  return { targets: t.rows, summary };
 }
 
 /** Adds `monitor` and `replay` to the program. */
@@ -105,7 +123,7 @@ export function addMonitorCommands(program: Command): void {
     .option("--roster <file>", "roster CSV (names, teams)")
     .option("--schedules <file>", "schedules CSV (adherence flag)")
     .option("--targets <file>", "targets CSV (service level, ASA and abandonment per queue coloured when missed)")
-    .option("--tz <zone>", "time zone of the center (day boundary, times shown)", "UTC")
+    .option("--tz <zone>", "time zone of the center (day boundary, times shown; default UTC, said on start)")
     .option("--source-tz <zone>", "time zone of the schedules' local times (default: --tz)")
     .option("--reset-at <HH:MM>", "local time at which today's counters restart", "00:00")
     .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
@@ -122,19 +140,22 @@ export function addMonitorCommands(program: Command): void {
     .addOption(new Option("--clock <clock>", "now is this machine's clock, or the log's latest event (a replayed log)").choices(["wall", "data"]).default("wall"))
     .option("--lookback-h <h>", "hours before the day start read for sessions and pauses begun earlier", number("--lookback-h", 0), 12)
     .option("--refresh-s <s>", "seconds between updates while the log does not move", number("--refresh-s", 1), 5)
+    .option("--max-future-s <s>", "reject lines dated more than this after this machine's clock", number("--max-future-s", 0), 900)
     .addOption(new Option("--poll-ms <ms>", "milliseconds between looks at the file").argParser(number("--poll-ms", 10)).default(100).hideHelp())
     .option("--title <text>", "title of the page", "queuebook monitor")
     .option("--once", "print one snapshot and exit (no server)", false)
     .option("--json", "with --once: print it as JSON (the /api/state document)", false)
     .option("-q, --quiet", "print nothing on stderr but errors", false)
     .action(async (o: MonitorCliOptions) => {
-      const targets = checkOptions(o);
+      const { targets, summary } = checkOptions(o);
       const wrapup_by_queue = wrapupMap(o.wrapup);
       const { token, generated } = o.once ? { token: null, generated: false } : monitorToken(o);
+      if (o.tz === undefined && !o.quiet) process.stderr.write("qb monitor: times and the day boundary in UTC (give --tz, e.g. --tz Europe/Rome, for the center's zone)\n");
       const store = await openStore();
-      await loadReference(store, o);
+      const inputs = [...await loadReference(store, o), ...(summary ? [summary] : [])];
+      for (const i of inputs) sayInput(i, o.quiet);
       const monitor = new LiveMonitor(store, o.follow, {
-        timeZone: o.tz, reset_at: o.resetAt, sl_threshold_s: o.slThresholdS, short_abandon_s: o.shortAbandonS, sl_variant: o.slVariant,
+        timeZone: o.tz ?? "UTC", reset_at: o.resetAt, max_future_s: o.maxFutureS, inputs, sl_threshold_s: o.slThresholdS, short_abandon_s: o.shortAbandonS, sl_variant: o.slVariant,
         recent_minutes: o.recentMinutes, max_wait_s: o.maxWaitS, wrapup_s: o.wrapupS, wrapup_by_queue, stale_after_s: o.staleAfterS,
         clock: o.clock, lookback_h: o.lookbackH, refresh_s: o.refreshS, targets,
       });
@@ -177,7 +198,7 @@ export function addMonitorCommands(program: Command): void {
         onProgress: (written, at) => {
           if (o.quiet || Date.now() - lastSay < 5000) return;
           lastSay = Date.now();
-          process.stderr.write(`replay: ${written} of ${lines.length} lines written, log time ${new Date(at).toISOString()}\n`);
+          process.stderr.write(`replay: ${written} of ${lines.length} lines written, log time ${isoInZone(at, o.tz)}\n`);
         },
       });
       Deno.removeSignalListener("SIGINT", stop);
@@ -190,7 +211,7 @@ function onceText(s: NonNullable<Awaited<ReturnType<LiveMonitor["step"]>>>): str
   const p = (x: number | null) => (x === null ? "n/a" : `${(100 * x).toFixed(1)} %`);
   const lines = [`as of ${s.as_of} (data as of ${s.data_as_of ?? "no data"}); today since ${s.day_start}`];
   for (const q of [...s.queues, { ...s.total, queue: "all queues" }]) {
-    lines.push(`${q.queue}: waiting ${q.waiting}, offered ${q.offered_today}, answered ${q.answered_today}, abandoned ${q.abandoned_today}, SL ${p(q.service_level_today)} (${s.sl_variant}, ${s.sl_threshold_s} s), ` +
+    lines.push(`${q.queue}: waiting ${q.waiting}, offered ${q.offered_today}, answered ${q.answered_today}, abandoned ${q.abandoned_today} (${p(q.abandon_rate_today)}), SL ${p(q.service_level_today)} (${s.sl_variant}, ${s.sl_threshold_s} s), ` +
       `agents ${q.agents_logged_in} logged in / ${q.agents_available} available / ${q.agents_paused} paused${q.alerts.length ? `; alerts: ${q.alerts.join(", ")}` : ""}`);
   }
   return lines.map(safe).join("\n") + "\n";
@@ -208,7 +229,8 @@ async function runServer(monitor: LiveMonitor, store: Store, o: MonitorCliOption
         const shown = hostname === "0.0.0.0" || hostname === "::" ? Deno.hostname() : hostname;
         const host = shown.includes(":") ? `[${shown}]` : shown;
         process.stderr.write(`qb monitor: serving http://${host}:${port}/ following ${safe(o.follow)} (Ctrl-C stops)\n`);
-        if (generated) process.stderr.write(`qb monitor: access token (printed once, not stored): ${token}\n  open http://${host}:${port}/?token=${token}\n`);
+        // The token appears once: in the address to open (it is not stored anywhere).
+        if (generated) process.stderr.write(`qb monitor: open http://${host}:${port}/?token=${token}\n  (the access token is the part after ?token=, printed once and not stored; other tools send it as 'Authorization: Bearer <token>')\n`);
       },
     });
   } catch (err) {

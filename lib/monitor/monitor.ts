@@ -12,6 +12,18 @@ import { LiveLog, type LiveCounts } from "./live_log.ts";
 import { monitorSnapshot, type MonitorSnapshot, type SnapshotOptions } from "./snapshot.ts";
 import { LogTail } from "./tail.ts";
 
+/** The accounting of a reference file the monitor was started with (roster, schedules, targets). */
+export interface InputSummary {
+  kind: "roster" | "schedules" | "targets";
+  source: string;
+  lines_read: number;
+  used: number;
+  ignored: number;
+  rejected: number;
+  /** Its first rejected rows (at most 20), in line order. */
+  rejects: Reject[];
+}
+
 /** Options of {@link LiveMonitor}. */
 export interface LiveMonitorOptions extends SnapshotOptions, AgentStateOptions {
   /** Local time `HH:MM` at which today's counters restart (default `00:00`, in `timeZone`). */
@@ -31,6 +43,8 @@ export interface LiveMonitorOptions extends SnapshotOptions, AgentStateOptions {
   max_future_s?: number;
   /** Milliseconds a rotated file is still read for late lines once quiet (default 60 000). */
   drain_ms?: number;
+  /** Reference files loaded with the monitor, shown with their accounting on every state. */
+  inputs?: InputSummary[];
 }
 
 /** What the monitor publishes: the snapshot and the state of the feed. */
@@ -53,6 +67,8 @@ export interface MonitorState extends MonitorSnapshot {
   recent_rejects: Reject[];
   /** Wrap-up assumed, seconds per queue and for the others. */
   wrapup: { by_queue: Record<string, number>; others_s: number };
+  /** The roster, schedules and targets files and their line accounting. */
+  inputs: InputSummary[];
 }
 
 /**
@@ -135,6 +151,7 @@ export class LiveMonitor {
       stale_after_s: this.options.stale_after_s, reset_at: this.options.reset_at, lines: this.live.counts,
       recent_rejects: this.live.rejects.slice(-20).map((r) => ({ ...r, raw: r.raw.slice(0, 200), reason: r.reason.slice(0, 500) })),
       wrapup: { by_queue: { ...(this.options.wrapup_by_queue ?? {}) }, others_s: this.options.wrapup_s ?? 0 },
+      inputs: (this.options.inputs ?? []).map((i) => ({ ...i, rejects: i.rejects.slice(0, 20).map((r) => ({ ...r, raw: r.raw.slice(0, 200), reason: r.reason.slice(0, 500) })) })),
     };
   }
 

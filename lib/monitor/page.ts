@@ -27,12 +27,14 @@ export const MONITOR_HTML = `<!doctype html>
 <table id="queues"><thead></thead><tbody></tbody></table>
 <h2>Waiting calls <span id="waiting-n" class="muted"></span></h2>
 <table id="waiting"><thead></thead><tbody></tbody></table>
-<h2>Agents <span id="agents-n" class="muted"></span></h2>
+<h2>Agents <span id="agents-n" class="muted"></span> <label class="muted toggle"><input type="checkbox" id="show-out"> show logged-out agents</label></h2>
 <table id="agents"><thead></thead><tbody></tbody></table>
 <footer>
   <p id="definitions"></p>
   <p id="feed"></p>
   <details id="rejects-box" hidden><summary id="rejects-title"></summary><ol id="rejects"></ol></details>
+  <p id="inputs"></p>
+  <details id="input-rejects-box" hidden><summary id="input-rejects-title"></summary><ol id="input-rejects"></ol></details>
 </footer>
 </body>
 </html>
@@ -53,7 +55,8 @@ export const MONITOR_JS = String.raw`"use strict";
     const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
     return (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(r).padStart(2, "0");
   };
-  const secs = (s) => (s === null || s === undefined ? na : s.toFixed(1) + " s");
+  /** State order on the agents table: busy first, logged out last. */
+  const ORDER = { on_call: 0, ringing: 1, wrap_up: 2, available: 3, paused: 4, logged_out: 5 };
   const time = (iso) => (iso ? iso.slice(11, 19) : na);
   const el = (tag, text, cls) => {
     const e = document.createElement(tag);
@@ -103,9 +106,10 @@ export const MONITOR_JS = String.raw`"use strict";
       ["longest wait", t.longest_wait_s === null ? na : dur(t.longest_wait_s + dt), t.alerts.includes("longest_wait") ? "alert" : ""],
       ["offered today", int(t.offered_today), ""], ["answered", int(t.answered_today), ""],
       ["abandoned", int(t.abandoned_today), t.alerts.includes("abandon_rate") ? "alert" : ""],
+      ["abandon rate", pct(t.abandon_rate_today), t.alerts.includes("abandon_rate") ? "alert" : ""],
       ["SL today", pct(t.service_level_today), t.alerts.includes("service_level") ? "alert" : t.service_level_target !== null ? "ok" : ""],
       ["SL last " + s.recent_minutes + " min", pct(t.service_level_30m), ""],
-      ["ASA", secs(t.asa_s_today), t.alerts.includes("asa") ? "alert" : ""], ["AHT", secs(t.aht_s_today), ""],
+      ["ASA", dur(t.asa_s_today), t.alerts.includes("asa") ? "alert" : ""], ["AHT", dur(t.aht_s_today), t.alerts.includes("aht") ? "alert" : ""],
       ["available", int(t.agents_available), ""], ["handling", int(t.agents_handling), ""], ["wrap-up", int(t.agents_wrap_up), ""],
       ["paused", int(t.agents_paused), ""], ["logged in", int(t.agents_logged_in), ""],
     ];
@@ -120,11 +124,12 @@ export const MONITOR_JS = String.raw`"use strict";
       ["longest wait", (q) => flag(q, "longest_wait", q.longest_wait_s === null ? na : dur(q.longest_wait_s + dt)), "n"],
       ["offered", (q) => int(q.offered_today), "n"], ["answered", (q) => int(q.answered_today), "n"],
       ["abandoned", (q) => flag(q, "abandon_rate", int(q.abandoned_today)), "n"],
+      ["abandon rate", (q) => flag(q, "abandon_rate", pct(q.abandon_rate_today)), "n"],
       ["SL today", (q) => (q.service_level_target_threshold_s === null || q.service_level_target_threshold_s === s.sl_threshold_s ? flag(q, "service_level", pct(q.service_level_today)) : pct(q.service_level_today)), "n"],
       ["SL target: today", (q) => (q.service_level_target === null ? na
         : flag(q, "service_level", pct(q.service_level_target) + " in " + q.service_level_target_threshold_s + " s: " + pct(q.service_level_today_at_target))), "n"],
       ["SL " + s.recent_minutes + " min", (q) => pct(q.service_level_30m), "n"],
-      ["ASA", (q) => flag(q, "asa", secs(q.asa_s_today)), "n"], ["AHT", (q) => secs(q.aht_s_today), "n"],
+      ["ASA", (q) => flag(q, "asa", dur(q.asa_s_today)), "n"], ["AHT", (q) => flag(q, "aht", dur(q.aht_s_today)), "n"],
       ["logged in", (q) => int(q.agents_logged_in), "n"], ["available", (q) => int(q.agents_available), "n"],
       ["handling", (q) => int(q.agents_handling), "n"], ["wrap-up", (q) => int(q.agents_wrap_up), "n"],
       ["paused", (q) => int(q.agents_paused), "n"], ["pause reasons", (q) => reasons(q), "wrap"],
@@ -136,7 +141,10 @@ export const MONITOR_JS = String.raw`"use strict";
       ["caller", (w) => w.caller ?? na], ["stint", (w) => w.stint_no, "n"], ["call id", (w) => w.call_id],
     ], s.waiting);
     const on = s.agents.filter((a) => a.session === "logged_in").length;
-    $("agents-n").textContent = "(" + on + " logged in of " + s.agents.length + ")";
+    const showOut = $("show-out").checked;
+    const shown = s.agents.filter((a) => showOut || a.state !== "logged_out")
+      .sort((a, b) => (ORDER[a.state] ?? 9) - (ORDER[b.state] ?? 9) || a.agent.localeCompare(b.agent));
+    $("agents-n").textContent = "(" + on + " logged in of " + s.agents.length + " known" + (showOut ? "" : "; " + (s.agents.length - shown.length) + " logged out hidden") + ")";
     table("agents", [
       ["agent", (a) => a.agent], ["name", (a) => a.name ?? ""], ["team", (a) => a.team ?? ""],
       ["state", (a) => ({ text: a.state.replace("_", " "), cls: "st st-" + a.state })],
@@ -147,12 +155,15 @@ export const MONITOR_JS = String.raw`"use strict";
       ["min since last call", (a) => (a.minutes_since_last_call === null ? "" : (a.minutes_since_last_call + dt / 60).toFixed(1)), "n"],
       ["scheduled", (a) => a.scheduled ?? ""],
       ["adherence", (a) => (a.adherent === null ? { text: "" } : { text: a.adherent ? "in" : "out", cls: a.adherent ? "ok" : "alert" })],
-    ], s.agents);
+    ], shown);
     const wrap = Object.entries(s.wrapup.by_queue).map(([q, v]) => q + " " + v + " s");
     $("definitions").textContent = "Service level " + s.sl_variant + " = " + s.sl_formula + ", answered within " + s.sl_threshold_s +
       " s; today = calls that entered since " + s.day_start.replace("T", " ") + " (reset at " + s.reset_at + ", " + s.time_zone + "); answered counted at CONNECT; " +
       "longest wait flagged over " + s.max_wait_s + " s; wrap-up assumed: " + (wrap.length ? wrap.join(", ") + ", others " + s.wrapup.others_s + " s" : s.wrapup.others_s + " s") +
-      "; clock: " + (s.clock === "wall" ? "this machine's" : "the log's latest event") + ". Same definitions as the historical reports.";
+      "; clock: " + (s.clock === "wall" ? "this machine's" : "the log's latest event") + ". Offered = calls that entered today and were answered or left " +
+      "(the calls waiting now count once answered or gone, as in the historical reports). An agent who is a member of several queues counts in each queue's " +
+      "agent columns and once in the tiles. Durations are h:mm:ss or m:ss. Same definitions as the historical reports." +
+      (s.targets_not_live.length ? " Targets not judged live (see qb targets): " + s.targets_not_live.map((t) => t.kpi + " of " + t.scope_type + " " + t.scope).join(", ") + "." : "");
     const c = s.lines;
     $("feed").textContent = "Source " + s.source + ": " + c.lines_read + " lines in the window = " + c.used + " used + " + c.ignored + " ignored + " + c.rejected + " rejected" +
       (c.restarts ? "; the file was rotated or truncated " + c.restarts + " time(s)" : "") + " · update #" + s.seq;
@@ -160,6 +171,13 @@ export const MONITOR_JS = String.raw`"use strict";
     box.hidden = !s.recent_rejects.length;
     $("rejects-title").textContent = c.rejected + " rejected line(s); the latest:";
     $("rejects").replaceChildren(...s.recent_rejects.map((r) => el("li", r.reason)));
+    const inputs = s.inputs || [];
+    $("inputs").textContent = inputs.map((i) => i.kind + " " + i.source + ": " + i.lines_read + " lines = " + i.used + " used + " + i.ignored + " ignored + " + i.rejected + " rejected").join(" · ");
+    const bad = inputs.flatMap((i) => i.rejects);
+    $("input-rejects-box").hidden = !bad.length;
+    $("input-rejects-title").textContent = inputs.reduce((n, i) => n + i.rejected, 0) + " rejected row(s) in the roster, schedules or targets" +
+      (bad.length < inputs.reduce((n, i) => n + i.rejected, 0) ? " (the first " + bad.length + " shown)" : "") + ":";
+    $("input-rejects").replaceChildren(...bad.map((r) => el("li", r.reason)));
   }
   function connect() {
     const es = new EventSource("/events");
@@ -180,6 +198,7 @@ export const MONITOR_JS = String.raw`"use strict";
       $("conn").className = "conn";
     });
   }
+  $("show-out").addEventListener("change", render);
   connect();
   setInterval(render, 1000);
 })();
@@ -198,7 +217,7 @@ h2 { font-size: 15px; margin: 18px 0 6px; }
 .conn.live { background: #dff3e6; color: var(--ok); }
 .banner { margin: 8px 0; padding: 8px 12px; border-radius: 6px; background: #fff4d6; border: 1px solid #e8c66a; font-weight: 600; }
 .banner.lost { background: var(--alert-bg); border-color: #e3a59f; color: var(--alert); }
-.tiles { display: grid; grid-template-columns: repeat(7, 1fr); gap: 6px; margin-top: 8px; }
+.tiles { display: grid; grid-template-columns: repeat(8, 1fr); gap: 6px; margin-top: 8px; }
 .tile { border: 1px solid var(--line); border-radius: 6px; padding: 6px 8px; display: flex; flex-direction: column; }
 .tile .v { font-size: 20px; font-weight: 650; font-variant-numeric: tabular-nums; }
 .tile .l { color: var(--muted); font-size: 12px; }
@@ -208,10 +227,12 @@ table { border-collapse: collapse; width: 100%; }
 th, td { border-bottom: 1px solid var(--line); padding: 3px 5px; text-align: left; white-space: nowrap; }
 th { font-weight: 600; color: var(--muted); font-size: 12px; position: sticky; top: 0; background: #fff; }
 td.wrap, th.wrap { white-space: normal; }
+#queues th { white-space: normal; vertical-align: bottom; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.alert { background: var(--alert-bg); color: var(--alert); font-weight: 600; }
 td.ok { color: var(--ok); }
 .muted { color: var(--muted); font-weight: normal; }
+.toggle { font-size: 12px; margin-left: 12px; }
 .st { font-weight: 600; }
 .st-available { color: #1b6e3c; } .st-on_call { color: #174ea6; } .st-ringing { color: #a15c00; }
 .st-wrap_up { color: #6a3ea1; } .st-paused { color: #b3261e; } .st-logged_out { color: #9aa0a6; }

@@ -154,7 +154,7 @@ function respond(body: BodyInit | null, status: number, type: string | null, ext
  * A request handler for the monitor (exported for tests; {@link serveMonitor} serves it).
  *
  * Routes: `GET /` the page, `/app.js`, `/app.css`, `GET /api/state` the latest state as JSON
- * (503 before the first), `GET /events` the event stream. With a token, a request without it or
+ * (503 before the first), `GET /events` the event stream, `/favicon.ico` 204 (no icon, no data). With a token, a request without it or
  * with a wrong one gets 401; the page accepts it once as `?token=` and answers with a cookie
  * (HttpOnly, SameSite=Strict) and a redirect that drops it from the address bar.
  */
@@ -163,6 +163,8 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
   const page = MONITOR_HTML.replaceAll("{{TITLE}}", escapeHtml(options.title ?? "queuebook monitor"));
   return (req: Request): Response => {
     const url = new URL(req.url);
+    // Browsers ask for an icon on their own: none, without a 404 in the console (and no data in it).
+    if (url.pathname === "/favicon.ico") return respond(null, 204, null);
     // Without a token the server is for this machine only: a Host naming anything else is a
     // browser tricked by DNS rebinding into reading the board for another site.
     if (token === null && !isLoopback(url.hostname)) {
@@ -171,8 +173,11 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
     if (token !== null) {
       const given = tokenOf(req, url);
       if (given.token === null || !sameSecret(given.token, token) || (given.from === "query" && url.pathname !== "/")) {
-        return respond("401: this monitor needs its token: open the address qb monitor printed (…/?token=…), or send 'Authorization: Bearer <token>'\n", 401,
-          "text/plain; charset=utf-8", { "www-authenticate": 'Bearer realm="queuebook monitor"' });
+        const why = given.token === null || given.from === "query" && url.pathname !== "/"
+          ? "this monitor needs its token: open the address qb monitor printed (…/?token=…), or send 'Authorization: Bearer <token>'"
+          : `the token given (by ${given.from === "header" ? "the Authorization header" : given.from === "cookie" ? "the qb_token cookie, from an earlier visit?" : "?token="}) is wrong: ` +
+            "use the one qb monitor printed or read from its --token-file";
+        return respond(`401: ${why}\n`, 401, "text/plain; charset=utf-8", { "www-authenticate": 'Bearer realm="queuebook monitor"' });
       }
       if (given.from === "query") {
         return respond(null, 303, null, { location: "/", "set-cookie": `qb_token=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/` });

@@ -36,6 +36,8 @@ export interface MonitorQueue {
   /** Counted at CONNECT: a call answered and still talking is answered. */
   answered_today: number;
   abandoned_today: number;
+  /** Abandoned / offered today (the historical `abandon_rate`), null with nothing offered. */
+  abandon_rate_today: number | null;
   service_level_today: number | null;
   service_level_30m: number | null;
   asa_s_today: number | null;
@@ -52,7 +54,7 @@ export interface MonitorQueue {
   service_level_target_threshold_s: number | null;
   /** Service level today at the target's own threshold (equals `service_level_today` when the thresholds agree). */
   service_level_today_at_target: number | null;
-  /** Flags: `longest_wait` (over `max_wait_s`), `service_level`, `asa`, `abandon_rate` (a target missed). */
+  /** Flags: `longest_wait` (over `max_wait_s`), `service_level`, `asa`, `abandon_rate`, `aht` (a target missed). */
   alerts: string[];
 }
 
@@ -111,9 +113,21 @@ export interface MonitorSnapshot {
   total: Omit<MonitorQueue, "queue">;
   agents: MonitorAgent[];
   waiting: MonitorWaiting[];
+  /** Targets the wallboard does not judge live (another scope or KPI), with the reason: see `qb targets`. */
+  targets_not_live: { kpi: string; scope_type: string; scope: string; reason: string }[];
 }
 
-const EMPTY_KPI = { offered: 0, answered: 0, abandoned: 0, service_level: null, asa_s: null, aht_s: null } as const;
+const EMPTY_KPI = { offered: 0, answered: 0, abandoned: 0, abandon_rate: null, service_level: null, asa_s: null, aht_s: null } as const;
+/** The KPIs the wallboard judges against a queue or center target, and the alert each raises. */
+const LIVE_KPIS: Readonly<Record<string, string>> = { service_level: "service_level", asa_s: "asa", abandon_rate: "abandon_rate", aht_s: "aht" };
+
+/** The targets of `targets` the wallboard does not judge, each with why. */
+function notLive(targets: readonly Target[]): MonitorSnapshot["targets_not_live"] {
+  return targets.filter((t) => !(t.kpi in LIVE_KPIS && (t.scope_type === "queue" || t.scope_type === "center"))).map((t) => ({
+    kpi: t.kpi, scope_type: t.scope_type, scope: t.scope,
+    reason: t.kpi in LIVE_KPIS ? `judged per queue and center only (this one is per ${t.scope_type})` : `${t.kpi} is not on the wallboard (it judges ${Object.keys(LIVE_KPIS).join(", ")})`,
+  }));
+}
 
 /**
  * Computes the monitor's snapshot at `now_ms` for "today" starting at `day_start_ms`.
@@ -156,7 +170,7 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
     const slAtTarget = target ? (target.threshold_s === null || target.threshold_s === o.sl_threshold_s ? kp.service_level : atTarget.get(`${name ?? ""}\u0000${target.threshold_s}`) ?? null) : null;
     const row = {
       waiting: w.length, longest_wait_s: w.length ? Math.max(...w.map((x) => x.wait_s)) : null,
-      offered_today: kp.offered, answered_today: kp.answered, abandoned_today: kp.abandoned,
+      offered_today: kp.offered, answered_today: kp.answered, abandoned_today: kp.abandoned, abandon_rate_today: kp.abandon_rate,
       service_level_today: kp.service_level, service_level_30m: recentKpi?.service_level ?? null,
       asa_s_today: kp.asa_s, aht_s_today: kp.aht_s,
       ...agentCounts(memberAgents),
@@ -166,7 +180,7 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
     };
     if (row.longest_wait_s !== null && row.longest_wait_s > maxWait) row.alerts.push("longest_wait");
     if (target && slAtTarget !== null && missed(target, slAtTarget)) row.alerts.push("service_level");
-    for (const [kpiName, value, alert] of [["asa_s", kp.asa_s, "asa"], ["abandon_rate", kp.offered ? kp.abandoned / kp.offered : null, "abandon_rate"]] as const) {
+    for (const [kpiName, value, alert] of [["asa_s", kp.asa_s, "asa"], ["abandon_rate", kp.abandon_rate, "abandon_rate"], ["aht_s", kp.aht_s, "aht"]] as const) {
       const tg = targets.find((x) => x.kpi === kpiName && (name === null ? x.scope_type === "center" : x.scope_type === "queue" && x.scope === name));
       if (tg && value !== null && missed(tg, value)) row.alerts.push(alert);
     }
@@ -182,7 +196,7 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
     as_of: isoInZone(now_ms, o.timeZone), as_of_ms: now_ms, day_start: isoInZone(day_start_ms, o.timeZone), time_zone: o.timeZone,
     sl_variant: o.sl_variant, sl_formula: `${SL_FORMULAS[o.sl_variant]} (${SL_VARIANTS[o.sl_variant]})`, sl_threshold_s: o.sl_threshold_s,
     recent_minutes: recent, max_wait_s: maxWait,
-    queues, total: queueRow(null, todayTotal, lastTotal, everyMember), agents, waiting,
+    queues, total: queueRow(null, todayTotal, lastTotal, everyMember), agents, waiting, targets_not_live: notLive(options.targets ?? []),
   };
 }
 

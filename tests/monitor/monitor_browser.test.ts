@@ -52,10 +52,16 @@ describe.skipIf(!HAS_CHROMIUM)("qb monitor in a browser", () => {
     const log = join(dir, "queue_log");
     const roster = join(dir, "roster.csv");
     writeFileSync(roster, "agent,name,team\nAgent/1001,Ada Lovelace,Sales\nAgent/1002,<b>Bob</b> & Co,Sales\n");
+    // Sales: SL 80 % within 30 s (its own threshold, not the report's 20 s), abandonment ≤ 5 %; a team target is not judged live.
+    const targets = join(dir, "targets.csv");
+    writeFileSync(targets, "kpi,scope_type,scope,direction,target,threshold_s\nservice_level,queue,sales,>=,0.8,30\nabandon_rate,queue,sales,<=,0.05,\noccupancy,team,Sales,<=,0.85,\n");
     const t0 = now();
-    writeFileSync(log, q(t0 - 600, "NONE", "sales", "Agent/1001", "ADDMEMBER", "") + q(t0 - 600, "NONE", "sales", "Agent/1002", "ADDMEMBER", ""));
+    writeFileSync(log, q(t0 - 600, "NONE", "sales", "Agent/1001", "ADDMEMBER", "") + q(t0 - 600, "NONE", "sales", "Agent/1002", "ADDMEMBER", "") +
+      q(t0 - 600, "NONE", "NONE", "Agent/1003", "AGENTLOGIN", "1003") + q(t0 - 300, "NONE", "NONE", "Agent/1003", "AGENTLOGOFF", "1003", "300"));
     const port = await freePort();
-    await startMonitor(["--follow", log, "--roster", roster, "--tz", "UTC", "--port", String(port), "--poll-ms", "100", "--title", "Test <center>"]);
+    await startMonitor([
+      "--follow", log, "--roster", roster, "--targets", targets, "--tz", "UTC", "--port", String(port), "--poll-ms", "100", "--title", "Test <center>", "--stale-after-s", "8",
+    ]);
     const { chromium } = await import("playwright-core");
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
     try {
@@ -72,6 +78,15 @@ describe.skipIf(!HAS_CHROMIUM)("qb monitor in a browser", () => {
       await expect.poll(() => tile("logged in").innerText()).toBe("2");
       expect(await page.locator("h1").innerText()).toBe("Test <center>");
       expect(await cell("agents", 2, 2).innerText()).toBe("<b>Bob</b> & Co"); // shown as text, never as markup
+      // The logged-out agent is hidden until asked for, and listed last.
+      expect(await page.locator("#agents-n").innerText()).toBe("(2 logged in of 3 known; 1 logged out hidden)");
+      expect(await page.locator("#agents tbody tr").count()).toBe(2);
+      await page.locator("#show-out").check();
+      await expect.poll(() => page.locator("#agents tbody tr").count()).toBe(3);
+      expect(await cell("agents", 3, 1).innerText()).toBe("Agent/1003");
+      expect(await cell("agents", 3, 4).innerText()).toBe("logged out");
+      await page.locator("#show-out").uncheck();
+      await expect.poll(() => page.locator("#agents tbody tr").count()).toBe(2);
 
       // 1. A call enters and waits.
       let t = performance.now();
@@ -89,22 +104,33 @@ describe.skipIf(!HAS_CHROMIUM)("qb monitor in a browser", () => {
       appendFileSync(log, q(now(), "NONE", "sales", "Agent/1002", "PAUSE", "Lunch"));
       await expect.poll(() => cell("agents", 2, 4).innerText(), { timeout: 5_000 }).toBe("paused");
       expect(await cell("agents", 2, 6).innerText()).toBe("Lunch");
-      expect(await cell("queues", 1, 17).innerText()).toBe("Lunch 1");
+      expect(await cell("queues", 1, 18).innerText()).toBe("Lunch 1");
       // 4. A caller abandons after 30 s (not short): offered 2, abandoned 1; SL (V2, 20 s) = 1 / 2.
       appendFileSync(log, q(now() - 30, "c2", "sales", "NONE", "ENTERQUEUE", "", "5559876", "1") + q(now(), "c2", "sales", "NONE", "ABANDON", "1", "1", "30"));
       await expect.poll(() => tile("abandoned").innerText(), { timeout: 5_000 }).toBe("1");
       expect(await tile("offered today").innerText()).toBe("2");
       expect(await tile("SL today").innerText()).toBe("50.0 %");
+      // Abandonment 1 / 2 = 50 % misses its ≤ 5 % target: flagged; the SL target is judged at its own 30 s: 1 / 2 = 50 % < 80 %.
+      expect(await cell("queues", 1, 7).innerText()).toBe("50.0 %");
+      expect(await cell("queues", 1, 7).getAttribute("class")).toContain("alert");
+      expect(await cell("queues", 1, 9).innerText()).toBe("80.0 % in 30 s: 50.0 %");
+      expect(await cell("queues", 1, 9).getAttribute("class")).toContain("alert");
+      expect(await page.locator("#definitions").innerText()).toContain("Targets not judged live (see qb targets): occupancy of team Sales.");
+      expect(await page.locator("#inputs").innerText()).toContain("targets.csv: 4 lines = 3 used + 1 ignored + 0 rejected");
       // 5. A malformed line is rejected and named; the monitor keeps following.
       appendFileSync(log, "this is not a queue_log line\n" + q(now(), "NONE", "sales", "Agent/1002", "UNPAUSE", ""));
       await expect.poll(() => cell("agents", 2, 4).innerText(), { timeout: 5_000 }).toBe("available");
       expect(await page.locator("#rejects-title").innerText()).toContain("1 rejected");
-      expect(await page.locator("#feed").innerText()).toContain("9 lines in the window = 8 used + 0 ignored + 1 rejected");
+      expect(await page.locator("#feed").innerText()).toContain("11 lines in the window = 10 used + 0 ignored + 1 rejected");
       mkdirSync(`${ROOT}out`, { recursive: true });
       await page.screenshot({ path: `${ROOT}out/monitor_screenshot.png`, fullPage: true });
       expect(errors).toEqual([]);
       console.log(`monitor: log line → page ${latency.toFixed(0)} ms (poll 100 ms)`);
       expect(latency).toBeLessThan(3_000);
+      // 6. The log stops moving: after --stale-after-s 8 the banner and the status say so.
+      await expect.poll(() => page.locator("#stale").isVisible(), { timeout: 20_000, interval: 250 }).toBe(true);
+      expect(await page.locator("#stale").innerText()).toMatch(/^Stale data: the log has not changed for 0:\d\d \(over 8 s\)/);
+      expect(await page.locator("#conn").innerText()).toBe("connected, data stale");
     } finally {
       await browser.close();
     }
@@ -119,8 +145,12 @@ describe("qb monitor beyond loopback", () => {
     const port = await freePort();
     const { stderr } = await startMonitor(["--follow", log, "--host", "0.0.0.0", "--port", String(port)]);
     await new Promise((r) => setTimeout(r, 300));
-    const token = /access token \(printed once, not stored\): (\S+)/.exec(stderr())![1]!;
+    // Bound to every address: the address printed names this machine; the token appears once.
+    const printed = new RegExp(`open http://${Deno.hostname().replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:${port}/\\?token=(\\S+)`).exec(stderr());
+    expect(printed, stderr()).not.toBeNull();
+    const token = printed![1]!;
     expect(token.length).toBeGreaterThanOrEqual(32);
+    expect(stderr().split(token).length - 1).toBe(1);
     const base = `http://127.0.0.1:${port}`;
     for (const path of ["/", "/api/state", "/events"]) {
       const r = await fetch(base + path);
@@ -128,7 +158,7 @@ describe("qb monitor beyond loopback", () => {
       await r.body?.cancel();
       const w = await fetch(base + path, { headers: { authorization: "Bearer not-the-token-at-all" } });
       expect(w.status).toBe(401);
-      await w.body?.cancel();
+      expect(await w.text()).toMatch(/^401: the token given \(by the Authorization header\) is wrong/);
     }
     let ok: Response;
     do {

@@ -89,5 +89,28 @@ describe("qb monitor --once", () => {
     const e = qb("monitor", "--follow", "", "--once");
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--follow is empty/);
+    // A token no HTTP header can carry (beyond printable ASCII) is refused at the start.
+    const tf = join(d, "token");
+    writeFileSync(tf, "pässwörd-that-is-long-enough\n");
+    const nt = qb("monitor", "--follow", log, "--host", "0.0.0.0", "--token-file", tf);
+    expect(nt.code).toBe(2);
+    expect(nt.stderr).toMatch(/^qb: error: --token-file .* must hold one token of at least 16 printable ASCII characters/);
+  });
+
+  it("prints each reference file's accounting with its first rejects in line order and how many more, and names the zone", () => {
+    const d = dir();
+    const log = join(d, "queue_log");
+    writeFileSync(log, "");
+    const targets = join(d, "targets.csv");
+    // Lines 2-8 are bad (a rate of 90, six negative targets), line 9 good.
+    writeFileSync(targets, ["kpi,scope_type,scope,direction,target", "service_level,queue,sales,>=,90",
+      ...["a", "b", "c", "d", "e", "f"].map((q) => `asa_s,queue,${q},<=,-1`), "asa_s,queue,sales,<=,30"].join("\n") + "\n");
+    const r = qb("monitor", "--follow", log, "--targets", targets, "--once");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("qb monitor: times and the day boundary in UTC (give --tz");
+    expect(r.stderr).toMatch(/targets\.csv: 9 lines read = 1 used \+ 1 ignored \+ 7 rejected/);
+    const rejected = [...r.stderr.matchAll(/rejected: .*targets\.csv:(\d+): field/g)].map((m) => Number(m[1]));
+    expect(rejected).toEqual([2, 3, 4, 5, 6]);
+    expect(r.stderr).toContain("… and 2 more (the first 20 on the page)");
   });
 });

@@ -95,6 +95,15 @@ describe("monitorHandler with a token", () => {
     expect(handle(req(`/api/state?token=${TOKEN}`)).status).toBe(401);
   });
 
+  it("says whether the token is missing or wrong, and where the wrong one came from; answers the icon with 204", async () => {
+    expect(await handle(req("/api/state")).text()).toMatch(/^401: this monitor needs its token/);
+    expect(await handle(req("/api/state", { headers: { authorization: "Bearer wrong" } })).text()).toMatch(/^401: the token given \(by the Authorization header\) is wrong/);
+    expect(await handle(req("/", { headers: { cookie: "qb_token=old" } })).text()).toMatch(/^401: the token given \(by the qb_token cookie, from an earlier visit\?\) is wrong/);
+    const icon = handle(req("/favicon.ico"));
+    expect(icon.status).toBe(204);
+    expect(await icon.text()).toBe("");
+  });
+
   it("accepts the bearer header and the cookie, and turns the page URL's token into a cookie", async () => {
     expect(handle(req("/api/state", { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
     expect(handle(req("/events", { headers: { cookie: `other=1; qb_token=${encodeURIComponent(TOKEN)}` } })).status).toBe(200);
