@@ -16,6 +16,7 @@ import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
 import { addMonitorCommands } from "./cli/monitor.ts";
+import { addTargetCommands } from "./cli/targets.ts";
 
 /** The version `qb --version` prints. */
 export const QB_VERSION = "0.2.0";
@@ -39,6 +40,7 @@ export function createProgram(): Command {
   addModelCommands(program);
   addSimulationCommands(program);
   addMonitorCommands(program);
+  addTargetCommands(program);
   // Mark required options in every command's --help.
   for (const cmd of program.commands) {
     for (const opt of cmd.options) if (opt.mandatory && !opt.description.endsWith("(required)")) opt.description += " (required)";

@@ -16,6 +16,9 @@ export * from "./indicators/mod.ts";
 // Operators: agent states, operator indicators, adherence, cost.
 export * from "./operators/mod.ts";
 
+// Targets: a targets file evaluated per scope and period.
+export * from "./targets/mod.ts";
+
 // Reports: HTML calls report, Plot charts.
 export * from "./reports/mod.ts";
 

@@ -16,7 +16,8 @@ import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { buildOperatorsReport } from "../reports/mod.ts";
 import { resolve } from "node:path";
 
-interface OperatorCliOptions extends CommonOptions {
+/** Options of the commands built with {@link withOperatorInputs}. */
+export interface OperatorCliOptions extends CommonOptions {
   roster?: string;
   schedules?: string;
   agentStates?: string;
@@ -25,7 +26,8 @@ interface OperatorCliOptions extends CommonOptions {
   json: boolean;
 }
 
-interface IndicatorCliOptions extends OperatorCliOptions {
+/** Options of the commands built with {@link withIndicatorOptions}. */
+export interface IndicatorCliOptions extends OperatorCliOptions {
   adherenceRule: string;
   adherenceThresholdS: number;
   occupancyIncludesRing: boolean;
@@ -33,7 +35,7 @@ interface IndicatorCliOptions extends OperatorCliOptions {
 }
 
 /** The indicator options of `agents` and `operators-report`, checked before anything is loaded. @throws {UsageError} */
-function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
+export function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
   const { from_ms, to_ms } = kpiOptions(o); // the window, as for every other command
   const options: OperatorKpiOptions = {
     timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup), from_ms, to_ms,
@@ -43,7 +45,8 @@ function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
   return options;
 }
 
-async function loadOperatorInputs(o: OperatorCliOptions) {
+/** Loads the logs, roster, schedules and FreeSWITCH states, builds agent states, and reports them on stderr. */
+export async function loadOperatorInputs(o: OperatorCliOptions): Promise<Store> {
   const wrapup_by_queue = wrapupMap(o.wrapup);
   const { store } = await load(o);
   try {
@@ -129,22 +132,29 @@ function tableColumns(list: string | undefined): TableColumn[] {
   return keys.map((k) => COLUMN_CHOICES[k]!);
 }
 
+/** Adds the roster, schedules, FreeSWITCH states and wrap-up options (read by {@link loadOperatorInputs}). */
+export function withOperatorInputs(cmd: Command): Command {
+  return cmd
+    .option("--roster <file>", "roster CSV: agent, name, team, department, hourly_cost, skills, on_call")
+    .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
+    .option("--agent-states <file>", "FreeSWITCH mod_callcenter changes CSV: timestamp, agent, status, state (a second source of agent states)")
+    .option("--wrapup-s <s>", "wrap-up seconds assumed after each call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)
+    .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, []);
+}
+
+/** Adds the operator indicator options (read by {@link operatorOptions}). */
+export function withIndicatorOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
+    .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
+    .option("--occupancy-includes-ring", "count ring time as handling", false)
+    .addOption(new Option("--time-attribution <how>", "agent time per period: split pro rata, or a call whole where it ends").choices(["split", "call_end"]).default("split"));
+}
+
 /** Adds `agents` and `state` to the program. */
 export function addOperatorCommands(program: Command): void {
-  const common = (cmd: Command, what: { window?: boolean; intervals?: boolean } = {}) =>
-    withCommonOptions(cmd, { queue: false, ...what })
-      .option("--roster <file>", "roster CSV: agent, name, team, department, hourly_cost, skills, on_call")
-      .option("--schedules <file>", "schedules CSV: agent, activity, starts_at, ends_at")
-      .option("--agent-states <file>", "FreeSWITCH mod_callcenter changes CSV: timestamp, agent, status, state (a second source of agent states)")
-      .option("--wrapup-s <s>", "wrap-up seconds assumed after each call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)
-      .option("--wrapup <queue=s>", "wrap-up seconds for one queue (repeat)", collect, []);
-
-  const indicatorOptions = (cmd: Command) =>
-    common(cmd)
-      .addOption(new Option("--adherence-rule <rule>", "how the threshold applies").choices(["raw", "forgive_shorter_than", "deduct_per_segment"]).default("raw"))
-      .option("--adherence-threshold-s <s>", "adherence exception threshold T", number("--adherence-threshold-s", 0), 60)
-      .option("--occupancy-includes-ring", "count ring time as handling", false)
-      .addOption(new Option("--time-attribution <how>", "agent time per period: split pro rata, or a call whole where it ends").choices(["split", "call_end"]).default("split"));
+  const common = (cmd: Command, what: { window?: boolean; intervals?: boolean } = {}) => withOperatorInputs(withCommonOptions(cmd, { queue: false, ...what }));
+  const indicatorOptions = (cmd: Command) => withIndicatorOptions(common(cmd));
 
   indicatorOptions(program.command("agents").description("operator indicators per agent, team or department: time, pauses, calls, occupancy, adherence, cost"))
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")

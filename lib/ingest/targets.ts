@@ -28,6 +28,10 @@ export interface Target {
   threshold_s: number | null;
   /** `interval`, `day`, `week`, `month` or empty (every period). */
   period: string | null;
+  /** Relative weight of the target in a score (optional). */
+  weight?: number | null;
+  /** Amber band in the KPI's unit: missed by at most this is amber, not red (optional). */
+  amber?: number | null;
 }
 
 const DIRECTIONS: Record<string, "at_least" | "at_most"> = { ">=": "at_least", "≥": "at_least", at_least: "at_least", "<=": "at_most", "≤": "at_most", at_most: "at_most" };
@@ -36,6 +40,14 @@ const decimal = (name: string, min = -Infinity) =>
   z.string().transform((s, ctx) => {
     const x = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
     if (!(x >= min)) ctx.addIssue({ code: "custom", message: `${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ""}, got '${s.slice(0, 40)}'` });
+    return x;
+  });
+
+const optionalNumber = (name: string) =>
+  z.string().optional().default("").transform((s, ctx) => {
+    if (s === "") return null;
+    const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
+    if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `${name} must be a number ≥ 0, got '${s.slice(0, 40)}'` });
     return x;
   });
 
@@ -59,7 +71,19 @@ const targetSchema = z.object({
     if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `threshold_s must be seconds ≥ 0, got '${s.slice(0, 40)}'` });
     return x;
   }),
-  period: z.string().optional().default("").transform((s) => (s === "" ? null : s)),
+  period: z.string().optional().default("").transform((s, ctx) => {
+    if (s === "") return null;
+    const p = s.toLowerCase();
+    if (!["interval", "day", "week", "month", "all"].includes(p)) ctx.addIssue({ code: "custom", message: `period must be interval, day, week, month or all, got '${s.slice(0, 40)}'` });
+    return p;
+  }),
+  weight: optionalNumber("weight"),
+  amber: z.string().optional().default("").transform((s, ctx) => {
+    if (s === "") return null;
+    const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
+    if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `amber must be a band ≥ 0 in the KPI's unit (0.05 for 5 points of a rate), got '${s.slice(0, 40)}'` });
+    return x;
+  }),
 }).transform((t, ctx) => {
   if (isRateKpi(t.kpi) && t.target > 1) {
     ctx.addIssue({
@@ -80,8 +104,8 @@ export function isRateKpi(kpi: string): boolean {
 
 /**
  * Reads a targets CSV: columns `kpi` (or the demo's `indicator`), `scope_type`, `scope`,
- * `direction` (or the demo's `comparison`: `>=` / `<=`), `target`, optional `threshold_s` and
- * `period`. Rates are fractions (0.8 for 80 %): a rate above 1 is a reject, and so is a negative
+ * `direction` (or the demo's `comparison`: `>=` / `<=`), `target`, optional `threshold_s`,
+ * `period` (interval, day, week, month, all), `weight` and `amber` (band in the KPI's unit). Rates are fractions (0.8 for 80 %): a rate above 1 is a reject, and so is a negative
  * target or a second target for the same KPI, scope, period and threshold (`duplicate of line N`,
  * the first kept). A row with every field empty is ignored as blank.
  *

@@ -20,8 +20,8 @@ describe("readTargets", () => {
     const f = file("scope_type,scope,indicator,comparison,target,threshold_s\nqueue,tech,service_level,>=,0.8,60\n,,,,,\ncenter,all,asa_s,<=,30,\n");
     const t = readTargets(f);
     expect(t.rows).toEqual([
-      { kpi: "service_level", scope_type: "queue", scope: "tech", direction: "at_least", target: 0.8, threshold_s: 60, period: null, line: 2 },
-      { kpi: "asa_s", scope_type: "center", scope: "all", direction: "at_most", target: 30, threshold_s: null, period: null, line: 4 },
+      { kpi: "service_level", scope_type: "queue", scope: "tech", direction: "at_least", target: 0.8, threshold_s: 60, period: null, weight: null, amber: null, line: 2 },
+      { kpi: "asa_s", scope_type: "center", scope: "all", direction: "at_most", target: 30, threshold_s: null, period: null, weight: null, amber: null, line: 4 },
     ]);
     // 4 lines = 2 used + 2 ignored (header, blank row) + 0 rejected.
     expect(t.counts).toMatchObject({ lines_read: 4, used: 2, ignored: 2, rejected: 0, ignored_by_rule: { header: 1, blank_line: 1 } });

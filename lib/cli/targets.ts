@@ -1,0 +1,71 @@
+/**
+ * `qb targets`: a targets file evaluated against the loaded logs (and roster, schedules) per scope
+ * and period — a table, or the JSON contract with `--json`.
+ *
+ * @module
+ */
+import { type Command, Option } from "commander";
+import process from "node:process";
+import { readTargets } from "../ingest/mod.ts";
+import { evaluateTargets, TARGET_PERIODS, type TargetEvaluation, type TargetPeriod } from "../targets/mod.ts";
+import { isRateKpi } from "../ingest/mod.ts";
+import { jsonText, kpiOptions, safe, UsageError, withCommonOptions } from "./_common.ts";
+import { checkInputFile } from "./_output.ts";
+import { renderTable } from "./_table.ts";
+import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
+
+interface TargetsCliOptions extends IndicatorCliOptions {
+  targets: string;
+  period: TargetPeriod;
+  json: boolean;
+}
+
+/** A value in its KPI's unit for the table: a rate as %, seconds with one decimal, else a number. */
+function shown(kpi: string, x: number | null): string {
+  if (x === null || !Number.isFinite(x)) return "n/a";
+  if (isRateKpi(kpi)) return `${(100 * x).toFixed(1)} %`;
+  if (/_s$/.test(kpi)) return `${x.toFixed(1)} s`;
+  return String(Number(x.toPrecision(6)));
+}
+
+/** Adds `targets` to the program. */
+export function addTargetCommands(program: Command): void {
+  withIndicatorOptions(withOperatorInputs(withCommonOptions(program.command("targets").description("evaluate a targets file per scope and period: value, gap, attainment, status, trend"))))
+    .requiredOption("--targets <file>", "targets CSV: kpi (or indicator), scope_type, scope, direction (or comparison), target, threshold_s, period, weight, amber")
+    .addOption(new Option("--period <p>", "periods of targets that do not name their own: the whole window once, or per local day, ISO week or month").choices([...TARGET_PERIODS]).default("all"))
+    .option("--json", "print the JSON array (one row per target and period)", false)
+    .action(async (o: TargetsCliOptions) => {
+      checkInputFile("--targets", o.targets);
+      const k = kpiOptions(o);
+      const file = readTargets(o.targets);
+      if (!o.quiet) {
+        const c = file.counts;
+        process.stderr.write(`${safe(c.source)} (targets): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+        for (const r of file.rejects.slice(0, 5)) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+        if (file.rejects.length > 5) process.stderr.write(`  … and ${file.rejects.length - 5} more\n`);
+      }
+      if (o.strict && file.rejects.length) throw new UsageError(`--strict: ${safe(file.rejects[0]!.reason)}`);
+      const store = await loadOperatorInputs(o);
+      try {
+        const { from_ms, to_ms, timeZone: _z, interval_minutes: _i, ...operator } = operatorOptions(o);
+        const rows = await evaluateTargets(store, file.rows, { ...k, period: o.period, operator, states_built: true, from_ms, to_ms });
+        process.stdout.write(o.json ? jsonText(rows) : table(rows, o));
+      } finally {
+        store.close();
+      }
+    });
+}
+
+function table(rows: TargetEvaluation[], o: TargetsCliOptions): string {
+  const readable = rows.map((r) => ({
+    scope: `${r.scope_type} ${r.scope}`, kpi: r.kpi + (r.threshold_s !== null && r.kpi.startsWith("service_level") ? ` (${r.threshold_s} s, ${r.sl_variant})` : ""),
+    period: r.period === "all" ? "window" : r.period_start, value: shown(r.kpi, r.value),
+    target: `${r.direction === "at_least" ? "≥" : "≤"} ${shown(r.kpi, r.target)}`, status: r.status === "not_evaluable" ? `n/a: ${r.reason}` : r.status,
+    trend: r.trend ?? "", met: r.periods_evaluated ? `${r.periods_met}/${r.periods_evaluated}` : "",
+  }));
+  const cols = ["scope", "kpi", "period", "value", "target", "status", "trend", "met"].map((key) => ({ key, header: key === "met" ? "periods met" : key, format: "text" as const }));
+  const missed = rows.filter((r) => r.status === "red" || r.status === "amber").length;
+  return renderTable(readable, cols) +
+    `${rows.length} evaluation(s): ${rows.filter((r) => r.status === "green").length} green, ${missed} missed, ${rows.filter((r) => r.status === "not_evaluable").length} not evaluable; ` +
+    `periods: ${o.period === "all" ? "the whole window" : o.period} (a target's own period wins); trend against the previous period; times in ${o.tz}\n`;
+}

@@ -1,0 +1,110 @@
+/**
+ * The value of a target's KPI for one scope and period, from the historical indicator functions
+ * (`queueKpis` for queue and center indicators, `operatorKpisBy` for agent, team, department
+ * and center time indicators), cached per period and service-level threshold.
+ *
+ * @module
+ */
+import type { Target } from "../ingest/mod.ts";
+import { type KpiOptions, queueKpis, type QueueKpiRow } from "../indicators/mod.ts";
+import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpisBy } from "../operators/mod.ts";
+import type { Store } from "../store/mod.ts";
+import type { EvalPeriod } from "./periods.ts";
+
+/** Indicators of a queue (and of the center) by their `queueKpis` names. */
+export const QUEUE_KPIS: readonly string[] = [
+  "offered", "answered", "abandoned", "short_abandoned", "timeouts", "answered_within", "abandoned_within", "open",
+  "service_level", "service_level_v1", "service_level_v2", "service_level_v3", "service_level_v4", "service_level_v5", "service_level_v6", "service_level_v7",
+  "abandon_rate", "abandon_rate_excl_short", "asa_s", "avg_wait_s", "max_wait_s", "aht_s", "talk_s", "handled",
+];
+/** Indicators of an agent, team, department (and of the center) by their `operatorKpis` names. */
+export const OPERATOR_KPIS: readonly string[] = [
+  "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "agents", "calls_presented", "calls_answered",
+  "ring_no_answer", "ring_canceled", "occupancy", "utilization", "longest_idle_s", "idle_before_call_s", "idle_before_call_incl_s", "calls_per_hour",
+  "scheduled_s", "adherence", "conformance", "shrinkage", "shrinkage_planned", "shrinkage_unplanned", "paid_s", "cost", "cost_per_answered_call",
+];
+
+/** A KPI's value, or why there is none. */
+export type ValueOrReason = { value: number; reason: null } | { value: null; reason: string };
+
+interface QueueSet {
+  by_queue: Map<string, QueueKpiRow>;
+  center: QueueKpiRow | undefined;
+}
+interface OperatorSet {
+  agent: OperatorKpiRow[];
+  team: Map<string, OperatorKpiRow>;
+  department: Map<string, OperatorKpiRow>;
+  center: OperatorKpiRow | undefined;
+}
+
+/** Values of targets' KPIs per period, each indicator function called once per period (and threshold). */
+export class TargetValues {
+  readonly #queue = new Map<string, Promise<QueueSet>>();
+  readonly #operator = new Map<number, Promise<OperatorSet>>();
+
+  /**
+   * @param kpi the queue indicator options (zone, SL variant and threshold, short abandon)
+   * @param operator the operator indicator options (wrap-up, adherence rule, …); agent states must be built
+   */
+  constructor(readonly store: Store, readonly kpi: KpiOptions, readonly operator: OperatorKpiOptions) {}
+
+  /** The value of `t`'s KPI in `p`, or the reason it has none. */
+  async valueOf(t: Target, p: EvalPeriod): Promise<ValueOrReason> {
+    const inQueue = QUEUE_KPIS.includes(t.kpi), inOperator = OPERATOR_KPIS.includes(t.kpi);
+    if (!inQueue && !inOperator) {
+      return { value: null, reason: `'${t.kpi}' is not an indicator queuebook computes (queue: ${QUEUE_KPIS.join(", ")}; operator: ${OPERATOR_KPIS.join(", ")})` };
+    }
+    if (t.scope_type === "queue" || (t.scope_type === "center" && inQueue)) {
+      if (!inQueue) return { value: null, reason: `${t.kpi} is an operator indicator: set it for an operator, team, department or the center, not a queue` };
+      const set = await this.#queues(p, t.kpi.startsWith("service_level") ? t.threshold_s : null);
+      const row = t.scope_type === "center" ? set.center : set.by_queue.get(t.scope);
+      if (!row) return { value: null, reason: t.scope_type === "center" ? "no calls in the period" : `no calls in queue '${t.scope}' in the period` };
+      return present(row[t.kpi as keyof QueueKpiRow], t.kpi);
+    }
+    if (!inOperator) return { value: null, reason: `${t.kpi} is a queue indicator: set it for a queue or the center, not a ${t.scope_type}` };
+    const set = await this.#operators(p);
+    let row: OperatorKpiRow | undefined;
+    if (t.scope_type === "center") row = set.center;
+    else if (t.scope_type === "operator") row = set.agent.find((r) => r.agent === t.scope) ?? set.agent.find((r) => r.name === t.scope);
+    else row = set[t.scope_type].get(t.scope);
+    if (!row) {
+      const roster = t.scope_type === "team" || t.scope_type === "department" ? " (teams and departments come from the roster: give --roster)" : "";
+      return { value: null, reason: `no agent time of ${t.scope_type} '${t.scope}' in the period${roster}` };
+    }
+    return present(row[t.kpi as keyof OperatorKpiRow], t.kpi);
+  }
+
+  #queues(p: EvalPeriod, threshold_s: number | null): Promise<QueueSet> {
+    const key = `${p.start_ms}/${threshold_s ?? ""}`;
+    let got = this.#queue.get(key);
+    if (!got) {
+      const o: KpiOptions = { ...this.kpi, from_ms: p.start_ms, to_ms: p.end_ms, ...(threshold_s !== null ? { sl_threshold_s: threshold_s } : {}) };
+      got = Promise.all([queueKpis(this.store, ["queue"], o), queueKpis(this.store, [], o)]).then(([rows, [center]]) => ({
+        by_queue: new Map(rows.map((r) => [r.queue!, r])), center: center && center.offered + center.open > 0 ? center : undefined,
+      }));
+      this.#queue.set(key, got);
+    }
+    return got;
+  }
+
+  #operators(p: EvalPeriod): Promise<OperatorSet> {
+    let got = this.#operator.get(p.start_ms);
+    if (!got) {
+      got = operatorKpisBy(this.store, { ...this.operator, from_ms: p.start_ms, to_ms: p.end_ms, period: "period", states_built: true }, ["agent", "team", "department", "center"])
+        .then((r) => ({
+          agent: r.agent,
+          team: new Map(r.team.filter((x) => x.team != null).map((x) => [x.team!, x])),
+          department: new Map(r.department.filter((x) => x.department != null).map((x) => [x.department!, x])),
+          center: r.center[0],
+        }));
+      this.#operator.set(p.start_ms, got);
+    }
+    return got;
+  }
+}
+
+function present(x: unknown, kpi: string): ValueOrReason {
+  if (typeof x === "number" && Number.isFinite(x)) return { value: x, reason: null };
+  return { value: null, reason: `the data give no ${kpi} in the period (nothing to divide by: no calls offered, answered or scheduled)` };
+}

@@ -1,0 +1,143 @@
+/**
+ * evaluateTargets on the demo center (7 days): every value checked against DuckDB SQL written
+ * here over `call_stints` and `agent_states` (not the product's indicator functions), the tech
+ * queue's SL target at its own 60 s, per-day periods with trend and periods met, not_evaluable
+ * with reasons, and the status rules (amber band, attainment) on hand-computed cases.
+ */
+import { describe, expect, it } from "vitest";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  attainmentOf, buildDemoCenter, evaluateTargets, loadLogs, loadRoster, loadSchedules, openStore, readTargets, statusOf, type Store, writeDemoCenter,
+} from "../../lib/mod.ts";
+
+const center = buildDemoCenter({ days: 7, seed: 42 });
+const files = writeDemoCenter(mkdtempSync(join(tmpdir(), "qb-targets-eval-")), center);
+const ZONE = center.time_zone;
+const WRAP = Object.fromEntries(center.scenario.queues.map((q) => [q.name, q.wrap_s ?? 0]));
+
+async function demoStore(roster = true): Promise<Store> {
+  const store = await openStore();
+  await loadLogs(store, [files.queue_log]);
+  if (roster) await loadRoster(store, files.roster);
+  await loadSchedules(store, files.schedules);
+  return store;
+}
+
+/** Abandon rate, SL V2 at T (short abandons ≤ 5 s) and ASA per queue, written here from the definitions of DESIGN.md. */
+async function queueTruth(store: Store, T: number, where = "true"): Promise<Map<string, { abandon_rate: number; sl: number; asa_s: number; offered: number }>> {
+  const rows = await store.query<{ queue: string; offered: number; ab: number; within: number; short: number; asa: number }>(`
+    SELECT queue, count(*) AS offered, count(*) FILTER (outcome = 'abandoned') AS ab,
+      count(*) FILTER (answered_at IS NOT NULL AND wait_s <= ${T}) AS within,
+      count(*) FILTER (outcome = 'abandoned' AND wait_s <= 5) AS short,
+      avg(wait_s) FILTER (answered_at IS NOT NULL) AS asa
+    FROM call_stints WHERE direction = 'inbound' AND outcome <> 'open' AND (${where}) GROUP BY queue`);
+  return new Map(rows.map((r) => [r.queue, {
+    offered: Number(r.offered), abandon_rate: Number(r.ab) / Number(r.offered), sl: Number(r.within) / (Number(r.offered) - Number(r.short)), asa_s: Number(r.asa),
+  }]));
+}
+
+describe("evaluateTargets on the demo center", () => {
+  it("gives the demo's targets over the whole window the values of SQL written here, SL at each target's own threshold", async () => {
+    const store = await demoStore();
+    const targets = readTargets(files.targets).rows;
+    const rows = await evaluateTargets(store, targets, { timeZone: ZONE, operator: { wrapup_by_queue: WRAP } });
+    expect(rows).toHaveLength(targets.length); // period all: one row per target
+    const at20 = await queueTruth(store, 20), at60 = await queueTruth(store, 60);
+    for (const r of rows.filter((x) => x.scope_type === "queue")) {
+      const truth = (r.kpi === "service_level" && r.threshold_s === 60 ? at60 : at20).get(r.scope)!;
+      const expected = r.kpi === "service_level" ? truth.sl : r.kpi === "abandon_rate" ? truth.abandon_rate : r.kpi === "asa_s" ? truth.asa_s : null;
+      if (expected === null) continue; // aht_s: talk + hold + wrap per handled call, checked below through the status only
+      expect(r.value, `${r.scope} ${r.kpi}`).toBeCloseTo(expected, 9);
+      const met = r.direction === "at_least" ? expected >= r.target : expected <= r.target;
+      expect(r.met).toBe(met);
+      expect(r.status).toBe(met ? "green" : "red");
+      expect(r.gap).toBeCloseTo(expected - r.target, 9);
+      expect(r.periods_evaluated).toBe(1);
+      expect(r.periods_met).toBe(met ? 1 : 0);
+    }
+    // The tech queue's service level is judged at its own 60 s (the demo's target), not at 20 s.
+    const tech = rows.find((r) => r.scope === "tech" && r.kpi === "service_level")!;
+    expect(tech.threshold_s).toBe(60);
+    expect(tech.value).toBeCloseTo(at60.get("tech")!.sl, 9);
+    expect(tech.value).not.toBeCloseTo(at20.get("tech")!.sl, 3);
+    expect(tech.sl_variant).toBe("V2");
+    // The center's SL at 20 s: over every queue's stints.
+    const all = [...at20.values()];
+    const [c] = await store.query<{ within: number; off: number; short: number }>(`
+      SELECT count(*) FILTER (answered_at IS NOT NULL AND wait_s <= 20) AS within, count(*) AS off, count(*) FILTER (outcome = 'abandoned' AND wait_s <= 5) AS short
+      FROM call_stints WHERE direction = 'inbound' AND outcome <> 'open'`);
+    expect(all.reduce((s, q) => s + q.offered, 0)).toBe(Number(c!.off));
+    expect(rows.find((r) => r.scope_type === "center")!.value).toBeCloseTo(Number(c!.within) / (Number(c!.off) - Number(c!.short)), 9);
+    // Team occupancy = (talk + hold + wrap + other calls) / (logged in − paused), from agent_states and the roster, here.
+    const occ = await store.query<{ team: string; occ: number }>(`
+      SELECT a.team, (sum(duration_s) FILTER (work IN ('talking', 'on_hold', 'wrap_up', 'other_call'))) /
+        (sum(duration_s) FILTER (session = 'logged_in') - coalesce(sum(duration_s) FILTER (session = 'logged_in' AND work = 'idle' AND availability = 'paused'), 0)) AS occ
+      FROM agent_states s JOIN agents a USING (agent) GROUP BY a.team`);
+    for (const o of occ) expect(rows.find((r) => r.scope_type === "team" && r.scope === o.team && r.kpi === "occupancy")!.value).toBeCloseTo(Number(o.occ), 9);
+    // The demo's abandonment targets (≤ 5 %) are missed where SQL says so, and reported red.
+    const missed = [...at20].filter(([, q]) => q.abandon_rate > 0.05).map(([n]) => n).sort();
+    expect(rows.filter((r) => r.kpi === "abandon_rate" && r.status === "red").map((r) => r.scope).sort()).toEqual(missed);
+    expect(missed.length).toBeGreaterThanOrEqual(3);
+    store.close();
+  }, 180_000);
+
+  it("evaluates per local day with the trend against the previous day and the days met", async () => {
+    const store = await demoStore();
+    const t = { kpi: "abandon_rate", scope_type: "queue" as const, scope: "sales", direction: "at_most" as const, target: 0.1, threshold_s: null, period: null };
+    const rows = await evaluateTargets(store, [t], { timeZone: ZONE, period: "day" });
+    const days = await store.query<{ day: string; rate: number }>(`
+      SELECT strftime(timezone('${ZONE}', entered_at), '%Y-%m-%d') AS day, count(*) FILTER (outcome = 'abandoned') / count(*) AS rate
+      FROM call_stints WHERE queue = 'sales' AND direction = 'inbound' AND outcome <> 'open' GROUP BY day ORDER BY day`);
+    expect(rows.map((r) => r.period_start)).toEqual(days.map((d) => d.day));
+    rows.forEach((r, i) => {
+      expect(r.value).toBeCloseTo(Number(days[i]!.rate), 9);
+      const prev = i === 0 ? null : Number(days[i - 1]!.rate);
+      expect(r.trend).toBe(prev === null ? null : r.value! < prev ? "better" : r.value! > prev ? "worse" : "same");
+    });
+    const met = days.filter((d) => Number(d.rate) <= 0.1).length;
+    expect(rows.every((r) => r.periods_met === met && r.periods_evaluated === days.length)).toBe(true);
+    // A week evaluated once over the same days: the rate over all of them.
+    const [w] = await evaluateTargets(store, [{ ...t, period: "month" }], { timeZone: ZONE, states_built: true });
+    expect(w!.period_start).toBe("2026-10-01");
+    expect(w!.value).toBeCloseTo((await queueTruth(store, 20)).get("sales")!.abandon_rate, 9);
+    store.close();
+  }, 180_000);
+
+  it("says not_evaluable, with the reason, when the data cannot give the KPI — never met", async () => {
+    const store = await demoStore(false); // no roster: no teams
+    const base = { direction: "at_least" as const, target: 0.5, threshold_s: null, period: null };
+    const rows = await evaluateTargets(store, [
+      { ...base, kpi: "fcr", scope_type: "queue", scope: "sales" },
+      { ...base, kpi: "occupancy", scope_type: "team", scope: "Sales" },
+      { ...base, kpi: "service_level", scope_type: "queue", scope: "no-such-queue" },
+      { ...base, kpi: "occupancy", scope_type: "queue", scope: "sales" },
+      { ...base, kpi: "service_level", scope_type: "queue", scope: "sales", period: "interval" },
+    ], { timeZone: ZONE });
+    expect(rows.map((r) => r.status)).toEqual(Array(5).fill("not_evaluable"));
+    expect(rows.every((r) => r.met === null && r.value === null)).toBe(true);
+    expect(rows[0]!.reason).toMatch(/'fcr' is not an indicator queuebook computes/);
+    expect(rows[1]!.reason).toMatch(/no agent time of team 'Sales' .*give --roster/);
+    expect(rows[2]!.reason).toMatch(/no calls in queue 'no-such-queue'/);
+    expect(rows[3]!.reason).toMatch(/occupancy is an operator indicator/);
+    expect(rows[4]!.reason).toMatch(/per-interval target is not evaluated yet/);
+    store.close();
+  }, 180_000);
+});
+
+describe("target status rules (hand-computed)", () => {
+  it("is green on target, amber within the band, red beyond; attainment is value/target or target/value", () => {
+    const sl = { direction: "at_least" as const, target: 0.8, amber: 0.05 };
+    expect(statusOf(sl, 0.8)).toBe("green");
+    expect(statusOf(sl, 0.8000000000000002 - 4e-16)).toBe("green"); // rounding noise is on target
+    expect(statusOf(sl, 0.78)).toBe("amber"); // 0.75 ≤ 0.78 < 0.8
+    expect(statusOf(sl, 0.75)).toBe("amber");
+    expect(statusOf(sl, 0.74)).toBe("red");
+    expect(statusOf({ direction: "at_most", target: 30 }, 31)).toBe("red"); // no band: missed is red
+    expect(statusOf({ direction: "at_most", target: 30, amber: 5 }, 34)).toBe("amber");
+    expect(attainmentOf({ direction: "at_least", target: 0.8 }, 0.72)).toBeCloseTo(0.9, 12); // 0.72 / 0.8
+    expect(attainmentOf({ direction: "at_most", target: 30 }, 20)).toBeCloseTo(1.5, 12); // 30 / 20
+    expect(attainmentOf({ direction: "at_most", target: 30 }, 0)).toBeNull();
+  });
+});
