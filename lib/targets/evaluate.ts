@@ -28,7 +28,7 @@ export interface TargetEvaluation {
   scope_type: string;
   scope: string;
   kpi: string;
-  /** `all`, `day`, `week` or `month`. */
+  /** `all`, `interval`, `day`, `week` or `month`. */
   period: TargetPeriod;
   /** The period's start (local date, or the window's start as ISO with offset for `all`). */
   period_start: string;
@@ -92,7 +92,7 @@ export function attainmentOf(t: Pick<Target, "direction" | "target">, value: num
  * data cannot give (unknown name, a scope not in the data, nothing to divide by) is
  * `not_evaluable` with the reason, never met.
  *
- * @param targets from `readTargets` (a target of period `interval` is not evaluated yet: `not_evaluable`)
+ * @param targets from `readTargets`
  * @param options `from_ms`/`to_ms` (default: the data's first and last instants), zone, SL options, period
  * @returns rows by target (file order), then period
  * @throws {RangeError} for invalid indicator options or an empty window
@@ -108,17 +108,15 @@ export async function evaluateTargets(store: Store, targets: readonly Target[], 
   const from = options.from_ms ?? (b?.lo === null || b?.lo === undefined ? null : Number(b.lo));
   const to = options.to_ms ?? (b?.hi === null || b?.hi === undefined ? null : Number(b.hi) + 1);
   if (from === null || to === null) return targets.map((t) => noData(t, options.period ?? "all", k.sl_threshold_s, k.sl_variant));
-  const values = new TargetValues(store, { ...options, timeZone: zone }, { ...(options.operator ?? {}), timeZone: zone });
+  // Per-interval values are read at once over the window and the interval before it (the first one's baseline).
+  const window = { from_ms: from - k.interval_minutes * 60_000, to_ms: to };
+  const values = new TargetValues(store, { ...options, timeZone: zone }, { ...(options.operator ?? {}), timeZone: zone }, window);
   const out: TargetEvaluation[] = [];
   for (const t of targets) {
-    if ((t.period ?? "").toLowerCase() === "interval") {
-      out.push({ ...noData(t, "day", k.sl_threshold_s, k.sl_variant), reason: "a per-interval target is not evaluated yet: give it the period day, week or month" });
-      continue;
-    }
     const kind = targetPeriod(t, options.period ?? "all");
-    const periods = periodsWithBaseline(kind, from, to, zone);
+    const periods = periodsWithBaseline(kind, from, to, zone, k.interval_minutes);
     const got: ValueOrReason[] = [];
-    for (const p of periods) got.push(await values.valueOf(t, p));
+    for (const p of periods) got.push(await values.valueOf(t, p, kind === "interval"));
     const rows = periods.slice(1).map((p, i) => row(t, kind, p, got[i + 1]!, got[i]!, zone, k.sl_threshold_s, k.sl_variant));
     const evaluated = rows.filter((r) => r.met !== null);
     for (const r of rows) Object.assign(r, { periods_met: evaluated.filter((x) => x.met).length, periods_evaluated: evaluated.length });
@@ -130,7 +128,7 @@ export async function evaluateTargets(store: Store, targets: readonly Target[], 
 /** A target's period: its own, else the default. */
 function targetPeriod(t: Target, fallback: TargetPeriod): TargetPeriod {
   const own = (t.period ?? "").toLowerCase();
-  if (own === "day" || own === "week" || own === "month" || own === "all") return own;
+  if (own === "interval" || own === "day" || own === "week" || own === "month" || own === "all") return own;
   return fallback;
 }
 

@@ -8,16 +8,16 @@ import { DateTime } from "luxon";
 import { ianaZone, isoInZone } from "../time/mod.ts";
 import { periodOf } from "../operators/mod.ts";
 
-/** How a target is evaluated in time: once over the window, or per local day, week or month. */
-export type TargetPeriod = "all" | "day" | "week" | "month";
+/** How a target is evaluated in time: once over the window, or per interval, local day, ISO week or month. */
+export type TargetPeriod = "all" | "interval" | "day" | "week" | "month";
 /** The choices of {@link TargetPeriod}. */
-export const TARGET_PERIODS: readonly TargetPeriod[] = ["all", "day", "week", "month"];
+export const TARGET_PERIODS: readonly TargetPeriod[] = ["all", "interval", "day", "week", "month"];
 
 /** One evaluation period: `[start_ms, end_ms)` and its start as local ISO. */
 export interface EvalPeriod {
   start_ms: number;
   end_ms: number;
-  /** Local start: `2026-10-05` for a day, week or month; the window's start (ISO with offset) for `all`. */
+  /** Local start: `2026-10-05` for a day, week or month; ISO with offset for an interval and for `all` (the window's start). */
   key: string;
 }
 
@@ -26,10 +26,11 @@ export interface EvalPeriod {
  * cut at the window's edges: the window's first and last periods are the ones containing its
  * ends), preceded by the period just before the first (the baseline of its trend).
  *
+ * @param interval_minutes the interval length of `interval` periods (a divisor of 60; default 30)
  * @returns periods in time order; element 0 is the baseline (for `all`: the window of equal length before)
  * @throws {RangeError} for a bad zone or an empty window
  */
-export function periodsWithBaseline(kind: TargetPeriod, from_ms: number, to_ms: number, zone: string): EvalPeriod[] {
+export function periodsWithBaseline(kind: TargetPeriod, from_ms: number, to_ms: number, zone: string, interval_minutes = 30): EvalPeriod[] {
   const z = ianaZone(zone);
   if (!(to_ms > from_ms)) throw new RangeError("Cannot evaluate targets: the window ends before it starts");
   if (kind === "all") {
@@ -44,7 +45,7 @@ export function periodsWithBaseline(kind: TargetPeriod, from_ms: number, to_ms: 
       const start = DateTime.fromMillis(ms, { zone: z }).startOf("month");
       return { start_ms: start.toMillis(), end_ms: start.plus({ months: 1 }).toMillis(), key: start.toFormat("yyyy-MM-dd") };
     }
-    const p = periodOf(kind, ms, zone);
+    const p = periodOf(kind, ms, zone, interval_minutes);
     return { start_ms: p.start_ms, end_ms: p.end_ms, key: p.key };
   };
   const first = of(from_ms);

@@ -38,32 +38,39 @@ interface OperatorSet {
   center: OperatorKpiRow | undefined;
 }
 
-/** Values of targets' KPIs per period, each indicator function called once per period (and threshold). */
+/**
+ * Values of targets' KPIs per period, each indicator function called once per period (and
+ * threshold); per-interval values come from one call grouped by interval over the window.
+ */
 export class TargetValues {
   readonly #queue = new Map<string, Promise<QueueSet>>();
   readonly #operator = new Map<number, Promise<OperatorSet>>();
+  readonly #queueIntervals = new Map<string, Promise<Map<string, QueueSet>>>();
+  #operatorIntervals: Promise<Map<string, OperatorSet>> | null = null;
 
   /**
-   * @param kpi the queue indicator options (zone, SL variant and threshold, short abandon)
+   * @param kpi the queue indicator options (zone, SL variant and threshold, short abandon, interval length)
    * @param operator the operator indicator options (wrap-up, adherence rule, …); agent states must be built
+   * @param window `[from_ms, to_ms)` read at once for per-interval values
    */
-  constructor(readonly store: Store, readonly kpi: KpiOptions, readonly operator: OperatorKpiOptions) {}
+  constructor(readonly store: Store, readonly kpi: KpiOptions, readonly operator: OperatorKpiOptions, readonly window: { from_ms: number; to_ms: number } | null = null) {}
 
-  /** The value of `t`'s KPI in `p`, or the reason it has none. */
-  async valueOf(t: Target, p: EvalPeriod): Promise<ValueOrReason> {
+  /** The value of `t`'s KPI in `p` (an interval when `interval` is true), or the reason it has none. */
+  async valueOf(t: Target, p: EvalPeriod, interval = false): Promise<ValueOrReason> {
     const inQueue = QUEUE_KPIS.includes(t.kpi), inOperator = OPERATOR_KPIS.includes(t.kpi);
     if (!inQueue && !inOperator) {
       return { value: null, reason: `'${t.kpi}' is not an indicator queuebook computes (queue: ${QUEUE_KPIS.join(", ")}; operator: ${OPERATOR_KPIS.join(", ")})` };
     }
     if (t.scope_type === "queue" || (t.scope_type === "center" && inQueue)) {
       if (!inQueue) return { value: null, reason: `${t.kpi} is an operator indicator: set it for an operator, team, department or the center, not a queue` };
-      const set = await this.#queues(p, t.kpi.startsWith("service_level") ? t.threshold_s : null);
+      const threshold = t.kpi.startsWith("service_level") ? t.threshold_s : null;
+      const set = interval ? (await this.#queuesByInterval(threshold)).get(p.key) ?? EMPTY_QUEUES : await this.#queues(p, threshold);
       const row = t.scope_type === "center" ? set.center : set.by_queue.get(t.scope);
       if (!row) return { value: null, reason: t.scope_type === "center" ? "no calls in the period" : `no calls in queue '${t.scope}' in the period` };
       return present(row[t.kpi as keyof QueueKpiRow], t.kpi);
     }
     if (!inOperator) return { value: null, reason: `${t.kpi} is a queue indicator: set it for a queue or the center, not a ${t.scope_type}` };
-    const set = await this.#operators(p);
+    const set = interval ? (await this.#operatorsByInterval()).get(p.key) ?? EMPTY_OPERATORS : await this.#operators(p);
     let row: OperatorKpiRow | undefined;
     if (t.scope_type === "center") row = set.center;
     else if (t.scope_type === "operator") row = set.agent.find((r) => r.agent === t.scope) ?? set.agent.find((r) => r.name === t.scope);
@@ -88,6 +95,38 @@ export class TargetValues {
     return got;
   }
 
+  #queuesByInterval(threshold_s: number | null): Promise<Map<string, QueueSet>> {
+    const key = String(threshold_s ?? "");
+    let got = this.#queueIntervals.get(key);
+    if (!got) {
+      const o: KpiOptions = { ...this.kpi, from_ms: this.window?.from_ms, to_ms: this.window?.to_ms, ...(threshold_s !== null ? { sl_threshold_s: threshold_s } : {}) };
+      got = Promise.all([queueKpis(this.store, ["queue", "interval"], o), queueKpis(this.store, ["interval"], o)]).then(([rows, centers]) => {
+        const out = new Map<string, QueueSet>();
+        const of = (k: string) => out.get(k) ?? (out.set(k, { by_queue: new Map(), center: undefined }), out.get(k)!);
+        for (const r of rows) of(r.interval_start!).by_queue.set(r.queue!, r);
+        for (const c of centers) if (c.offered + c.open > 0) of(c.interval_start!).center = c;
+        return out;
+      });
+      this.#queueIntervals.set(key, got);
+    }
+    return got;
+  }
+
+  #operatorsByInterval(): Promise<Map<string, OperatorSet>> {
+    this.#operatorIntervals ??= operatorKpisBy(this.store, {
+      ...this.operator, from_ms: this.window?.from_ms, to_ms: this.window?.to_ms, period: "interval", interval_minutes: this.kpi.interval_minutes, states_built: true,
+    }, ["agent", "team", "department", "center"]).then((r) => {
+      const out = new Map<string, OperatorSet>();
+      const of = (k: string) => out.get(k) ?? (out.set(k, { agent: [], team: new Map(), department: new Map(), center: undefined }), out.get(k)!);
+      for (const x of r.agent) of(x.interval_start!).agent.push(x);
+      for (const x of r.team) if (x.team != null) of(x.interval_start!).team.set(x.team, x);
+      for (const x of r.department) if (x.department != null) of(x.interval_start!).department.set(x.department, x);
+      for (const x of r.center) of(x.interval_start!).center = x;
+      return out;
+    });
+    return this.#operatorIntervals;
+  }
+
   #operators(p: EvalPeriod): Promise<OperatorSet> {
     let got = this.#operator.get(p.start_ms);
     if (!got) {
@@ -103,6 +142,9 @@ export class TargetValues {
     return got;
   }
 }
+
+const EMPTY_QUEUES: QueueSet = { by_queue: new Map(), center: undefined };
+const EMPTY_OPERATORS: OperatorSet = { agent: [], team: new Map(), department: new Map(), center: undefined };
 
 function present(x: unknown, kpi: string): ValueOrReason {
   if (typeof x === "number" && Number.isFinite(x)) return { value: x, reason: null };

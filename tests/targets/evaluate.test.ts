@@ -113,15 +113,39 @@ describe("evaluateTargets on the demo center", () => {
       { ...base, kpi: "occupancy", scope_type: "team", scope: "Sales" },
       { ...base, kpi: "service_level", scope_type: "queue", scope: "no-such-queue" },
       { ...base, kpi: "occupancy", scope_type: "queue", scope: "sales" },
-      { ...base, kpi: "service_level", scope_type: "queue", scope: "sales", period: "interval" },
     ], { timeZone: ZONE });
-    expect(rows.map((r) => r.status)).toEqual(Array(5).fill("not_evaluable"));
+    expect(rows.map((r) => r.status)).toEqual(Array(4).fill("not_evaluable"));
     expect(rows.every((r) => r.met === null && r.value === null)).toBe(true);
     expect(rows[0]!.reason).toMatch(/'fcr' is not an indicator queuebook computes/);
     expect(rows[1]!.reason).toMatch(/no agent time of team 'Sales' .*give --roster/);
     expect(rows[2]!.reason).toMatch(/no calls in queue 'no-such-queue'/);
     expect(rows[3]!.reason).toMatch(/occupancy is an operator indicator/);
-    expect(rows[4]!.reason).toMatch(/per-interval target is not evaluated yet/);
+    store.close();
+  }, 180_000);
+});
+
+describe("per-interval targets", () => {
+  it("evaluates a target per 30-minute interval of a day, each with SQL's value; an interval without calls is not evaluable", async () => {
+    const store = await demoStore();
+    const from_ms = Date.parse("2026-10-05T00:00:00+02:00"), to_ms = Date.parse("2026-10-06T00:00:00+02:00");
+    const t = { kpi: "service_level", scope_type: "queue" as const, scope: "sales", direction: "at_least" as const, target: 0.8, threshold_s: null, period: "interval" };
+    const rows = await evaluateTargets(store, [t], { timeZone: ZONE, from_ms, to_ms });
+    expect(rows).toHaveLength(48);
+    expect(rows[0]!.period_start).toBe("2026-10-05T00:00:00+02:00");
+    expect(rows[20]!.period_start).toBe("2026-10-05T10:00:00+02:00");
+    const iv = await store.query<{ start: string; sl: number }>(`
+      SELECT strftime(timezone('${ZONE}', time_bucket(INTERVAL 30 MINUTE, entered_at, '${ZONE}')), '%Y-%m-%dT%H:%M:%S') || '+02:00' AS start,
+        count(*) FILTER (answered_at IS NOT NULL AND wait_s <= 20) / (count(*) - count(*) FILTER (outcome = 'abandoned' AND wait_s <= 5)) AS sl
+      FROM call_stints WHERE queue = 'sales' AND direction = 'inbound' AND outcome <> 'open'
+        AND entered_at >= make_timestamptz(${from_ms * 1000}) AND entered_at < make_timestamptz(${to_ms * 1000}) GROUP BY ALL ORDER BY start`);
+    const truth = new Map(iv.map((r) => [r.start, Number(r.sl)]));
+    expect(truth.size).toBeGreaterThan(10);
+    for (const r of rows) {
+      if (truth.has(r.period_start)) expect(r.value, r.period_start).toBeCloseTo(truth.get(r.period_start)!, 9);
+      else expect(r.status, r.period_start).toBe("not_evaluable");
+    }
+    expect(rows[0]!.periods_evaluated).toBe(truth.size);
+    expect(rows[0]!.periods_met).toBe([...truth.values()].filter((x) => x >= 0.8).length);
     store.close();
   }, 180_000);
 });
