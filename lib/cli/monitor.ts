@@ -55,8 +55,8 @@ function monitorToken(o: MonitorCliOptions): { token: string | null; generated: 
     checkInputFile("--token-file", o.tokenFile);
     const token = readFileSync(o.tokenFile, "utf8").trim();
     // HTTP headers and cookies carry bytes: a token beyond printable ASCII could never be sent.
-    if (token.length < 16 || !/^[\x21-\x7e]+$/.test(token)) {
-      throw new UsageError(`--token-file '${safe(o.tokenFile)}' must hold one token of at least 16 printable ASCII characters (letters, digits, punctuation; no spaces)`);
+    if (token.length < 16 || token.length > 1024 || !/^[\x21-\x7e]+$/.test(token)) {
+      throw new UsageError(`--token-file '${safe(o.tokenFile)}' must hold one token of 16 to 1,024 printable ASCII characters (letters, digits, punctuation; no spaces)`);
     }
     return { token, generated: false };
   }
@@ -94,6 +94,8 @@ function checkOptions(o: MonitorCliOptions): { targets: Target[]; summary: Input
     throw new UsageError(`--reset-at must be a local time HH:MM such as 00:00 or 06:30, got '${safe(o.resetAt)}'`);
   }
   if (o.follow.trim() === "") throw new UsageError("--follow is empty: give the queue_log file to follow");
+  // Judged before it is opened: opening a FIFO for reading blocks until a writer comes.
+  if (existsSync(o.follow) && !statSync(o.follow).isFile()) throw new UsageError(`--follow '${safe(o.follow)}' is not a regular file (a directory, a device, a pipe?): give the queue_log file`);
   if (existsSync(o.follow)) {
     try {
       closeSync(openSync(o.follow, "r"));
@@ -102,7 +104,7 @@ function checkOptions(o: MonitorCliOptions): { targets: Target[]; summary: Input
       if (code === "EACCES" || code === "EPERM") throw new UsageError(`--follow '${safe(o.follow)}': permission denied`);
     }
   }
-  if (existsSync(o.follow) && !statSync(o.follow).isFile()) throw new UsageError(`--follow '${safe(o.follow)}' is not a regular file (a directory, a device?): give the queue_log file`);
+  if (o.json && !o.once) throw new UsageError("--json prints one snapshot: give it with --once (the server publishes JSON at /api/state)");
   if (!existsSync(o.follow) && !existsSync(dirname(resolve(o.follow)))) throw new UsageError(`--follow '${safe(o.follow)}': neither the file nor its folder exists`);
   for (const [name, path] of [["--roster", o.roster], ["--schedules", o.schedules], ["--targets", o.targets]] as const) if (path) checkInputFile(name, path);
   if (!Number.isInteger(o.port) || o.port > 65535) throw new UsageError(`--port must be a whole number from 0 to 65535, got ${o.port}`);
@@ -160,7 +162,8 @@ export function addMonitorCommands(program: Command): void {
         clock: o.clock, lookback_h: o.lookbackH, refresh_s: o.refreshS, targets,
       });
       if (o.once) {
-        const state = await monitor.step(Date.now(), true);
+        if (!existsSync(o.follow) && !o.quiet) process.stderr.write(`qb monitor: '${safe(o.follow)}' does not exist (yet): an empty snapshot\n`);
+        const state = await monitor.step(Date.now(), true, true);
         process.stdout.write(o.json ? jsonText(state) : onceText(state!));
         monitor.close();
         store.close();

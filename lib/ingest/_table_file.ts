@@ -92,6 +92,11 @@ export function readTableFile<T>(
   return { rows, rejects, counts };
 }
 
+/** The physical lines of a table file (for the raw text of a reject found after reading). */
+export function physicalLines(path: string): string[] {
+  return splitLines(readText(path).text);
+}
+
 /**
  * Where text is binary: a zip (XLSX, ODS) signature, a NUL, or eight or more other C0 control
  * characters (not tab, CR or LF) in its first 64 KiB — as a phrase naming the first such line,

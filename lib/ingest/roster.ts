@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import { storeTableFile, readTableFile, type TableFile } from "./_table_file.ts";
+import { physicalLines, readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
 import { inDstGap, parseInstant } from "./asterisk_csv.ts";
 
 /** One roster row. */
@@ -58,13 +58,15 @@ const rosterSchema = z.object({
 export function readRoster(path: string, columns: Readonly<Record<string, string>> = {}): TableFile<RosterEntry> {
   const file = readTableFile(path, "roster", rosterSchema, ["agent"], columns);
   const seen = new Map<string, number>();
+  let lines: string[] | null = null;
   file.rows = file.rows.filter((r) => {
     const first = seen.get(r.agent);
     if (first === undefined) {
       seen.set(r.agent, r.line);
       return true;
     }
-    file.rejects.push({ source: file.counts.source, line: r.line, raw: r.agent, reason: `${file.counts.source}:${r.line}: field 'agent': agent '${r.agent}' is already on line ${first}` });
+    lines ??= physicalLines(path);
+    file.rejects.push({ source: file.counts.source, line: r.line, raw: lines[r.line - 1] ?? r.agent, reason: `${file.counts.source}:${r.line}: field 'agent': agent '${r.agent}' is already on line ${first}` });
     return false;
   });
   file.rejects.sort((a, b) => a.line - b.line);

@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from "zod";
-import { readTableFile, type TableFile } from "./_table_file.ts";
+import { physicalLines, readTableFile, type TableFile } from "./_table_file.ts";
 import { parseCsvLines } from "./_csv_table.ts";
 import { readText, splitLines } from "./read_lines.ts";
 
@@ -39,7 +39,7 @@ const SCOPE_WORDS: Record<string, TargetScope> = { center: "center", centre: "ce
 const decimal = (name: string, min = -Infinity) =>
   z.string().transform((s, ctx) => {
     const x = /^-?\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
-    if (!(x >= min)) ctx.addIssue({ code: "custom", message: `${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ""}, got '${s.slice(0, 40)}'` });
+    if (!(x >= min) || !Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `${name} must be a number${min > -Infinity ? ` ≥ ${min}` : ""}, got '${s.slice(0, 40)}'` });
     return x;
   });
 
@@ -86,12 +86,17 @@ const targetSchema = z.object({
   }),
 }).transform((t, ctx) => {
   if (isRateKpi(t.kpi) && t.target > 1) {
-    ctx.addIssue({
-      code: "custom", path: ["target"],
-      message: `${t.kpi} is a rate written as a fraction (0.8 for 80 %), got ${t.target}${t.target <= 100 ? ` (write ${t.target / 100})` : ""}`,
-    });
+    // A value from 2 to 100 is most likely a percentage: say what to write.
+    const hint = t.target >= 2 && t.target <= 100 ? ` (write ${Number((t.target / 100).toPrecision(6))})` : "";
+    ctx.addIssue({ code: "custom", path: ["target"], message: `${t.kpi} is a rate written as a fraction (0.8 for 80 %), got ${t.target}${hint}` });
   }
-  return { ...t, scope: t.scope_type === "center" && t.scope === "" ? "all" : t.scope };
+  if (t.threshold_s !== null && !t.kpi.startsWith("service_level")) {
+    ctx.addIssue({ code: "custom", path: ["threshold_s"], message: `threshold_s applies to service-level targets only (${t.kpi} has none): leave it empty` });
+  }
+  if (t.scope_type === "center" && t.scope !== "" && t.scope.toLowerCase() !== "all") {
+    ctx.addIssue({ code: "custom", path: ["scope"], message: `a center target has no scope value (leave it empty or write all), got '${t.scope.slice(0, 40)}'` });
+  }
+  return { ...t, scope: t.scope_type === "center" ? "all" : t.scope };
 }) as unknown as z.ZodType<Target>;
 
 /**
@@ -138,7 +143,7 @@ function dropDuplicates(file: TableFile<Target>, path: string): TableFile<Target
       continue;
     }
     const what = `${r.kpi} of ${r.scope_type} '${r.scope}'${r.period ? ` per ${r.period}` : ""}${r.threshold_s !== null ? ` at ${r.threshold_s} s` : ""}`;
-    lines ??= splitLines(readText(path).text);
+    lines ??= physicalLines(path);
     rejects.push({ source, line: r.line, raw: lines[r.line - 1] ?? "", reason: `${source}:${r.line}: field 'kpi': duplicate of line ${line} (a second target for ${what.slice(0, 120)})` });
   }
   rejects.sort((a, b) => a.line - b.line);

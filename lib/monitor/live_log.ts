@@ -25,6 +25,16 @@ export interface LiveLogOptions extends AgentStateOptions {
    * `time`): a corrupt or far-future line would otherwise become "now" (default 900).
    */
   max_future_s?: number;
+  /**
+   * The day start (reset boundary) at or before an instant "now" (epoch ms → epoch ms): lines
+   * older than `lookback_ms` before the day start of the latest "now" are dropped as they arrive,
+   * so a long log is never held whole. Without it every line is kept until {@link LiveLog.setWindowStart}.
+   */
+  day_start_of?: (now_ms: number) => number;
+  /** Look-back before the day start kept for sessions and pauses begun earlier (ms; default 0). */
+  lookback_ms?: number;
+  /** What "now" is while lines arrive: the clock (`wall`, default) or the latest event (`data`). */
+  clock?: "wall" | "data";
 }
 
 /** Line accounting of the live window (`lines_read = used + ignored + rejected`, as for a load). */
@@ -77,8 +87,17 @@ export class LiveLog {
    * @param wallNow this machine's clock (epoch ms): lines dated too far after it are rejected
    */
   add(read: TailRead, wallNow = Date.now()): void {
-    if (read.restart) this.#restarts++;
+    if (read.restart) this.#restarts++, this.#dirty = true;
     for (const l of read.lines) this.#addLine(l, wallNow);
+  }
+
+  /** The last day start found: days last at least 23 h, so for 22 h after it the day start is the same (no zone arithmetic per line). */
+  #day: number | null = null;
+  #windowAt(now: number): number {
+    const f = this.options.day_start_of;
+    if (!f) return this.#windowStart;
+    if (this.#day === null || now < this.#day || now >= this.#day + 22 * 3_600_000) this.#day = f(now);
+    return Math.max(this.#day - (this.options.lookback_ms ?? 0), this.#windowStart);
   }
 
   /** The source name of the lines of file `file` of the tail (0: the followed path itself). */
@@ -119,7 +138,8 @@ export class LiveLog {
       this.#reject({ source, line: l.line, raw: l.text, reason }, wallNow);
       return;
     }
-    if (e.at < this.#windowStart) {
+    const now = this.options.clock === "data" ? Math.max(this.#lastEventMs ?? e.at, e.at) : wallNow;
+    if (e.at < this.#windowAt(now)) {
       this.#before++;
       return;
     }

@@ -108,7 +108,11 @@ export class LiveMonitor {
     this.options = { reset_at: "00:00", lookback_h: 12, stale_after_s: 120, clock: "wall", refresh_s: 5, ...options };
     dayStartBefore(wallNow, options.timeZone ?? "UTC", this.options.reset_at); // validates the zone and the time
     this.tail = new LogTail(path, { drain_ms: options.drain_ms });
-    this.live = new LiveLog(store, path, { wrapup_s: options.wrapup_s, wrapup_by_queue: options.wrapup_by_queue, max_future_s: options.max_future_s });
+    const zone = options.timeZone ?? "UTC";
+    this.live = new LiveLog(store, path, {
+      wrapup_s: options.wrapup_s, wrapup_by_queue: options.wrapup_by_queue, max_future_s: options.max_future_s, clock: this.options.clock,
+      day_start_of: (ms) => dayStartBefore(ms, zone, this.options.reset_at), lookback_ms: this.options.lookback_h * 3_600_000,
+    });
     this.#lastGrowthWall = wallNow;
   }
 
@@ -123,13 +127,19 @@ export class LiveMonitor {
    *
    * @param wallNow the machine's clock (epoch ms; tests pass their own)
    * @param force return a state even if nothing changed
+   * @param final the file is read for the last time (`--once`): a last line without its line end counts
    * @returns the new state, or null when there is nothing new to publish
    */
-  async step(wallNow = Date.now(), force = false): Promise<MonitorState | null> {
-    const read = this.tail.poll(wallNow);
-    if (read.lines.length || read.restart) this.#lastGrowthWall = wallNow;
-    // A first look at the lines' times fixes the day before they are filtered.
-    this.live.add(read, wallNow);
+  async step(wallNow = Date.now(), force = false, final = false): Promise<MonitorState | null> {
+    // A large file comes in slices (bounded memory: lines before the window are dropped as they
+    // arrive), with a pause between them for the server to answer.
+    for (let more = true; more;) {
+      const read = this.tail.poll(wallNow, final);
+      if (read.lines.length || read.restart) this.#lastGrowthWall = wallNow;
+      this.live.add(read, wallNow);
+      more = read.more;
+      if (more) await new Promise((r) => setTimeout(r, 0));
+    }
     const zone = this.options.timeZone ?? "UTC";
     const now = this.now(wallNow);
     const dayStart = dayStartBefore(now, zone, this.options.reset_at);

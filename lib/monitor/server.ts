@@ -127,21 +127,25 @@ export function sameSecret(a: string, b: string): boolean {
   return timingSafeEqual(h(a), h(b));
 }
 
-function tokenOf(req: Request, url: URL): { token: string | null; from: "header" | "cookie" | "query" | null } {
+/**
+ * The tokens a request offers: the Bearer header's; else on the page a `?token=` (it wins over an
+ * old cookie: the address just printed after a restart); else every `qb_token` cookie.
+ */
+function tokensOf(req: Request, url: URL): { tokens: string[]; from: "header" | "cookie" | "query" | null } {
   const auth = req.headers.get("authorization");
-  if (auth && /^Bearer\s+/i.test(auth)) return { token: auth.replace(/^Bearer\s+/i, "").trim(), from: "header" };
-  const cookie = req.headers.get("cookie") ?? "";
-  const m = /(?:^|;\s*)qb_token=([^;]*)/.exec(cookie);
-  if (m) {
-    try {
-      return { token: decodeURIComponent(m[1]!), from: "cookie" };
-    } catch {
-      return { token: "", from: "cookie" }; // a malformed cookie is a wrong token
-    }
-  }
+  if (auth && /^Bearer\s+/i.test(auth)) return { tokens: [auth.replace(/^Bearer\s+/i, "").trim()], from: "header" };
   const q = url.searchParams.get("token");
-  if (q !== null) return { token: q, from: "query" };
-  return { token: null, from: null };
+  if (q !== null && url.pathname === "/") return { tokens: [q], from: "query" };
+  const cookies = [...(req.headers.get("cookie") ?? "").matchAll(/(?:^|;\s*)qb_token=([^;]*)/g)].map((m) => {
+    try {
+      return decodeURIComponent(m[1]!);
+    } catch {
+      return ""; // a malformed cookie is a wrong token
+    }
+  });
+  if (cookies.length) return { tokens: cookies, from: "cookie" };
+  if (q !== null) return { tokens: [q], from: "query" }; // a token in the address of anything but the page: refused below
+  return { tokens: [], from: null };
 }
 
 function respond(body: BodyInit | null, status: number, type: string | null, extra: Record<string, string> = {}): Response {
@@ -162,7 +166,12 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
   const token = options.token ?? null;
   const page = MONITOR_HTML.replaceAll("{{TITLE}}", escapeHtml(options.title ?? "queuebook monitor"));
   return (req: Request): Response => {
-    const url = new URL(req.url);
+    let url: URL;
+    try {
+      url = new URL(req.url);
+    } catch {
+      return respond("400: bad request (the Host header is not a host name)\n", 400, "text/plain; charset=utf-8");
+    }
     // Browsers ask for an icon on their own: none, without a 404 in the console (and no data in it).
     if (url.pathname === "/favicon.ico") return respond(null, 204, null);
     // Without a token the server is for this machine only: a Host naming anything else is a
@@ -171,9 +180,11 @@ export function monitorHandler(hub: MonitorHub, options: { token?: string | null
       return respond("403: this monitor answers requests addressed to 127.0.0.1 or localhost only\n", 403, "text/plain; charset=utf-8");
     }
     if (token !== null) {
-      const given = tokenOf(req, url);
-      if (given.token === null || !sameSecret(given.token, token) || (given.from === "query" && url.pathname !== "/")) {
-        const why = given.token === null || given.from === "query" && url.pathname !== "/"
+      const given = tokensOf(req, url);
+      // Every offered token is compared (in constant time), so the result does not depend on which matched.
+      const ok = given.tokens.map((t) => sameSecret(t, token)).some((m) => m);
+      if (!ok || (given.from === "query" && url.pathname !== "/")) {
+        const why = given.tokens.length === 0 || given.from === "query" && url.pathname !== "/"
           ? "this monitor needs its token: open the address qb monitor printed (…/?token=…), or send 'Authorization: Bearer <token>'"
           : `the token given (by ${given.from === "header" ? "the Authorization header" : given.from === "cookie" ? "the qb_token cookie, from an earlier visit?" : "?token="}) is wrong: ` +
             "use the one qb monitor printed or read from its --token-file";

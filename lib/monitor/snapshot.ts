@@ -121,11 +121,18 @@ const EMPTY_KPI = { offered: 0, answered: 0, abandoned: 0, abandon_rate: null, s
 /** The KPIs the wallboard judges against a queue or center target, and the alert each raises. */
 const LIVE_KPIS: Readonly<Record<string, string>> = { service_level: "service_level", asa_s: "asa", abandon_rate: "abandon_rate", aht_s: "aht" };
 
+/** Whether the wallboard judges a target: a KPI it shows, for a queue or the center, over a day (or with no period). */
+function liveTarget(t: Target): boolean {
+  return t.kpi in LIVE_KPIS && (t.scope_type === "queue" || t.scope_type === "center") && (t.period === null || t.period === "day" || t.period === "all");
+}
+
 /** The targets of `targets` the wallboard does not judge, each with why. */
 function notLive(targets: readonly Target[]): MonitorSnapshot["targets_not_live"] {
-  return targets.filter((t) => !(t.kpi in LIVE_KPIS && (t.scope_type === "queue" || t.scope_type === "center"))).map((t) => ({
+  return targets.filter((t) => !liveTarget(t)).map((t) => ({
     kpi: t.kpi, scope_type: t.scope_type, scope: t.scope,
-    reason: t.kpi in LIVE_KPIS ? `judged per queue and center only (this one is per ${t.scope_type})` : `${t.kpi} is not on the wallboard (it judges ${Object.keys(LIVE_KPIS).join(", ")})`,
+    reason: !(t.kpi in LIVE_KPIS) ? `${t.kpi} is not on the wallboard (it judges ${Object.keys(LIVE_KPIS).join(", ")})`
+      : t.scope_type !== "queue" && t.scope_type !== "center" ? `judged per queue and center only (this one is per ${t.scope_type})`
+      : `its period is ${t.period}: the wallboard judges today's numbers`,
   }));
 }
 
@@ -155,7 +162,7 @@ export async function monitorSnapshot(store: Store, now_ms: number, day_start_ms
   const [todayTotal] = await queueKpis(store, [], { ...k, from_ms: day_start_ms });
   const last = await queueKpis(store, ["queue"], { ...k, from_ms: Math.max(day_start_ms, now_ms - recent * 60_000) });
   const [lastTotal] = await queueKpis(store, [], { ...k, from_ms: Math.max(day_start_ms, now_ms - recent * 60_000) });
-  const targets = (options.targets ?? []).filter((t) => t.scope_type === "queue" || t.scope_type === "center");
+  const targets = (options.targets ?? []).filter(liveTarget);
   const atTarget = await slAtTargetThresholds(store, targets, k, day_start_ms);
   const waiting = await waitingCalls(store, now_ms);
   const members = await store.query<{ agent: string; queue: string }>(MEMBERS_SQL);

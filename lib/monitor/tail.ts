@@ -30,6 +30,8 @@ export interface TailRead {
   restart: "rotated" | "truncated" | null;
   /** Lines of the new file start at this index of `lines` (0 unless `restart`). */
   restart_index: number;
+  /** True when the poll stopped at its byte budget: more is waiting (poll again before rebuilding). */
+  more: boolean;
 }
 
 /** Options of {@link LogTail}. */
@@ -44,10 +46,23 @@ export interface LogTailOptions {
 
 /** Bytes read per system call. */
 const CHUNK = 1 << 20;
+/** Bytes one poll reads at most (a large file is read over several polls, in bounded memory). */
+const POLL_BUDGET = 16 << 20;
 /** Bytes of the file's start compared on every poll. */
 const HEAD = 256;
 /** A line longer than this is cut (the parser rejects it as too long). */
 const MAX_PENDING = 1 << 20;
+
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+const CP1252 = new TextDecoder("windows-1252");
+/** A line's text: UTF-8, or Windows-1252 when it is not valid UTF-8 (as the bulk loader reads it). */
+function decodeLine(bytes: Uint8Array): string {
+  try {
+    return UTF8.decode(bytes);
+  } catch {
+    return CP1252.decode(bytes);
+  }
+}
 
 /** One open file being read: position, line count, a held-back partial line, its first bytes. */
 class OpenFile {
@@ -80,13 +95,18 @@ class OpenFile {
     return n === now.length && now.every((b, i) => b === this.head[i]);
   }
 
-  /** Reads to the end of the file into `into`; true when anything was read. */
-  readAvailable(into: TailLine[], buf: Uint8Array, decoder: TextDecoder): boolean {
+  /**
+   * Reads towards the end of the file into `into`, at most `budget.bytes` (decremented).
+   * @returns true when anything was read
+   */
+  readAvailable(into: TailLine[], buf: Uint8Array, budget: { bytes: number } = { bytes: Infinity }): boolean {
     let any = false;
     for (;;) {
-      const n = readSync(this.fd, buf, 0, CHUNK, this.offset);
+      if (budget.bytes <= 0) return any;
+      const n = readSync(this.fd, buf, 0, Math.min(CHUNK, budget.bytes), this.offset);
       if (n <= 0) return any;
       any = true;
+      budget.bytes -= n;
       if (this.head.length < HEAD && this.offset < HEAD) {
         const head = new Uint8Array(Math.min(HEAD, this.offset + n));
         head.set(this.head.subarray(0, Math.min(this.head.length, this.offset)));
@@ -97,12 +117,17 @@ class OpenFile {
       const b = buf.subarray(0, n);
       let start = 0;
       for (let i = b.indexOf(10); i >= 0; i = b.indexOf(10, start)) {
-        this.#emit(into, b.subarray(start, i), decoder);
+        this.#emit(into, b.subarray(start, i));
         start = i + 1;
       }
       if (start < n) this.#hold(b.subarray(start));
-      if (n < CHUNK) return any;
+      if (n < Math.min(CHUNK, budget.bytes + n)) return any;
     }
+  }
+
+  /** Emits a held-back last line without its line end (the file is read for the last time). */
+  flush(into: TailLine[]): void {
+    if (this.pendingBytes > 0) this.#emit(into, new Uint8Array(0));
   }
 
   close(): void {
@@ -116,7 +141,7 @@ class OpenFile {
     this.pendingBytes += keep.length;
   }
 
-  #emit(into: TailLine[], tail: Uint8Array, decoder: TextDecoder): void {
+  #emit(into: TailLine[], tail: Uint8Array): void {
     let bytes = tail;
     if (this.pending.length) {
       this.#hold(tail);
@@ -127,7 +152,7 @@ class OpenFile {
       this.pendingBytes = 0;
     }
     if (bytes.length && bytes[bytes.length - 1] === 13) bytes = bytes.subarray(0, bytes.length - 1);
-    into.push({ line: ++this.line, text: decoder.decode(bytes), file: this.file });
+    into.push({ line: ++this.line, text: decodeLine(bytes), file: this.file });
   }
 }
 
@@ -138,7 +163,9 @@ class OpenFile {
  *
  * Rotation is noticed when the path's inode changes: the old file is read to its end first, and
  * then kept open and read on every poll until it has been quiet for `drain_ms` (a writer that has
- * not reopened the path yet still appends to it). Truncation is noticed when the file is shorter
+ * not reopened the path yet still appends to it; every rotated file is drained, however many
+ * rotations come in that time). A poll reads at most 16 MiB (`more`), so a large file is taken in
+ * slices. Lines that are not valid UTF-8 are read as Windows-1252, as the bulk loader reads them. Truncation is noticed when the file is shorter
  * than what was read, or when its first bytes changed (cut and written again between two polls):
  * it is read again from the start. A missing file is waited for (no lines, no error).
  *
@@ -146,12 +173,11 @@ class OpenFile {
  */
 export class LogTail {
   #cur: OpenFile | null = null;
-  /** The file rotated away, still read until it has been quiet for `drain_ms`. */
-  #old: OpenFile | null = null;
+  /** Files rotated away, still read until each has been quiet for `drain_ms` (oldest first). */
+  #old: OpenFile[] = [];
   #files = 0;
   readonly #drainMs: number;
   readonly #buf = new Uint8Array(CHUNK);
-  readonly #decoder = new TextDecoder("utf-8");
 
   /** @param path the file to follow (it may not exist yet) */
   constructor(readonly path: string, options: LogTailOptions = {}) {
@@ -165,16 +191,18 @@ export class LogTail {
 
   /** True while a rotated file is still read for late lines. */
   get draining(): boolean {
-    return this.#old !== null;
+    return this.#old.length > 0;
   }
 
   /**
-   * Reads what was appended since the last call.
-   * @param now the clock (epoch ms) that times the draining of a rotated file
+   * Reads what was appended since the last call (at most 16 MiB: `more` says when to call again).
+   * @param now the clock (epoch ms) that times the draining of rotated files
+   * @param final the file is read for the last time (`--once`): a last line without its line end is taken too
    */
-  poll(now = Date.now()): TailRead {
-    const out: TailRead = { lines: [], restart: null, restart_index: 0 };
-    this.#drain(out.lines, now);
+  poll(now = Date.now(), final = false): TailRead {
+    const out: TailRead = { lines: [], restart: null, restart_index: 0, more: false };
+    const budget = { bytes: POLL_BUDGET };
+    this.#drain(out.lines, now, budget);
     let st: { ino: number; size: number } | null = null;
     try {
       const s = statSync(this.path);
@@ -183,12 +211,10 @@ export class LogTail {
       st = null;
     }
     if (this.#cur !== null && st !== null && st.ino !== this.#cur.ino) {
-      // Rotated: finish the old file, keep it for late lines, then start the new one.
-      this.#cur.readAvailable(out.lines, this.#buf, this.#decoder);
-      this.#old?.readAvailable(out.lines, this.#buf, this.#decoder);
-      this.#old?.close();
-      this.#old = this.#cur;
-      this.#old.grew_at = now;
+      // Rotated: finish the old file (whole: its lines come before the new file's), keep it for late lines, then start the new one.
+      this.#cur.readAvailable(out.lines, this.#buf);
+      this.#cur.grew_at = now;
+      this.#old.push(this.#cur);
       this.#cur = null;
       out.restart = "rotated";
       out.restart_index = out.lines.length;
@@ -210,23 +236,28 @@ export class LogTail {
       out.restart_index = out.lines.length;
       this.#cur.restart(this.#files++);
     }
-    this.#cur.readAvailable(out.lines, this.#buf, this.#decoder);
+    this.#cur.readAvailable(out.lines, this.#buf, budget);
+    out.more = budget.bytes <= 0 && this.#cur.offset < this.#cur.size();
+    if (final && !out.more) this.#cur.flush(out.lines);
     return out;
   }
 
   /** Stops following (closes the files). */
   close(): void {
     this.#cur?.close();
-    this.#old?.close();
-    this.#cur = this.#old = null;
+    for (const f of this.#old) f.close();
+    this.#cur = null;
+    this.#old = [];
   }
 
-  #drain(into: TailLine[], now: number): void {
-    if (!this.#old) return;
-    if (this.#old.readAvailable(into, this.#buf, this.#decoder)) this.#old.grew_at = now;
-    else if (now - this.#old.grew_at >= this.#drainMs) {
-      this.#old.close();
-      this.#old = null;
-    }
+  #drain(into: TailLine[], now: number, budget: { bytes: number }): void {
+    this.#old = this.#old.filter((f) => {
+      if (f.readAvailable(into, this.#buf, budget)) f.grew_at = now;
+      else if (now - f.grew_at >= this.#drainMs) {
+        f.close();
+        return false;
+      }
+      return true;
+    });
   }
 }

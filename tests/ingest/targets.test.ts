@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { InputError, readTargets } from "../../lib/mod.ts";
+import { InputError, readRoster, readTargets } from "../../lib/mod.ts";
 
 const file = (text: string | Uint8Array) => {
   const f = join(mkdtempSync(join(tmpdir(), "qb-targets-")), "targets.csv");
@@ -48,6 +48,32 @@ describe("readTargets", () => {
     expect(t.rejects[3]!.reason).toMatch(/:7: field 'target': occupancy is a rate .* got 85 \(write 0\.85\)/);
     // 8 lines = 3 used + 1 ignored (header) + 4 rejected.
     expect(t.counts).toMatchObject({ lines_read: 8, used: 3, ignored: 1, rejected: 4 });
+  });
+
+  it("rejects an overflowing target, a threshold on a KPI without one and a center target with a scope value; hints only plausible percentages", () => {
+    const f = file([
+      "kpi,scope_type,scope,direction,target,threshold_s",
+      `asa_s,queue,u,<=,${"9".repeat(317)},`, // 2: Infinity once read
+      "asa_s,queue,sales,<=,30,20", // 3: ASA has no threshold
+      "service_level,center,x,>=,0.8,", // 4: a center has no scope value
+      "service_level,center,ALL,>=,0.8,", // 5: kept, as 'all'
+      "abandon_rate,queue,sales,<=,1.0000001,", // 6: above 1, not a percentage: no hint
+    ].join("\n"));
+    const t = readTargets(f);
+    expect(t.rows.map((r) => [r.line, r.scope])).toEqual([[5, "all"]]);
+    expect(t.rejects.map((r) => r.reason.replace(/^.*?:\d+: /, ""))).toEqual([
+      `field 'target': target must be a number ≥ 0, got '${"9".repeat(40)}'`,
+      "field 'threshold_s': threshold_s applies to service-level targets only (asa_s has none): leave it empty",
+      "field 'scope': a center target has no scope value (leave it empty or write all), got 'x'",
+      "field 'target': abandon_rate is a rate written as a fraction (0.8 for 80 %), got 1.0000001",
+    ]);
+  });
+
+  it("keeps the whole physical line as the raw text of a roster's duplicate agent", () => {
+    const t = readRoster(file("agent,name,team,department,hourly_cost\nAgent/1001,Ann,,,20\nAgent/1001,dup,,,\n"));
+    expect(t.rejects).toHaveLength(1);
+    expect(t.rejects[0]!.raw).toBe("Agent/1001,dup,,,");
+    expect(t.rejects[0]!.reason).toMatch(/:3: field 'agent': agent 'Agent\/1001' is already on line 2/);
   });
 
   it("refuses a binary file or a spreadsheet with a message naming what it is", () => {

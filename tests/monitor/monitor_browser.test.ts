@@ -160,6 +160,13 @@ describe("qb monitor beyond loopback", () => {
       expect(w.status).toBe(401);
       expect(await w.text()).toMatch(/^401: the token given \(by the Authorization header\) is wrong/);
     }
+    // A Host that is not a host name: 400, not 500.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    await conn.write(new TextEncoder().encode("GET / HTTP/1.1\r\nHost: a b\r\nConnection: close\r\n\r\n"));
+    const buf = new Uint8Array(4096);
+    const n = await conn.read(buf);
+    conn.close();
+    expect(new TextDecoder().decode(buf.subarray(0, n ?? 0))).toMatch(/^HTTP\/1\.1 400/);
     let ok: Response;
     do {
       ok = await fetch(`${base}/api/state`, { headers: { authorization: `Bearer ${token}` } });

@@ -41,6 +41,8 @@ describe("qb monitor --once", () => {
     writeFileSync(log, [
       `${t - 60}|NONE|sales|Agent/1|ADDMEMBER|`, `${t}|c1|sales|NONE|ENTERQUEUE||5551|1`, `${t + 5}|c1|sales|Agent/1|CONNECT|5|SIP/1|1`,
     ].join("\n") + "\n");
+    // The last line has no line end: --once reads the file for the last time and takes it.
+    writeFileSync(log, readFileSync(log, "utf8").replace(/\n$/, ""));
     const r = qb("monitor", "--follow", log, "--clock", "data", "--once", "--json", "-q");
     expect(r.code).toBe(0);
     const s = JSON.parse(r.stdout);
@@ -53,6 +55,7 @@ describe("qb monitor --once", () => {
     expect(s.queues[0]).toMatchObject({ queue: "sales", offered_today: 1, answered_today: 1, service_level_today: 1, agents_logged_in: 1 });
     expect(s.agents[0]).toMatchObject({ agent: "Agent/1", work: "talking", state_since: "2026-11-10T09:00:05+00:00", calls_today: 1 });
     expect(s.waiting).toEqual([]);
+    expect(s.lines).toMatchObject({ lines_read: 3, used: 3 });
   });
 
   it("refuses bad options with a qb: message and exit 2", () => {
@@ -89,12 +92,26 @@ describe("qb monitor --once", () => {
     const e = qb("monitor", "--follow", "", "--once");
     expect(e.code).toBe(2);
     expect(e.stderr).toMatch(/--follow is empty/);
+    // A pipe is refused before it is opened (opening it would wait for a writer); --json needs --once.
+    const fifo = join(d, "fifo");
+    spawnSync("mkfifo", [fifo]);
+    const pf = qb("monitor", "--follow", fifo, "--once");
+    expect(pf.code).toBe(2);
+    expect(pf.stderr).toMatch(/is not a regular file \(a directory, a device, a pipe\?\)/);
+    const js = qb("monitor", "--follow", log, "--json");
+    expect(js.code).toBe(2);
+    expect(js.stderr).toMatch(/--json prints one snapshot: give it with --once/);
+    const long = join(d, "long_token");
+    writeFileSync(long, "a".repeat(1025));
+    const lt = qb("monitor", "--follow", log, "--host", "0.0.0.0", "--token-file", long);
+    expect(lt.code).toBe(2);
+    expect(lt.stderr).toMatch(/16 to 1,024 printable ASCII characters/);
     // A token no HTTP header can carry (beyond printable ASCII) is refused at the start.
     const tf = join(d, "token");
     writeFileSync(tf, "pässwörd-that-is-long-enough\n");
     const nt = qb("monitor", "--follow", log, "--host", "0.0.0.0", "--token-file", tf);
     expect(nt.code).toBe(2);
-    expect(nt.stderr).toMatch(/^qb: error: --token-file .* must hold one token of at least 16 printable ASCII characters/);
+    expect(nt.stderr).toMatch(/^qb: error: --token-file .* must hold one token of 16 to 1,024 printable ASCII characters/);
   });
 
   it("prints each reference file's accounting with its first rejects in line order and how many more, and names the zone", () => {

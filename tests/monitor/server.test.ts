@@ -99,6 +99,9 @@ describe("monitorHandler with a token", () => {
     expect(await handle(req("/api/state")).text()).toMatch(/^401: this monitor needs its token/);
     expect(await handle(req("/api/state", { headers: { authorization: "Bearer wrong" } })).text()).toMatch(/^401: the token given \(by the Authorization header\) is wrong/);
     expect(await handle(req("/", { headers: { cookie: "qb_token=old" } })).text()).toMatch(/^401: the token given \(by the qb_token cookie, from an earlier visit\?\) is wrong/);
+    // A fresh ?token= on the page wins over a cookie left by an earlier run; any qb_token cookie that matches is accepted.
+    expect(handle(req(`/?token=${TOKEN}`, { headers: { cookie: "qb_token=from-yesterday" } })).status).toBe(303);
+    expect(handle(req("/api/state", { headers: { cookie: `qb_token=wrong; qb_token=${encodeURIComponent(TOKEN)}` } })).status).toBe(200);
     const icon = handle(req("/favicon.ico"));
     expect(icon.status).toBe(204);
     expect(await icon.text()).toBe("");
