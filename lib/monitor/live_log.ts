@@ -138,13 +138,14 @@ export class LiveLog {
       this.#reject({ source, line: l.line, raw: l.text, reason }, wallNow);
       return;
     }
-    const now = this.options.clock === "data" ? Math.max(this.#lastEventMs ?? e.at, e.at) : wallNow;
+    // The latest event read, in the window or not ("data as of").
+    if (this.#lastEventMs === null || e.at > this.#lastEventMs) this.#lastEventMs = e.at;
+    const now = this.options.clock === "data" ? this.#lastEventMs : wallNow;
     if (e.at < this.#windowAt(now)) {
       this.#before++;
       return;
     }
     this.#events.push(e);
-    if (this.#lastEventMs === null || e.at > this.#lastEventMs) this.#lastEventMs = e.at;
   }
 
   /**
