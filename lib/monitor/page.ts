@@ -103,7 +103,7 @@ export const MONITOR_JS = String.raw`"use strict";
     const t = s.total;
     const tiles = [
       ["waiting", int(t.waiting), t.alerts.includes("longest_wait") ? "alert" : ""],
-      ["longest wait", t.longest_wait_s === null ? na : dur(t.longest_wait_s + dt), t.alerts.includes("longest_wait") ? "alert" : ""],
+      ["longest wait", t.longest_wait_s === null ? "–" : dur(t.longest_wait_s + dt), t.alerts.includes("longest_wait") ? "alert" : ""],
       ["offered today", int(t.offered_today), ""], ["answered", int(t.answered_today), ""],
       ["abandoned", int(t.abandoned_today), t.alerts.includes("abandon_rate") ? "alert" : ""],
       ["abandon rate", pct(t.abandon_rate_today), t.alerts.includes("abandon_rate") ? "alert" : ""],
@@ -121,12 +121,14 @@ export const MONITOR_JS = String.raw`"use strict";
     table("queues", [
       ["queue", (q) => q.queue],
       ["waiting", (q) => flag(q, "longest_wait", int(q.waiting)), "n"],
-      ["longest wait", (q) => flag(q, "longest_wait", q.longest_wait_s === null ? na : dur(q.longest_wait_s + dt)), "n"],
+      ["longest wait", (q) => flag(q, "longest_wait", q.longest_wait_s === null ? "–" : dur(q.longest_wait_s + dt)), "n"],
       ["offered", (q) => int(q.offered_today), "n"], ["answered", (q) => int(q.answered_today), "n"],
-      ["abandoned", (q) => flag(q, "abandon_rate", int(q.abandoned_today)), "n"],
+      ["abandoned", (q) => int(q.abandoned_today), "n"],
       ["abandon rate", (q) => flag(q, "abandon_rate", pct(q.abandon_rate_today)), "n"],
       ["SL today", (q) => (q.service_level_target_threshold_s === null || q.service_level_target_threshold_s === s.sl_threshold_s ? flag(q, "service_level", pct(q.service_level_today)) : pct(q.service_level_today)), "n"],
-      ["SL target: today", (q) => (q.service_level_target === null ? na
+      // At the report's threshold the value is the SL today column's: the target alone; at another threshold, the value there too.
+      ["SL target: today", (q) => (q.service_level_target === null ? ""
+        : q.service_level_target_threshold_s === s.sl_threshold_s ? pct(q.service_level_target) + " in " + q.service_level_target_threshold_s + " s"
         : flag(q, "service_level", pct(q.service_level_target) + " in " + q.service_level_target_threshold_s + " s: " + pct(q.service_level_today_at_target))), "n"],
       ["SL " + s.recent_minutes + " min", (q) => pct(q.service_level_30m), "n"],
       ["ASA", (q) => flag(q, "asa", dur(q.asa_s_today)), "n"], ["AHT", (q) => flag(q, "aht", dur(q.aht_s_today)), "n"],
@@ -152,8 +154,8 @@ export const MONITOR_JS = String.raw`"use strict";
       ["in state", (a) => (a.time_in_state_s === null ? na : dur(a.time_in_state_s + dt)), "n"],
       ["queue", (a) => a.queue ?? ""], ["caller", (a) => a.caller ?? ""],
       ["calls today", (a) => int(a.calls_today), "n"],
-      ["min since last call", (a) => (a.minutes_since_last_call === null ? "" : (a.minutes_since_last_call + dt / 60).toFixed(1)), "n"],
-      ["scheduled", (a) => a.scheduled ?? ""],
+      ["since last call", (a) => (a.minutes_since_last_call === null ? "" : dur(a.minutes_since_last_call * 60 + dt)), "n"],
+      ["scheduled", (a) => (a.scheduled ?? "").replace("_", " ")],
       ["adherence", (a) => (a.adherent === null ? { text: "" } : { text: a.adherent ? "in" : "out", cls: a.adherent ? "ok" : "alert" })],
     ], shown);
     const wrap = Object.entries(s.wrapup.by_queue).map(([q, v]) => q + " " + v + " s");
@@ -162,7 +164,8 @@ export const MONITOR_JS = String.raw`"use strict";
       "longest wait flagged over " + s.max_wait_s + " s; wrap-up assumed: " + (wrap.length ? wrap.join(", ") + ", others " + s.wrapup.others_s + " s" : s.wrapup.others_s + " s") +
       "; clock: " + (s.clock === "wall" ? "this machine's" : "the log's latest event") + ". Offered = calls that entered today and were answered or left " +
       "(the calls waiting now count once answered or gone, as in the historical reports). An agent who is a member of several queues counts in each queue's " +
-      "agent columns and once in the tiles. Durations are h:mm:ss or m:ss. Same definitions as the historical reports." +
+      "agent columns and once in the tiles. Durations are h:mm:ss or m:ss; – in longest wait: nobody waiting; adherence is blank without a schedule now " +
+      "and for on-call standby. Same definitions as the historical reports." +
       (s.targets_not_live.length ? " Targets not judged live (see qb targets): " + s.targets_not_live.map((t) => t.kpi + " of " + t.scope_type + " " + t.scope).join(", ") + "." : "");
     const c = s.lines;
     $("feed").textContent = "Source " + s.source + ": " + c.lines_read + " lines in the window = " + c.used + " used + " + c.ignored + " ignored + " + c.rejected + " rejected" +
