@@ -45,6 +45,7 @@ export function addTargetCommands(program: Command): void {
         if (file.rejects.length > 5) process.stderr.write(`  … and ${file.rejects.length - 5} more\n`);
       }
       if (o.strict && file.rejects.length) throw new UsageError(`--strict: ${safe(file.rejects[0]!.reason)}`);
+      if (file.rows.length === 0) throw new UsageError(`--targets '${safe(o.targets)}' holds no usable target (${file.counts.rejected} rejected): nothing to evaluate`);
       const store = await loadOperatorInputs(o);
       try {
         const { from_ms, to_ms, timeZone: _z, interval_minutes: _i, ...operator } = operatorOptions(o);

@@ -63,7 +63,7 @@ export interface MonitorState extends MonitorSnapshot {
   reset_at: string;
   /** Line accounting of the window (`lines_read = used + ignored + rejected`). */
   lines: LiveCounts;
-  /** The last rejected lines (at most 20), newest last. */
+  /** The last rejected lines (at most 20): parse rejects in arrival order, then the stint builder's (by call). */
   recent_rejects: Reject[];
   /** Wrap-up assumed, seconds per queue and for the others. */
   wrapup: { by_queue: Record<string, number>; others_s: number };

@@ -53,6 +53,11 @@ describe("qb targets", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/queue sales .*service_level \(20 s, V2\) .*50\.0 %.*≥ 80\.0 %.*red/);
     expect(r.stdout).toContain("4 evaluation(s): 1 green, 3 missed, 0 not evaluable");
+    const empty = join(d, "empty.csv");
+    writeFileSync(empty, "kpi,scope_type,scope,direction,target\n");
+    const e = qb("targets", "--targets", empty, "-i", log);
+    expect(e.code).toBe(2);
+    expect(e.stderr).toMatch(/holds no usable target \(0 rejected\): nothing to evaluate/);
     for (const [args, message] of [
       [["--period", "year"], /--period/],
       [["--targets", d], /--targets .* is a directory/],
