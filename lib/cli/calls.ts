@@ -10,6 +10,7 @@ import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts"
 import { buildCallsReport } from "../reports/mod.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
 const QUEUE_COLUMNS: TableColumn[] = [
@@ -44,13 +45,15 @@ export function addCallsCommands(program: Command): void {
   withCommonOptions(program.command("report").description("write the HTML calls report"))
     .requiredOption("-o, --out <path>", "output HTML file")
     .option("--title <text>", "report title", "Calls report")
-    .option("--sl-target <fraction>", "service-level target drawn on charts (0–1)", number("--sl-target", 0), 0.8)
-    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number }) => {
+    .option("--sl-target <fraction>", "service-level target drawn on charts (0–1; a center SL target in --targets wins)", number("--sl-target", 0), 0.8)
+    .option("--targets <file>", "targets CSV: the queue and center call targets are evaluated over the window and listed with their status")
+    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string }) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1, got ${o.slTarget}`);
-      checkOutput(o.out, { inputs: o.input, db: o.db });
+      checkOutput(o.out, { inputs: [...o.input, ...(o.targets ? [o.targets] : [])], db: o.db });
+      const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const { store } = await load(o);
       try {
-        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget });
+        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets });
         writeFileAtomic(o.out, html);
         process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
       } finally {

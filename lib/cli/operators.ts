@@ -13,6 +13,7 @@ import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseW
 import { renderTable, type TableColumn } from "./_table.ts";
 import { wrapupMap } from "./_wrapup.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { targetsOption } from "./_targets.ts";
 import { buildOperatorsReport } from "../reports/mod.ts";
 import { resolve } from "node:path";
 
@@ -192,8 +193,9 @@ export function addOperatorCommands(program: Command): void {
     .option("--day <date>", "local day of the agent-state timeline (default: the busiest day)")
     .addOption(new Option("--period <p>", "one page for the whole window, or one page per local day or ISO week, written as <out>-<start>.html")
       .choices(["all", "day", "week"]).default("all"))
-    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week" }) => {
-      const options = operatorOptions(o);
+    .option("--targets <file>", "targets CSV: the operator, team, department and center time targets are evaluated over each page's window and listed with their status")
+    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week"; targets?: string }) => {
+      const options = { ...operatorOptions(o), targets: o.targets ? targetsOption(o.targets, o) : undefined };
       if (o.period !== "all" && o.day !== undefined) throw new UsageError("--day picks the timeline of one page; with --period each page charts its busiest day");
       if (o.day !== undefined) {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.day)) throw new UsageError(`--day must be a date such as 2026-10-05, got '${safe(o.day)}'`);
@@ -202,7 +204,7 @@ export function addOperatorCommands(program: Command): void {
           throw new UsageError(`--day ${safe(o.day)} is outside the window of --from/--to`);
         }
       }
-      checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates].filter((f): f is string => !!f)], db: o.db });
+      checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates, o.targets].filter((f): f is string => !!f)], db: o.db });
       const store = await loadOperatorInputs(o);
       try {
         if (o.period === "all") {

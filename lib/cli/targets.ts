@@ -6,11 +6,10 @@
  */
 import { type Command, Option } from "commander";
 import process from "node:process";
-import { readTargets } from "../ingest/mod.ts";
 import { evaluateTargets, TARGET_PERIODS, type TargetEvaluation, type TargetPeriod } from "../targets/mod.ts";
 import { isRateKpi } from "../ingest/mod.ts";
-import { jsonText, kpiOptions, safe, UsageError, withCommonOptions } from "./_common.ts";
-import { checkInputFile } from "./_output.ts";
+import { jsonText, kpiOptions, withCommonOptions } from "./_common.ts";
+import { targetsOption } from "./_targets.ts";
 import { renderTable } from "./_table.ts";
 import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 
@@ -35,21 +34,12 @@ export function addTargetCommands(program: Command): void {
     .addOption(new Option("--period <p>", "periods of targets that do not name their own: the whole window once, or per local day, ISO week or month").choices([...TARGET_PERIODS]).default("all"))
     .option("--json", "print the JSON array (one row per target and period)", false)
     .action(async (o: TargetsCliOptions) => {
-      checkInputFile("--targets", o.targets);
       const k = kpiOptions(o);
-      const file = readTargets(o.targets);
-      if (!o.quiet) {
-        const c = file.counts;
-        process.stderr.write(`${safe(c.source)} (targets): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
-        for (const r of file.rejects.slice(0, 5)) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
-        if (file.rejects.length > 5) process.stderr.write(`  … and ${file.rejects.length - 5} more\n`);
-      }
-      if (o.strict && file.rejects.length) throw new UsageError(`--strict: ${safe(file.rejects[0]!.reason)}`);
-      if (file.rows.length === 0) throw new UsageError(`--targets '${safe(o.targets)}' holds no usable target (${file.counts.rejected} rejected): nothing to evaluate`);
+      const targets = targetsOption(o.targets, o);
       const store = await loadOperatorInputs(o);
       try {
         const { from_ms, to_ms, timeZone: _z, interval_minutes: _i, ...operator } = operatorOptions(o);
-        const rows = await evaluateTargets(store, file.rows, { ...k, period: o.period, operator, states_built: true, from_ms, to_ms });
+        const rows = await evaluateTargets(store, targets, { ...k, period: o.period, operator, states_built: true, from_ms, to_ms });
         process.stdout.write(o.json ? jsonText(rows) : table(rows, o));
       } finally {
         store.close();

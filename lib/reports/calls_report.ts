@@ -16,7 +16,9 @@ import {
   SL_FORMULAS,
   SL_VARIANTS,
 } from "../indicators/mod.ts";
-import type { IngestCounts, Reject } from "../ingest/mod.ts";
+import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
+import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
+import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 import { isoInZone, offsetMinutes } from "../time/mod.ts";
 import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
@@ -32,6 +34,12 @@ export interface CallsReportOptions extends KpiOptions {
   generated_at?: string;
   /** Maximum number of rejected lines listed (default 50; all are counted). */
   max_rejects_listed?: number;
+  /**
+   * Targets (from `readTargets`): the queue and center call targets are evaluated over the
+   * report's window and listed with their status; the center's service-level target, if any,
+   * is the one drawn (instead of `sl_target`).
+   */
+  targets?: readonly Target[];
 }
 
 /** Everything the report shows; {@link renderCallsReport} is a pure function of it. */
@@ -46,6 +54,8 @@ export interface CallsReportData {
   rejects_total: number;
   outbound: { calls: number; connected: number; talk_s: number };
   period: { first: string | null; last: string | null };
+  /** The call targets evaluated over the window (empty without targets). */
+  targets: TargetEvaluation[];
 }
 
 /**
@@ -78,7 +88,11 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
   const [period] = await store.query<{ first: Date | null; last: Date | null }>(
     "SELECT min(entered_at) AS first, max(entered_at) AS last FROM call_stints WHERE direction = 'inbound'",
   );
+  // Call targets (queue and center scopes, queue KPIs): the indicators of this report, no agent states needed.
+  const callTargets = (options.targets ?? []).filter((t) => (t.scope_type === "queue" || t.scope_type === "center") && QUEUE_KPIS.includes(t.kpi));
+  const targets = callTargets.length ? await evaluateTargets(store, callTargets, { ...options, period: "all", states_built: true }) : [];
   const data: CallsReportData = {
+    targets,
     total: total!,
     by_queue: await queueKpis(store, ["queue"], o),
     by_interval: await queueKpis(store, ["interval"], o),
@@ -207,7 +221,9 @@ function tile(label: string, value: string, note = ""): string {
  */
 export function renderCallsReport(data: CallsReportData, options: CallsReportOptions = {}): string {
   const o = resolveKpiOptions(options);
-  const target = options.sl_target ?? 0.8;
+  // The center's SL target at the report's threshold, when the targets file has one.
+  const centerSl = (options.targets ?? []).find((t) => t.scope_type === "center" && t.kpi === "service_level" && (t.threshold_s ?? o.sl_threshold_s) === o.sl_threshold_s);
+  const target = centerSl?.target ?? options.sl_target ?? 0.8;
   const title = options.title ?? "Calls report";
   const t = data.total;
   const sources = data.ingest.map((c) => c.source);
@@ -263,11 +279,12 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
   const chartHtml = data.by_interval.length ? charts(data, o, target).join("\n") : "<p>No inbound calls to chart.</p>";
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}</style></head>
+<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}${TARGET_CSS}</style></head>
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
 <section><h2>By interval</h2>${chartHtml}</section>
+${targetsSection(data.targets ?? [], "Queue and center call targets over the report's window")}
 <section><h2>By queue</h2>${htmlTable([...data.by_queue, data.total], QUEUE_COLUMNS, { className: "data with-total" })}</section>
 <section><h2>By agent</h2>${data.agents.length ? htmlTable(data.agents, AGENT_COLUMNS) : "<p>No agent activity in the data.</p>"}</section>
 <section><h2>Input accounting</h2><p>Every line read is used, ignored by a named rule, or rejected: lines read = used + ignored + rejected.</p>${ingestTable}<h3>Rejected lines</h3>${rejectTable}</section>

@@ -13,6 +13,9 @@ import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpi
 import { escapeHtml, formatCount, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
+import type { Target } from "../ingest/mod.ts";
+import { evaluateTargets, OPERATOR_KPIS, QUEUE_KPIS } from "../targets/mod.ts";
+import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 
 /** Options of the operator report: indicator options plus presentation. */
 export interface OperatorsReportOptions extends OperatorKpiOptions {
@@ -22,6 +25,8 @@ export interface OperatorsReportOptions extends OperatorKpiOptions {
   timeline_day?: string;
   /** Shown in the header when given. */
   generated_at?: string;
+  /** Targets (from `readTargets`): the operator, team, department and center time targets are evaluated over the window and listed with their status. */
+  targets?: readonly Target[];
 }
 
 const NA = "n/a";
@@ -105,6 +110,11 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     x: { label: "paused hours", grid: true }, y: { label: null },
     marks: [Plot.barX([...reasons].map(([reason, s]) => ({ reason, h: s / 3600 })), { x: "h", y: "reason", fill: "#e15759", sort: { y: "-x" } }), Plot.ruleX([0])],
   }), "Paused time by reason (idle pauses: a pause during a call counts as handling)") : "<p>No pauses in the data.</p>";
+  // Operator targets: agent, team, department scopes, and center KPIs of agent time (a center call KPI is the calls report's).
+  const opTargets = (options.targets ?? []).filter((t) => OPERATOR_KPIS.includes(t.kpi) && (t.scope_type !== "center" || !QUEUE_KPIS.includes(t.kpi)) && t.scope_type !== "queue");
+  const targetRows = opTargets.length
+    ? await evaluateTargets(store, opTargets, { timeZone: zone, from_ms: options.from_ms, to_ms: options.to_ms, period: "all", operator: options, states_built: true })
+    : [];
   const title = options.title ?? "Operator performance";
   const sources = (await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source")).map((r) => r.source);
   const period = days.length ? `${days[0]!.day} to ${days[days.length - 1]!.day} (${zone})` : "no agent activity";
@@ -145,12 +155,13 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
   const defs = definitions.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${isolate(v)}</dd>`).join("");
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}
+<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}${TARGET_CSS}
 body { max-width: 1280px; padding: 16px; } table.sortable { font-size: 11.5px; } table.sortable th { cursor: pointer; white-space: normal; vertical-align: bottom; overflow-wrap: normal; }
 table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable td { padding: 4px 5px; } table.sortable td:not(.num) { white-space: nowrap; } table.sortable th[data-dir="asc"]::after { content: " ▲"; } table.sortable th[data-dir="desc"]::after { content: " ▼"; }</style></head>
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
+${targetsSection(targetRows, "Operator, team and department targets over the report's window")}
 <section><h2>Agent states on ${escapeHtml(day ?? NA)}</h2>${timeline}</section>
 <section><h2>By department</h2>${sortableTable(depts, [key("Department", (r) => r.department)], total)}</section>
 <section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], { ...total, department: "" })}</section>
