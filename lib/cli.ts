@@ -17,6 +17,7 @@ import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
 import { addMonitorCommands } from "./cli/monitor.ts";
 import { addTargetCommands } from "./cli/targets.ts";
+import { addServiceCommands } from "./cli/services.ts";
 
 /** The version `qb --version` prints. */
 export const QB_VERSION = "0.2.0";
@@ -41,6 +42,7 @@ export function createProgram(): Command {
   addSimulationCommands(program);
   addMonitorCommands(program);
   addTargetCommands(program);
+  addServiceCommands(program);
   // Mark required options in every command's --help.
   for (const cmd of program.commands) {
     for (const opt of cmd.options) if (opt.mandatory && !opt.description.endsWith("(required)")) opt.description += " (required)";

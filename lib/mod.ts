@@ -16,6 +16,9 @@ export * from "./indicators/mod.ts";
 // Operators: agent states, operator indicators, adherence, cost.
 export * from "./operators/mod.ts";
 
+// Services: ticket indicators (volume, backlog, first reply, resolution, reopen rate, CSAT, cost).
+export * from "./services/mod.ts";
+
 // Targets: a targets file evaluated per scope and period.
 export * from "./targets/mod.ts";
 

@@ -23,3 +23,4 @@ export {
 } from "./roster.ts";
 export { type AgentStateChange, FREESWITCH_STATES, FREESWITCH_STATUSES, loadFreeswitchStates, readFreeswitchStates } from "./freeswitch.ts";
 export { isRateKpi, readTargets, type Target, TARGET_SCOPES, type TargetScope } from "./targets.ts";
+export { detectServiceFormat, loadServices, readServices, type ServiceCase, SERVICE_FORMATS, type ServiceFormat } from "./services.ts";

@@ -120,6 +120,41 @@ export const TABLES = {
    * lunch, training, meeting, coaching, absence, on_call). Activities may nest (a break inside an
    * on-queue shift): the innermost one is the activity scheduled at an instant.
    */
+  /**
+   * Assistance cases (tickets): one row per case, from the demo's services.csv, a Zendesk Explore
+   * export or a mapped CSV. Minutes named `*_min`, business-hours durations `*_bh_min` (as the
+   * export computed them); null where the source has no such field.
+   */
+  services: cols({
+    service_id: "VARCHAR",
+    service_type: "VARCHAR",
+    call_id: "VARCHAR",
+    queue: "VARCHAR",
+    agent: "VARCHAR",
+    group: "VARCHAR",
+    channel: "VARCHAR",
+    priority: "VARCHAR",
+    status: "VARCHAR",
+    outcome: "VARCHAR",
+    opened_at: "TIMESTAMPTZ",
+    updated_at: "TIMESTAMPTZ",
+    first_reply_at: "TIMESTAMPTZ",
+    solved_at: "TIMESTAMPTZ",
+    closed_at: "TIMESTAMPTZ",
+    reopens: "INTEGER",
+    replies: "INTEGER",
+    reassigned: "BOOLEAN",
+    first_reply_min: "DOUBLE",
+    first_reply_bh_min: "DOUBLE",
+    resolution_min: "DOUBLE",
+    resolution_bh_min: "DOUBLE",
+    sla_breached: "BOOLEAN",
+    csat: "VARCHAR",
+    handling_s: "DOUBLE",
+    cost: "DOUBLE",
+    source: "VARCHAR",
+    line: "BIGINT",
+  }),
   schedules: cols({
     agent: "VARCHAR",
     activity: "VARCHAR",

@@ -1,0 +1,176 @@
+/**
+ * Assistance cases (tickets) into `services`: the demo center's `services.csv`, a Zendesk Explore
+ * ticket export, or any CSV through a column map — validated row by row (zod): a bad row is a
+ * reject naming file, line and field; counts reconcile (`lines_read = used + ignored + rejected`).
+ *
+ * @module
+ */
+import { z } from "zod";
+import type { Store } from "../store/mod.ts";
+import { ianaZone } from "../time/mod.ts";
+import { readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
+import { parseCsvLines } from "./_csv_table.ts";
+import { InputError } from "./input_file.ts";
+import { parseInstant } from "./asterisk_csv.ts";
+import { readText, splitLines } from "./read_lines.ts";
+
+/** Service export formats. */
+export const SERVICE_FORMATS = ["auto", "demo", "zendesk", "mapped"] as const;
+/** One of {@link SERVICE_FORMATS}. */
+export type ServiceFormat = (typeof SERVICE_FORMATS)[number];
+
+/** One case (the `services` row without its source and line). */
+export interface ServiceCase {
+  service_id: string;
+  service_type: string | null;
+  call_id: string | null;
+  queue: string | null;
+  agent: string | null;
+  group: string | null;
+  channel: string | null;
+  priority: string | null;
+  /** As the source names it (Zendesk: New, Open, Pending, Hold, Solved, Closed; demo: open, closed). */
+  status: string;
+  outcome: string | null;
+  /** Epoch ms. */
+  opened_at: number;
+  updated_at: number | null;
+  first_reply_at: number | null;
+  solved_at: number | null;
+  closed_at: number | null;
+  reopens: number | null;
+  replies: number | null;
+  reassigned: boolean | null;
+  first_reply_min: number | null;
+  first_reply_bh_min: number | null;
+  resolution_min: number | null;
+  resolution_bh_min: number | null;
+  sla_breached: boolean | null;
+  /** good, bad, offered (survey sent, no answer), a 1–5 score, or null. */
+  csat: string | null;
+  handling_s: number | null;
+  cost: number | null;
+}
+
+/** Zendesk's stand-in for "never": `Solved at = 1900-01-01 00:00:00` on unsolved tickets (OPERATIONS.md §4). */
+const SENTINEL = /^1900-01-01([ T]00:00(:00)?)?$/;
+
+const text = z.string().optional().default("").transform((s) => (s === "" || s === "-" ? null : s));
+const count = (name: string) =>
+  z.string().optional().default("").transform((s, ctx) => {
+    if (s === "") return null;
+    if (!/^\d+$/.test(s)) ctx.addIssue({ code: "custom", message: `${name} must be a whole number ≥ 0, got '${s.slice(0, 40)}'` });
+    return Number(s);
+  });
+const minutes = (name: string) =>
+  z.string().optional().default("").transform((s, ctx) => {
+    if (s === "") return null;
+    const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
+    if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `${name} must be a number ≥ 0, got '${s.slice(0, 40)}'` });
+    return x;
+  });
+const instant = (name: string, zone: string, required: boolean) =>
+  z.string().optional().default("").transform((s, ctx) => {
+    if (s === "" || SENTINEL.test(s)) {
+      if (required) ctx.addIssue({ code: "custom", message: `${name} must be a date-time, got '${s.slice(0, 40)}'` });
+      return null;
+    }
+    const ms = parseInstant(s, zone);
+    if (!Number.isFinite(ms)) ctx.addIssue({ code: "custom", message: `${name} must be a date-time such as 2023-04-08 20:52:00, got '${s.slice(0, 40)}'` });
+    return ms;
+  });
+
+/** The fields every format produces (nulls where the format has nothing). */
+const EMPTY: Omit<ServiceCase, "service_id" | "status" | "opened_at"> = {
+  service_type: null, call_id: null, queue: null, agent: null, group: null, channel: null, priority: null, outcome: null, updated_at: null,
+  first_reply_at: null, solved_at: null, closed_at: null, reopens: null, replies: null, reassigned: null, first_reply_min: null, first_reply_bh_min: null,
+  resolution_min: null, resolution_bh_min: null, sla_breached: null, csat: null, handling_s: null, cost: null,
+};
+
+/** The demo center's services.csv: service_id, service_type, call_id, queue, agent, opened_at, closed_at, status, outcome, handling_s, cost. */
+function demoSchema(zone: string) {
+  return z.object({
+    service_id: z.string().min(1, "service_id must not be empty"), service_type: text, call_id: text, queue: text, agent: text,
+    opened_at: instant("opened_at", zone, true), closed_at: instant("closed_at", zone, false), status: z.string().min(1, "status must not be empty"),
+    outcome: text, handling_s: minutes("handling_s"), cost: minutes("cost"),
+  }).transform((r): ServiceCase => ({
+    ...EMPTY, ...r, opened_at: r.opened_at!, group: r.queue, channel: "phone",
+    // A closed case was solved when it closed; the demo has no reopening.
+    solved_at: r.status.toLowerCase() === "closed" ? r.closed_at : null, reopens: 0,
+    resolution_min: r.closed_at !== null && r.status.toLowerCase() === "closed" ? (r.closed_at - r.opened_at!) / 60_000 : null,
+  }));
+}
+
+/** A Zendesk Explore ticket export (one row per ticket; the header names of OPERATIONS.md §4, lower-cased). */
+function zendeskSchema(zone: string) {
+  return z.object({
+    "id": z.string().min(1, "Id must not be empty"), "group": text, "status": z.string().min(1, "Status must not be empty"), "priority": text, "via": text,
+    "created at": instant("Created at", zone, true), "updated at": instant("Updated at", zone, false),
+    "assigned at": instant("Assigned at", zone, false), "initially assigned at": instant("Initially assigned at", zone, false),
+    "solved at": instant("Solved at", zone, false), "satisfaction score": text, "reopens": count("Reopens"), "replies": count("Replies"),
+    "first reply time in minutes within business hours": minutes("First reply time in minutes within business hours"),
+    "full resolution time in minutes": minutes("Full resolution time in minutes"),
+    "full resolution time in minutes within business hours": minutes("Full resolution time in minutes within business hours"),
+    "manual tagging of categories [list]": text,
+  }).transform((r): ServiceCase => ({
+    ...EMPTY, service_id: r.id, group: r.group, status: r.status, priority: r.priority, channel: r.via, opened_at: r["created at"]!,
+    updated_at: r["updated at"], solved_at: r["solved at"], reopens: r.reopens, replies: r.replies,
+    reassigned: r["assigned at"] !== null && r["initially assigned at"] !== null ? r["assigned at"] !== r["initially assigned at"] : null,
+    first_reply_bh_min: r["first reply time in minutes within business hours"], resolution_min: r["full resolution time in minutes"],
+    resolution_bh_min: r["full resolution time in minutes within business hours"], csat: r["satisfaction score"]?.toLowerCase() ?? null,
+    service_type: r["manual tagging of categories [list]"],
+  }));
+}
+
+/** Which format a header is: the demo's, Zendesk's, or neither (a column map is needed). */
+export function detectServiceFormat(header: readonly string[]): "demo" | "zendesk" | null {
+  const h = new Set(header.map((x) => x.trim().toLowerCase()));
+  if (["id", "status", "created at", "solved at"].every((c) => h.has(c))) return "zendesk";
+  if (["service_id", "opened_at", "status"].every((c) => h.has(c))) return "demo";
+  return null;
+}
+
+/**
+ * Reads a services file. `format` `auto` (default) detects the demo's and Zendesk's headers;
+ * `mapped` reads the demo's logical columns through `columns` (logical name → the file's header).
+ * Times without an offset are local in `timeZone` (default UTC); Zendesk's `1900-01-01` stand-in
+ * for "not solved" is read as no date, never as 1900.
+ *
+ * @throws {InputError} when the file cannot be read, its format is not recognised, or a required column is missing
+ * Source: OPERATIONS.md §4 (export shapes and their traps).
+ */
+export function readServices(
+  path: string, options: { format?: ServiceFormat; timeZone?: string; columns?: Readonly<Record<string, string>> } = {},
+): TableFile<ServiceCase> {
+  const zone = options.timeZone ?? "UTC";
+  ianaZone(zone);
+  let format = options.format ?? "auto";
+  if (format === "auto") {
+    let header: string[] = [];
+    try {
+      header = parseCsvLines(splitLines(readText(path).text).slice(0, 5), path).header;
+    } catch { /* the reader says why */ }
+    const found = detectServiceFormat(header);
+    if (found === null && header.length) {
+      throw new InputError(path, `its header is neither the demo's services.csv nor a Zendesk Explore export (found ${header.slice(0, 8).join(", ")}); give --format mapped with a column map`);
+    }
+    format = found ?? "demo";
+  }
+  if (format === "zendesk") return readTableFile(path, "services", zendeskSchema(zone) as unknown as z.ZodType<ServiceCase>, ["id", "status", "created at"]);
+  return readTableFile(path, "services", demoSchema(zone) as unknown as z.ZodType<ServiceCase>, ["service_id", "opened_at", "status"], options.columns ?? {});
+}
+
+/** Loads a services file into `services` (replacing the rows of the same file). @returns its counts */
+export async function loadServices(store: Store, path: string, options: Parameters<typeof readServices>[1] = {}) {
+  const file = readServices(path, options);
+  await storeTableFile(store, "services", file, (r: ServiceCase & { line: number }) => ({ ...r }));
+  return { ...file.counts, format: options.format && options.format !== "auto" ? options.format : detectFormatName(path) };
+}
+
+function detectFormatName(path: string): string {
+  try {
+    return detectServiceFormat(parseCsvLines(splitLines(readText(path).text).slice(0, 5), path).header) ?? "services";
+  } catch {
+    return "services";
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * Services (assistance cases, tickets): indicators per group, channel, agent, team or month
+ * (OPERATIONS.md §4). Reading the exports is `readServices` / `loadServices` in lib/ingest.
+ *
+ * @module
+ */
+export { SERVICE_GROUPINGS, type ServiceGrouping, type ServiceKpiOptions, serviceKpis, type ServiceKpiRow } from "./kpis.ts";
