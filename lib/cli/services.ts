@@ -9,9 +9,11 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { loadRoster, loadServices, SERVICE_FORMATS, type ServiceFormat } from "../ingest/mod.ts";
 import { SERVICE_GROUPINGS, type ServiceGrouping, serviceKpis } from "../services/mod.ts";
-import { openStore } from "../store/mod.ts";
+import { openStore, type Store } from "../store/mod.ts";
+import { buildServicesReport } from "../reports/mod.ts";
+import { resolve } from "node:path";
 import { checkZone, collect, jsonText, number, parseWhen, safe, UsageError } from "./_common.ts";
-import { checkInputFile } from "./_output.ts";
+import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { renderTable } from "./_table.ts";
 
 interface ServicesCliOptions {
@@ -46,46 +48,62 @@ function columnMap(path: string | undefined): Record<string, string> {
   return m as Record<string, string>;
 }
 
-/** Adds `services` to the program. */
-export function addServiceCommands(program: Command): void {
-  program.command("services").description("ticket indicators: volume, backlog, first reply, resolution, reopen rate, CSAT, cost")
+/** The options shared by `services` and `services-report`. */
+function withServiceOptions(cmd: Command): Command {
+  return cmd
     .requiredOption("-i, --input <file>", "services export (repeat for several): the demo's services.csv, a Zendesk Explore ticket export, a mapped CSV; .gz ok", collect)
     .addOption(new Option("--format <format>", "export format").choices([...SERVICE_FORMATS]).default("auto"))
     .option("--map <file>", "with --format mapped: JSON column map, logical name → header (logical names: the demo's services.csv columns)")
     .option("--roster <file>", "roster CSV (teams, for --by team)")
-    .addOption(new Option("--by <key>", "one row per group, channel, agent, team or month of creation (default: totals)").choices([...SERVICE_GROUPINGS]))
     .option("--at <when>", "backlog snapshot instant in --tz (default: the latest instant in the data)")
     .option("--first-reply-target-min <min>", "first-reply target, minutes", number("--first-reply-target-min", 0.001), 480)
+    .option("--tz <zone>", "zone of days, months and printed times", "UTC")
+    .option("--source-tz <zone>", "zone of the export's local times (default UTC)")
+    .option("-q, --quiet", "print no input accounting on stderr", false);
+}
+
+/** Checks the options and loads the exports (and roster) into a new store, reporting each file. @throws {UsageError} */
+async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store; at_ms: number | null }> {
+  checkZone("--tz", o.tz);
+  if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
+  for (const f of o.input) checkInputFile("--input", f);
+  if (o.roster) checkInputFile("--roster", o.roster);
+  if (o.map !== undefined && o.format !== "mapped") throw new UsageError("--map is the column map of --format mapped");
+  const columns = columnMap(o.map);
+  const at_ms = o.at ? parseWhen("--at", o.at, o.tz) : null;
+  const store = await openStore();
+  try {
+    for (const f of o.input) {
+      const c = await loadServices(store, f, { format: o.format, timeZone: o.sourceTz ?? "UTC", columns });
+      if (!o.quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+      if (!o.quiet && c.rejected) {
+        const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 5", [c.source]);
+        for (const r of first) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+        if (c.rejected > first.length) process.stderr.write(`  … and ${c.rejected - first.length} more\n`);
+      }
+    }
+    if (o.roster) await loadRoster(store, o.roster);
+  } catch (err) {
+    store.close();
+    throw err;
+  }
+  return { store, at_ms };
+}
+
+/** Adds `services` and `services-report` to the program. */
+export function addServiceCommands(program: Command): void {
+  withServiceOptions(program.command("services").description("ticket indicators: volume, backlog, first reply, resolution, reopen rate, CSAT, cost"))
+    .addOption(new Option("--by <key>", "one row per group, channel, agent, team or month of creation (default: totals)").choices([...SERVICE_GROUPINGS]))
     .option("--from <when>", "cases created from (a date or date-time in --tz)")
     .option("--to <when>", "cases created before (an exclusive date-time, or a date: through that day)")
-    .option("--tz <zone>", "zone of months and printed times", "UTC")
-    .option("--source-tz <zone>", "zone of the export's local times (default UTC)")
     .option("--json", "print the JSON array", false)
-    .option("-q, --quiet", "print no input accounting on stderr", false)
     .action(async (o: ServicesCliOptions) => {
-      checkZone("--tz", o.tz);
-      if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
-      for (const f of o.input) checkInputFile("--input", f);
-      if (o.roster) checkInputFile("--roster", o.roster);
-      if (o.map !== undefined && o.format !== "mapped") throw new UsageError("--map is the column map of --format mapped");
-      const columns = columnMap(o.map);
-      const at_ms = o.at ? parseWhen("--at", o.at, o.tz) : null;
       const from_ms = o.from ? parseWhen("--from", o.from, o.tz) : null;
       const to_ms = o.to ? parseWhen("--to", o.to, o.tz, true) : null;
       if (from_ms !== null && to_ms !== null && to_ms <= from_ms) throw new UsageError("--to must be after --from");
       if (o.by === "team" && !o.roster) throw new UsageError("--by team needs --roster (teams come from the roster)");
-      const store = await openStore();
+      const { store, at_ms } = await loadServiceInputs(o);
       try {
-        for (const f of o.input) {
-          const c = await loadServices(store, f, { format: o.format, timeZone: o.sourceTz ?? "UTC", columns });
-          if (!o.quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
-          if (!o.quiet && c.rejected) {
-            const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 5", [c.source]);
-            for (const r of first) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
-            if (c.rejected > first.length) process.stderr.write(`  … and ${c.rejected - first.length} more\n`);
-          }
-        }
-        if (o.roster) await loadRoster(store, o.roster);
         const rows = await serviceKpis(store, { by: o.by, at_ms, first_reply_target_min: o.firstReplyTargetMin, timeZone: o.tz, from_ms, to_ms });
         if (o.json) {
           process.stdout.write(jsonText(rows));
@@ -103,6 +121,20 @@ export function addServiceCommands(program: Command): void {
           { key: "csat", header: "CSAT", format: "pct" }, { key: "cost", header: "cost", format: "money" },
         ]) + `backlog at ${rows[0]?.snapshot_at ?? "n/a"} (by status at the export's instant, else created and not yet solved); first reply within target in ${rows[0]?.first_reply_basis?.replace("_", " ") ?? "n/a"}; ` +
           "medians of the cases with the duration; bh = business hours as the export computed them; n/a: the data cannot give it\n");
+      } finally {
+        store.close();
+      }
+    });
+
+  withServiceOptions(program.command("services-report").description("write the HTML services report: backlog over time and aging, by month, group, channel and agent"))
+    .requiredOption("-o, --out <path>", "output HTML file")
+    .option("--title <text>", "report title", "Services report")
+    .action(async (o: ServicesCliOptions & { out: string; title: string }) => {
+      checkOutput(o.out, { inputs: [...o.input, ...(o.roster ? [o.roster] : [])], db: ":memory:" });
+      const { store, at_ms } = await loadServiceInputs(o);
+      try {
+        writeFileAtomic(o.out, await buildServicesReport(store, { title: o.title, timeZone: o.tz, first_reply_target_min: o.firstReplyTargetMin, at_ms }));
+        process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
       } finally {
         store.close();
       }

@@ -8,3 +8,4 @@ export { plotSvg, Plot } from "./plot_svg.ts";
 export { guardCell, toCsv } from "./csv.ts";
 export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate, type Column } from "./html.ts";
 export { buildOperatorsReport, type OperatorsReportOptions, stateTimelineSvg } from "./operators_report.ts";
+export { buildServicesReport, type ServicesReportOptions } from "./services_report.ts";
