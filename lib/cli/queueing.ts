@@ -186,7 +186,10 @@ export function addQueueingCommands(program: Command): void {
       const plan = staffingPlan(demand, { ...planOptions(o), interval_minutes: o.intervalMinutes });
       for (const t of sumStaffing(plan)) {
         process.stderr.write(
-          `${safe(t.key)}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.required_agent_hours.toFixed(1)} required agent-hours, ${t.scheduled_agent_hours_rounded.toFixed(1)} scheduled agent-hours (fractional needs summed, rounded up once to whole agent-intervals; ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} if rounded per interval)\n`,
+          // Whole agents per interval is what can be scheduled: it leads; the fractional sum is the requirement.
+          `${safe(t.key)}: ${t.intervals} intervals, ${t.calls.toFixed(0)} calls, ${t.scheduled_agent_hours_per_interval_rounding.toFixed(1)} scheduled agent-hours ` +
+            `(whole agents per interval, shrinkage included); requirement ${t.required_agent_hours.toFixed(1)} agent-hours before shrinkage, ` +
+            `${t.scheduled_agent_hours.toFixed(1)} after (fractional, summed)\n`,
         );
       }
       if (o.out) {
