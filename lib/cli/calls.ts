@@ -40,15 +40,24 @@ function kpiTable(rows: Record<string, unknown>[], dims: string[], o: CommonOpti
     (o.from || o.to ? `; window ${o.from ? `from ${safe(o.from)}` : ""}${o.from && o.to ? " " : ""}${o.to ? `to ${safe(o.to)}` : ""} (${o.tz}, stints by entry)` : "") + "\n";
 }
 
+/** A fraction (`0.8`) or a percentage (`80%`, read as 0.8). */
+function fractionOrPercent(name: string) {
+  const plain = number(name, 0);
+  return (value: string): number => {
+    const m = /^\s*(\d+(\.\d+)?)\s*%\s*$/.exec(value);
+    return m ? Number(m[1]) / 100 : plain(value);
+  };
+}
+
 /** Adds `report` and `kpis` to the program. */
 export function addCallsCommands(program: Command): void {
   withCommonOptions(program.command("report").description("write the HTML calls report"))
     .requiredOption("-o, --out <path>", "output HTML file")
     .option("--title <text>", "report title", "Calls report")
-    .option("--sl-target <fraction>", "service-level target drawn on charts (0–1; a center SL target in --targets wins)", number("--sl-target", 0), 0.8)
+    .option("--sl-target <fraction>", "service-level target drawn on charts: 0.8 or 80% (a center SL target in --targets wins)", fractionOrPercent("--sl-target"), 0.8)
     .option("--targets <file>", "targets CSV: the queue and center call targets are evaluated over the window and listed with their status")
     .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string }) => {
-      if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1, got ${o.slTarget}`);
+      if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
       checkOutput(o.out, { inputs: [...o.input, ...(o.targets ? [o.targets] : [])], db: o.db });
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const { store } = await load(o);

@@ -1,7 +1,7 @@
 /** `qb targets`: the --json contract on a hand-counted log, the readable table, and usage errors (exit 2). */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -68,5 +68,19 @@ describe("qb targets", () => {
       expect(bad.stderr).toMatch(/^qb: /);
       expect(bad.stderr).toMatch(message);
     }
+  });
+});
+
+describe("qb report --sl-target", () => {
+  it("reads 80% as 0.8 and refuses 80 with the way to write it", () => {
+    const d = mkdtempSync(join(tmpdir(), "qb-sl-target-"));
+    const log = join(d, "queue_log");
+    writeFileSync(log, LOG.join("\n") + "\n");
+    const ok = qb("report", "-i", log, "--sl-target", "80%", "-o", join(d, "r.html"), "-q");
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(readFileSync(join(d, "r.html"), "utf8")).toContain("target 80.0 %");
+    const bad = qb("report", "-i", log, "--sl-target", "80", "-o", join(d, "r2.html"), "-q");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^qb: .*--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got 80 \(for 80 % write 0\.8 or 80%\)/);
   });
 });
