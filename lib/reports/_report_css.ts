@@ -16,11 +16,11 @@ figure.chart { margin: 16px 0 24px; }
 figure.chart figcaption { font-size: 12px; color: var(--muted); margin-top: 4px; }
 div.table-wrap { overflow-x: auto; }
 table.data { border-collapse: collapse; width: 100%; font-size: 12px; margin: 8px 0; }
-table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4px 6px; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 table.data th { background: #f5f7fa; font-weight: 600; }
 table.data .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.data.with-total tbody tr:last-child td { font-weight: 600; border-top: 2px solid var(--line); }
-table.data th { white-space: nowrap; }
+table.data th, table.data th.num { white-space: normal; overflow-wrap: normal; vertical-align: bottom; }
 table.data caption { text-align: left; color: var(--muted); font-size: 12px; padding-bottom: 4px; }
 footer dl { display: grid; grid-template-columns: 190px 1fr; gap: 4px 12px; font-size: 12px; }
 footer dt { font-weight: 600; }

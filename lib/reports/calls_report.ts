@@ -129,10 +129,12 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
     const t = wallClock(new Date(ms).toISOString(), tz);
     volume.push({ t, series: "Offered", calls: r?.offered ?? 0 }, { t, series: "Answered", calls: r?.answered ?? 0 }, { t, series: "Abandoned", calls: r?.abandoned ?? 0 });
   }
+  // The three time charts share one x domain, so that they line up when read top to bottom.
+  const domain = [wallClock(new Date(first).toISOString(), tz), wallClock(new Date(last + step).toISOString(), tz)];
   const common = { width: 960, height: 260, marginLeft: 50, style: { fontSize: "11px" } };
   const volumeChart = plotSvg({
     ...common,
-    x: { type: "utc", label: xLabel },
+    x: { type: "utc", label: xLabel, domain },
     y: { label: "Calls per interval", grid: true },
     color: { legend: true, domain: ["Offered", "Answered", "Abandoned"], range: ["#4e79a7", "#59a14f", "#e15759"] },
     marks: [Plot.ruleY([0]), Plot.lineY(volume, { x: "t", y: "calls", stroke: "series", z: "series", strokeWidth: 1.1 })],
@@ -140,7 +142,7 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
   const slPoints = intervals.filter((r) => r.service_level !== null);
   const slChart = plotSvg({
     ...common,
-    x: { type: "utc", label: xLabel },
+    x: { type: "utc", label: xLabel, domain },
     y: { label: `Service level ${o.sl_variant} (%)`, domain: [0, 100], grid: true },
     marks: [
       Plot.dot(slPoints, { x: "t", y: (r: QueueKpiRow) => (r.service_level ?? 0) * 100, r: 1.8, fill: "#4e79a7", fillOpacity: 0.6, title: (r: QueueKpiRow & { t: Date }) => `${r.interval_start}: ${formatPercent(r.service_level)} of ${r.offered} offered` }),
@@ -150,7 +152,7 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
   });
   const asaChart = plotSvg({
     ...common,
-    x: { type: "utc", label: xLabel },
+    x: { type: "utc", label: xLabel, domain },
     y: { label: "ASA (s)", grid: true },
     marks: [Plot.ruleY([0]), Plot.dot(intervals.filter((r) => r.asa_s !== null), { x: "t", y: "asa_s", r: 1.8, fill: "#f28e2b", fillOpacity: 0.7, title: (r: QueueKpiRow) => `${r.interval_start}: ASA ${formatSeconds(r.asa_s)} over ${r.answered} answered` })],
   });
@@ -263,7 +265,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["Time zone", `${o.timeZone}; instants are stored in UTC`],
     ["Window", o.from_ms === null && o.to_ms === null ? "all the data" : `stints entered ${o.from_ms === null ? "" : `from ${isoInZone(o.from_ms, o.timeZone)} `}${o.to_ms === null ? "" : `before ${isoInZone(o.to_ms, o.timeZone)}`}`.trim()],
     ["Input files", sources.join(", ") || "none"],
-    ["Rejected lines", `${formatCount(data.rejects_total)} (listed below with file, line and reason)`],
+    ["Rejected lines", `${formatCount(data.rejects_total)} (listed above under Input accounting, with file, line and reason)`],
     ["Empty rates", "a rate with an empty denominator is shown as —, never 0"],
   ];
   const defs = definitions.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${isolate(v)}</dd>`).join("");
