@@ -80,4 +80,36 @@ describe("buildCallsReport()", () => {
     expect(page.scriptTags).toBe(0);
     expect(page.text).toContain("<script>alert('x')</script>"); // shown as text
   }, 60_000);
+
+  it.skipIf(!HAS_CHROMIUM)("lines the three time charts up on one x scale and keeps every table within the 1280 px page", async () => {
+    mkdirSync(OUT, { recursive: true });
+    const file = `${OUT}/pbxware_calls_report_layout.html`;
+    writeFileSync(file, await pbxwareReport());
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`file://${file}`);
+      // The x-axis tick labels of the volume, SL and ASA charts (the first three figures) are the same.
+      const ticks = await page.evaluate(() => [...document.querySelectorAll("figure.chart")].slice(0, 3).map((f) =>
+        [...f.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent).join("|")
+      ));
+      expect(ticks[0]!.length).toBeGreaterThan(0);
+      expect(ticks[1]).toBe(ticks[0]);
+      expect(ticks[2]).toBe(ticks[0]);
+      const overflow = await page.evaluate(() => [...document.querySelectorAll("div.table-wrap")].map((d) => d.scrollWidth - d.clientWidth));
+      expect(overflow.every((x) => x === 0)).toBe(true);
+      // No header is broken inside a word: each header's longest word fits its cell.
+      const broken = await page.evaluate(() => [...document.querySelectorAll("table.data th")].filter((th) => {
+        const range = document.createRange();
+        range.selectNodeContents(th);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        const words = (th.textContent ?? "").split(/\s+/).filter(Boolean).length;
+        return lines.size > words; // more lines than words: a word was split
+      }).map((th) => th.textContent));
+      expect(broken).toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
 });
