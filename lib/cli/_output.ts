@@ -105,7 +105,7 @@ function ioWhy(err: unknown): string {
  *
  * @throws {Error} `Cannot write '…': …` (no space, no permission), the old file untouched
  */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const dir = dirname(resolve(path));
   const tmp = tempBeside(path);
   try {

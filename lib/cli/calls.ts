@@ -7,7 +7,8 @@ import type { Command } from "commander";
 import { resolve } from "node:path";
 import process from "node:process";
 import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts";
-import { buildCallsReport } from "../reports/mod.ts";
+import { buildCallsReport, type ExportTable } from "../reports/mod.ts";
+import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { targetsOption } from "./_targets.ts";
@@ -56,15 +57,20 @@ export function addCallsCommands(program: Command): void {
     .option("--title <text>", "report title", "Calls report")
     .option("--sl-target <fraction>", "service-level target drawn on charts: 0.8 or 80% (a center SL target in --targets wins)", fractionOrPercent("--sl-target"), 0.8)
     .option("--targets <file>", "targets CSV: the queue and center call targets are evaluated over the window and listed with their status")
-    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string }) => {
+    .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
+    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string; export?: string }) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
-      checkOutput(o.out, { inputs: [...o.input, ...(o.targets ? [o.targets] : [])], db: o.db });
+      const inputs = [...o.input, ...(o.targets ? [o.targets] : [])];
+      checkOutput(o.out, { inputs, db: o.db });
+      if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const { store } = await load(o);
       try {
-        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets });
+        const tables: ExportTable[] = [];
+        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets, tables });
         writeFileAtomic(o.out, html);
         process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+        if (o.export !== undefined) await writeExport(o.export, tables);
       } finally {
         store.close();
       }

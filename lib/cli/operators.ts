@@ -14,7 +14,8 @@ import { renderTable, type TableColumn } from "./_table.ts";
 import { wrapupMap } from "./_wrapup.ts";
 import { checkOutput, writeFileAtomic } from "./_output.ts";
 import { targetsOption } from "./_targets.ts";
-import { buildOperatorsReport } from "../reports/mod.ts";
+import { buildOperatorsReport, type ExportTable } from "../reports/mod.ts";
+import { checkExport, writeExport } from "./_export.ts";
 import { resolve } from "node:path";
 
 /** Options of the commands built with {@link withOperatorInputs}. */
@@ -194,8 +195,11 @@ export function addOperatorCommands(program: Command): void {
     .addOption(new Option("--period <p>", "one page for the whole window, or one page per local day or ISO week, written as <out>-<start>.html")
       .choices(["all", "day", "week"]).default("all"))
     .option("--targets <file>", "targets CSV: the operator, team, department and center time targets are evaluated over each page's window and listed with their status")
-    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week"; targets?: string }) => {
-      const options = { ...operatorOptions(o), targets: o.targets ? targetsOption(o.targets, o) : undefined };
+    .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx (with --period all)")
+    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week"; targets?: string; export?: string }) => {
+      if (o.export !== undefined && o.period !== "all") throw new UsageError("--export writes the tables of one page: use it with --period all");
+      const tables: ExportTable[] = [];
+      const options = { ...operatorOptions(o), targets: o.targets ? targetsOption(o.targets, o) : undefined, tables };
       if (o.period !== "all" && o.day !== undefined) throw new UsageError("--day picks the timeline of one page; with --period each page charts its busiest day");
       if (o.day !== undefined) {
         if (!/^\d{4}-\d{2}-\d{2}$/.test(o.day)) throw new UsageError(`--day must be a date such as 2026-10-05, got '${safe(o.day)}'`);
@@ -204,12 +208,15 @@ export function addOperatorCommands(program: Command): void {
           throw new UsageError(`--day ${safe(o.day)} is outside the window of --from/--to`);
         }
       }
-      checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.agentStates, o.targets].filter((f): f is string => !!f)], db: o.db });
+      const inputs = [...o.input, ...[o.roster, o.schedules, o.agentStates, o.targets].filter((f): f is string => !!f)];
+      checkOutput(o.out, { inputs, db: o.db });
+      if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const store = await loadOperatorInputs(o);
       try {
         if (o.period === "all") {
           writeFileAtomic(o.out, await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day }));
           process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+          if (o.export !== undefined) await writeExport(o.export, tables);
           return;
         }
         const pages = await periodPages(store, o.period, options);
@@ -217,7 +224,7 @@ export function addOperatorCommands(program: Command): void {
         for (const p of pages) {
           const out = `${o.out.replace(/\.html?$/i, "")}-${p.key}.html`;
           const title = `${o.title} — ${o.period === "day" ? p.key : `week of ${p.key}`}`;
-          writeFileAtomic(out, await buildOperatorsReport(store, { ...options, from_ms: p.from_ms, to_ms: p.to_ms, title }));
+          writeFileAtomic(out, await buildOperatorsReport(store, { ...options, from_ms: p.from_ms, to_ms: p.to_ms, title, tables: undefined }));
           process.stderr.write(`report written to ${safe(resolve(out))}\n`);
         }
       } finally {

@@ -10,7 +10,8 @@ import process from "node:process";
 import { loadRoster, loadServices, SERVICE_FORMATS, type ServiceFormat } from "../ingest/mod.ts";
 import { SERVICE_GROUPINGS, type ServiceGrouping, serviceKpis } from "../services/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
-import { buildServicesReport } from "../reports/mod.ts";
+import { buildServicesReport, type ExportTable } from "../reports/mod.ts";
+import { checkExport, writeExport } from "./_export.ts";
 import { resolve } from "node:path";
 import { checkZone, collect, jsonText, number, parseWhen, safe, UsageError } from "./_common.ts";
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
@@ -129,12 +130,17 @@ export function addServiceCommands(program: Command): void {
   withServiceOptions(program.command("services-report").description("write the HTML services report: backlog over time and aging, by month, group, channel and agent"))
     .requiredOption("-o, --out <path>", "output HTML file")
     .option("--title <text>", "report title", "Services report")
-    .action(async (o: ServicesCliOptions & { out: string; title: string }) => {
-      checkOutput(o.out, { inputs: [...o.input, ...(o.roster ? [o.roster] : [])], db: ":memory:" });
+    .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
+    .action(async (o: ServicesCliOptions & { out: string; title: string; export?: string }) => {
+      const inputs = [...o.input, ...(o.roster ? [o.roster] : [])];
+      checkOutput(o.out, { inputs, db: ":memory:" });
+      if (o.export !== undefined) checkExport(o.export, { inputs, db: ":memory:" });
       const { store, at_ms } = await loadServiceInputs(o);
       try {
-        writeFileAtomic(o.out, await buildServicesReport(store, { title: o.title, timeZone: o.tz, first_reply_target_min: o.firstReplyTargetMin, at_ms }));
+        const tables: ExportTable[] = [];
+        writeFileAtomic(o.out, await buildServicesReport(store, { title: o.title, timeZone: o.tz, first_reply_target_min: o.firstReplyTargetMin, at_ms, tables }));
         process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+        if (o.export !== undefined) await writeExport(o.export, tables);
       } finally {
         store.close();
       }

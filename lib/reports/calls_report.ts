@@ -19,6 +19,7 @@ import {
 import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
 import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
+import { columnsOf, type ExportTable } from "./export.ts";
 import { isoInZone, offsetMinutes } from "../time/mod.ts";
 import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
@@ -40,6 +41,8 @@ export interface CallsReportOptions extends KpiOptions {
    * is the one drawn (instead of `sl_target`).
    */
   targets?: readonly Target[];
+  /** When given, the report's tables are pushed into it (for CSV/XLSX export: `tableCsv`, `tablesXlsx`). */
+  tables?: ExportTable[];
 }
 
 /** Everything the report shows; {@link renderCallsReport} is a pure function of it. */
@@ -104,7 +107,17 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
     outbound: outbound!,
     period: { first: period?.first?.toISOString() ?? null, last: period?.last?.toISOString() ?? null },
   };
+  if (options.tables) options.tables.push(...callsTables(data));
   return renderCallsReport(data, options);
+}
+
+/** The report's tables for export, rows as the JSON keys of the indicator functions. */
+export function callsTables(data: CallsReportData): ExportTable[] {
+  const t = (name: string, rows: readonly object[]): ExportTable => ({ name, columns: columnsOf(rows as Record<string, unknown>[]), rows: rows as Record<string, unknown>[] });
+  return [
+    t("by_queue", [...data.by_queue, { ...data.total, queue: "All" }]), t("by_day", data.by_day), t("by_interval", data.by_interval),
+    t("by_agent", data.agents), ...(data.targets.length ? [t("targets", data.targets)] : []),
+  ];
 }
 
 /** Wall-clock of an ISO instant in the zone, as a Date whose UTC fields are the local time. */

@@ -9,3 +9,4 @@ export { guardCell, toCsv } from "./csv.ts";
 export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate, type Column } from "./html.ts";
 export { buildOperatorsReport, type OperatorsReportOptions, stateTimelineSvg } from "./operators_report.ts";
 export { buildServicesReport, type ServicesReportOptions } from "./services_report.ts";
+export { columnsOf, exportCell, type ExportTable, tableCsv, tablesXlsx } from "./export.ts";

@@ -16,6 +16,7 @@ import { REPORT_CSS } from "./_report_css.ts";
 import type { Target } from "../ingest/mod.ts";
 import { evaluateTargets, OPERATOR_KPIS, QUEUE_KPIS } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
+import { columnsOf, type ExportTable } from "./export.ts";
 
 /** Options of the operator report: indicator options plus presentation. */
 export interface OperatorsReportOptions extends OperatorKpiOptions {
@@ -27,6 +28,8 @@ export interface OperatorsReportOptions extends OperatorKpiOptions {
   generated_at?: string;
   /** Targets (from `readTargets`): the operator, team, department and center time targets are evaluated over the window and listed with their status. */
   targets?: readonly Target[];
+  /** When given, the report's tables are pushed into it (for CSV/XLSX export). */
+  tables?: ExportTable[];
 }
 
 const NA = "n/a";
@@ -115,6 +118,10 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
   const targetRows = opTargets.length
     ? await evaluateTargets(store, opTargets, { timeZone: zone, from_ms: options.from_ms, to_ms: options.to_ms, period: "all", operator: options, states_built: true })
     : [];
+  if (options.tables) {
+    const t = (name: string, rows: readonly object[]): ExportTable => ({ name, columns: columnsOf(rows as Record<string, unknown>[]), rows: rows as Record<string, unknown>[] });
+    options.tables.push(t("by_department", [...depts, total]), t("by_team", [...teams, total]), t("by_operator", [...agents, total]), ...(targetRows.length ? [t("targets", targetRows)] : []));
+  }
   const title = options.title ?? "Operator performance";
   const sources = (await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source")).map((r) => r.source);
   const period = days.length ? `${days[0]!.day} to ${days[days.length - 1]!.day} (${zone})` : "no agent activity";

@@ -10,6 +10,7 @@ import { AGING_BUCKETS, backlogAging, backlogSeries, type ServiceKpiRow, service
 import { escapeHtml, formatCount, formatPercent, htmlTable, isolate, type Column } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
+import { columnsOf, type ExportTable } from "./export.ts";
 
 /** Options of {@link buildServicesReport}. */
 export interface ServicesReportOptions {
@@ -21,6 +22,8 @@ export interface ServicesReportOptions {
   /** Backlog snapshot (epoch ms; default the latest instant in the data). */
   at_ms?: number | null;
   generated_at?: string;
+  /** When given, the report's tables are pushed into it (for CSV/XLSX export). */
+  tables?: ExportTable[];
 }
 
 const NA = "n/a";
@@ -66,6 +69,13 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
   const series = await backlogSeries(store, zone);
   const aging = await backlogAging(store, options.at_ms ?? null);
   const t = total!;
+  if (options.tables) {
+    const tab = (name: string, rows: readonly object[]): ExportTable => ({ name, columns: columnsOf(rows as Record<string, unknown>[]), rows: rows as Record<string, unknown>[] });
+    options.tables.push(
+      tab("total", [t]), tab("by_month", by.month), tab("by_group", by.group), tab("by_channel", by.channel), tab("by_agent", by.agent),
+      tab("backlog_by_day", series.map(({ at_ms: _a, ...p }) => p)), tab("backlog_aging", aging),
+    );
+  }
   const title = options.title ?? "Services report";
   const sources = (await store.query<{ source: string; lines_read: number; used: number; ignored: number; rejected: number }>(
     "SELECT source, lines_read, used, ignored, rejected FROM ingest_runs WHERE format = 'services' ORDER BY source",
