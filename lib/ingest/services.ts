@@ -8,7 +8,7 @@
 import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import { readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
+import { physicalLines, readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
 import { parseCsvLines } from "./_csv_table.ts";
 import { InputError } from "./input_file.ts";
 import { parseInstant } from "./asterisk_csv.ts";
@@ -53,7 +53,7 @@ export interface ServiceCase {
 }
 
 /** Zendesk's stand-in for "never": `Solved at = 1900-01-01 00:00:00` on unsolved tickets (OPERATIONS.md §4). */
-const SENTINEL = /^1900-01-01([ T]00:00(:00)?)?$/;
+const SENTINEL = /^1900-01-01([ T]00:00(:00(\.0+)?)?)?(Z|[+-]00:?00)?$/i;
 
 const text = z.string().optional().default("").transform((s) => (s === "" || s === "-" ? null : s));
 const count = (name: string) =>
@@ -93,6 +93,10 @@ function demoSchema(zone: string) {
     service_id: z.string().min(1, "service_id must not be empty"), service_type: text, call_id: text, queue: text, agent: text,
     opened_at: instant("opened_at", zone, true), closed_at: instant("closed_at", zone, false), status: z.string().min(1, "status must not be empty"),
     outcome: text, handling_s: minutes("handling_s"), cost: minutes("cost"),
+  }).superRefine((r, ctx) => {
+    if (r.closed_at !== null && r.opened_at !== null && r.closed_at < r.opened_at) {
+      ctx.addIssue({ code: "custom", path: ["closed_at"], message: "closed_at is before opened_at" });
+    }
   }).transform((r): ServiceCase => ({
     ...EMPTY, ...r, opened_at: r.opened_at!, group: r.queue, channel: "phone",
     // A closed case was solved when it closed; the demo has no reopening.
@@ -112,6 +116,10 @@ function zendeskSchema(zone: string) {
     "full resolution time in minutes": minutes("Full resolution time in minutes"),
     "full resolution time in minutes within business hours": minutes("Full resolution time in minutes within business hours"),
     "manual tagging of categories [list]": text,
+  }).superRefine((r, ctx) => {
+    if (r["solved at"] !== null && r["created at"] !== null && r["solved at"] < r["created at"]) {
+      ctx.addIssue({ code: "custom", path: ["solved at"], message: "Solved at is before Created at" });
+    }
   }).transform((r): ServiceCase => ({
     ...EMPTY, service_id: r.id, group: r.group, status: r.status, priority: r.priority, channel: r.via, opened_at: r["created at"]!,
     updated_at: r["updated at"], solved_at: r["solved at"], reopens: r.reopens, replies: r.replies,
@@ -156,13 +164,51 @@ export function readServices(
     }
     format = found ?? "demo";
   }
-  if (format === "zendesk") return readTableFile(path, "services", zendeskSchema(zone) as unknown as z.ZodType<ServiceCase>, ["id", "status", "created at"]);
-  return readTableFile(path, "services", demoSchema(zone) as unknown as z.ZodType<ServiceCase>, ["service_id", "opened_at", "status"], options.columns ?? {});
+  const file = format === "zendesk"
+    ? readTableFile(path, "services", zendeskSchema(zone) as unknown as z.ZodType<ServiceCase>, ["id", "status", "created at"])
+    : readTableFile(path, "services", demoSchema(zone) as unknown as z.ZodType<ServiceCase>, ["service_id", "opened_at", "status"], options.columns ?? {});
+  return dropDuplicateIds(file, path);
+}
+
+/** A second row of one case id is a reject (`duplicate of line N`): a case counts once. */
+function dropDuplicateIds(file: TableFile<ServiceCase>, path: string): TableFile<ServiceCase> {
+  const first = new Map<string, number>();
+  let lines: string[] | null = null;
+  const rows = file.rows.filter((r) => {
+    const at = first.get(r.service_id);
+    if (at === undefined) {
+      first.set(r.service_id, r.line);
+      return true;
+    }
+    lines ??= physicalLines(path);
+    const source = file.counts.source;
+    file.rejects.push({ source, line: r.line, raw: lines[r.line - 1] ?? r.service_id, reason: `${source}:${r.line}: field 'service_id': case '${r.service_id.slice(0, 40)}' is already on line ${at}` });
+    return false;
+  });
+  file.rejects.sort((a, b) => a.line - b.line);
+  return { rows, rejects: file.rejects, counts: { ...file.counts, used: rows.length, rejected: file.rejects.length } };
 }
 
 /** Loads a services file into `services` (replacing the rows of the same file). @returns its counts */
 export async function loadServices(store: Store, path: string, options: Parameters<typeof readServices>[1] = {}) {
   const file = readServices(path, options);
+  // A case already loaded from another file (overlapping exports) counts once: the earlier file's row is kept.
+  const known = new Map((await store.query<{ service_id: string; source: string; line: number }>(
+    "SELECT service_id, source, line FROM services WHERE source <> $1", [file.counts.source],
+  )).map((r) => [r.service_id, r]));
+  if (known.size) {
+    const lines = physicalLines(path);
+    file.rows = file.rows.filter((r) => {
+      const k = known.get(r.service_id);
+      if (!k) return true;
+      file.rejects.push({ source: file.counts.source, line: r.line, raw: lines[r.line - 1] ?? r.service_id,
+        reason: `${file.counts.source}:${r.line}: field 'service_id': case '${r.service_id.slice(0, 40)}' is already loaded from '${k.source}' line ${k.line}` });
+      return false;
+    });
+    file.rejects.sort((a, b) => a.line - b.line);
+    file.counts.used = file.rows.length;
+    file.counts.rejected = file.rejects.length;
+  }
   await storeTableFile(store, "services", file, (r: ServiceCase & { line: number }) => ({ ...r }));
   return { ...file.counts, format: options.format && options.format !== "auto" ? options.format : detectFormatName(path) };
 }

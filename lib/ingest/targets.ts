@@ -90,6 +90,9 @@ const targetSchema = z.object({
     const hint = t.target >= 2 && t.target <= 100 ? ` (write ${Number((t.target / 100).toPrecision(6))})` : "";
     ctx.addIssue({ code: "custom", path: ["target"], message: `${t.kpi} is a rate written as a fraction (0.8 for 80 %), got ${t.target}${hint}` });
   }
+  if (isRateKpi(t.kpi) && t.amber != null && t.amber > 1) {
+    ctx.addIssue({ code: "custom", path: ["amber"], message: `amber is a band in ${t.kpi}'s unit, a fraction (0.05 for 5 points), got ${t.amber}` });
+  }
   if (t.threshold_s !== null && !t.kpi.startsWith("service_level")) {
     ctx.addIssue({ code: "custom", path: ["threshold_s"], message: `threshold_s applies to service-level targets only (${t.kpi} has none): leave it empty` });
   }
@@ -100,11 +103,12 @@ const targetSchema = z.object({
 }) as unknown as z.ZodType<Target>;
 
 /**
- * Whether an indicator is a rate (a fraction from 0 to 1): service level, every `*_rate`,
- * occupancy, utilization, adherence, conformance, shrinkage and `*_share` / `fcr`.
+ * Whether an indicator is a rate (a fraction from 0 to 1): service level, every `*_rate` (and
+ * `*_rate_*` such as `abandon_rate_excl_short`), occupancy, utilization, adherence, conformance,
+ * shrinkage, `*_share`, `fcr` and `csat`.
  */
 export function isRateKpi(kpi: string): boolean {
-  return /^(service_level(_.*)?|.*_rate|occupancy|utilization|adherence|conformance|shrinkage(_.*)?|.*_share|fcr)$/.test(kpi);
+  return /^(service_level(_.*)?|.*_rate(_.*)?|occupancy|utilization|adherence|conformance|shrinkage(_.*)?|.*_share|fcr|csat)$/.test(kpi);
 }
 
 /**

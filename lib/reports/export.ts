@@ -1,12 +1,11 @@
 /**
  * Export of a report's tables: one CSV per table and one XLSX workbook with a sheet per table
- * (exceljs), both guarded against formula injection with the same rule ({@link guardCell}), so
+ * (write-excel-file), both guarded against formula injection with the same rule ({@link guardCell}), so
  * that the workbook's cells are the CSV's.
  *
  * @module
  */
-// @deno-types="./_exceljs.d.ts"
-import ExcelJS from "exceljs";
+import writeXlsxFile from "write-excel-file/node";
 import { guardCell, toCsv } from "./csv.ts";
 
 /** One table of a report: a name (file and sheet), its columns (JSON keys) and rows. */
@@ -32,21 +31,24 @@ export function tableCsv(t: ExportTable): string {
 }
 
 /**
- * The XLSX workbook of the tables (a sheet per table, header row bold and frozen), as bytes.
- * Text cells are written as text (never as formulas), guarded as in the CSV.
+ * The XLSX workbook of the tables (a sheet per table, header row bold), as bytes. Text cells are
+ * written as text (never as formulas), guarded as in the CSV.
  *
- * Source: exceljs 4.4 (`Workbook.xlsx.writeBuffer`).
+ * Source: write-excel-file 4.1 (`writeXlsxFile(sheets).toBuffer()`).
  */
 export async function tablesXlsx(tables: readonly ExportTable[]): Promise<Uint8Array> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = "queuebook";
-  for (const t of tables) {
-    const ws = wb.addWorksheet(t.name.slice(0, 31), { views: [{ state: "frozen", ySplit: 1 }] });
-    ws.addRow([...t.columns]);
-    ws.getRow(1).font = { bold: true };
-    for (const r of t.rows) ws.addRow(t.columns.map((c) => exportCell(r[c])));
-  }
-  return new Uint8Array(await wb.xlsx.writeBuffer());
+  const sheets = tables.map((t) => ({
+    sheet: t.name.slice(0, 31),
+    data: [
+      t.columns.map((c) => ({ value: c, fontWeight: "bold" as const })),
+      ...t.rows.map((r) => t.columns.map((c) => {
+        const v = exportCell(r[c]);
+        return v === null ? null : { value: v, type: typeof v === "number" ? Number : typeof v === "boolean" ? Boolean : String };
+      })),
+    ],
+  }));
+  const buffer = await writeXlsxFile(sheets as never).toBuffer();
+  return new Uint8Array(buffer);
 }
 
 /** The columns of rows: the keys of every row, in first-seen order. */

@@ -112,8 +112,20 @@ export async function evaluateTargets(store: Store, targets: readonly Target[], 
   const window = { from_ms: from - k.interval_minutes * 60_000, to_ms: to };
   const values = new TargetValues(store, { ...options, timeZone: zone }, { ...(options.operator ?? {}), timeZone: zone }, window);
   const out: TargetEvaluation[] = [];
-  for (const t of targets) {
+  // Two rows that are the same target once the defaults apply (no period = the default period;
+  // no threshold = the report's) are evaluated once; the later one says so.
+  const seen = new Map<string, number>();
+  for (const [i, t] of targets.entries()) {
     const kind = targetPeriod(t, options.period ?? "all");
+    const sl = t.kpi.startsWith("service_level");
+    const key = JSON.stringify([t.kpi, t.scope_type, t.scope, kind, sl ? t.threshold_s ?? k.sl_threshold_s : null]);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const line = (targets[first] as Target & { line?: number }).line;
+      out.push({ ...noData(t, kind, k.sl_threshold_s, k.sl_variant), reason: `the same target as ${line ? `line ${line}` : `target ${first + 1}`} once the defaults apply (period ${kind}${sl ? `, threshold ${t.threshold_s ?? k.sl_threshold_s} s` : ""}): evaluated there` });
+      continue;
+    }
+    seen.set(key, i);
     const periods = periodsWithBaseline(kind, from, to, zone, k.interval_minutes);
     const got: ValueOrReason[] = [];
     for (const p of periods) got.push(await values.valueOf(t, p, kind === "interval"));

@@ -44,7 +44,7 @@ interface OperatorSet {
  */
 export class TargetValues {
   readonly #queue = new Map<string, Promise<QueueSet>>();
-  readonly #operator = new Map<number, Promise<OperatorSet>>();
+  readonly #operator = new Map<string, Promise<OperatorSet>>();
   readonly #queueIntervals = new Map<string, Promise<Map<string, QueueSet>>>();
   #operatorIntervals: Promise<Map<string, OperatorSet>> | null = null;
 
@@ -76,14 +76,16 @@ export class TargetValues {
     else if (t.scope_type === "operator") row = set.agent.find((r) => r.agent === t.scope) ?? set.agent.find((r) => r.name === t.scope);
     else row = set[t.scope_type].get(t.scope);
     if (!row) {
-      const roster = t.scope_type === "team" || t.scope_type === "department" ? " (teams and departments come from the roster: give --roster)" : "";
+      const roster = t.scope_type === "team" || t.scope_type === "department" ? ` (${t.scope_type}s come from the roster: is it there, and loaded?)` : "";
+      if (t.scope_type === "center") return { value: null, reason: "no agent time in the period" };
       return { value: null, reason: `no agent time of ${t.scope_type} '${t.scope}' in the period${roster}` };
     }
     return present(row[t.kpi as keyof OperatorKpiRow], t.kpi);
   }
 
   #queues(p: EvalPeriod, threshold_s: number | null): Promise<QueueSet> {
-    const key = `${p.start_ms}/${threshold_s ?? ""}`;
+    // Keyed by both ends: a week, a month or the window can start at the same instant as a day.
+    const key = `${p.start_ms}/${p.end_ms}/${threshold_s ?? ""}`;
     let got = this.#queue.get(key);
     if (!got) {
       const o: KpiOptions = { ...this.kpi, from_ms: p.start_ms, to_ms: p.end_ms, ...(threshold_s !== null ? { sl_threshold_s: threshold_s } : {}) };
@@ -121,23 +123,25 @@ export class TargetValues {
       for (const x of r.agent) of(x.interval_start!).agent.push(x);
       for (const x of r.team) if (x.team != null) of(x.interval_start!).team.set(x.team, x);
       for (const x of r.department) if (x.department != null) of(x.interval_start!).department.set(x.department, x);
-      for (const x of r.center) of(x.interval_start!).center = x;
+      for (const x of r.center) if (x.agents > 0) of(x.interval_start!).center = x;
       return out;
     });
     return this.#operatorIntervals;
   }
 
   #operators(p: EvalPeriod): Promise<OperatorSet> {
-    let got = this.#operator.get(p.start_ms);
+    const key = `${p.start_ms}/${p.end_ms}`;
+    let got = this.#operator.get(key);
     if (!got) {
       got = operatorKpisBy(this.store, { ...this.operator, from_ms: p.start_ms, to_ms: p.end_ms, period: "period", states_built: true }, ["agent", "team", "department", "center"])
         .then((r) => ({
           agent: r.agent,
           team: new Map(r.team.filter((x) => x.team != null).map((x) => [x.team!, x])),
           department: new Map(r.department.filter((x) => x.department != null).map((x) => [x.department!, x])),
-          center: r.center[0],
+          // No agent time in the period: no center row (a 0 would read as a value, and as missed).
+          center: r.center[0] && r.center[0].agents > 0 ? r.center[0] : undefined,
         }));
-      this.#operator.set(p.start_ms, got);
+      this.#operator.set(key, got);
     }
     return got;
   }
