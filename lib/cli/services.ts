@@ -77,6 +77,7 @@ async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store;
     for (const f of o.input) {
       const c = await loadServices(store, f, { format: o.format, timeZone: o.sourceTz ?? "UTC", columns });
       if (!o.quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+      if (c.used === 0) process.stderr.write(`qb: warning: no case was read from '${safe(f)}'${c.lines_read === 0 ? " (the file is empty)" : ""}\n`);
       if (!o.quiet && c.rejected) {
         const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 5", [c.source]);
         for (const r of first) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Store } from "../store/mod.ts";
+import { offsetMinutes } from "../time/mod.ts";
 import { AGING_BUCKETS, backlogAging, backlogSeries, type ServiceKpiRow, serviceKpis } from "../services/mod.ts";
 import { escapeHtml, formatCount, formatPercent, htmlTable, isolate, type Column } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
@@ -27,13 +28,15 @@ export interface ServicesReportOptions {
 }
 
 const NA = "n/a";
+const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
 const num = (x: number | null, digits = 1) => (x === null || !Number.isFinite(x) ? NA : x.toLocaleString("en-US", { maximumFractionDigits: digits }));
 const pct = (x: number | null) => (x === null ? NA : formatPercent(x));
 const money = (x: number | null) => (x === null ? NA : x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 
 function columns(key: "group" | "channel" | "agent" | "month", label: string): Column<ServiceKpiRow>[] {
   return [
-    { header: label, cell: (r) => (r[key] ?? "(none)") as string },
+    // Names are cut at 60 characters (a 210-character name pushed the numbers off the page).
+    { header: label, cell: (r) => clip((r[key] ?? "(none)") as string) },
     { header: "Cases", cell: (r) => formatCount(r.cases), numeric: true },
     { header: "Solved", cell: (r) => formatCount(r.solved), numeric: true },
     { header: "Open at snapshot", cell: (r) => formatCount(r.open_at_snapshot), numeric: true },
@@ -81,12 +84,14 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
     "SELECT source, lines_read, used, ignored, rejected FROM ingest_runs WHERE format = 'services' ORDER BY source",
   ));
   const common = { width: 1100, height: 260, marginLeft: 60, style: { fontSize: "11px" } };
-  const points = series.map((p) => ({ ...p, t: new Date(p.at_ms) }));
+  // The axis shows the zone's wall clock: each point is drawn at the local end of its day.
+  const wall = (ms: number) => new Date(ms + offsetMinutes(zone, ms - 1) * 60_000);
+  const points = series.map((p) => ({ ...p, t: wall(p.at_ms) }));
   const backlogChart = points.length ? plotSvg({
     ...common, x: { type: "utc", label: null }, y: { label: "Open cases at the end of the day", grid: true },
     marks: [Plot.ruleY([0]), Plot.lineY(points, { x: "t", y: "open", stroke: "#4e79a7" })],
   }) : "<p>No cases.</p>";
-  const flow = series.flatMap((p) => [{ t: new Date(p.at_ms), what: "Created", n: p.created }, { t: new Date(p.at_ms), what: "Solved", n: p.solved }]);
+  const flow = series.flatMap((p) => [{ t: wall(p.at_ms), what: "Created", n: p.created }, { t: wall(p.at_ms), what: "Solved", n: p.solved }]);
   const flowChart = points.length ? plotSvg({
     ...common, x: { type: "utc", label: null }, y: { label: "Cases per day", grid: true },
     color: { legend: true, domain: ["Created", "Solved"], range: ["#f28e2b", "#59a14f"] },
@@ -128,7 +133,7 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}
 body { max-width: 1280px; } table.data th, table.data th.num { white-space: normal; vertical-align: bottom; overflow-wrap: normal; }
-table.data td:first-child, table.data th:first-child { white-space: nowrap; overflow-wrap: normal; }</style></head>
+table.data td:first-child { max-width: 240px; overflow-wrap: anywhere; }</style></head>
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map((s) => isolate(s.source)).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>

@@ -22,6 +22,9 @@ export const TARGET_CSS = `
 .status { font-weight: 600; padding: 1px 6px; border-radius: 8px; white-space: nowrap; }
 .status-green { background: #dff3e6; color: #1b6e3c; } .status-amber { background: #fff1cc; color: #8a5a00; }
 .status-red { background: #fde7e4; color: #b3261e; } .status-not_evaluable { background: #eef1f4; color: #616e7c; }
+table.targets .reason { color: #616e7c; font-size: 11px; }
+table.targets td:first-child { max-width: 240px; overflow-wrap: anywhere; }
+table.targets td:nth-child(2), table.targets td:nth-child(3) { white-space: nowrap; }
 `;
 
 /**
@@ -37,14 +40,15 @@ export function targetsSection(rows: readonly TargetEvaluation[], what: string):
     .map((h, i) => `<th${i >= 3 && i !== 7 && i !== 8 ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");
   const body = rows.map((r) => {
     const kpi = r.kpi + (r.kpi.startsWith("service_level") && r.threshold_s !== null ? ` (${r.threshold_s} s, ${r.sl_variant})` : "");
-    const status = r.status === "not_evaluable" ? `n/a: ${r.reason ?? ""}` : r.status;
+    const status = r.status === "not_evaluable" ? "n/a" : r.status;
+    const reason = r.status === "not_evaluable" ? ` <span class="reason">${escapeHtml(r.reason ?? "")}</span>` : "";
     const cells = [
       `<td>${isolate(`${r.scope_type} ${r.scope}`)}</td>`, `<td>${isolate(kpi)}</td>`, `<td>${escapeHtml(r.period === "all" ? "window" : r.period_start)}</td>`,
       `<td class="num">${escapeHtml(value(r.kpi, r.value))}</td>`,
       `<td class="num">${escapeHtml(`${r.direction === "at_least" ? "≥" : "≤"} ${value(r.kpi, r.target)}${r.amber ? ` (amber ${value(r.kpi, r.amber)})` : ""}`)}</td>`,
       `<td class="num">${escapeHtml(r.gap === null ? "n/a" : (r.gap >= 0 ? "+" : "−") + (isRateKpi(r.kpi) ? `${(100 * Math.abs(r.gap)).toFixed(1)} pts` : value(r.kpi, Math.abs(r.gap))))}</td>`,
       `<td class="num">${escapeHtml(r.attainment === null ? "n/a" : `${(100 * r.attainment).toFixed(1)} %`)}</td>`,
-      `<td><span class="status status-${escapeHtml(r.status)}">${escapeHtml(status)}</span></td>`,
+      `<td><span class="status status-${escapeHtml(r.status)}">${escapeHtml(status)}</span>${reason}</td>`,
       `<td>${escapeHtml(r.trend ?? "")}</td>`, `<td class="num">${escapeHtml(r.periods_evaluated ? `${r.periods_met} / ${r.periods_evaluated}` : "n/a")}</td>`,
     ];
     return `<tr>${cells.join("")}</tr>`;

@@ -58,6 +58,7 @@ describe("readTargets", () => {
       "service_level,center,x,>=,0.8,", // 4: a center has no scope value
       "service_level,center,ALL,>=,0.8,", // 5: kept, as 'all'
       "abandon_rate,queue,sales,<=,1.0000001,", // 6: above 1, not a percentage: no hint
+      "abandon_rate_excl_short,queue,sales,<=,80,", // 7: a rate too
     ].join("\n"));
     const t = readTargets(f);
     expect(t.rows.map((r) => [r.line, r.scope])).toEqual([[5, "all"]]);
@@ -66,6 +67,7 @@ describe("readTargets", () => {
       "field 'threshold_s': threshold_s applies to service-level targets only (asa_s has none): leave it empty",
       "field 'scope': a center target has no scope value (leave it empty or write all), got 'x'",
       "field 'target': abandon_rate is a rate written as a fraction (0.8 for 80 %), got 1.0000001",
+      "field 'target': abandon_rate_excl_short is a rate written as a fraction (0.8 for 80 %), got 80 (write 0.8)",
     ]);
   });
 

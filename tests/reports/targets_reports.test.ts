@@ -4,12 +4,14 @@
  * rate is over target — names from the file stay text, and the center's SL target is the one drawn.
  */
 import { describe, expect, it } from "vitest";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   buildCallsReport, buildDemoCenter, buildOperatorsReport, loadLogs, loadRoster, loadSchedules, openStore, readTargets, type Target, writeDemoCenter,
 } from "../../lib/mod.ts";
+import { CHROMIUM, HAS_CHROMIUM } from "../_browser.ts";
+import { ROOT } from "../_helpers.ts";
 
 const center = buildDemoCenter({ days: 3, seed: 7 });
 const files = writeDemoCenter(mkdtempSync(join(tmpdir(), "qb-targets-report-")), center);
@@ -44,7 +46,7 @@ describe("reports with targets", () => {
     }
     // A scope name from the file is text, and a queue with no calls is not evaluable (never met).
     expect(html).not.toContain("<script>x</script>");
-    expect(rows.find((r) => r[0] === "queue <script>x</script>")![2]).toMatch(/^n\/a: no calls in queue/);
+    expect(rows.find((r) => r[0] === "queue <script>x</script>")![2]).toMatch(/^n\/a no calls in queue/);
     // The center's SL target (0.8 at 20 s in the demo's file) is the one the report states.
     expect(html).toContain("target 80.0 %");
     store.close();
@@ -61,5 +63,38 @@ describe("reports with targets", () => {
     expect(rows.map((r) => `${r[0]} ${r[1]}`)).toEqual(targets.filter((t) => t.scope_type === "team").map((t) => `team ${t.scope} ${t.kpi}`));
     for (const r of rows) expect(["green", "amber", "red"]).toContain(r[2]);
     store.close();
+  }, 120_000);
+
+  it("keeps the Targets table within the 1280 px page with long names and long reasons", async () => {
+    if (!HAS_CHROMIUM) return;
+    const store = await openStore();
+    await loadLogs(store, [files.queue_log]);
+    const long = "a-very-long-queue-name-".repeat(9);
+    const targets: Target[] = [
+      { kpi: "abandon_rate", scope_type: "queue", scope: long, direction: "at_most", target: 0.05, threshold_s: null, period: null },
+      { kpi: "no_such_indicator", scope_type: "queue", scope: "sales", direction: "at_most", target: 1, threshold_s: null, period: null },
+      ...readTargets(files.targets).rows,
+    ];
+    const file = `${ROOT}out/test_targets_layout.html`;
+    mkdirSync(`${ROOT}out`, { recursive: true });
+    writeFileSync(file, await buildCallsReport(store, { timeZone: center.time_zone, targets }));
+    store.close();
+    const { chromium } = await import("playwright-core");
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`file://${file}`);
+      const wrap = page.locator("div.table-wrap", { has: page.locator("table.targets") });
+      expect(await wrap.evaluate((d) => d.scrollWidth - d.clientWidth)).toBe(0);
+      // The KPI and period cells stay on one line (never broken inside a word).
+      const lines = await page.locator("table.targets tbody td:nth-child(3)").evaluateAll((tds) => tds.map((td) => {
+        const r = document.createRange();
+        r.selectNodeContents(td);
+        return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
+      }));
+      expect(lines.every((n) => n === 1)).toBe(true);
+    } finally {
+      await browser.close();
+    }
   }, 120_000);
 });

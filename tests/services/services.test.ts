@@ -109,6 +109,32 @@ describe("services from the demo's file and a mapped CSV", () => {
     store.close();
   });
 
+  it("counts a case once: a repeated id is rejected in a file and across files; a close before the open is rejected; the ISO stand-in is no date", async () => {
+    const d = dir();
+    const head = "service_id,service_type,call_id,queue,agent,opened_at,closed_at,status,outcome,handling_s,cost";
+    const a = join(d, "a.csv"), b = join(d, "b.csv");
+    writeFileSync(a, [head, "S1,x,,q,,2026-10-05T08:00:00Z,,open,,,", "S1,x,,q,,2026-10-05T09:00:00Z,,open,,,", "S2,x,,q,,2026-10-05T10:00:00Z,2026-10-05T09:00:00Z,closed,,,"].join("\n") + "\n");
+    writeFileSync(b, [head, "S1,x,,q,,2026-10-05T08:00:00Z,,open,,,", "S3,x,,q,,2026-10-05T08:00:00Z,,open,,,"].join("\n") + "\n");
+    const store = await openStore();
+    const ca = await loadServices(store, a);
+    expect(ca).toMatchObject({ lines_read: 4, used: 1, ignored: 1, rejected: 2 });
+    const cb = await loadServices(store, b);
+    expect(cb).toMatchObject({ lines_read: 3, used: 1, ignored: 1, rejected: 1 });
+    const rejects = await store.query<{ reason: string }>("SELECT reason FROM rejects ORDER BY source, line");
+    expect(rejects.map((r) => r.reason.replace(/^.*\/(\w\.csv):/, "$1:"))).toEqual([
+      "a.csv:3: field 'service_id': case 'S1' is already on line 2",
+      "a.csv:4: field 'closed_at': closed_at is before opened_at",
+      expect.stringMatching(/^b\.csv:2: field 'service_id': case 'S1' is already loaded from '.*a\.csv' line 2$/),
+    ]);
+    expect((await serviceKpis(store))[0]!.cases).toBe(2);
+    store.close();
+    const z = join(d, "zd.csv");
+    writeFileSync(z, "Id,Group,Status,Created at,Updated at,Solved at\n1,g,Open,2023-04-01T10:00:00Z,2023-04-02T10:00:00Z,1900-01-01T00:00:00Z\n");
+    const t = readServices(z);
+    expect(t.rejects).toEqual([]);
+    expect(t.rows[0]!.solved_at).toBeNull();
+  });
+
   it("reads any CSV through a column map, and refuses a header it does not know without one", () => {
     const d = dir();
     const f = join(d, "tickets.csv");

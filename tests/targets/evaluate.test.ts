@@ -117,9 +117,45 @@ describe("evaluateTargets on the demo center", () => {
     expect(rows.map((r) => r.status)).toEqual(Array(4).fill("not_evaluable"));
     expect(rows.every((r) => r.met === null && r.value === null)).toBe(true);
     expect(rows[0]!.reason).toMatch(/'fcr' is not an indicator queuebook computes/);
-    expect(rows[1]!.reason).toMatch(/no agent time of team 'Sales' .*give --roster/);
+    expect(rows[1]!.reason).toMatch(/no agent time of team 'Sales' in the period \(teams come from the roster: is it there, and loaded\?\)/);
     expect(rows[2]!.reason).toMatch(/no calls in queue 'no-such-queue'/);
     expect(rows[3]!.reason).toMatch(/occupancy is an operator indicator/);
+    store.close();
+  }, 180_000);
+});
+
+describe("targets of several periods at once", () => {
+  it("gives a week its own value beside a day target starting at the same instant, and evaluates a repeated target once", async () => {
+    const store = await demoStore();
+    const base = { kpi: "abandon_rate", scope_type: "queue" as const, scope: "sales", direction: "at_most" as const, target: 0.05, threshold_s: null };
+    const rows = await evaluateTargets(store, [{ ...base, period: "day" }, { ...base, period: "week" }, { ...base, period: null }], { timeZone: ZONE, period: "day" });
+    // The demo's 7 days start on Monday 2026-10-05: one ISO week, whose first day starts at the same instant.
+    const week = rows.filter((r) => r.period === "week");
+    expect(week).toHaveLength(1);
+    const [w] = await store.query<{ rate: number }>(`
+      SELECT count(*) FILTER (outcome = 'abandoned') / count(*) AS rate FROM call_stints
+      WHERE queue = 'sales' AND direction = 'inbound' AND outcome <> 'open'`);
+    expect(week[0]!.value).toBeCloseTo(Number(w!.rate), 9);
+    const monday = rows.find((r) => r.period === "day" && r.period_start === "2026-10-05")!;
+    expect(monday.value).not.toBeCloseTo(week[0]!.value!, 6);
+    // The third row (no period, so --period day) is the first one again: evaluated once, said so.
+    const last = rows[rows.length - 1]!;
+    expect(last.status).toBe("not_evaluable");
+    expect(last.reason).toMatch(/the same target as target 1 once the defaults apply \(period day\)/);
+    store.close();
+  }, 180_000);
+
+  it("says a center agent-time KPI is not evaluable on a day without agent time (not 0, not missed)", async () => {
+    const store = await demoStore();
+    const t = { kpi: "calls_answered", scope_type: "center" as const, scope: "all", direction: "at_least" as const, target: 100, threshold_s: null, period: "day" };
+    // From the Saturday before the demo's first Monday: two days without data.
+    const rows = await evaluateTargets(store, [t], { timeZone: ZONE, from_ms: Date.parse("2026-10-03T00:00:00+02:00"), to_ms: Date.parse("2026-10-07T00:00:00+02:00") });
+    expect(rows.map((r) => [r.period_start, r.status])).toEqual([
+      ["2026-10-03", "not_evaluable"], ["2026-10-04", "not_evaluable"], ["2026-10-05", "green"], ["2026-10-06", "green"],
+    ]);
+    expect(rows[0]!.reason).toBe("no agent time in the period");
+    expect(rows[2]!.trend).toBeNull(); // no value the day before
+    expect(rows[0]!.periods_evaluated).toBe(2);
     store.close();
   }, 180_000);
 });
