@@ -17,9 +17,11 @@ import {
   SL_VARIANTS,
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
+import { type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
 import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
+import { distributionSections } from "./calls_distributions.ts";
 import { isoInZone, offsetMinutes } from "../time/mod.ts";
 import { type Column, escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, htmlTable, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
@@ -59,6 +61,12 @@ export interface CallsReportData {
   period: { first: string | null; last: string | null };
   /** The call targets evaluated over the window (empty without targets). */
   targets: TargetEvaluation[];
+  /** Waits of offered stints, binned (answered, abandoned and flow-outs in the same bins). */
+  waits?: WaitBin[];
+  /** Offered stints by local hour × weekday. */
+  by_hour_weekday?: HourWeekdayCell[];
+  /** Service level per queue and local day. */
+  by_queue_day?: QueueKpiRow[];
 }
 
 /**
@@ -96,6 +104,9 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
   const targets = callTargets.length ? await evaluateTargets(store, callTargets, { ...options, period: "all", states_built: true }) : [];
   const data: CallsReportData = {
     targets,
+    waits: await waitDistribution(store, o),
+    by_hour_weekday: await offeredByHourWeekday(store, o),
+    by_queue_day: await queueKpis(store, ["queue", "day"], o),
     total: total!,
     by_queue: await queueKpis(store, ["queue"], o),
     by_interval: await queueKpis(store, ["interval"], o),
@@ -117,6 +128,8 @@ export function callsTables(data: CallsReportData): ExportTable[] {
   return [
     t("by_queue", [...data.by_queue, { ...data.total, queue: "All" }]), t("by_day", data.by_day), t("by_interval", data.by_interval),
     t("by_agent", data.agents), ...(data.targets.length ? [t("targets", data.targets)] : []),
+    ...(data.waits ? [t("waits", data.waits)] : []), ...(data.by_hour_weekday ? [t("by_hour_weekday", data.by_hour_weekday)] : []),
+    ...(data.by_queue_day ? [t("by_queue_day", data.by_queue_day)] : []),
   ];
 }
 
@@ -176,7 +189,8 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
   ]);
   const dailyChart = plotSvg({
     ...common,
-    x: { label: "Day", tickRotate: -45, type: "band", tickFormat: (d: string) => d.slice(5) },
+    // Every calendar day from the first to the last: a day without calls is a gap, never skipped.
+    x: { label: "Day", tickRotate: -45, type: "band", tickFormat: (d: string) => d.slice(5), domain: everyDay(data.by_day.map((r) => r.day!)) },
     y: { label: "Offered calls per day", grid: true },
     marginBottom: 60,
     color: { legend: true, domain: ["Answered", "Abandoned", "Timeout / exit"], range: ["#59a14f", "#e15759", "#bab0ac"] },
@@ -188,6 +202,17 @@ function charts(data: CallsReportData, o: ResolvedKpiOptions, target: number): s
     figure(`Average speed of answer per interval (${tz})`, asaChart),
     figure("Offered calls by day and outcome", dailyChart),
   ];
+}
+
+/** Every date (`YYYY-MM-DD`) from the first to the last of `days` (sorted), gaps included. */
+export function everyDay(days: readonly string[]): string[] {
+  if (days.length === 0) return [];
+  const sorted = [...days].sort();
+  const out: string[] = [];
+  for (let t = Date.parse(`${sorted[0]}T00:00:00Z`), end = Date.parse(`${sorted[sorted.length - 1]}T00:00:00Z`); t <= end && out.length < 5000; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
 }
 
 function figure(caption: string, svg: string): string {
@@ -299,6 +324,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
 <section><h2>By interval</h2>${chartHtml}</section>
+${distributionSections(data, o, target)}
 ${targetsSection(data.targets ?? [], "Queue and center call targets over the report's window")}
 <section><h2>By queue</h2>${htmlTable([...data.by_queue, data.total], QUEUE_COLUMNS, { className: "data with-total" })}</section>
 <section><h2>By agent</h2>${data.agents.length ? htmlTable(data.agents, AGENT_COLUMNS) : "<p>No agent activity in the data.</p>"}</section>

@@ -73,8 +73,8 @@ describe("buildCallsReport()", () => {
     const file = `${OUT}/pbxware_calls_report.html`;
     writeFileSync(file, await pbxwareReport());
     const page = await inspectPage(file, `${OUT}/pbxware_calls_report.png`);
-    expect(page.svgCount).toBe(4);
-    expect(page.markCount).toBe(4); // volume lines, SL dots, ASA dots, daily bars
+    expect(page.svgCount).toBe(7); // + waits, hour × weekday heat map, daily SL by queue
+    expect(page.markCount).toBe(6); // volume lines, SL dots, ASA dots, daily bars, wait bars, daily SL lines (the heat map's cells are not counted)
     expect(page.consoleErrors).toEqual([]);
     expect(page.dialogs).toEqual([]); // the <script> agent name did not run
     expect(page.scriptTags).toBe(0);

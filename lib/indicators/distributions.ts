@@ -1,0 +1,98 @@
+/**
+ * Distributions of calls: waits (binned and cumulative, answered and abandoned in the same bins)
+ * and offered calls by local hour of day × day of week (OPERATIONS.md §5).
+ *
+ * @module
+ */
+import type { Store } from "../store/mod.ts";
+import { type KpiOptions, resolveKpiOptions, scopeFilter, sqlString } from "./options.ts";
+
+/** One wait bin `[from_s, to_s)` (the last is open-ended: `to_s` null). */
+export interface WaitBin {
+  from_s: number;
+  to_s: number | null;
+  answered: number;
+  abandoned: number;
+  /** Timeouts and other exits (flow-outs). */
+  other: number;
+  /** Offered stints whose wait is in the bin. */
+  offered: number;
+  /** Answered with wait ≤ the bin's upper edge, over offered (the cumulative share: SL V1 at that T). */
+  answered_within_share: number | null;
+}
+
+/** Default bin edges, seconds. */
+export const WAIT_BIN_EDGES_S: readonly number[] = [0, 10, 20, 30, 60, 120, 180, 300, 600];
+
+/**
+ * The wait distribution of offered inbound stints (answered, abandoned, flow-outs; open stints
+ * excluded, as for the service level). Bins are `[edge_i, edge_{i+1})` — a wait of exactly 20 s
+ * falls in `[20, 30)` — and the cumulative share uses "wait ≤ upper edge" like the service level
+ * (a wait of exactly 20 s is within 20 s). Denominator: offered stints in the window.
+ *
+ * @param edges ascending bin edges in seconds starting at 0 (default {@link WAIT_BIN_EDGES_S})
+ * @throws {RangeError} for edges that are not ascending from 0
+ * Source: OPERATIONS.md §5 (distributions with the edge rule and denominator printed).
+ */
+export async function waitDistribution(store: Store, options: KpiOptions & { queue?: string } = {}, edges: readonly number[] = WAIT_BIN_EDGES_S): Promise<WaitBin[]> {
+  if (edges[0] !== 0 || edges.some((e, i) => i > 0 && !(e > edges[i - 1]!)) || edges.some((e) => !Number.isFinite(e))) {
+    throw new RangeError(`Cannot bin waits: edges must ascend from 0, got ${edges.join(", ")}`);
+  }
+  const o = resolveKpiOptions(options);
+  const where = `direction = 'inbound' AND outcome <> 'open' AND wait_s IS NOT NULL ${scopeFilter(o)}${options.queue !== undefined ? ` AND queue = ${sqlString(options.queue)}` : ""}`;
+  const cases = edges.map((e, i) => `WHEN wait_s >= ${e}${i + 1 < edges.length ? ` AND wait_s < ${edges[i + 1]}` : ""} THEN ${i}`).join(" ");
+  const rows = await store.query<{ b: number; answered: number; abandoned: number; other: number }>(`
+    SELECT CASE ${cases} END AS b,
+      count(*) FILTER (answered_at IS NOT NULL) AS answered, count(*) FILTER (outcome = 'abandoned') AS abandoned,
+      count(*) FILTER (answered_at IS NULL AND outcome <> 'abandoned') AS other
+    FROM call_stints WHERE ${where} GROUP BY b`);
+  const within = await store.query<Record<string, number>>(`
+    SELECT count(*) AS offered, ${edges.slice(1).map((e, i) => `count(*) FILTER (answered_at IS NOT NULL AND wait_s <= ${e}) AS w${i}`).join(", ") || "0 AS w_none"}
+    FROM call_stints WHERE ${where}`);
+  const total = Number(within[0]?.offered ?? 0);
+  const allAnswered = rows.reduce((s, x) => s + Number(x.answered), 0);
+  return edges.map((e, i) => {
+    const r = rows.find((x) => Number(x.b) === i);
+    const [answered, abandoned, other] = [Number(r?.answered ?? 0), Number(r?.abandoned ?? 0), Number(r?.other ?? 0)];
+    const upper = i + 1 < edges.length ? edges[i + 1]! : null;
+    return {
+      from_s: e, to_s: upper, answered, abandoned, other, offered: answered + abandoned + other,
+      answered_within_share: total === 0 ? null : upper === null ? allAnswered / total : Number(within[0]![`w${i}`]) / total,
+    };
+  });
+}
+
+/** Offered calls of one local hour of one weekday. */
+export interface HourWeekdayCell {
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** Local hour 0–23. */
+  hour: number;
+  offered: number;
+  /** Distinct local dates with this weekday in the window's data (for a mean per day). */
+  days: number;
+}
+
+/**
+ * Offered inbound stints by local hour × weekday of entry, in the report zone (DST-safe: the
+ * local wall clock). Every one of the 7 × 24 cells is returned (0 where no call).
+ *
+ * @throws {RangeError} for invalid options
+ */
+export async function offeredByHourWeekday(store: Store, options: KpiOptions = {}): Promise<HourWeekdayCell[]> {
+  const o = resolveKpiOptions(options);
+  const local = `timezone(${sqlString(o.timeZone)}, entered_at)`;
+  const rows = await store.query<{ weekday: number; hour: number; offered: number }>(`
+    SELECT isodow(${local}) AS weekday, hour(${local}) AS hour, count(*) AS offered
+    FROM call_stints WHERE direction = 'inbound' AND outcome <> 'open' ${scopeFilter(o)} GROUP BY ALL`);
+  const days = await store.query<{ weekday: number; days: number }>(`
+    SELECT isodow(d) AS weekday, count(*) AS days FROM (SELECT DISTINCT CAST(${local} AS DATE) AS d FROM call_stints WHERE direction = 'inbound' ${scopeFilter(o)}) GROUP BY ALL`);
+  const out: HourWeekdayCell[] = [];
+  for (let w = 1; w <= 7; w++) {
+    for (let h = 0; h < 24; h++) {
+      const r = rows.find((x) => Number(x.weekday) === w && Number(x.hour) === h);
+      out.push({ weekday: w, hour: h, offered: Number(r?.offered ?? 0), days: Number(days.find((x) => Number(x.weekday) === w)?.days ?? 0) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,40 @@
+/**
+ * Wait distribution and hour × weekday counts on the outcomes fixture, counted by hand:
+ * a1 abandons after 3 s, a2 after 30 s, k1 exits with a key after 15 s, s1 is answered after
+ * 10 s, t1 times out after 300 s; all enter on Monday 2024-03-04 between 09:50:00 and 09:50:50 UTC.
+ */
+import { describe, expect, it } from "vitest";
+import { offeredByHourWeekday, waitDistribution } from "../../lib/mod.ts";
+import { fixture, storeWith } from "../_helpers.ts";
+
+describe("waitDistribution", () => {
+  it("bins offered stints by wait with abandons in the same bins, and gives the cumulative answered share (wait ≤ upper edge)", async () => {
+    const store = await storeWith([fixture("outcomes.queue_log")]);
+    const bins = await waitDistribution(store, { timeZone: "UTC" }, [0, 10, 20, 60, 300]);
+    await expect(waitDistribution(store, {}, [5, 10])).rejects.toThrow(RangeError);
+    store.close();
+    expect(bins.map((b) => [b.from_s, b.to_s, b.answered, b.abandoned, b.other])).toEqual([
+      [0, 10, 0, 1, 0], // a1 3 s
+      [10, 20, 1, 0, 1], // s1 answered at exactly 10 s (bins are [from, to)), k1 15 s
+      [20, 60, 0, 1, 0], // a2 30 s
+      [60, 300, 0, 0, 0],
+      [300, null, 0, 0, 1], // t1 300 s
+    ]);
+    // Cumulative over offered 5: s1 (10 s) is within 10 s — the service level's "≤ T" edge rule.
+    expect(bins.map((b) => b.answered_within_share)).toEqual([1 / 5, 1 / 5, 1 / 5, 1 / 5, 1 / 5]);
+    expect(bins.reduce((s, b) => s + b.offered, 0)).toBe(5);
+  });
+});
+
+describe("offeredByHourWeekday", () => {
+  it("counts offered calls by local hour and ISO weekday in the report zone, every cell present", async () => {
+    const store = await storeWith([fixture("outcomes.queue_log")]);
+    const utc = await offeredByHourWeekday(store, { timeZone: "UTC" });
+    const rome = await offeredByHourWeekday(store, { timeZone: "Europe/Rome" });
+    store.close();
+    expect(utc).toHaveLength(7 * 24);
+    // Monday 09:50 UTC; 10:50 in Rome (CET, UTC+1, in March).
+    expect(utc.filter((c) => c.offered > 0)).toEqual([{ weekday: 1, hour: 9, offered: 5, days: 1 }]);
+    expect(rome.filter((c) => c.offered > 0)).toEqual([{ weekday: 1, hour: 10, offered: 5, days: 1 }]);
+  });
+});
