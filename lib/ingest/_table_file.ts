@@ -105,8 +105,10 @@ export function physicalLines(path: string): string[] {
 function binaryAt(text: string): string | null {
   if (text.startsWith("PK\u0003\u0004")) return "it starts like a zip archive (XLSX, ODS)";
   const head = text.slice(0, 65_536);
+  // deno-lint-ignore no-control-regex
   const controls = head.match(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g) ?? [];
   if (!head.includes("\u0000") && controls.length < 8) return null;
+  // deno-lint-ignore no-control-regex
   const at = head.includes("\u0000") ? head.indexOf("\u0000") : head.search(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
   const line = head.slice(0, at).split(/\r\n|\n|\r/).length;
   return `line ${line} holds the control byte 0x${head.charCodeAt(at).toString(16).padStart(2, "0")}`;

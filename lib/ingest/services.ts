@@ -12,6 +12,7 @@ import { physicalLines, readTableFile, storeTableFile, type TableFile } from "./
 import { parseCsvLines } from "./_csv_table.ts";
 import { InputError } from "./input_file.ts";
 import { parseInstant } from "./asterisk_csv.ts";
+import { optionalNonNegative } from "./_fields.ts";
 import { readText, splitLines } from "./read_lines.ts";
 
 /** Service export formats. */
@@ -62,13 +63,7 @@ const count = (name: string) =>
     if (!/^\d+$/.test(s)) ctx.addIssue({ code: "custom", message: `${name} must be a whole number ≥ 0, got '${s.slice(0, 40)}'` });
     return Number(s);
   });
-const minutes = (name: string) =>
-  z.string().optional().default("").transform((s, ctx) => {
-    if (s === "") return null;
-    const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
-    if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `${name} must be a number ≥ 0, got '${s.slice(0, 40)}'` });
-    return x;
-  });
+const minutes = optionalNonNegative;
 const instant = (name: string, zone: string, required: boolean) =>
   z.string().optional().default("").transform((s, ctx) => {
     if (s === "" || SENTINEL.test(s)) {

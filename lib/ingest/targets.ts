@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { physicalLines, readTableFile, type TableFile } from "./_table_file.ts";
+import { optionalNonNegative } from "./_fields.ts";
 import { parseCsvLines } from "./_csv_table.ts";
 import { readText, splitLines } from "./read_lines.ts";
 
@@ -43,14 +44,6 @@ const decimal = (name: string, min = -Infinity) =>
     return x;
   });
 
-const optionalNumber = (name: string) =>
-  z.string().optional().default("").transform((s, ctx) => {
-    if (s === "") return null;
-    const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;
-    if (!Number.isFinite(x)) ctx.addIssue({ code: "custom", message: `${name} must be a number ≥ 0, got '${s.slice(0, 40)}'` });
-    return x;
-  });
-
 const targetSchema = z.object({
   kpi: z.string().regex(/^[a-z][a-z0-9_]*$/, "kpi must be an indicator's snake_case name such as service_level"),
   scope_type: z.string().transform((s, ctx) => {
@@ -77,7 +70,7 @@ const targetSchema = z.object({
     if (!["interval", "day", "week", "month", "all"].includes(p)) ctx.addIssue({ code: "custom", message: `period must be interval, day, week, month or all, got '${s.slice(0, 40)}'` });
     return p;
   }),
-  weight: optionalNumber("weight"),
+  weight: optionalNonNegative("weight"),
   amber: z.string().optional().default("").transform((s, ctx) => {
     if (s === "") return null;
     const x = /^\d+(\.\d+)?$/.test(s) ? Number(s) : NaN;

@@ -11,6 +11,7 @@ import { actualActivity, adheres, agentStateAt, layerSchedule } from "../operato
 import type { ScheduleCategory } from "../ingest/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
+import { liveTarget, missed, notLive, slAtTargetThresholds } from "./snapshot_targets.ts";
 
 /** Options of {@link monitorSnapshot}. */
 export interface SnapshotOptions {
@@ -118,24 +119,6 @@ export interface MonitorSnapshot {
 }
 
 const EMPTY_KPI = { offered: 0, answered: 0, abandoned: 0, abandon_rate: null, service_level: null, asa_s: null, aht_s: null } as const;
-/** The KPIs the wallboard judges against a queue or center target, and the alert each raises. */
-const LIVE_KPIS: Readonly<Record<string, string>> = { service_level: "service_level", asa_s: "asa", abandon_rate: "abandon_rate", aht_s: "aht" };
-
-/** Whether the wallboard judges a target: a KPI it shows, for a queue or the center, over a day (or with no period). */
-function liveTarget(t: Target): boolean {
-  return t.kpi in LIVE_KPIS && (t.scope_type === "queue" || t.scope_type === "center") && (t.period === null || t.period === "day" || t.period === "all");
-}
-
-/** The targets of `targets` the wallboard does not judge, each with why. */
-function notLive(targets: readonly Target[]): MonitorSnapshot["targets_not_live"] {
-  return targets.filter((t) => !liveTarget(t)).map((t) => ({
-    kpi: t.kpi, scope_type: t.scope_type, scope: t.scope,
-    reason: !(t.kpi in LIVE_KPIS) ? `${t.kpi} is not on the wallboard (it judges ${Object.keys(LIVE_KPIS).join(", ")})`
-      : t.scope_type !== "queue" && t.scope_type !== "center" ? `judged per queue and center only (this one is per ${t.scope_type})`
-      : `its period is ${t.period}: the wallboard judges today's numbers`,
-  }));
-}
-
 /**
  * Computes the monitor's snapshot at `now_ms` for "today" starting at `day_start_ms`.
  *
@@ -244,11 +227,6 @@ async function agentRows(store: Store, now_ms: number, day_start_ms: number, zon
   });
 }
 
-/** Whether a value misses its target. */
-function missed(t: Target, value: number): boolean {
-  return t.direction === "at_least" ? value < t.target : value > t.target;
-}
-
 /** Member counts of a queue's agents, by state. */
 function agentCounts(agents: readonly MonitorAgent[]) {
   const on = agents.filter((a) => a.session === "logged_in");
@@ -278,18 +256,6 @@ const MEMBERS_SQL = `
   UNION
   SELECT DISTINCT agent, queue FROM call_stints WHERE agent IS NOT NULL AND queue IS NOT NULL AND agent NOT IN (SELECT agent FROM m)
   ORDER BY agent, queue`;
-
-/** Service level today per queue (and for the center) at each target's own threshold, keyed `queue\0threshold`. */
-async function slAtTargetThresholds(store: Store, targets: readonly Target[], k: KpiOptions, from_ms: number): Promise<Map<string, number | null>> {
-  const out = new Map<string, number | null>();
-  const thresholds = new Set(targets.filter((t) => t.kpi === "service_level" && t.threshold_s !== null && t.threshold_s !== resolveKpiOptions(k).sl_threshold_s).map((t) => t.threshold_s!));
-  for (const T of thresholds) {
-    for (const r of await queueKpis(store, ["queue"], { ...k, sl_threshold_s: T, from_ms })) out.set(`${r.queue}\u0000${T}`, r.service_level);
-    const [all] = await queueKpis(store, [], { ...k, sl_threshold_s: T, from_ms });
-    out.set(`\u0000${T}`, all?.service_level ?? null);
-  }
-  return out;
-}
 
 /** The scheduled activity of each agent at `now_ms` (the innermost layer, as the adherence indicators). */
 async function scheduledNow(store: Store, now_ms: number): Promise<Map<string, ScheduleCategory>> {
