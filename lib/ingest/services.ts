@@ -16,7 +16,7 @@ import { optionalNonNegative } from "./_fields.ts";
 import { readText, splitLines } from "./read_lines.ts";
 
 /** Service export formats. */
-export const SERVICE_FORMATS = ["auto", "demo", "zendesk", "mapped"] as const;
+export const SERVICE_FORMATS = ["auto", "demo", "zendesk", "servicenow", "mapped"] as const;
 /** One of {@link SERVICE_FORMATS}. */
 export type ServiceFormat = (typeof SERVICE_FORMATS)[number];
 
@@ -125,16 +125,80 @@ function zendeskSchema(zone: string) {
   }));
 }
 
-/** Which format a header is: the demo's, Zendesk's, or neither (a column map is needed). */
-export function detectServiceFormat(header: readonly string[]): "demo" | "zendesk" | null {
+/**
+ * A date-time of a ServiceNow export: `D/M/YYYY H:MM[:SS]` or `D-M-YYYY H:MM[:SS]` (day first),
+ * local in `zone`; `?` (ServiceNow's null) and empty are no date.
+ */
+function snInstant(name: string, zone: string, required: boolean) {
+  return z.string().optional().default("").transform((s, ctx) => {
+    if (s === "" || s === "?") {
+      if (required) ctx.addIssue({ code: "custom", message: `${name} must be a date-time, got '${s.slice(0, 40)}'` });
+      return null;
+    }
+    const m = /^(\d{1,2})[/-](\d{1,2})[/-](\d{4})[ T](\d{1,2}):(\d{2})(?::(\d{2}))?$/.exec(s.trim());
+    const iso = m ? `${m[3]}-${m[2]!.padStart(2, "0")}-${m[1]!.padStart(2, "0")} ${m[4]!.padStart(2, "0")}:${m[5]}:${m[6] ?? "00"}` : "";
+    const ms = m ? parseInstant(iso, zone) : NaN;
+    if (!Number.isFinite(ms)) ctx.addIssue({ code: "custom", message: `${name} must be a date-time such as 29/2/2016 01:16 (day first), got '${s.slice(0, 40)}'` });
+    return ms;
+  });
+}
+const snText = z.string().optional().default("").transform((s) => (s === "" || s === "?" ? null : s));
+const snCount = (name: string) => z.string().optional().default("").transform((s, ctx) => {
+  if (s === "" || s === "?") return null;
+  if (!/^\d+$/.test(s)) ctx.addIssue({ code: "custom", message: `${name} must be a whole number ≥ 0, got '${s.slice(0, 40)}'` });
+  return Number(s);
+});
+
+/** A ServiceNow incident audit log row (one row per update; the case is its last row by `sys_mod_count`). */
+function serviceNowSchema(zone: string) {
+  return z.object({
+    number: z.string().min(1, "number must not be empty"), incident_state: z.string().min(1, "incident_state must not be empty"),
+    reassignment_count: snCount("reassignment_count"), reopen_count: snCount("reopen_count"), sys_mod_count: snCount("sys_mod_count"),
+    made_sla: snText, opened_at: snInstant("opened_at", zone, true), sys_updated_at: snInstant("sys_updated_at", zone, false),
+    resolved_at: snInstant("resolved_at", zone, false), closed_at: snInstant("closed_at", zone, false),
+    contact_type: snText, category: snText, priority: snText, assignment_group: snText, assigned_to: snText,
+  }).superRefine((r, ctx) => {
+    if (r.resolved_at !== null && r.opened_at !== null && r.resolved_at < r.opened_at) ctx.addIssue({ code: "custom", path: ["resolved_at"], message: "resolved_at is before opened_at" });
+  }).transform((r): ServiceCase & { sys_mod_count: number } => ({
+    ...EMPTY, service_id: r.number, status: r.incident_state, opened_at: r.opened_at!, updated_at: r.sys_updated_at,
+    solved_at: r.resolved_at, closed_at: r.closed_at, reopens: r.reopen_count, reassigned: r.reassignment_count === null ? null : r.reassignment_count > 0,
+    sla_breached: r.made_sla === null ? null : r.made_sla.toLowerCase() === "false", channel: r.contact_type, service_type: r.category,
+    priority: r.priority, group: r.assignment_group, agent: r.assigned_to,
+    resolution_min: r.resolved_at !== null ? (r.resolved_at - r.opened_at!) / 60_000 : null, sys_mod_count: r.sys_mod_count ?? 0,
+  }));
+}
+
+/**
+ * The cases of an audit log: the last row of each number by `sys_mod_count` (the file's later
+ * row on a tie); the earlier rows are ignored by rule `superseded_update`, so counts reconcile.
+ */
+function lastUpdates(file: TableFile<ServiceCase & { sys_mod_count: number }>): TableFile<ServiceCase> {
+  const last = new Map<string, ServiceCase & { sys_mod_count: number; line: number }>();
+  for (const r of file.rows) {
+    const k = last.get(r.service_id);
+    if (!k || r.sys_mod_count >= k.sys_mod_count) last.set(r.service_id, r);
+  }
+  const superseded = file.rows.length - last.size;
+  const rows = [...last.values()].sort((a, b) => a.line - b.line).map(({ sys_mod_count: _m, ...r }) => r);
+  const counts = { ...file.counts, used: rows.length, ignored: file.counts.ignored + superseded };
+  if (superseded) counts.ignored_by_rule = { ...counts.ignored_by_rule, superseded_update: superseded };
+  return { rows, rejects: file.rejects, counts };
+}
+
+/** Which format a header is: the demo's, Zendesk's, ServiceNow's, or none of them (a column map is needed). */
+export function detectServiceFormat(header: readonly string[]): "demo" | "zendesk" | "servicenow" | null {
   const h = new Set(header.map((x) => x.trim().toLowerCase()));
+  if (["number", "incident_state", "sys_mod_count", "opened_at"].every((c) => h.has(c))) return "servicenow";
   if (["id", "status", "created at", "solved at"].every((c) => h.has(c))) return "zendesk";
   if (["service_id", "opened_at", "status"].every((c) => h.has(c))) return "demo";
   return null;
 }
 
 /**
- * Reads a services file. `format` `auto` (default) detects the demo's and Zendesk's headers;
+ * Reads a services file. `format` `auto` (default) detects the demo's, Zendesk's and ServiceNow's
+ * headers (a ServiceNow incident audit log has one row per update: its case is the last row of each
+ * `number` by `sys_mod_count`, the others ignored by rule `superseded_update`; dates day first,
+ * `?` is null);
  * `mapped` reads the demo's logical columns through `columns` (logical name → the file's header).
  * Times without an offset are local in `timeZone` (default UTC); Zendesk's `1900-01-01` stand-in
  * for "not solved" is read as no date, never as 1900.
@@ -155,12 +219,14 @@ export function readServices(
     } catch { /* the reader says why */ }
     const found = detectServiceFormat(header);
     if (found === null && header.length) {
-      throw new InputError(path, `its header is neither the demo's services.csv nor a Zendesk Explore export (found ${header.slice(0, 8).join(", ")}); give --format mapped with a column map`);
+      throw new InputError(path, `its header is neither the demo's services.csv, a Zendesk Explore export nor a ServiceNow incident log (found ${header.slice(0, 8).join(", ")}); give --format mapped with a column map`);
     }
     format = found ?? "demo";
   }
   const file = format === "zendesk"
     ? readTableFile(path, "services", zendeskSchema(zone) as unknown as z.ZodType<ServiceCase>, ["id", "status", "created at"])
+    : format === "servicenow"
+    ? lastUpdates(readTableFile(path, "services", serviceNowSchema(zone) as unknown as z.ZodType<ServiceCase & { sys_mod_count: number }>, ["number", "incident_state", "opened_at"]))
     : readTableFile(path, "services", demoSchema(zone) as unknown as z.ZodType<ServiceCase>, ["service_id", "opened_at", "status"], options.columns ?? {});
   return dropDuplicateIds(file, path);
 }

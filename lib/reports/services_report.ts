@@ -114,7 +114,7 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
   ].join("");
   const definitions: [string, string][] = [
     ["Cases", "one row of the export per case; volume by month of creation"],
-    ["Backlog", `open cases at the snapshot ${t.snapshot_at ?? NA}: at the export's latest instant those whose status is new, open, pending or hold; at an earlier snapshot (the chart) those created before it and not solved by it (the latest solve: a case reopened and solved again counts as open until then)`],
+    ["Backlog", `open cases at the snapshot ${t.snapshot_at ?? NA}: at the export's latest instant those whose status is open (new, open, pending, hold; ServiceNow active or awaiting …); at an earlier snapshot (the chart) those created before it and not solved by it (the latest solve: a case reopened and solved again counts as open until then)`],
     ["Backlog aging", `snapshot − created, in days: ${AGING_BUCKETS.map((b) => b.label).join(", ")}`],
     ["Reopen rate", "cases reopened at least once / cases solved or closed"],
     ["First reply", `first public reply − created; medians of the cases with a reply; within target: ≤ ${t.first_reply_target_min} min in ${t.first_reply_basis?.replace("_", " ") ?? NA} (business minutes as the export computed them, when it gives no calendar minutes)`],

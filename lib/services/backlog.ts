@@ -7,6 +7,7 @@
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 import { periodsWithBaseline } from "../targets/mod.ts";
+import { OPEN_STATUS_SQL } from "./kpis.ts";
 
 /** One snapshot of the backlog. */
 export interface BacklogPoint {
@@ -66,7 +67,7 @@ export async function backlogAging(store: Store, at_ms: number | null = null): P
   const at = at_ms ?? latest;
   if (at === null) return AGING_BUCKETS.map((x) => ({ label: x.label, open: 0 }));
   const open = latest !== null && at >= latest
-    ? "lower(status) IN ('new', 'open', 'pending', 'hold', 'on-hold', 'on hold')"
+    ? OPEN_STATUS_SQL
     : `epoch_ms(opened_at) <= ${at} AND (solved_at IS NULL OR epoch_ms(solved_at) > ${at})`;
   const ages = await store.query<{ age_d: number }>(`SELECT (${at} - epoch_ms(opened_at)) / 86400000.0 AS age_d FROM services WHERE ${open}`);
   return AGING_BUCKETS.map((x) => ({ label: x.label, open: ages.filter((a) => Number(a.age_d) >= x.from_d && Number(a.age_d) < x.to_d).length }));

@@ -69,7 +69,12 @@ export interface ServiceKpiRow {
   cost_per_solved_case: number | null;
 }
 
-const OPEN = "lower(status) IN ('new', 'open', 'pending', 'hold', 'on-hold', 'on hold')";
+/** Open statuses (Zendesk: new, open, pending, hold; ServiceNow: new, active, awaiting …; the demo: open). */
+export const OPEN_STATUS_SQL = "(lower(status) IN ('new', 'open', 'pending', 'hold', 'on-hold', 'on hold', 'active', 'in progress') OR lower(status) LIKE 'awaiting%')";
+/** Done statuses: solved, closed, resolved. */
+export const DONE_STATUS_SQL = "lower(status) IN ('solved', 'closed', 'resolved')";
+const OPEN = OPEN_STATUS_SQL;
+const DONE = DONE_STATUS_SQL;
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 
 /**
@@ -77,7 +82,7 @@ const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
  *
  * Medians are the middle value (the mean of the two middle values for an even count), of the
  * cases that have the duration. Backlog: at the latest `updated_at` in the data (the export's
- * instant) the cases whose status is new, open, pending or hold; at an earlier snapshot the
+ * instant) the cases whose status is open ({@link OPEN_STATUS_SQL}); at an earlier snapshot the
  * cases created by then and not solved by then (`solved_at` is the latest solve: a case reopened
  * and solved again counts as open until its last solve).
  *
@@ -109,10 +114,10 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
   const rows = await store.query<Record<string, unknown>>(`
     SELECT ${key === null ? "" : `${key} AS k,`}
       count(*) AS cases,
-      count(*) FILTER (solved_at IS NOT NULL OR lower(status) IN ('solved', 'closed')) AS solved,
+      count(*) FILTER (solved_at IS NOT NULL OR ${DONE}) AS solved,
       count(*) FILTER (${open}) AS open_n,
-      count(*) FILTER (coalesce(reopens, 0) >= 1 AND lower(status) IN ('solved', 'closed')) AS reopened_solved,
-      count(*) FILTER (lower(status) IN ('solved', 'closed')) AS solved_or_closed,
+      count(*) FILTER (coalesce(reopens, 0) >= 1 AND ${DONE}) AS reopened_solved,
+      count(*) FILTER (${DONE}) AS solved_or_closed,
       count(*) FILTER (coalesce(reopens, 0) >= 1) AS reopened,
       count(sla_breached) AS sla_measured, count(*) FILTER (sla_breached) AS sla_breached,
       count(reassigned) AS reassign_known, count(*) FILTER (reassigned) AS reassigned,
@@ -120,8 +125,8 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
       ${hasCalendar} AS fr_cal_n, count(first_reply_bh_min) AS fr_bh_n,
       count(*) FILTER (first_reply_min <= ${target}) AS fr_cal_within, count(*) FILTER (first_reply_bh_min <= ${target}) AS fr_bh_within,
       count(*) FILTER (first_reply_min IS NOT NULL OR first_reply_bh_min IS NOT NULL) AS fr_cases,
-      median(resolution_min) FILTER (solved_at IS NOT NULL OR lower(status) IN ('solved', 'closed')) AS res_med,
-      median(resolution_bh_min) FILTER (solved_at IS NOT NULL OR lower(status) IN ('solved', 'closed')) AS res_bh_med,
+      median(resolution_min) FILTER (solved_at IS NOT NULL OR ${DONE}) AS res_med,
+      median(resolution_bh_min) FILTER (solved_at IS NOT NULL OR ${DONE}) AS res_bh_med,
       count(*) FILTER (csat = 'good' OR TRY_CAST(csat AS INTEGER) IN (4, 5)) AS good,
       count(*) FILTER (csat = 'bad' OR TRY_CAST(csat AS INTEGER) IN (1, 2, 3)) AS bad,
       avg(TRY_CAST(csat AS INTEGER)) FILTER (TRY_CAST(csat AS INTEGER) BETWEEN 1 AND 5) AS csat_mean,

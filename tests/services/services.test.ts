@@ -135,11 +135,40 @@ describe("services from the demo's file and a mapped CSV", () => {
     expect(t.rows[0]!.solved_at).toBeNull();
   });
 
+  it("reads a ServiceNow incident audit log: each case is its last update by sys_mod_count, dates day first, ? is null", async () => {
+    const f = join(dir(), "incidents.csv");
+    const head = "number,incident_state,active,reassignment_count,reopen_count,sys_mod_count,made_sla,opened_at,sys_updated_at,contact_type,category,priority,assignment_group,assigned_to,resolved_at,closed_at";
+    writeFileSync(f, [
+      head,
+      "INC1,New,true,0,0,0,true,29/2/2016 01:16,29/2/2016 01:16,Phone,Cat 1,3 - Moderate,Group 1,?,?,?",
+      "INC1,Active,true,1,0,1,true,29/2/2016 01:16,1/3/2016 08:00,Phone,Cat 1,3 - Moderate,Group 2,Res 7,?,?",
+      "INC3,Closed,false,0,1,1,false,1/3/2016 10:00,3/3/2016 10:00,Email,Cat 2,2 - High,Group 1,Res 8,2/3/2016 10:00,3/3/2016 10:00", // mod 1 first in the file
+      "INC2,New,true,0,0,0,false,1/3/2016 09:00,1/3/2016 09:00,Phone,Cat 1,3 - Moderate,Group 1,?,?,?",
+      "INC1,Resolved,true,1,0,2,true,29/2/2016 01:16,5/3/2016 12:00,Phone,Cat 1,3 - Moderate,Group 2,Res 7,5/3/2016 12:00,?",
+      "INC3,New,true,0,0,0,false,1/3/2016 10:00,1/3/2016 10:00,Email,Cat 2,2 - High,Group 1,?,?,?", // mod 0 later in the file: superseded
+      "INC2,Active,true,0,0,1,false,1/3/2016 09:00,2/3/2016 09:00,Phone,Cat 1,3 - Moderate,Group 1,Res 9,?,?",
+    ].join("\n") + "\n");
+    const store = await openStore();
+    const c = await loadServices(store, f);
+    // 8 lines = 3 cases + 5 ignored (header, 4 superseded updates) + 0 rejected.
+    expect(c).toMatchObject({ format: "servicenow", lines_read: 8, used: 3, ignored: 5, rejected: 0, ignored_by_rule: { header: 1, superseded_update: 4 } });
+    const [t] = await serviceKpis(store);
+    // Solved: INC1 (Resolved), INC3 (Closed); open: INC2 (Active); reopened among done: INC3 → 1/2;
+    // SLA missed (made_sla false) 2 of 3; reassigned: INC1.
+    expect(t).toMatchObject({ cases: 3, solved: 2, open_at_snapshot: 1, open_by_status: { Active: 1 }, reopen_rate: 0.5, reassigned_cases: 1 });
+    expect(t!.sla_breach_rate).toBeCloseTo(2 / 3, 12);
+    // Resolution: INC1 29 Feb 01:16 → 5 Mar 12:00 = 130 h 44 min; INC3 1 Mar 10:00 → 2 Mar 10:00 = 24 h; median 77.37 h.
+    expect(t!.resolution_median_h).toBeCloseTo((130 + 44 / 60 + 24) / 2, 9);
+    const byGroup = await serviceKpis(store, { by: "group" });
+    expect(byGroup.map((r) => [r.group, r.cases])).toEqual([["Group 1", 2], ["Group 2", 1]]);
+    store.close();
+  });
+
   it("reads any CSV through a column map, and refuses a header it does not know without one", () => {
     const d = dir();
     const f = join(d, "tickets.csv");
     writeFileSync(f, "Ticket,Created,State,Team\nT-1,2026-10-05 08:00:00,closed,helpdesk\n");
-    expect(() => readServices(f)).toThrow(/neither the demo's services\.csv nor a Zendesk Explore export .*--format mapped/);
+    expect(() => readServices(f)).toThrow(/neither the demo's services\.csv, a Zendesk Explore export nor a ServiceNow incident log .*--format mapped/);
     const t = readServices(f, { format: "mapped", columns: { service_id: "Ticket", opened_at: "Created", status: "State", queue: "Team" } });
     expect(t.rows).toHaveLength(1);
     expect(t.rows[0]).toMatchObject({ service_id: "T-1", status: "closed", group: "helpdesk", opened_at: Date.parse("2026-10-05T08:00:00Z") });
