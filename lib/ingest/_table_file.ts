@@ -66,7 +66,8 @@ export function readTableFile<T>(
   }
   if (table.header_line > 0) counts.ignored_by_rule.header = 1;
   if (table.blank_lines > 0) counts.ignored_by_rule.blank_line = table.blank_lines;
-  counts.ignored = (table.header_line > 0 ? 1 : 0) + table.blank_lines;
+  if (table.continuation_lines > 0) counts.ignored_by_rule.continuation_line = table.continuation_lines;
+  counts.ignored = (table.header_line > 0 ? 1 : 0) + table.blank_lines + table.continuation_lines;
   const rejects: Reject[] = table.errors.map((e) => ({ source, line: e.line, raw: e.raw, reason: e.error.message }));
   const rows: (T & { line: number })[] = [];
   for (const r of table.records) {

@@ -109,6 +109,7 @@ export function parseEventLines(lines: readonly string[], source: string, format
   const table = parseCsvLines(lines, source);
   if (table.header_line > 0) ignoreLine(counts, "header");
   for (let i = 0; i < table.blank_lines; i++) ignoreLine(counts, "blank_line");
+  for (let i = 0; i < table.continuation_lines; i++) ignoreLine(counts, "continuation_line");
   // Interleave field-count errors and records so that strict mode stops at the first bad line.
   const items = [
     ...table.errors.map((e) => ({ line: e.line, raw: e.raw, error: e.error as LogParseError | null, record: null })),

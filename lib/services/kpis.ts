@@ -69,10 +69,11 @@ export interface ServiceKpiRow {
   cost_per_solved_case: number | null;
 }
 
-/** Open statuses (Zendesk: new, open, pending, hold; ServiceNow: new, active, awaiting …; the demo: open). */
-export const OPEN_STATUS_SQL = "(lower(status) IN ('new', 'open', 'pending', 'hold', 'on-hold', 'on hold', 'active', 'in progress') OR lower(status) LIKE 'awaiting%')";
-/** Done statuses: solved, closed, resolved. */
-export const DONE_STATUS_SQL = "lower(status) IN ('solved', 'closed', 'resolved')";
+/** Open statuses (Zendesk: new, open, pending, hold; ServiceNow: new, active, awaiting …; GLPI: new, processing …, pending, and in French; the demo: open). */
+export const OPEN_STATUS_SQL = "(lower(status) IN ('new', 'open', 'pending', 'hold', 'on-hold', 'on hold', 'active', 'in progress', 'nouveau', 'en attente') " +
+  "OR lower(status) LIKE 'awaiting%' OR lower(status) LIKE 'processing%' OR lower(status) LIKE 'en cours%')";
+/** Done statuses: solved, closed, resolved (GLPI in French: résolu, clos). */
+export const DONE_STATUS_SQL = "lower(status) IN ('solved', 'closed', 'resolved', 'résolu', 'clos')";
 const OPEN = OPEN_STATUS_SQL;
 const DONE = DONE_STATUS_SQL;
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));

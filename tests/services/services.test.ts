@@ -164,11 +164,55 @@ describe("services from the demo's file and a mapped CSV", () => {
     store.close();
   });
 
+  it("reads a French GLPI search export with its traps: BOM before a quoted header, ';', a trailing ';', spaced ids, DD-MM-YYYY dates, a multi-line cell, <br> between technicians", async () => {
+    const f = join(dir(), "glpi.csv");
+    const NB = "\u00a0";
+    writeFileSync(f, "\uFEFF" + [
+      '"ID";"Titre";"Statut";"Date d\'ouverture";"Dernière modification";"Priorité";"Attribué à - Technicien";"Attribué à - Groupe";"Catégorie";"Date de résolution";',
+      `"1${NB}234";"Imprimante";"Résolu";"05-10-2026 08:00";"05-10-2026 12:00";"Moyenne";"Alice<br>Bob";"Support N1";"Matériel";"05-10-2026 12:00";`,
+      '"1 235";"Écran noir',
+      'depuis ce matin";"En cours (Attribué)";"05-10-2026 09:30";"05-10-2026 10:00";"Haute";"Bob";"Support N2";"Matériel";"";',
+      '"1236";"Mot de passe";"Clos";"04-10-2026 16:00";"05-10-2026 09:00";"Basse";"";"Support N1";"Compte";"05-10-2026 08:00";',
+    ].join("\r\n") + "\r\n");
+    const store = await openStore();
+    const c = await loadServices(store, f, { timeZone: "Europe/Paris" });
+    // 5 lines (header, 1234, 1235 over two lines, 1236) = 3 cases + 2 ignored (header, one continuation line) + 0 rejected.
+    expect(c).toMatchObject({ format: "glpi", lines_read: 5, used: 3, ignored: 2, rejected: 0 });
+    const rows = await store.query<{ service_id: string; agent: string | null; group: string; opened: string; status: string }>(
+      `SELECT service_id, agent, "group", strftime(timezone('Europe/Paris', opened_at), '%Y-%m-%d %H:%M') AS opened, status FROM services ORDER BY service_id`,
+    );
+    expect(rows).toEqual([
+      { service_id: "1234", agent: "Alice", group: "Support N1", opened: "2026-10-05 08:00", status: "Résolu" },
+      { service_id: "1235", agent: "Bob", group: "Support N2", opened: "2026-10-05 09:30", status: "En cours (Attribué)" },
+      { service_id: "1236", agent: null, group: "Support N1", opened: "2026-10-04 16:00", status: "Clos" },
+    ]);
+    // Open: 1235 (en cours); solved: 1234 (4 h) and 1236 (16 h): median resolution 10 h.
+    const [t] = await serviceKpis(store);
+    expect(t).toMatchObject({ cases: 3, solved: 2, open_at_snapshot: 1, resolution_median_h: 10 });
+    store.close();
+  });
+
+  it("takes a quoted cell with line breaks as one record, and a stray quote still costs only its own line", () => {
+    const f = join(dir(), "multiline.csv");
+    writeFileSync(f, [
+      "service_id,service_type,call_id,queue,agent,opened_at,closed_at,status,outcome,handling_s,cost",
+      'S1,"a note',
+      'over two lines",c1,q,,2026-10-05T08:00:00Z,,open,,,', // lines 2-3: one record
+      'S2,"stray quote,c2,q,,2026-10-05T09:00:00Z,,open,,,', // line 4: rejected alone
+      "S3,x,c3,q,,2026-10-05T10:00:00Z,,open,,,", // line 5: kept
+    ].join("\n") + "\n");
+    const t = readServices(f);
+    expect(t.rows.map((r) => [r.service_id, r.line, r.service_type])).toEqual([["S1", 2, "a note\nover two lines"], ["S3", 5, "x"]]);
+    expect(t.rejects.map((r) => r.line)).toEqual([4]);
+    // 5 lines = 2 used + 2 ignored (header, continuation) + 1 rejected.
+    expect(t.counts).toMatchObject({ lines_read: 5, used: 2, ignored: 2, rejected: 1, ignored_by_rule: { header: 1, continuation_line: 1 } });
+  });
+
   it("reads any CSV through a column map, and refuses a header it does not know without one", () => {
     const d = dir();
     const f = join(d, "tickets.csv");
     writeFileSync(f, "Ticket,Created,State,Team\nT-1,2026-10-05 08:00:00,closed,helpdesk\n");
-    expect(() => readServices(f)).toThrow(/neither the demo's services\.csv, a Zendesk Explore export nor a ServiceNow incident log .*--format mapped/);
+    expect(() => readServices(f)).toThrow(/its header is not that of the demo's services\.csv, a Zendesk Explore export, a ServiceNow incident log or a GLPI search export .*--format mapped/);
     const t = readServices(f, { format: "mapped", columns: { service_id: "Ticket", opened_at: "Created", status: "State", queue: "Team" } });
     expect(t.rows).toHaveLength(1);
     expect(t.rows[0]).toMatchObject({ service_id: "T-1", status: "closed", group: "helpdesk", opened_at: Date.parse("2026-10-05T08:00:00Z") });
