@@ -5,14 +5,14 @@
  */
 import { type Command, Option } from "commander";
 import process from "node:process";
-import { loadFreeswitchStates, loadRoster, loadSchedules } from "../ingest/mod.ts";
+import { loadFreeswitchStates, loadRoster, loadSchedules, loadServices } from "../ingest/mod.ts";
 import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind, periodOf } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { IngestCounts } from "../ingest/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 import { wrapupMap } from "./_wrapup.ts";
-import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { targetsOption } from "./_targets.ts";
 import { buildOperatorsReport, type ExportTable } from "../reports/mod.ts";
 import { checkExport, writeExport } from "./_export.ts";
@@ -196,7 +196,8 @@ export function addOperatorCommands(program: Command): void {
       .choices(["all", "day", "week"]).default("all"))
     .option("--targets <file>", "targets CSV: the operator, team, department and center time targets are evaluated over each page's window and listed with their status")
     .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx (with --period all)")
-    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week"; targets?: string; export?: string }) => {
+    .option("--services <file>", "services export (the demo's services.csv, Zendesk, ServiceNow, GLPI): open cases per operator at the window's end")
+    .action(async (o: IndicatorCliOptions & { out: string; title: string; day?: string; period: "all" | "day" | "week"; targets?: string; export?: string; services?: string }) => {
       if (o.export !== undefined && o.period !== "all") throw new UsageError("--export writes the tables of one page: use it with --period all");
       const tables: ExportTable[] = [];
       const options = { ...operatorOptions(o), targets: o.targets ? targetsOption(o.targets, o) : undefined, tables };
@@ -208,11 +209,13 @@ export function addOperatorCommands(program: Command): void {
           throw new UsageError(`--day ${safe(o.day)} is outside the window of --from/--to`);
         }
       }
-      const inputs = [...o.input, ...[o.roster, o.schedules, o.agentStates, o.targets].filter((f): f is string => !!f)];
+      const inputs = [...o.input, ...[o.roster, o.schedules, o.agentStates, o.targets, o.services].filter((f): f is string => !!f)];
+      if (o.services) checkInputFile("--services", o.services);
       checkOutput(o.out, { inputs, db: o.db });
       if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const store = await loadOperatorInputs(o);
       try {
+        if (o.services) report(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
         if (o.period === "all") {
           writeFileAtomic(o.out, await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day }));
           process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);

@@ -16,6 +16,7 @@ import { REPORT_CSS } from "./_report_css.ts";
 import type { Target } from "../ingest/mod.ts";
 import { evaluateTargets, OPERATOR_KPIS, QUEUE_KPIS } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
+import { openCasesByAgent } from "../services/mod.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
 
 /** Options of the operator report: indicator options plus presentation. */
@@ -69,8 +70,8 @@ const MEASURES: Col[] = [
 ];
 
 /** A sortable table (click a header; the inline script needs no network). The last row may be a total, kept last. */
-function sortableTable(rows: readonly OperatorKpiRow[], keys: Col[], total: OperatorKpiRow | null, perOperator = false): string {
-  const cols = [...keys, ...MEASURES.filter((c) => !(perOperator && c.header === "Agents"))];
+function sortableTable(rows: readonly OperatorKpiRow[], keys: Col[], total: OperatorKpiRow | null, perOperator = false, extra: Col[] = []): string {
+  const cols = [...keys, ...MEASURES.filter((c) => !(perOperator && c.header === "Agents")), ...extra];
   const head = cols.map((c, i) => `<th data-col="${i}"${c.numeric ? ' class="num"' : ""}${c.title ? ` title="${escapeHtml(c.title)}"` : ""}>${escapeHtml(c.header)}</th>`).join("");
   const tr = (r: OperatorKpiRow, cls = "") =>
     `<tr${cls}${r.agent ? ` title="${escapeHtml(r.agent)}"` : ""}>${cols.map((c) => `<td data-v="${escapeHtml(c.sort(r))}"${c.numeric ? ' class="num"' : ""}>${c.numeric ? escapeHtml(c.cell(r)) : isolate(c.cell(r))}</td>`).join("")}</tr>`;
@@ -122,6 +123,21 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     const t = (name: string, rows: readonly object[]): ExportTable => ({ name, columns: columnsOf(rows as Record<string, unknown>[]), rows: rows as Record<string, unknown>[] });
     options.tables.push(t("by_department", [...depts, total]), t("by_team", [...teams, total]), t("by_operator", [...agents, total]), ...(targetRows.length ? [t("targets", targetRows)] : []));
   }
+  // Unresolved work: open cases per operator at the window's end (when services are loaded), summed per team and department.
+  const open = await openCasesByAgent(store, options.to_ms ?? null);
+  const hasServices = (await store.query<{ n: number }>("SELECT count(*) AS n FROM services"))[0]!.n > 0;
+  const teamOf = new Map(agents.map((a) => [a.agent!, a]));
+  const openOf = (r: OperatorKpiRow): number => {
+    if (r.agent) return open.get(r.agent) ?? 0;
+    let n = 0;
+    for (const [agent, k] of open) {
+      const a = teamOf.get(agent);
+      // The total rows (agent "", name "Total") sum everyone; a team row its team; a department row its department.
+      if (r.name === "Total" || (r.team != null ? a?.team === r.team : r.department != null && a?.department === r.department)) n += k;
+    }
+    return n;
+  };
+  const openCol: Col[] = hasServices ? [{ header: "Open cases", cell: (r) => formatCount(openOf(r)), sort: (r) => openOf(r), numeric: true, title: "unresolved cases assigned at the window's end" }] : [];
   const title = options.title ?? "Operator performance";
   const sources = (await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source")).map((r) => r.source);
   const period = days.length ? `${days[0]!.day} to ${days[days.length - 1]!.day} (${zone})` : "no agent activity";
@@ -170,9 +186,9 @@ table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable t
 <section class="tiles">${tiles}</section>
 ${targetsSection(targetRows, "Operator, team and department targets over the report's window")}
 <section><h2>Agent states on ${escapeHtml(day ?? NA)}</h2>${timeline}</section>
-<section><h2>By department</h2>${sortableTable(depts, [key("Department", (r) => r.department)], total)}</section>
-<section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], { ...total, department: "" })}</section>
-<section><h2>By operator</h2><p class="sub">Sorted by calls answered; click a header to sort; hover a row for the agent's id.</p>${sortableTable(agents, [key("Operator", (r) => r.name ?? r.agent), key("Team", (r) => r.team)], total, true)}</section>
+<section><h2>By department</h2>${sortableTable(depts, [key("Department", (r) => r.department)], total, false, openCol)}</section>
+<section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], { ...total, department: "" }, false, openCol)}</section>
+<section><h2>By operator</h2><p class="sub">Sorted by calls answered; click a header to sort; hover a row for the agent's id.</p>${sortableTable(agents, [key("Operator", (r) => r.name ?? r.agent), key("Team", (r) => r.team)], total, true, openCol)}</section>
 <section><h2>Pauses by reason</h2>${pauseChart}</section>
 <footer><h2>Definitions and parameters</h2><dl>${defs}</dl><p class="sub">queuebook · operator performance report</p></footer>
 <script>${SORT_SCRIPT}</script>

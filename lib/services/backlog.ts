@@ -72,3 +72,22 @@ export async function backlogAging(store: Store, at_ms: number | null = null): P
   const ages = await store.query<{ age_d: number }>(`SELECT (${at} - epoch_ms(opened_at)) / 86400000.0 AS age_d FROM services WHERE ${open}`);
   return AGING_BUCKETS.map((x) => ({ label: x.label, open: ages.filter((a) => Number(a.age_d) >= x.from_d && Number(a.age_d) < x.to_d).length }));
 }
+
+/**
+ * Open cases per agent at a snapshot (unresolved work): at the data's latest instant or later by
+ * status, before it by solve times (as {@link backlogAging}). Cases without an agent are left out.
+ *
+ * @param at_ms the snapshot (default the latest instant in the data)
+ * @returns agent → open cases (agents with none are absent)
+ */
+export async function openCasesByAgent(store: Store, at_ms: number | null = null): Promise<Map<string, number>> {
+  const [b] = await store.query<{ hi: number | null; n: number }>("SELECT epoch_ms(greatest(max(opened_at), max(solved_at), max(updated_at), max(closed_at))) AS hi, count(*) AS n FROM services");
+  if (!b || Number(b.n) === 0) return new Map();
+  const latest = b.hi == null ? null : Number(b.hi);
+  const at = at_ms ?? latest;
+  const open = at === null || (latest !== null && at >= latest)
+    ? OPEN_STATUS_SQL
+    : `epoch_ms(opened_at) <= ${at} AND (solved_at IS NULL OR epoch_ms(solved_at) > ${at})`;
+  const rows = await store.query<{ agent: string; n: number }>(`SELECT agent, count(*) AS n FROM services WHERE agent IS NOT NULL AND ${open} GROUP BY agent`);
+  return new Map(rows.map((r) => [r.agent, Number(r.n)]));
+}

@@ -5,4 +5,4 @@
  * @module
  */
 export { SERVICE_GROUPINGS, type ServiceGrouping, type ServiceKpiOptions, serviceKpis, type ServiceKpiRow } from "./kpis.ts";
-export { AGING_BUCKETS, backlogAging, type BacklogPoint, backlogSeries } from "./backlog.ts";
+export { AGING_BUCKETS, backlogAging, type BacklogPoint, backlogSeries, openCasesByAgent } from "./backlog.ts";
