@@ -7,7 +7,7 @@
  */
 import type { Store } from "../store/mod.ts";
 import { offsetMinutes } from "../time/mod.ts";
-import { AGING_BUCKETS, backlogAging, backlogSeries, type ServiceKpiRow, serviceKpis } from "../services/mod.ts";
+import { AGING_BUCKETS, backlogAging, type BacklogPoint, backlogSeries, type ServiceKpiRow, serviceKpis } from "../services/mod.ts";
 import { escapeHtml, formatCount, formatPercent, htmlTable, isolate, type Column } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
@@ -55,6 +55,29 @@ function tile(label: string, value: string, note: string): string {
   return `<div class="tile"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div><div class="note">${escapeHtml(note)}</div></div>`;
 }
 
+/** The backlog, created/solved and aging charts (SVG), the axes in the report's zone. */
+function servicesCharts(series: readonly BacklogPoint[], aging: readonly { label: string; open: number }[], zone: string) {
+  const common = { width: 1100, height: 260, marginLeft: 60, style: { fontSize: "11px" } };
+  // The axis shows the zone's wall clock: each point is drawn at the local end of its day.
+  const wall = (ms: number) => new Date(ms + offsetMinutes(zone, ms - 1) * 60_000);
+  const points = series.map((p) => ({ ...p, t: wall(p.at_ms) }));
+  const backlogChart = points.length ? plotSvg({
+    ...common, x: { type: "utc", label: null }, y: { label: "Open cases at the end of the day", grid: true },
+    marks: [Plot.ruleY([0]), Plot.lineY(points, { x: "t", y: "open", stroke: "#4e79a7" })],
+  }) : "<p>No cases.</p>";
+  const flow = series.flatMap((p) => [{ t: wall(p.at_ms), what: "Created", n: p.created }, { t: wall(p.at_ms), what: "Solved", n: p.solved }]);
+  const flowChart = points.length ? plotSvg({
+    ...common, x: { type: "utc", label: null }, y: { label: "Cases per day", grid: true },
+    color: { legend: true, domain: ["Created", "Solved"], range: ["#f28e2b", "#59a14f"] },
+    marks: [Plot.ruleY([0]), Plot.lineY(flow, { x: "t", y: "n", stroke: "what", z: "what" })],
+  }) : "";
+  const agingChart = plotSvg({
+    width: 760, height: 220, marginLeft: 90, marginRight: 60, x: { label: "open cases", grid: true }, y: { label: null, domain: AGING_BUCKETS.map((b) => b.label) },
+    marks: [Plot.barX(aging, { x: "open", y: "label", fill: "#e15759" }), Plot.ruleX([0]), Plot.text(aging, { x: "open", y: "label", text: (d: { open: number }) => formatCount(d.open), dx: 14 })],
+  });
+  return { backlogChart, flowChart, agingChart };
+}
+
 /**
  * Builds the services report from a store holding `services` (and `agents` for names).
  *
@@ -83,24 +106,7 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
   const sources = (await store.query<{ source: string; lines_read: number; used: number; ignored: number; rejected: number }>(
     "SELECT source, lines_read, used, ignored, rejected FROM ingest_runs WHERE format = 'services' ORDER BY source",
   ));
-  const common = { width: 1100, height: 260, marginLeft: 60, style: { fontSize: "11px" } };
-  // The axis shows the zone's wall clock: each point is drawn at the local end of its day.
-  const wall = (ms: number) => new Date(ms + offsetMinutes(zone, ms - 1) * 60_000);
-  const points = series.map((p) => ({ ...p, t: wall(p.at_ms) }));
-  const backlogChart = points.length ? plotSvg({
-    ...common, x: { type: "utc", label: null }, y: { label: "Open cases at the end of the day", grid: true },
-    marks: [Plot.ruleY([0]), Plot.lineY(points, { x: "t", y: "open", stroke: "#4e79a7" })],
-  }) : "<p>No cases.</p>";
-  const flow = series.flatMap((p) => [{ t: wall(p.at_ms), what: "Created", n: p.created }, { t: wall(p.at_ms), what: "Solved", n: p.solved }]);
-  const flowChart = points.length ? plotSvg({
-    ...common, x: { type: "utc", label: null }, y: { label: "Cases per day", grid: true },
-    color: { legend: true, domain: ["Created", "Solved"], range: ["#f28e2b", "#59a14f"] },
-    marks: [Plot.ruleY([0]), Plot.lineY(flow, { x: "t", y: "n", stroke: "what", z: "what" })],
-  }) : "";
-  const agingChart = plotSvg({
-    width: 760, height: 220, marginLeft: 90, marginRight: 60, x: { label: "open cases", grid: true }, y: { label: null, domain: AGING_BUCKETS.map((b) => b.label) },
-    marks: [Plot.barX(aging, { x: "open", y: "label", fill: "#e15759" }), Plot.ruleX([0]), Plot.text(aging, { x: "open", y: "label", text: (d: { open: number }) => formatCount(d.open), dx: 14 })],
-  });
+  const { backlogChart, flowChart, agingChart } = servicesCharts(series, aging, zone);
   const period = series.length ? `${series[0]!.day} to ${series[series.length - 1]!.day} (${zone})` : "no cases";
   const tiles = [
     tile("Cases", formatCount(t.cases), `${formatCount(t.solved)} solved`),
