@@ -96,3 +96,50 @@ export async function offeredByHourWeekday(store: Store, options: KpiOptions = {
   }
   return out;
 }
+
+/** Calls (not stints) and how they went through the queues: attempts, transfers, final outcomes. */
+export interface CallFlow {
+  /** Inbound calls (distinct call ids per source). */
+  calls: number;
+  /** Calls by number of queue stints: 1, 2, 3 or more. */
+  one_stint: number;
+  two_stints: number;
+  three_or_more_stints: number;
+  /** Stints that ended in a transfer (blind, attended or plain). */
+  transferred_stints: number;
+  /** Calls whose first stint left the queue unanswered (timeout, exit) and a later one was answered. */
+  answered_after_requeue: number;
+  /** Calls by the outcome of their last stint (answered, abandoned, timeout, …, open). */
+  final_outcome: Record<string, number>;
+}
+
+/**
+ * Calls and their queue attempts from `call_stints` (the `calls` view's grouping: source and
+ * call id): stints per call, transfers, answered after a re-queue, the last stint's outcome.
+ *
+ * @throws {RangeError} for invalid options
+ * Source: OPERATIONS.md §5 (transfers and multi-stint attempts); DESIGN.md (multi-stint calls).
+ */
+export async function callFlow(store: Store, options: KpiOptions = {}): Promise<CallFlow> {
+  const o = resolveKpiOptions(options);
+  const [r] = await store.query<Record<string, number>>(`
+    WITH c AS (
+      SELECT source, call_id, count(*) AS stints, count(*) FILTER (outcome = 'transferred') AS transfers,
+        arg_max(outcome, stint_no) AS last_outcome,
+        bool_or(answered_at IS NOT NULL AND stint_no > 1) AS later_answered,
+        arg_min(answered_at IS NULL AND outcome NOT IN ('abandoned', 'open'), stint_no) AS first_left
+      FROM call_stints WHERE direction = 'inbound' ${scopeFilter(o)} GROUP BY source, call_id
+    )
+    SELECT count(*) AS calls, count(*) FILTER (stints = 1) AS one, count(*) FILTER (stints = 2) AS two, count(*) FILTER (stints >= 3) AS more,
+      coalesce(sum(transfers), 0) AS transfers, count(*) FILTER (first_left AND later_answered) AS requeued
+    FROM c`);
+  const outcomes = await store.query<{ outcome: string; n: number }>(`
+    SELECT last_outcome AS outcome, count(*) AS n FROM (
+      SELECT arg_max(outcome, stint_no) AS last_outcome FROM call_stints WHERE direction = 'inbound' ${scopeFilter(o)} GROUP BY source, call_id
+    ) GROUP BY ALL ORDER BY n DESC, outcome`);
+  return {
+    calls: Number(r?.calls ?? 0), one_stint: Number(r?.one ?? 0), two_stints: Number(r?.two ?? 0), three_or_more_stints: Number(r?.more ?? 0),
+    transferred_stints: Number(r?.transfers ?? 0), answered_after_requeue: Number(r?.requeued ?? 0),
+    final_outcome: Object.fromEntries(outcomes.map((x) => [x.outcome, Number(x.n)])),
+  };
+}

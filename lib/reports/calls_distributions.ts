@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
+import type { CallFlow, HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
 import { escapeHtml, formatCount, formatPercent, htmlTable } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 
@@ -73,7 +73,25 @@ function dailySlSection(rows: readonly QueueKpiRow[], o: ResolvedKpiOptions, tar
   return `<section><h2>Daily service level by queue</h2>${figure(`Service level per local day and queue (${o.sl_variant}, T = ${o.sl_threshold_s} s); dashed: the ${formatPercent(target)} target`, chart)}</section>`;
 }
 
-/** The three sections, in order (each empty when the data have nothing to show). */
-export function distributionSections(data: { waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[] }, o: ResolvedKpiOptions, target: number): string {
-  return [waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
+/** Calls (not stints): attempts per call, transfers, answered after a re-queue, the last stint's outcome. */
+function flowSection(f: CallFlow | undefined): string {
+  if (!f || f.calls === 0) return "";
+  const share = (n: number) => formatPercent(n / f.calls);
+  const rows: [string, number, string][] = [
+    ["Inbound calls", f.calls, "100.0 %"], ["… with one queue stint", f.one_stint, share(f.one_stint)], ["… with two", f.two_stints, share(f.two_stints)],
+    ["… with three or more", f.three_or_more_stints, share(f.three_or_more_stints)],
+    ["Answered after leaving a first queue unanswered (timeout or exit)", f.answered_after_requeue, share(f.answered_after_requeue)],
+    ["Stints ended by a transfer", f.transferred_stints, ""],
+    ...Object.entries(f.final_outcome).map(([k, n]) => [`Calls whose last stint ended ${k.replace("_", " ")}`, n, share(n)] as [string, number, string]),
+  ];
+  return `<section><h2>Calls and transfers</h2><p class="sub">Per call (all its queue stints together); the by-queue table counts stints.</p>${
+    htmlTable(rows, [{ header: "", cell: (r) => r[0] }, { header: "Calls", cell: (r) => formatCount(r[1]), numeric: true }, { header: "Share of calls", cell: (r) => r[2], numeric: true }])
+  }</section>`;
+}
+
+/** The sections, in order (each empty when the data have nothing to show). */
+export function distributionSections(
+  data: { waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[]; flow?: CallFlow }, o: ResolvedKpiOptions, target: number,
+): string {
+  return [flowSection(data.flow), waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
 }

@@ -16,7 +16,7 @@ import {
   SL_VARIANTS,
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
-import { type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
+import { type CallFlow, callFlow, type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
 import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
@@ -66,6 +66,8 @@ export interface CallsReportData {
   by_hour_weekday?: HourWeekdayCell[];
   /** Service level per queue and local day. */
   by_queue_day?: QueueKpiRow[];
+  /** Calls and their queue attempts. */
+  flow?: CallFlow;
 }
 
 /**
@@ -106,6 +108,7 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
     waits: await waitDistribution(store, o),
     by_hour_weekday: await offeredByHourWeekday(store, o),
     by_queue_day: await queueKpis(store, ["queue", "day"], o),
+    flow: await callFlow(store, o),
     total: total!,
     by_queue: await queueKpis(store, ["queue"], o),
     by_interval: await queueKpis(store, ["interval"], o),
@@ -129,6 +132,7 @@ export function callsTables(data: CallsReportData): ExportTable[] {
     t("by_agent", data.agents), ...(data.targets.length ? [t("targets", data.targets)] : []),
     ...(data.waits ? [t("waits", data.waits)] : []), ...(data.by_hour_weekday ? [t("by_hour_weekday", data.by_hour_weekday)] : []),
     ...(data.by_queue_day ? [t("by_queue_day", data.by_queue_day)] : []),
+    ...(data.flow ? [t("call_flow", [{ ...data.flow, final_outcome: data.flow.final_outcome }])] : []),
   ];
 }
 

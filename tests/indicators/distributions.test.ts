@@ -38,3 +38,18 @@ describe("offeredByHourWeekday", () => {
     expect(rome.filter((c) => c.offered > 0)).toEqual([{ weekday: 1, hour: 10, offered: 5, days: 1 }]);
   });
 });
+
+describe("callFlow", () => {
+  it("counts calls by stints, transfers and the last stint's outcome (multi-stint and attended-transfer fixtures)", async () => {
+    const { callFlow } = await import("../../lib/mod.ts");
+    const store = await storeWith([fixture("multi_stint.queue_log"), fixture("attended_transfer_link.queue_log"), fixture("outcomes.queue_log")]);
+    const f = await callFlow(store, { timeZone: "UTC" });
+    store.close();
+    // m1: two stints (timed out of sales, answered in support); x1: one stint, transferred (LINK);
+    // outcomes.queue_log: five one-stint calls (2 abandoned, 1 exit with key, 1 answered, 1 timeout).
+    expect(f).toEqual({
+      calls: 7, one_stint: 6, two_stints: 1, three_or_more_stints: 0, transferred_stints: 1, answered_after_requeue: 1,
+      final_outcome: { abandoned: 2, answered: 2, exit_key: 1, timeout: 1, transferred: 1 },
+    });
+  });
+});

@@ -32,7 +32,9 @@ describe("calls report distributions", () => {
     expect(waits.find((b) => b.from_s === 20)!.answered_within_share).toBeCloseTo(2 / 3, 12);
     const cells = tables.find((t) => t.name === "by_hour_weekday")!.rows as { weekday: number; hour: number; offered: number }[];
     expect(cells.filter((c) => c.offered > 0).map((c) => [c.weekday, c.hour, c.offered])).toEqual([[1, 9, 2], [3, 9, 1]]);
-    for (const h of ["Waits", "When calls come", "Daily service level by queue"]) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of ["Calls and transfers", "Waits", "When calls come", "Daily service level by queue"]) expect(html).toContain(`<h2>${h}</h2>`);
+    // Three calls, each one stint: c1 and c3 answered, c2 abandoned.
+    expect(tables.find((t) => t.name === "call_flow")!.rows[0]).toMatchObject({ calls: 3, one_stint: 3, final_outcome: { answered: 2, abandoned: 1 } });
     if (!HAS_CHROMIUM) return;
     mkdirSync(`${ROOT}out`, { recursive: true });
     const file = `${ROOT}out/test_calls_distributions.html`;
