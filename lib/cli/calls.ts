@@ -10,7 +10,8 @@ import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts"
 import { buildCallsReport, type ExportTable } from "../reports/mod.ts";
 import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
-import { checkOutput, writeFileAtomic } from "./_output.ts";
+import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
+import { loadRoster } from "../ingest/mod.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
@@ -58,16 +59,23 @@ export function addCallsCommands(program: Command): void {
     .option("--sl-target <fraction>", "service-level target drawn on charts: 0.8 or 80% (a center SL target in --targets wins)", fractionOrPercent("--sl-target"), 0.8)
     .option("--targets <file>", "targets CSV: the queue and center call targets are evaluated over the window and listed with their status")
     .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
-    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string; export?: string }) => {
+    .option("--roster <file>", "roster CSV: agents' hourly_cost for the agent cost of handling")
+    .option("--trunk-cost-per-min <x>", "trunk cost per minute of line time", number("--trunk-cost-per-min", 0))
+    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string; export?: string; roster?: string; trunkCostPerMin?: number }) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
-      const inputs = [...o.input, ...(o.targets ? [o.targets] : [])];
+      const inputs = [...o.input, ...(o.targets ? [o.targets] : []), ...(o.roster ? [o.roster] : [])];
+      if (o.roster) checkInputFile("--roster", o.roster);
       checkOutput(o.out, { inputs, db: o.db });
       if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const { store } = await load(o);
       try {
+        if (o.roster) {
+          const c = await loadRoster(store, o.roster);
+          if (!o.quiet) process.stderr.write(`${safe(c.source)} (roster): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+        }
         const tables: ExportTable[] = [];
-        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets, tables });
+        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets, tables, trunk_cost_per_min: o.trunkCostPerMin ?? null });
         writeFileAtomic(o.out, html);
         process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
         if (o.export !== undefined) await writeExport(o.export, tables);

@@ -143,3 +143,61 @@ export async function callFlow(store: Store, options: KpiOptions = {}): Promise<
     final_outcome: Object.fromEntries(outcomes.map((x) => [x.outcome, Number(x.n)])),
   };
 }
+
+/** Costs of one queue's calls (or of all, `queue` absent). */
+export interface CallCostRow {
+  queue?: string;
+  /** Answered stints with a handling time. */
+  handled: number;
+  /** Σ (talk + hold + wrap) of handled stints, hours. */
+  handling_h: number;
+  /** Σ handling hours × the agent's hourly cost (roster); null when no handled stint's agent has a cost. */
+  agent_cost: number | null;
+  /** Handled stints whose agent has no hourly cost in the roster (left out of agent_cost). */
+  uncosted_stints: number;
+  /** Σ line time (entry to end) of ended stints, minutes. */
+  line_min: number;
+  /** line_min × the trunk cost per minute; null without a rate. */
+  trunk_cost: number | null;
+  /** agent_cost + trunk_cost (a missing part counts 0; null when both are missing). */
+  cost: number | null;
+  cost_per_answered_call: number | null;
+}
+
+/**
+ * Call costs per queue and in total: agent cost of the handling time (talk + hold + wrap-up of
+ * answered stints × the answering agent's `hourly_cost` from the roster) and, with a rate, trunk
+ * cost of the line time (entry to end of every ended stint × `trunk_cost_per_min`).
+ *
+ * @param options indicator window and zone, `trunk_cost_per_min` (default none)
+ * @returns rows per queue, then the total row (no `queue` key)
+ * Source: OPERATIONS.md §5 (calls report: costs).
+ */
+export async function callCosts(store: Store, options: KpiOptions & { trunk_cost_per_min?: number | null } = {}): Promise<CallCostRow[]> {
+  const o = resolveKpiOptions(options);
+  const rate = options.trunk_cost_per_min ?? null;
+  if (rate !== null && !(rate >= 0)) throw new RangeError(`Cannot cost calls: trunk_cost_per_min must be ≥ 0, got ${rate}`);
+  const select = (group: boolean) => `
+    SELECT ${group ? "coalesce(queue, '(none)') AS queue," : ""}
+      count(*) FILTER (h IS NOT NULL) AS handled, coalesce(sum(h), 0) / 3600.0 AS handling_h,
+      sum(h / 3600.0 * cost) AS agent_cost, count(*) FILTER (h IS NOT NULL AND cost IS NULL) AS uncosted,
+      coalesce(sum(line_s), 0) / 60.0 AS line_min, count(*) FILTER (answered) AS answered
+    FROM (
+      SELECT s.queue, s.answered_at IS NOT NULL AS answered,
+        CASE WHEN s.answered_at IS NOT NULL AND s.talk_s IS NOT NULL THEN s.talk_s + coalesce(s.hold_s, 0) + coalesce(s.wrap_s, 0) END AS h,
+        CASE WHEN s.ended_at IS NOT NULL THEN epoch(s.ended_at) - epoch(s.entered_at) END AS line_s, a.hourly_cost AS cost
+      FROM (SELECT * FROM call_stints WHERE direction = 'inbound' AND outcome <> 'open' ${scopeFilter(o)}) s
+        LEFT JOIN (SELECT agent, any_value(hourly_cost) AS hourly_cost FROM agents GROUP BY agent) a ON a.agent = s.agent
+    ) ${group ? "GROUP BY ALL ORDER BY queue" : ""}`;
+  const rows = [...await store.query<Record<string, number | string | null>>(select(true)), ...await store.query<Record<string, number | string | null>>(select(false))];
+  return rows.map((r) => {
+    const agent = r.agent_cost === null ? null : Number(r.agent_cost);
+    const trunk = rate === null ? null : Number(r.line_min) * rate;
+    const cost = agent === null && trunk === null ? null : (agent ?? 0) + (trunk ?? 0);
+    return {
+      ...(r.queue !== undefined ? { queue: String(r.queue) } : {}),
+      handled: Number(r.handled), handling_h: Number(r.handling_h), agent_cost: agent, uncosted_stints: Number(r.uncosted),
+      line_min: Number(r.line_min), trunk_cost: trunk, cost, cost_per_answered_call: cost === null || !Number(r.answered) ? null : cost / Number(r.answered),
+    };
+  });
+}

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CallFlow, HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
+import type { CallCostRow, CallFlow, HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
 import { escapeHtml, formatCount, formatPercent, htmlTable } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 
@@ -89,9 +89,30 @@ function flowSection(f: CallFlow | undefined): string {
   }</section>`;
 }
 
+const money = (x: number | null) => (x === null ? "n/a" : x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+
+/** Costs per queue: agent cost of the handling time, trunk cost of the line time. */
+function costsSection(rows: readonly CallCostRow[] | undefined, rate: number | null | undefined): string {
+  if (!rows || rows.length === 0) return "";
+  const table = htmlTable(rows, [
+    { header: "Queue", cell: (r) => r.queue ?? "All" },
+    { header: "Handled", cell: (r) => formatCount(r.handled), numeric: true },
+    { header: "Handling h", cell: (r) => r.handling_h.toFixed(1), numeric: true },
+    { header: "Agent cost", cell: (r) => money(r.agent_cost), numeric: true },
+    { header: "Uncosted stints", cell: (r) => formatCount(r.uncosted_stints), numeric: true, title: "handled by an agent without an hourly cost in the roster" },
+    { header: "Line minutes", cell: (r) => formatCount(r.line_min), numeric: true },
+    { header: "Trunk cost", cell: (r) => money(r.trunk_cost), numeric: true },
+    { header: "Cost", cell: (r) => money(r.cost), numeric: true },
+    { header: "Cost / answered call", cell: (r) => money(r.cost_per_answered_call), numeric: true },
+  ], { className: "data with-total" });
+  return `<section><h2>Costs</h2><p class="sub">${escapeHtml(`Agent cost = (talk + hold + wrap-up of answered stints) × the answering agent's hourly cost from the roster; ` +
+    `trunk cost = line time (entry to end of each ended stint) × ${rate == null ? "no rate given (--trunk-cost-per-min)" : `${rate} per minute`}.`)}</p>${table}</section>`;
+}
+
 /** The sections, in order (each empty when the data have nothing to show). */
 export function distributionSections(
-  data: { waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[]; flow?: CallFlow }, o: ResolvedKpiOptions, target: number,
+  data: { waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[]; flow?: CallFlow; costs?: CallCostRow[]; trunk_cost_per_min?: number | null },
+  o: ResolvedKpiOptions, target: number,
 ): string {
-  return [flowSection(data.flow), waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
+  return [costsSection(data.costs, data.trunk_cost_per_min), flowSection(data.flow), waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
 }

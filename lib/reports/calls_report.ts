@@ -16,7 +16,7 @@ import {
   SL_VARIANTS,
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
-import { type CallFlow, callFlow, type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
+import { type CallCostRow, callCosts, type CallFlow, callFlow, type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
 import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
@@ -42,6 +42,8 @@ export interface CallsReportOptions extends KpiOptions {
    * is the one drawn (instead of `sl_target`).
    */
   targets?: readonly Target[];
+  /** Trunk cost per minute of line time (entry to end of a stint); default none. Agent costs come from a loaded roster's `hourly_cost`. */
+  trunk_cost_per_min?: number | null;
   /** When given, the report's tables are pushed into it (for CSV/XLSX export: `tableCsv`, `tablesXlsx`). */
   tables?: ExportTable[];
 }
@@ -68,6 +70,9 @@ export interface CallsReportData {
   by_queue_day?: QueueKpiRow[];
   /** Calls and their queue attempts. */
   flow?: CallFlow;
+  /** Costs per queue and the total row (absent without a roster cost or a trunk rate). */
+  costs?: CallCostRow[];
+  trunk_cost_per_min?: number | null;
 }
 
 /**
@@ -109,6 +114,8 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
     by_hour_weekday: await offeredByHourWeekday(store, o),
     by_queue_day: await queueKpis(store, ["queue", "day"], o),
     flow: await callFlow(store, o),
+    costs: await costsIfAny(store, o, options.trunk_cost_per_min ?? null),
+    trunk_cost_per_min: options.trunk_cost_per_min ?? null,
     total: total!,
     by_queue: await queueKpis(store, ["queue"], o),
     by_interval: await queueKpis(store, ["interval"], o),
@@ -124,6 +131,12 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
   return renderCallsReport(data, options);
 }
 
+/** Call costs when the data can give them: a roster with hourly costs, or a trunk rate. */
+async function costsIfAny(store: Store, o: KpiOptions, rate: number | null): Promise<CallCostRow[] | undefined> {
+  const [{ n }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM agents WHERE hourly_cost IS NOT NULL") as [{ n: number }];
+  return Number(n) > 0 || rate !== null ? await callCosts(store, { ...o, trunk_cost_per_min: rate }) : undefined;
+}
+
 /** The report's tables for export, rows as the JSON keys of the indicator functions. */
 export function callsTables(data: CallsReportData): ExportTable[] {
   const t = (name: string, rows: readonly object[]): ExportTable => ({ name, columns: columnsOf(rows as Record<string, unknown>[]), rows: rows as Record<string, unknown>[] });
@@ -133,6 +146,7 @@ export function callsTables(data: CallsReportData): ExportTable[] {
     ...(data.waits ? [t("waits", data.waits)] : []), ...(data.by_hour_weekday ? [t("by_hour_weekday", data.by_hour_weekday)] : []),
     ...(data.by_queue_day ? [t("by_queue_day", data.by_queue_day)] : []),
     ...(data.flow ? [t("call_flow", [{ ...data.flow, final_outcome: data.flow.final_outcome }])] : []),
+    ...(data.costs ? [t("costs", data.costs.map((r) => ({ queue: r.queue ?? "All", ...r })))] : []),
   ];
 }
 

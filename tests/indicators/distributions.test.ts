@@ -53,3 +53,32 @@ describe("callFlow", () => {
     });
   });
 });
+
+describe("callCosts", () => {
+  it("costs the handling time at the agent's hourly cost and the line time at the trunk rate", async () => {
+    const { callCosts, loadRoster } = await import("../../lib/mod.ts");
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const { tmpdir } = await import("node:os");
+    const store = await storeWith([fixture("multi_stint.queue_log"), fixture("attended_transfer_link.queue_log")]);
+    const roster = join(mkdtempSync(join(tmpdir(), "qb-costs-")), "roster.csv");
+    writeFileSync(roster, "agent,name,hourly_cost\nAgent/ann,Ann,36\n");
+    await loadRoster(store, roster);
+    const rows = await callCosts(store, { timeZone: "UTC", trunk_cost_per_min: 0.01 });
+    store.close();
+    // support: m1 talk 200 s, x1 talk 95 s (its 12 s is the queue wait, Asterisk's holdtime): 295 s × 36 / 3600 = 2.95; line 215 s + 107 s.
+    // sales: m1's first stint timed out after 60 s: line 60 s, nothing handled.
+    const [sales, support, total] = rows;
+    expect(sales).toMatchObject({ queue: "sales", handled: 0, agent_cost: null, uncosted_stints: 0 });
+    expect(sales!.line_min).toBeCloseTo(1, 12);
+    expect(sales!.trunk_cost).toBeCloseTo(0.01, 12);
+    expect(support).toMatchObject({ queue: "support", handled: 2, uncosted_stints: 0 });
+    expect(support!.handling_h).toBeCloseTo(295 / 3600, 12);
+    expect(support!.agent_cost).toBeCloseTo(2.95, 12);
+    expect(support!.line_min).toBeCloseTo(322 / 60, 12);
+    expect(total!.queue).toBeUndefined();
+    expect(total!.cost).toBeCloseTo(2.95 + (382 / 60) * 0.01, 12);
+    // Answered: m1 (support) and x1: cost per answered call = total / 2.
+    expect(total!.cost_per_answered_call).toBeCloseTo((2.95 + (382 / 60) * 0.01) / 2, 12);
+  });
+});
