@@ -93,6 +93,15 @@ export function readTableFile<T>(
   return { rows, rejects, counts };
 }
 
+/** The lower-cased header names of a CSV file (its first non-blank of 50 lines; [] when it cannot be read: the reader says why). */
+export function tableHeader(path: string): string[] {
+  try {
+    return parseCsvLines(splitLines(readText(path).text).slice(0, 50), path).header;
+  } catch {
+    return [];
+  }
+}
+
 /** The physical lines of a table file (for the raw text of a reject found after reading). */
 export function physicalLines(path: string): string[] {
   return splitLines(readText(path).text);

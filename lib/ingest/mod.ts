@@ -12,6 +12,8 @@ export { parseLogFile, parseLogText, type ParseLogOptions } from "./parse_log.ts
 export { detectFormat, LOG_FORMATS, type LogFormat } from "./detect_format.ts";
 export { LogParseError } from "./errors.ts";
 export { parseQueueLogLine } from "./asterisk_queue_log.ts";
+/** The longest queue_log line kept, UTF-8 bytes (longer lines are rejected, their first 200 characters kept). */
+export { MAX_LINE_BYTES } from "./queue_log_verbs.ts";
 export { buildStints } from "./queue_log_stints.ts";
 export { parseTechnion } from "./technion.ts";
 export type { QueueLogEvent } from "./queue_log_event.ts";

@@ -8,8 +8,7 @@
 import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import { physicalLines, readTableFile, storeTableFile, type TableFile } from "./_table_file.ts";
-import { parseCsvLines } from "./_csv_table.ts";
+import { physicalLines, readTableFile, storeTableFile, type TableFile, tableHeader } from "./_table_file.ts";
 import { InputError } from "./input_file.ts";
 import { parseInstant } from "./asterisk_csv.ts";
 import { optionalNonNegative } from "./_fields.ts";
@@ -17,7 +16,6 @@ import { EMPTY, type ServiceCase } from "./services_case.ts";
 import { GLPI_COLUMNS, glpiLanguage, glpiSchema, lastUpdates, serviceNowSchema } from "./services_itsm.ts";
 
 export type { ServiceCase } from "./services_case.ts";
-import { readText, splitLines } from "./read_lines.ts";
 
 /** Service export formats. */
 export const SERVICE_FORMATS = ["auto", "demo", "zendesk", "servicenow", "glpi", "mapped"] as const;
@@ -118,10 +116,7 @@ export function readServices(
   ianaZone(zone);
   let format = options.format ?? "auto";
   if (format === "auto") {
-    let header: string[] = [];
-    try {
-      header = parseCsvLines(splitLines(readText(path).text).slice(0, 5), path).header;
-    } catch { /* the reader says why */ }
+    const header = tableHeader(path);
     const found = detectServiceFormat(header);
     if (found === null && header.length) {
       throw new InputError(path, `its header is not that of the demo's services.csv, a Zendesk Explore export, a ServiceNow incident log or a GLPI search export (found ${header.slice(0, 8).join(", ")}); give --format mapped with a column map`);
@@ -140,11 +135,7 @@ export function readServices(
 
 /** The column map of a GLPI export, by the language of its header. */
 function glpiMap(path: string): Record<string, string> {
-  let header: string[] = [];
-  try {
-    header = parseCsvLines(splitLines(readText(path).text).slice(0, 5), path).header;
-  } catch { /* the reader says why */ }
-  return { ...GLPI_COLUMNS[glpiLanguage(new Set(header)) ?? "en"] };
+  return { ...GLPI_COLUMNS[glpiLanguage(new Set(tableHeader(path))) ?? "en"] };
 }
 
 /** A second row of one case id is a reject (`duplicate of line N`): a case counts once. */
@@ -191,9 +182,5 @@ export async function loadServices(store: Store, path: string, options: Paramete
 }
 
 function detectFormatName(path: string): string {
-  try {
-    return detectServiceFormat(parseCsvLines(splitLines(readText(path).text).slice(0, 5), path).header) ?? "services";
-  } catch {
-    return "services";
-  }
+  return detectServiceFormat(tableHeader(path)) ?? "services";
 }

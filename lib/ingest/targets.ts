@@ -5,10 +5,8 @@
  * @module
  */
 import { z } from "zod";
-import { physicalLines, readTableFile, type TableFile } from "./_table_file.ts";
+import { physicalLines, readTableFile, type TableFile, tableHeader } from "./_table_file.ts";
 import { optionalNonNegative } from "./_fields.ts";
-import { parseCsvLines } from "./_csv_table.ts";
-import { readText, splitLines } from "./read_lines.ts";
 
 /** Scopes a target applies to. */
 export const TARGET_SCOPES = ["center", "department", "team", "operator", "queue"] as const;
@@ -116,7 +114,7 @@ export function isRateKpi(kpi: string): boolean {
  * Source: OPERATIONS.md §3.
  */
 export function readTargets(path: string, columns: Readonly<Record<string, string>> = {}): TableFile<Target> {
-  const names = new Set(headerOf(path));
+  const names = new Set(tableHeader(path));
   const map: Record<string, string> = { ...columns };
   // The demo center's names for two columns, unless the file has the documented ones or a map says otherwise.
   if (!map.kpi && !names.has("kpi") && names.has("indicator")) map.kpi = "indicator";
@@ -145,13 +143,4 @@ function dropDuplicates(file: TableFile<Target>, path: string): TableFile<Target
   }
   rejects.sort((a, b) => a.line - b.line);
   return { rows, rejects, counts: { ...file.counts, used: rows.length, rejected: rejects.length } };
-}
-
-/** The lower-cased header names of a CSV file ([] when it cannot be read: the reader says why). */
-function headerOf(path: string): string[] {
-  try {
-    return parseCsvLines(splitLines(readText(path).text), path).header;
-  } catch {
-    return [];
-  }
 }

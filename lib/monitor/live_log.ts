@@ -7,15 +7,13 @@
  * @module
  */
 import { buildStints, type IngestCounts, parseQueueLogLine, type QueueLogEvent, type Reject, storeParsedLog } from "../ingest/mod.ts";
-import { LogParseError } from "../ingest/mod.ts";
+import { LogParseError, MAX_LINE_BYTES } from "../ingest/mod.ts";
 import { type AgentStateOptions, buildAgentStatesInStore } from "../operators/mod.ts";
 import { sqlString, type Store } from "../store/mod.ts";
 import type { TailLine, TailRead } from "./tail.ts";
 
-/** The longest line kept, in bytes of UTF-8 (the bulk parser's limit). */
-const MAX_LINE_BYTES = 65_536;
 const encoder = new TextEncoder();
-/** UTF-8 length of a line, counted only when its UTF-16 length could pass the limit. */
+/** Whether a line passes the bulk parser's limit in UTF-8 bytes (counted only when its UTF-16 length could). */
 const tooLong = (text: string) => text.length > MAX_LINE_BYTES || (text.length * 3 > MAX_LINE_BYTES && encoder.encode(text).length > MAX_LINE_BYTES);
 
 /** Options of {@link LiveLog}: wrap-up of the agent states, and how far ahead of the clock a line may be. */
