@@ -49,3 +49,16 @@ export async function inspectPage(file: string, screenshot: string): Promise<Pag
     await browser.close();
   }
 }
+
+/** Opens `file` in headless Chromium at 1280 × 900 and runs `fn` on the page, closing the browser after. */
+export async function withPage<T>(file: string, fn: (page: import("playwright-core").Page) => Promise<T>): Promise<T> {
+  const { chromium } = await import("playwright-core");
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`file://${file}`);
+    return await fn(page);
+  } finally {
+    await browser.close();
+  }
+}

@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildCallsReport, type ExportTable } from "../../lib/mod.ts";
-import { CHROMIUM, HAS_CHROMIUM } from "../_browser.ts";
+import { HAS_CHROMIUM, withPage } from "../_browser.ts";
 import { ROOT, storeWith } from "../_helpers.ts";
 
 const D1 = Date.UTC(2026, 10, 2, 9, 0, 0) / 1000, D3 = Date.UTC(2026, 10, 4, 9, 0, 0) / 1000; // Monday 2 and Wednesday 4 November
@@ -39,17 +39,11 @@ describe("calls report distributions", () => {
     mkdirSync(`${ROOT}out`, { recursive: true });
     const file = `${ROOT}out/test_calls_distributions.html`;
     writeFileSync(file, html);
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`file://${file}`);
+    await withPage(file, async (page) => {
       const daily = page.locator("figure.chart", { hasText: "Offered calls by day and outcome" });
       const ticks = await daily.locator('g[aria-label="x-axis tick label"] text').allTextContents();
       expect(ticks).toEqual(["11-02", "11-03", "11-04"]); // Tuesday without calls is a gap, not skipped
       expect(await page.locator("figure.chart svg").count()).toBeGreaterThanOrEqual(7);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 });

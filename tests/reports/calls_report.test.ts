@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { buildCallsReport, escapeHtml } from "../../lib/mod.ts";
 import { fixture, PBXWARE, ROOT, storeWith } from "../_helpers.ts";
-import { CHROMIUM, HAS_CHROMIUM, inspectPage } from "../_browser.ts";
+import { CHROMIUM, HAS_CHROMIUM, inspectPage, withPage } from "../_browser.ts";
 
 const OUT = `${ROOT}out/test`;
 
@@ -85,11 +85,7 @@ describe("buildCallsReport()", () => {
     mkdirSync(OUT, { recursive: true });
     const file = `${OUT}/pbxware_calls_report_layout.html`;
     writeFileSync(file, await pbxwareReport());
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`file://${file}`);
+    await withPage(file, async (page) => {
       // The x-axis tick labels of the volume, SL and ASA charts (the first three figures) are the same.
       const ticks = await page.evaluate(() => [...document.querySelectorAll("figure.chart")].slice(0, 3).map((f) =>
         [...f.querySelectorAll('g[aria-label="x-axis tick label"] text')].map((t) => t.textContent).join("|")
@@ -108,8 +104,6 @@ describe("buildCallsReport()", () => {
         return lines.size > words; // more lines than words: a word was split
       }).map((th) => th.textContent));
       expect(broken).toEqual([]);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 60_000);
 });

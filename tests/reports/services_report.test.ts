@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backlogAging, backlogSeries, buildServicesReport, loadServices, openStore } from "../../lib/mod.ts";
-import { HAS_CHROMIUM, inspectPage } from "../_browser.ts";
+import { HAS_CHROMIUM, inspectPage, withPage } from "../_browser.ts";
 import { ROOT } from "../_helpers.ts";
 
 /** Four cases: S1 opened 1 Oct, solved 2 Oct; S2 opened 1 Oct, open; S3 opened 2 Oct, solved 4 Oct; S4 opened 3 Oct, open (group <script>). */
@@ -62,12 +62,7 @@ describe("services backlog and report", () => {
     const file = `${ROOT}out/test_services_zendesk.html`;
     writeFileSync(file, await buildServicesReport(store, { title: "Zendesk sample" }));
     store.close();
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`file://${file}`);
-    const widths = await page.evaluate(() => [...document.querySelectorAll("div.table-wrap")].map((d) => d.scrollWidth - d.clientWidth));
-    await browser.close();
+    const widths = await withPage(file, (page) => page.evaluate(() => [...document.querySelectorAll("div.table-wrap")].map((d) => d.scrollWidth - d.clientWidth)));
     expect(widths.length).toBe(3);
     expect(widths).toEqual([0, 0, 0]);
   }, 120_000);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import {
   buildCallsReport, buildDemoCenter, buildOperatorsReport, loadLogs, loadRoster, loadSchedules, openStore, readTargets, type Target, writeDemoCenter,
 } from "../../lib/mod.ts";
-import { CHROMIUM, HAS_CHROMIUM } from "../_browser.ts";
+import { HAS_CHROMIUM, withPage } from "../_browser.ts";
 import { ROOT } from "../_helpers.ts";
 
 const center = buildDemoCenter({ days: 3, seed: 7 });
@@ -79,11 +79,7 @@ describe("reports with targets", () => {
     mkdirSync(`${ROOT}out`, { recursive: true });
     writeFileSync(file, await buildCallsReport(store, { timeZone: center.time_zone, targets }));
     store.close();
-    const { chromium } = await import("playwright-core");
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking"] });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-      await page.goto(`file://${file}`);
+    await withPage(file, async (page) => {
       const wrap = page.locator("div.table-wrap", { has: page.locator("table.targets") });
       expect(await wrap.evaluate((d) => d.scrollWidth - d.clientWidth)).toBe(0);
       // The KPI and period cells stay on one line (never broken inside a word).
@@ -93,8 +89,6 @@ describe("reports with targets", () => {
         return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size;
       }));
       expect(lines.every((n) => n === 1)).toBe(true);
-    } finally {
-      await browser.close();
-    }
+    });
   }, 120_000);
 });
