@@ -13,7 +13,8 @@ import { TABLES } from "../store/mod.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
 import { buildCallStints } from "./queue_log_stints.ts";
 import { insertStints } from "./stage_rows.ts";
-import { chainVisitsSql, regularStintsSql, visitsSql } from "./stints_sql.ts";
+import { eventDataSql } from "./parse_sql.ts";
+import { chainVisitsSql, queueHashesCollideSql, regularStintsSql, visitsSql } from "./stints_sql.ts";
 import { type CallStint, emptyCounts } from "./types.ts";
 
 /**
@@ -53,10 +54,12 @@ const AGENT_KEY = ["at_ms", "trim(agent)", "event", "trim(queue)", "call_id", "a
  * through the file, so a `SELECT *` decodes every column of every row (1.0 s against 0.3 s for
  * 3M lines).
  */
-const AGENT_COLUMNS = "source, line, raw, at_ms, call_id, queue, agent, event, data";
+const AGENT_COLUMNS = (alias: string) =>
+  `${["source", "line", "raw", "at_ms", "call_id", "queue", "agent", "event"].map((c) => `${alias}.${c}`).join(", ")}, ${eventDataSql(alias)} AS data`;
 /** SQL: agent events `r` and `e` have the same {@link AGENT_KEY}. */
 const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
-  const of = (t: string) => k.replace(/\b(at_ms|agent|event|queue|call_id|data)\b/, `${t}.$1`);
+  // Old events (`e`) keep a native line's data fields in `raw` (see eventDataSql); run_agent has them.
+  const of = (t: string) => k === AGENT_KEY[5] && t === "e" ? `array_to_string(${eventDataSql("e")}, '|')` : k.replace(/\b(at_ms|agent|event|queue|call_id|data)\b/, `${t}.$1`);
   return `${of("r")} IS NOT DISTINCT FROM ${of("e")}`;
 }).join(" AND ");
 
@@ -71,9 +74,9 @@ const SAME_AGENT_EVENT = AGENT_KEY.map((k) => {
 export async function stageAgentEvents(store: Store): Promise<void> {
   await store.exec(`
     INSERT INTO stage_rejects SELECT source, line, raw, reason, 'parse', NULL FROM stage_events WHERE status = 'reject';
-    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT ${AGENT_COLUMNS} FROM stage_events WHERE status = 'agent';
+    CREATE OR REPLACE TEMP TABLE run_agent AS SELECT ${AGENT_COLUMNS("s")} FROM stage_events s WHERE status = 'agent';
     CREATE OR REPLACE TEMP TABLE old_agent AS
-      SELECT ${AGENT_COLUMNS.replace(/(\w+)/g, "e.$1")} FROM events e
+      SELECT ${AGENT_COLUMNS("e")} FROM events e
       WHERE e.status = 'agent' AND e.source NOT IN (SELECT source FROM run_sources)
         AND EXISTS (SELECT 1 FROM run_agent r WHERE ${SAME_AGENT_EVENT});
     CREATE OR REPLACE TEMP TABLE old_agent_lines AS SELECT source, line FROM old_agent;
@@ -107,8 +110,10 @@ export async function buildStintsOf(
   store: Store, scope: BuildScope, options: { visitRowsPerPass?: number }, phase: (p: "stints" | "irregular calls") => void,
 ): Promise<void> {
   const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${scope.from} WHERE status IN ('call', 'outbound')`) as [{ rows: number }];
-  await store.exec(visitsSql(scope.from, scope.one_source, rows, options.visitRowsPerPass));
-  await store.exec(chainVisitsSql(scope.from, scope.one_source));
+  const [{ collide }] = await store.query<{ collide: boolean }>(queueHashesCollideSql(scope.from)) as [{ collide: boolean }];
+  const one = scope.one_source ? (await store.query<{ source: string }>(`SELECT source FROM ${scope.from} LIMIT 1`))[0]?.source ?? "" : null;
+  await store.exec(visitsSql(scope.from, one, rows, options.visitRowsPerPass, collide));
+  await store.exec(chainVisitsSql(scope.from, one, collide));
   phase("stints");
   await store.exec(regularStintsSql("stage_stints"));
   phase("irregular calls");
@@ -122,7 +127,7 @@ export async function buildStintsOf(
   const notes = new Map<string, number>();
   for (let p = 0; p < passes; p++) {
     const irregular = await store.query<Row>(`
-      SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, e.data, e.raw
+      SELECT e.source, e.line, e.at_ms, e.call_id, e.queue, e.agent, e.event, ${eventDataSql("e")} AS data, e.raw
       FROM ${scope.from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular) i ON e.call_id = i.call_id
       WHERE e.status IN ('call', 'outbound')${passes > 1 ? ` AND hash(e.call_id) % ${passes} = ${p}` : ""}
       ORDER BY e.call_id, e.at_ms, e.source, e.line`);

@@ -17,6 +17,7 @@
  */
 import { CLOCK_TOLERANCE_S, HANGUP_ENDS } from "./queue_log_stints.ts";
 import { sqlString } from "../store/mod.ts";
+import { eventDataSql } from "./parse_sql.ts";
 
 const list = (xs: Iterable<string>) => [...xs].map(sqlString).join(", ");
 const ANSWER_END = ["COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"];
@@ -29,53 +30,65 @@ const after = (a: string, b: string) => `(${a}_ms > ${b}_ms OR (${a}_ms = ${b}_m
 /**
  * SQL selecting one row per visit (grouped by `key`) of the call events in `from`, with the
  * fields a stint needs and `regular` (the visit is well formed). Each event's role and fields
- * are worked out per row first, so the aggregates are plain scalars.
+ * are worked out per row first, so the aggregates are plain scalars; strings are aggregated only
+ * where a stint needs them (queue, agent, caller, end verb, transfer target), because every
+ * string aggregate over 3M events costs about 0.5 s (measured: 7.7 s with nine of them and
+ * min/max of the queue name, 2.1 s with these four).
+ *
+ * The queue check of a visit (every event in the ENTERQUEUE's queue) compares 64-bit hashes of
+ * the names (min = max = the ENTERQUEUE's), unless `exactQueue`: the names themselves, for a
+ * run where two queue names share a hash ({@link queueHashesCollideSql} says so).
  *
  * @param from a relation with the columns of `events` (and the key columns)
  * @param key the grouping columns: `call_id`, or `call_id, visit_no`
- * @param oneSource true when every event of `from` comes from one source (skips that check)
+ * @param oneSource the source of every event of `from` when there is one only (skips that
+ *   check and the aggregate of the name), else null
+ * @param exactQueue compare queue names instead of their hashes
  */
-function visitsSelect(from: string, key: string, oneSource: boolean): string {
+function visitsSelect(from: string, key: string, oneSource: string | null, exactQueue: boolean): string {
   return `
-WITH r AS (
-  SELECT ${key}, source, line, at_ms, event, ${nullable("queue")} AS qn, ${nullable("agent")} AS agent_n, data,
+WITH e AS (
+  SELECT ${key}, source, line, at_ms, event, queue, agent, ${eventDataSql()} AS data FROM ${from}
+), s AS (
+  SELECT ${key}, ${oneSource !== null ? "" : "source, "}line, at_ms, event,
     event = 'ENTERQUEUE' AS is_enter, event = 'CONNECT' AS is_connect,
     event IN (${list(ANSWER_END)}) AS is_ae, event IN (${list(FLOW_END)}) AS is_fe,
-    CASE WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN 4
-         WHEN event IN ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') THEN 3 ELSE 1 END AS hold_i,
-    CASE WHEN event = 'EXITWITHKEY' THEN 1 ELSE 0 END AS key_off
-  FROM ${from}
-), s AS (
-  SELECT *,
-    CASE WHEN is_enter THEN ${nullable("data[2]")} END AS caller_v,
-    CASE WHEN is_enter THEN ${num("data[3]")} WHEN is_fe THEN ${num("data[2 + key_off]")} END AS pos_v,
-    CASE WHEN is_connect THEN ${num("data[1]")} WHEN is_fe THEN ${num("data[3 + key_off]")} END AS wait_v,
-    CASE WHEN is_connect THEN ${num("data[3]")} END AS ring_v,
-    CASE WHEN is_ae THEN ${num("data[hold_i + 1]")} END AS talk_v,
+    ${exactQueue ? nullable("queue") : `CASE WHEN ${nullable("queue")} IS NOT NULL THEN hash(${nullable("queue")}) END`} AS q_key,
+    CASE WHEN event = 'ENTERQUEUE' THEN ${nullable("queue")} END AS q_v,
+    CASE WHEN event = 'ENTERQUEUE' THEN ${nullable("data[2]")} END AS caller_v,
+    CASE WHEN event = 'ENTERQUEUE' THEN ${num("data[3]")} END AS enter_pos_v,
+    CASE WHEN event = 'EXITWITHKEY' THEN ${num("data[3]")} WHEN event IN (${list(FLOW_END)}) THEN ${num("data[2]")} END AS end_pos_v,
+    CASE WHEN event = 'CONNECT' THEN ${num("data[1]")} END AS connect_wait_v,
+    CASE WHEN event = 'EXITWITHKEY' THEN ${num("data[4]")} WHEN event IN (${list(FLOW_END)}) THEN ${num("data[3]")} END AS flow_wait_v,
+    CASE WHEN event = 'CONNECT' THEN ${num("data[3]")} END AS ring_v,
+    CASE WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN ${num("data[5]")}
+         WHEN event IN ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') THEN ${num("data[4]")}
+         WHEN event IN (${list(ANSWER_END)}) THEN ${num("data[2]")} END AS talk_v,
     CASE WHEN event IN ('TRANSFER', 'BLINDTRANSFER') THEN ${nullable("data[1]")}
-         WHEN event = 'ATTENDEDTRANSFER' AND hold_i = 4 THEN ${nullable("data[3]")}
-         WHEN event = 'ATTENDEDTRANSFER' THEN ${nullable("data[2]")} END AS transfer_v
-  FROM r
+         WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN ${nullable("data[3]")}
+         WHEN event = 'ATTENDEDTRANSFER' THEN ${nullable("data[2]")} END AS transfer_v,
+    CASE WHEN event = 'CONNECT' OR event IN (${list(ANSWER_END)}) THEN ${nullable("agent")} END AS agent_v
+  FROM e
 ), g AS (
   SELECT ${key},
     count(*) AS n, count(*) FILTER (is_enter) AS n_enter, count(*) FILTER (is_connect) AS n_connect,
     count(*) FILTER (is_ae) AS n_answer_end, count(*) FILTER (is_fe) AS n_flow_end,
-    ${oneSource ? "any_value(source) AS source, true AS one_source" : "min(source) AS source, min(source) = max(source) AS one_source"},
-    min(qn) AS q_min, max(qn) AS q_max, any_value(qn) FILTER (is_enter) AS q,
+    ${oneSource !== null ? `${sqlString(oneSource)} AS source, true AS one_source` : "min(source) AS source, min(source) = max(source) AS one_source"},
+    min(q_key) AS q_key_min, max(q_key) AS q_key_max, any_value(q_v) AS q,
     max(at_ms) FILTER (is_enter) AS enter_ms, max(line) FILTER (is_enter) AS enter_line,
     max(at_ms) FILTER (is_connect) AS connect_ms, max(line) FILTER (is_connect) AS connect_line,
     max(at_ms) FILTER (is_ae OR is_fe) AS end_ms, max(line) FILTER (is_ae OR is_fe) AS end_line,
     any_value(event) FILTER (is_ae OR is_fe) AS end_event,
-    any_value(agent_n) FILTER (is_connect) AS connect_agent, any_value(agent_n) FILTER (is_ae) AS end_agent,
-    any_value(caller_v) FILTER (is_enter) AS caller, any_value(pos_v) FILTER (is_enter) AS enter_pos,
-    any_value(pos_v) FILTER (is_fe) AS end_pos, any_value(wait_v) FILTER (is_connect) AS connect_wait,
-    any_value(wait_v) FILTER (is_fe) AS flow_wait, any_value(ring_v) FILTER (is_connect) AS ring,
-    any_value(talk_v) FILTER (is_ae) AS talk, any_value(transfer_v) FILTER (is_ae) AS transfer_to
+    -- The end event's agent, else the CONNECT's (one of each in a regular visit).
+    arg_max(agent_v, CASE WHEN agent_v IS NULL THEN NULL WHEN is_ae THEN 2 ELSE 1 END) AS agent,
+    any_value(caller_v) AS caller, max(enter_pos_v) AS enter_pos, max(end_pos_v) AS end_pos,
+    max(connect_wait_v) AS connect_wait, max(flow_wait_v) AS flow_wait, max(ring_v) AS ring,
+    max(talk_v) AS talk, any_value(transfer_v) AS transfer_to
   FROM s GROUP BY ${key}
 )
 SELECT *, coalesce(
     n_enter = 1 AND n = n_enter + n_connect + n_answer_end + n_flow_end AND one_source
-    AND q_min IS NOT DISTINCT FROM q AND q_max IS NOT DISTINCT FROM q
+    AND q_key_min IS NOT DISTINCT FROM ${exactQueue ? "q" : "hash(q)"} AND q_key_max IS NOT DISTINCT FROM ${exactQueue ? "q" : "hash(q)"}
     AND n_connect <= 1 AND n_answer_end + n_flow_end <= 1
     AND (n_answer_end = 0 OR n_connect = 1)
     AND (n_flow_end = 0 OR n_connect = 0)
@@ -88,6 +101,14 @@ SELECT *, coalesce(
 FROM g`;
 }
 
+/**
+ * SQL whose one row says whether two distinct queue names of the call events in `from` share
+ * a 64-bit hash (`collide`): then the visits must compare the names (`exactQueue`).
+ */
+export function queueHashesCollideSql(from: string): string {
+  return `SELECT count(DISTINCT q) <> count(DISTINCT hash(q)) AS collide FROM (SELECT DISTINCT ${nullable("queue")} AS q FROM ${from} WHERE status IN ('call', 'outbound'))`;
+}
+
 /** Call events per pass of {@link visitsSql}: each pass aggregates about this many rows. */
 export const VISIT_ROWS_PER_PASS = 3_000_000;
 
@@ -98,14 +119,15 @@ export const VISIT_ROWS_PER_PASS = 3_000_000;
  * out of a 512 MB limit aggregating 7.35M events at once).
  *
  * @param from a table with the columns of `events` holding every event of the calls to build
- * @param oneSource true when `from` holds one source only
+ * @param oneSource the one source of `from`, or null when it holds several
  * @param rows the number of call events in `from` (decides the number of passes)
  * @param rowsPerPass events per pass (default {@link VISIT_ROWS_PER_PASS})
+ * @param exactQueue compare queue names, not their hashes (see {@link queueHashesCollideSql})
  */
-export function visitsSql(from: string, oneSource: boolean, rows: number, rowsPerPass = VISIT_ROWS_PER_PASS): string {
+export function visitsSql(from: string, oneSource: string | null, rows: number, rowsPerPass = VISIT_ROWS_PER_PASS, exactQueue = false): string {
   const passes = Math.max(1, Math.ceil(rows / rowsPerPass));
   const part = (p: number) =>
-    visitsSelect(`(SELECT * FROM ${from} WHERE status IN ('call', 'outbound')${passes > 1 ? ` AND hash(call_id) % ${passes} = ${p}` : ""})`, "call_id", oneSource);
+    visitsSelect(`(SELECT * FROM ${from} WHERE status IN ('call', 'outbound')${passes > 1 ? ` AND hash(call_id) % ${passes} = ${p}` : ""})`, "call_id", oneSource, exactQueue);
   const sql = [`CREATE OR REPLACE TEMP TABLE visits AS ${part(0)};`];
   for (let p = 1; p < passes; p++) sql.push(`INSERT INTO visits ${part(p)};`);
   return sql.join("\n");
@@ -118,14 +140,14 @@ export function visitsSql(from: string, oneSource: boolean, rows: number, rowsPe
  *
  * @param from the table `visits` was built from
  */
-export function chainVisitsSql(from: string, oneSource: boolean): string {
+export function chainVisitsSql(from: string, oneSource: string | null, exactQueue = false): string {
   return `
 CREATE OR REPLACE TEMP TABLE chain_events AS
-  SELECT e.call_id, e.source, e.line, e.at_ms, e.event, e.queue, e.agent, e.data, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
+  SELECT e.call_id, e.source, e.line, e.at_ms, e.event, e.queue, e.agent, e.raw, ${eventDataSql("e")} AS data, sum(CASE WHEN e.event = 'ENTERQUEUE' THEN 1 ELSE 0 END)
       OVER (PARTITION BY e.call_id ORDER BY e.at_ms, e.source, e.line ROWS UNBOUNDED PRECEDING) AS visit_no
   FROM ${from} e SEMI JOIN (SELECT call_id FROM visits WHERE NOT regular AND n_enter > 1) m USING (call_id)
   WHERE e.status IN ('call', 'outbound');
-CREATE OR REPLACE TEMP TABLE chain_visits AS ${visitsSelect("chain_events", "call_id, visit_no", oneSource)};
+CREATE OR REPLACE TEMP TABLE chain_visits AS ${visitsSelect("chain_events", "call_id, visit_no", oneSource, exactQueue)};
 DELETE FROM chain_visits WHERE call_id IN (
   SELECT call_id FROM chain_visits GROUP BY call_id
   HAVING NOT (bool_and(regular) AND min(visit_no) >= 1 AND min(source) = max(source)
@@ -143,7 +165,7 @@ function stintSelect(stint: string): string {
   make_timestamptz(enter_ms * 1000),
   CASE WHEN connect_ms IS NOT NULL THEN make_timestamptz(connect_ms * 1000) END,
   CASE WHEN end_ms IS NOT NULL THEN make_timestamptz(end_ms * 1000) END,
-  coalesce(end_agent, connect_agent),
+  agent,
   CASE end_event
     WHEN 'COMPLETECALLER' THEN 'answered' WHEN 'COMPLETEAGENT' THEN 'answered'
     WHEN 'TRANSFER' THEN 'transferred' WHEN 'BLINDTRANSFER' THEN 'transferred' WHEN 'ATTENDEDTRANSFER' THEN 'transferred'
