@@ -18,6 +18,7 @@ describe("qb kpis", () => {
     }
     // Hand count of outcomes.queue_log: 5 offered, 1 answered within 20 s, 1 short abandon.
     expect([row.queue, row.offered, row.service_level]).toEqual(["sales", 5, 0.25]);
+    expect([row.sl_variant, row.sl_threshold_s, row.short_abandon_s]).toEqual(["V2", 20, 5]); // the one default, named
     expect(r.stderr).toContain("11 lines read = 11 used + 0 ignored + 0 rejected");
   });
 
@@ -67,6 +68,23 @@ describe("qb erlang", () => {
     expect(a.p_abandon).toBeCloseTo(0.042711, 6); // published Erlang A table, N = 12
     const b = JSON.parse(qb("erlang", "--model", "b", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--agents", "16", "--json").stdout);
     expect(b.p_block).toBeCloseTo(0.022302, 6); // E5
+  });
+
+  it("reports and targets service level V2 by default, as every command, and names the variant", () => {
+    const args = ["erlang", "--model", "a", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--patience-s", "300", "--agents", "12", "--json"];
+    const a = JSON.parse(qb(...args).stdout);
+    expect(a.sl_variant).toBe("V2 answered_within_over_offered_less_short_abandons");
+    expect(a.short_abandon_s).toBe(5);
+    expect(a.service_level).toBe(a.service_levels.answered_within_over_offered_less_short_abandons);
+    // V2 = V1 / (1 − P(abandon within 5 s)): strictly above V1 with abandonment.
+    expect(a.service_level).toBeGreaterThan(a.service_levels.answered_within_over_offered);
+    const v1 = JSON.parse(qb(...args, "--sl-variant", "V1").stdout);
+    expect([v1.sl_variant, v1.service_level]).toEqual(["V1 answered_within_over_offered", a.service_levels.answered_within_over_offered]);
+    const long = JSON.parse(qb(...args, "--sl-variant", "answered_within_over_answered").stdout);
+    expect(long.sl_variant).toBe("V3 answered_within_over_answered");
+    const bad = qb(...args, "--sl-variant", "V7");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^qb: .*--sl-variant: Unknown service-level variant 'V7'/m);
   });
 
   it("prints a readable table by default (E1: 14 agents, SL 88.8 %, P(wait) 17.4 %)", () => {
@@ -147,6 +165,9 @@ describe("qb simulate", () => {
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
     expect(row).toContain(`${pct(q.service_level.mean)} [${pct(q.service_level.ci_low)}, ${pct(q.service_level.ci_high)}]`);
     expect(table.stdout).toContain(`over ${json.replications} replications (seed 3)`);
+    // The same service-level default as every command, named.
+    expect([json.sl_variant, json.threshold_s, json.short_abandon_s]).toEqual(["V2", 20, 5]);
+    expect(table.stdout).toContain("SL V2");
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import { type Command, InvalidArgumentError, Option } from "commander";
 import process from "node:process";
-import { type KpiOptions, resolveKpiOptions, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
+import { type KpiOptions, resolveKpiOptions, SL_DEFAULTS, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
 import { type IngestCounts, type LoadNotices, LOG_FORMATS, loadLogs, type LogFormat } from "../ingest/mod.ts";
 import { DateTime } from "luxon";
 import { ianaZone } from "../time/mod.ts";
@@ -53,9 +53,9 @@ export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?
   if (intervals) cmd.option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30);
   // Options of the queue indicators only (commands about agents leave them out of their help).
   if (queue) {
-    cmd.option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
-      .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
-      .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"));
+    cmd.option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), SL_DEFAULTS.threshold_s)
+      .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), SL_DEFAULTS.short_abandon_s)
+      .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default(SL_DEFAULTS.variant));
   }
   cmd.option("--strict", "stop at the first bad line (file, line and field in the message)", false);
   if (window) {

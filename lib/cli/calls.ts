@@ -100,7 +100,9 @@ export function addCallsCommands(program: Command): void {
         const rows = dims[0] === "agent"
           ? await agentKpis(store, kpiOptions(o))
           : await queueKpis(store, dims as QueueDimension[], kpiOptions(o));
-        if (o.json) process.stdout.write(jsonText(rows));
+        // Queue rows name the variant and thresholds their `service_level` used (added keys).
+        const named = dims[0] === "agent" ? rows : rows.map((r) => ({ ...r, sl_variant: o.slVariant, sl_threshold_s: o.slThresholdS, short_abandon_s: o.shortAbandonS }));
+        if (o.json) process.stdout.write(jsonText(named));
         else process.stdout.write(kpiTable(rows as unknown as Record<string, unknown>[], dims, o));
       } finally {
         store.close();

@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { closeSync, existsSync, openSync, readFileSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import process from "node:process";
-import { SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
+import { SL_DEFAULTS, SL_VARIANTS, type SlVariant } from "../indicators/mod.ts";
 import { loadRoster, loadSchedules, readTargets, type Reject, type Target } from "../ingest/mod.ts";
 import { dayStartBefore, type InputSummary, LiveMonitor, replayLog } from "../monitor/mod.ts";
 import { isLoopback, MonitorHub, serveMonitor } from "../monitor/mod.ts";
@@ -128,9 +128,9 @@ export function addMonitorCommands(program: Command): void {
     .option("--tz <zone>", "time zone of the center (day boundary, times shown; default UTC, said on start)")
     .option("--source-tz <zone>", "time zone of the schedules' local times (default: --tz)")
     .option("--reset-at <HH:MM>", "local time at which today's counters restart", "00:00")
-    .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), 20)
-    .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), 5)
-    .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default("V2"))
+    .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), SL_DEFAULTS.threshold_s)
+    .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), SL_DEFAULTS.short_abandon_s)
+    .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default(SL_DEFAULTS.variant))
     .option("--recent-minutes <n>", "the recent service level's window, minutes", number("--recent-minutes", 1), 30)
     .option("--max-wait-s <s>", "flag a longest current wait above this (default: --sl-threshold-s)", number("--max-wait-s", 0))
     .option("--wrapup-s <s>", "wrap-up seconds assumed after every call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)

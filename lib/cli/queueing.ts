@@ -7,9 +7,14 @@ import { safe } from "./_common.ts";
 import { type Command, Option } from "commander";
 import { resolve } from "node:path";
 import process from "node:process";
-import { queueKpis } from "../indicators/mod.ts";
+import { queueKpis, SL_DEFAULTS } from "../indicators/mod.ts";
 import {
   demandFromKpis,
+  ERLANG_SL_VARIANTS,
+  type ErlangSlVariant,
+  erlangSlVariant,
+  slOf,
+  slVariantLabel,
   type DemandRow,
   erlangA,
   type ErlangAMetrics,
@@ -39,31 +44,37 @@ interface TargetOptions {
   maxOccupancy?: number;
   targetBlock?: number;
   shrinkage: number;
-  slVariant: "answered_within_over_offered" | "virtual_wait_within" | "answered_within_over_answered" | "answered_or_abandoned_within_over_offered";
+  slVariant: ErlangSlVariant;
+  shortAbandonS: number;
 }
 
 function withTargetOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--model <model>", "b (Erlang B), c (Erlang C) or a (Erlang A)").choices(["b", "c", "a"]).default("c"))
     .option("--patience-s <s>", "mean patience in seconds (Erlang A)", number("--patience-s", 0))
-    .option("--threshold-s <s>", "service-level threshold T in seconds", number("--threshold-s", 0), 20)
+    .option("--threshold-s <s>", "service-level threshold T in seconds", number("--threshold-s", 0), SL_DEFAULTS.threshold_s)
     .option("--target-sl <fraction>", "minimum service level (0–1)", number("--target-sl", 0))
     .option("--target-asa-s <s>", "maximum ASA in seconds", number("--target-asa-s", 0))
     .option("--target-abandon <fraction>", "maximum probability of abandonment (0–1)", number("--target-abandon", 0))
     .option("--max-occupancy <fraction>", "occupancy cap (0–1)", number("--max-occupancy", 0))
     .option("--target-block <fraction>", "maximum blocking probability (Erlang B)", number("--target-block", 0))
     .option("--shrinkage <fraction>", "shrinkage: scheduled = required / (1 − s)", number("--shrinkage", 0), 0)
-    .addOption(
-      new Option("--sl-variant <name>", "Erlang A service-level variant the target applies to")
-        .choices(["answered_within_over_offered", "virtual_wait_within", "answered_within_over_answered", "answered_or_abandoned_within_over_offered"])
-        .default("answered_within_over_offered"),
-    );
+    .option("--sl-variant <id>", `service-level variant reported and targeted: ${Object.keys(ERLANG_SL_VARIANTS).join(", ")} (DESIGN.md; the long names are accepted too) or virtual_wait_within`, variantOption, SL_DEFAULTS.variant)
+    .option("--short-abandon-s <s>", "short-abandon threshold S of V2 (abandons with wait ≤ S leave the denominator)", number("--short-abandon-s", 0), SL_DEFAULTS.short_abandon_s);
+}
+
+function variantOption(value: string): ErlangSlVariant {
+  try {
+    return erlangSlVariant(value);
+  } catch (err) {
+    throw new UsageError(`--sl-variant: ${(err as Error).message}`);
+  }
 }
 
 /** Columns of a written plan, in order (also when the plan is empty). */
 const PLAN_COLUMNS = [
   "queue", "interval_start", "calls", "aht_s", "patience_s", "period_s", "offered_load_erlangs", "required_agents",
-  "required_agents_fractional", "scheduled_agents", "scheduled_agents_fractional", "service_level", "asa_s", "p_abandon",
+  "required_agents_fractional", "scheduled_agents", "scheduled_agents_fractional", "service_level", "sl_variant", "asa_s", "p_abandon",
   "occupancy", "binding",
 ];
 
@@ -76,6 +87,7 @@ function planOptions(o: TargetOptions): StaffingPlanOptions & { shrinkage: numbe
   return {
     model: o.model, threshold_s: o.thresholdS, shrinkage: o.shrinkage, patience_s: o.patienceS, target_sl: o.targetSl,
     target_asa_s: o.targetAsaS, target_abandon: o.targetAbandon, max_occupancy: o.maxOccupancy, sl_variant: o.slVariant,
+    short_abandon_s: o.shortAbandonS,
   };
 }
 
@@ -83,7 +95,8 @@ function planOptions(o: TargetOptions): StaffingPlanOptions & { shrinkage: numbe
 const ERLANG_ROWS: [string, string, CellFormat][] = [
   ["model", "model", "text"], ["offered load (Erlangs)", "offered_load_erlangs", "num"], ["agents", "agents", "int"],
   ["stable (load < agents)", "stable", "text"], ["P(block)", "p_block", "pct"], ["P(wait)", "p_wait", "pct"],
-  ["service level", "service_level", "pct"], ["threshold s", "threshold_s", "s"], ["ASA s", "asa_s", "s"],
+  ["service level", "service_level", "pct"], ["service-level variant", "sl_variant", "text"], ["threshold s", "threshold_s", "s"],
+  ["short abandons ≤ s (V2)", "short_abandon_s", "s"], ["ASA s", "asa_s", "s"],
   ["ASA of delayed calls s", "asa_delayed_s", "s"], ["average wait s", "avg_wait_s", "s"], ["P(abandon)", "p_abandon", "pct"],
   ["expected queue length", "expected_queue_length", "num"], ["occupancy", "occupancy", "pct"], ["patience s", "patience_s", "s"],
   ["required agents", "required_agents", "int"], ["required agents (fractional)", "required_agents_fractional", "num"],
@@ -134,11 +147,13 @@ export function addQueueingCommands(program: Command): void {
       }
       const agents = o.agents ?? (out.required_agents as number);
       const m = o.model === "a"
-        ? erlangA({ ...traffic, agents, patience_s: o.patienceS!, threshold_s: o.thresholdS })
+        ? erlangA({ ...traffic, agents, patience_s: o.patienceS!, threshold_s: o.thresholdS, short_abandon_s: o.shortAbandonS })
         : erlangC({ ...traffic, agents, threshold_s: o.thresholdS });
       const metrics = {
         model: m.model, offered_load_erlangs: m.offered_load_erlangs, agents, stable: m.stable, p_wait: m.p_wait,
-        service_level: m.service_level, threshold_s: m.threshold_s, asa_s: m.asa_s, asa_delayed_s: m.asa_delayed_s,
+        // The variant asked for (V2 by default, as every command); Erlang C's one service level is every variant.
+        service_level: slOf(m, o.slVariant), sl_variant: slVariantLabel(o.slVariant), threshold_s: m.threshold_s,
+        ...(m.model === "erlang_a" ? { short_abandon_s: o.shortAbandonS } : {}), asa_s: m.asa_s, asa_delayed_s: m.asa_delayed_s,
         avg_wait_s: m.avg_wait_s, p_abandon: m.p_abandon, expected_queue_length: m.expected_queue_length, occupancy: m.occupancy,
         ...(m.model === "erlang_a" ? { service_levels: (m as ErlangAMetrics).service_levels, patience_s: (m as ErlangAMetrics).patience_s } : {}),
       };
@@ -166,7 +181,7 @@ export function addQueueingCommands(program: Command): void {
       } else {
         const common = {
           input: o.logs!, format: "auto", tz: o.tz, sourceTz: o.sourceTz, intervalMinutes: o.intervalMinutes,
-          slThresholdS: o.thresholdS, shortAbandonS: 5, slVariant: "V2", strict: false, db: ":memory:",
+          slThresholdS: o.thresholdS, shortAbandonS: o.shortAbandonS, slVariant: SL_DEFAULTS.variant, strict: false, db: ":memory:",
         } as CommonOptions;
         const { store } = await load(common);
         try {

@@ -19,7 +19,7 @@ function withCi(e: Estimate, format: CellFormat): string {
 }
 
 const SIM_COLUMNS: [string, keyof SimulatedQueueKpis, CellFormat][] = [
-  ["offered", "offered", "s"], ["answered", "answered", "s"], ["abandoned", "abandoned", "s"], ["SL", "service_level", "pct"],
+  ["offered", "offered", "s"], ["answered", "answered", "s"], ["abandoned", "abandoned", "s"], ["SL V2", "service_level", "pct"],
   ["P(wait)", "p_wait", "pct"], ["P(abandon)", "p_abandon", "pct"], ["ASA s", "asa_s", "s"], ["AHT s", "aht_s", "s"],
 ];
 

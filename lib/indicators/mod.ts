@@ -4,7 +4,7 @@
  *
  * @module
  */
-export { ratio, serviceLevel, SL_FORMULAS, SL_VARIANTS, type ServiceLevelCounts, type SlVariant } from "./service_level.ts";
+export { ratio, serviceLevel, SL_DEFAULTS, SL_FORMULAS, SL_VARIANTS, type ServiceLevelCounts, type SlVariant } from "./service_level.ts";
 export { listSources, queueKpis, type QueueDimension, type QueueKpiRow } from "./queue_kpis.ts";
 export { agentKpis, type AgentKpiRow } from "./agent_kpis.ts";
 export { intervalStaffing, type IntervalStaffingRow } from "./interval_staffing.ts";

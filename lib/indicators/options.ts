@@ -5,7 +5,7 @@
  */
 import { sqlString } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import { SL_VARIANTS, type SlVariant } from "./service_level.ts";
+import { SL_DEFAULTS, SL_VARIANTS, type SlVariant } from "./service_level.ts";
 
 /** Indicator options. Every field is optional; see {@link resolveKpiOptions} for defaults. */
 export interface KpiOptions {
@@ -49,9 +49,9 @@ export function resolveKpiOptions(options: KpiOptions = {}): ResolvedKpiOptions 
   const r: ResolvedKpiOptions = {
     timeZone: options.timeZone ?? "UTC",
     interval_minutes: options.interval_minutes ?? 30,
-    sl_threshold_s: options.sl_threshold_s ?? 20,
-    short_abandon_s: options.short_abandon_s ?? 5,
-    sl_variant: options.sl_variant ?? "V2",
+    sl_threshold_s: options.sl_threshold_s ?? SL_DEFAULTS.threshold_s,
+    short_abandon_s: options.short_abandon_s ?? SL_DEFAULTS.short_abandon_s,
+    sl_variant: options.sl_variant ?? SL_DEFAULTS.variant,
     attribution: options.attribution ?? "entered",
     sources: options.sources ?? null,
     from_ms: options.from_ms ?? null,

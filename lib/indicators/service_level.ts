@@ -36,6 +36,15 @@ export const SL_VARIANTS = {
 /** A service-level variant id. */
 export type SlVariant = keyof typeof SL_VARIANTS;
 
+/**
+ * The defaults of every command and function that reports a service level — data KPIs, reports,
+ * the live monitor, `erlang`, `staffing` and `simulate` (DESIGN.md "Service level"): variant V2,
+ * threshold T = 20 s, short abandons S = 5 s.
+ */
+export const SL_DEFAULTS = { variant: "V2", threshold_s: 20, short_abandon_s: 5 } as const satisfies {
+  variant: SlVariant; threshold_s: number; short_abandon_s: number;
+};
+
 /** Formula of each variant, as printed on reports. */
 export const SL_FORMULAS: Record<SlVariant, string> = {
   V1: "AnsT / Off",
@@ -77,7 +86,7 @@ export function ratio(numerator: number, denominator: number): number | null {
  *   answered_within: 860, abandoned_within: 20 }, "V2"); // 860 / 1050 = 0.8190…
  * ```
  */
-export function serviceLevel(counts: ServiceLevelCounts, variant: SlVariant = "V2"): number | null {
+export function serviceLevel(counts: ServiceLevelCounts, variant: SlVariant = SL_DEFAULTS.variant): number | null {
   const { offered: off, answered: ans, short_abandoned: abS, timeouts: fo, answered_within: ansT, abandoned_within: abT } =
     counts;
   switch (variant) {

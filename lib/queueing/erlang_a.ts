@@ -16,17 +16,24 @@ export interface ErlangAInput extends Traffic {
   patience_s: number;
   /** Service-level threshold T in seconds (default 20). */
   threshold_s?: number;
+  /** Short-abandon threshold S in seconds for the V2 variant (default 5, as the data KPIs). */
+  short_abandon_s?: number;
 }
 
-/** The four service-level variants Erlang A distinguishes (fractions in [0, 1]). */
+/** The service-level variants Erlang A distinguishes (fractions in [0, 1]). */
 export interface ErlangAServiceLevels {
-  /** Answered within T / offered (the `service_level` reported). */
+  /** V1: answered within T / offered (the `service_level` of the metrics; published tables use it). */
   answered_within_over_offered: number;
+  /**
+   * V2, the default of every command: answered within T / (offered − abandoned within S), i.e.
+   * P(answered within T) / (1 − P(abandoned with wait ≤ S)).
+   */
+  answered_within_over_offered_less_short_abandons: number;
   /** P(virtual wait ≤ T): the wait a caller with infinite patience would have. */
   virtual_wait_within: number;
-  /** Answered within T / answered. */
+  /** V3: answered within T / answered. */
   answered_within_over_answered: number;
-  /** (Answered within T + abandoned within T) / offered. */
+  /** V4: (answered within T + abandoned within T) / offered. */
   answered_or_abandoned_within_over_offered: number;
 }
 
@@ -177,6 +184,8 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
   if (input.patience_s < MIN_SECONDS) throw new RangeError(`Cannot compute ${action}: patience_s must be at least ${MIN_SECONDS} seconds, got ${input.patience_s}`);
   const T = input.threshold_s ?? 20;
   requireNonNegative("threshold_s", T, "seconds", action);
+  const S = input.short_abandon_s ?? 5;
+  requireNonNegative("short_abandon_s", S, "seconds", action);
   const lambda = input.calls / input.period_s;
   const mu = 1 / input.aht_s;
   const theta = 1 / input.patience_s;
@@ -189,7 +198,7 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
   const base = { model: "erlang_a" as const, offered_load_erlangs: A, agents: N, threshold_s: T, patience_s: input.patience_s, stable: true };
   if (lambda === 0) {
     const metrics = { ...base, p_wait: 0, asa_s: 0, asa_delayed_s: 0, avg_wait_s: 0, p_abandon: 0, p_answered: 1, expected_queue_length: 0, occupancy: 0 };
-    const one = { answered_within_over_offered: 1, virtual_wait_within: 1, answered_within_over_answered: 1, answered_or_abandoned_within_over_offered: 1 };
+    const one = { answered_within_over_offered: 1, answered_within_over_offered_less_short_abandons: 1, virtual_wait_within: 1, answered_within_over_answered: 1, answered_or_abandoned_within_over_offered: 1 };
     return { metrics, serviceLevel: () => 1, full: () => ({ ...metrics, service_level: 1, service_levels: one }) };
   }
   const chain = stationary(lambda, mu, theta, N);
@@ -229,6 +238,7 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
     occupancy: N > 0 ? Math.min(1, chain.busy / N) : 1,
   };
   let within_T: { answered: number; virtual: number; abandoned: number } | undefined;
+  let within_S: { abandoned: number } | undefined;
   const serviceLevel = (variant: keyof ErlangAServiceLevels): number => {
     within_T ??= withinT(w, a, theta, T);
     if (variant === "virtual_wait_within") return Math.min(1, p_no_wait + within_T.virtual);
@@ -236,6 +246,11 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
     switch (variant) {
       case "answered_within_over_offered":
         return within;
+      case "answered_within_over_offered_less_short_abandons": {
+        within_S ??= withinT(w, a, theta, S);
+        const rest = 1 - within_S.abandoned;
+        return rest > 0 ? Math.min(1, within / rest) : 0;
+      }
       case "answered_within_over_answered":
         return p_answered > 0 ? Math.min(1, within / p_answered) : 0;
       case "answered_or_abandoned_within_over_offered":
@@ -247,6 +262,7 @@ export function erlangAStage(input: ErlangAInput): ErlangAStage {
   const full = (): ErlangAMetrics => {
     const service_levels: ErlangAServiceLevels = {
       answered_within_over_offered: serviceLevel("answered_within_over_offered"),
+      answered_within_over_offered_less_short_abandons: serviceLevel("answered_within_over_offered_less_short_abandons"),
       virtual_wait_within: serviceLevel("virtual_wait_within"),
       answered_within_over_answered: serviceLevel("answered_within_over_answered"),
       answered_or_abandoned_within_over_offered: serviceLevel("answered_or_abandoned_within_over_offered"),

@@ -7,14 +7,18 @@
 import { requireFraction, requireNonNegative, requirePositive } from "./_validate.ts";
 import { type ErlangAMetrics, type ErlangAServiceLevels, type ErlangAStage, erlangAStage } from "./erlang_a.ts";
 import { erlangC, type QueueMetrics } from "./erlang_c.ts";
+import { DEFAULT_ERLANG_SL_VARIANT, erlangSlKey, type ErlangSlVariant, erlangSlVariant, slOf } from "./sl_variants.ts";
 import { offeredLoad, type Traffic } from "./traffic.ts";
 
 /** Staffing targets; give at least one. */
 export interface StaffingTargets {
   /** Minimum service level (fraction in [0, 1)) for threshold `threshold_s`. */
   target_sl?: number;
-  /** Erlang A service-level variant the target applies to (default answered within T / offered). */
-  sl_variant?: keyof ErlangAServiceLevels;
+  /**
+   * Service-level variant the target applies to: an id of `ERLANG_SL_VARIANTS` (`"V2"`, the
+   * default of every command) or `virtual_wait_within`; a long Erlang A key is accepted too.
+   */
+  sl_variant?: ErlangSlVariant | keyof ErlangAServiceLevels;
   /** Maximum ASA of answered calls, seconds (> 0). */
   target_asa_s?: number;
   /** Maximum probability of abandonment (fraction in (0, 1]); Erlang A only meaningfully. */
@@ -31,6 +35,8 @@ export interface RequiredAgentsInput extends Traffic, StaffingTargets {
   patience_s?: number;
   /** Service-level threshold T in seconds (default 20). */
   threshold_s?: number;
+  /** Short-abandon threshold S of V2 in seconds (default 5). */
+  short_abandon_s?: number;
   /** Shrinkage s in [0, 1): scheduled = required / (1 − s) (default 0). */
   shrinkage?: number;
 }
@@ -47,8 +53,12 @@ export interface RequiredAgentsResult {
   scheduled_agents_fractional: number;
   /** Targets not met with one agent fewer. */
   binding: string[];
-  /** Performance with `required_agents`. */
+  /** Performance with `required_agents` (its `service_level` is V1; see `service_level`). */
   achieved: QueueMetrics | ErlangAMetrics;
+  /** Service level achieved with `required_agents`, in the variant `sl_variant` the target applies to. */
+  service_level: number;
+  /** The service-level variant of `service_level` (V2 unless asked otherwise). */
+  sl_variant: ErlangSlVariant;
   /** Model evaluations the search used. */
   evaluations: number;
 }
@@ -98,13 +108,10 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
   const T = input.threshold_s ?? 20;
   requireNonNegative("threshold_s", T, "seconds", action);
   const targets: Target[] = [];
+  const variant = erlangSlVariant(input.sl_variant ?? DEFAULT_ERLANG_SL_VARIANT);
   if (input.target_sl !== undefined) {
     requireFraction("target_sl", input.target_sl, "[", ")", action);
-    const variant = input.sl_variant ?? "answered_within_over_offered";
-    targets.push({
-      name: "service_level", goal: input.target_sl,
-      metric: (m) => ("service_levels" in m ? m.service_levels[variant] : m.service_level),
-    });
+    targets.push({ name: "service_level", goal: input.target_sl, metric: (m) => slOf(m, variant) });
   }
   if (input.target_asa_s !== undefined) {
     requirePositive("target_asa_s", input.target_asa_s, "seconds", action);
@@ -125,7 +132,7 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
   // Erlang A is evaluated in stages: service levels only when every other target is met.
   const stages = new Map<number, ErlangAStage>();
   const metricsC = new Map<number, QueueMetrics>();
-  const args = (N: number) => ({ calls: input.calls, period_s: input.period_s, aht_s: input.aht_s, agents: N, threshold_s: T });
+  const args = (N: number) => ({ calls: input.calls, period_s: input.period_s, aht_s: input.aht_s, agents: N, threshold_s: T, short_abandon_s: input.short_abandon_s });
   const stageOf = (N: number) => {
     let s = stages.get(N);
     if (!s) stages.set(N, (s = erlangAStage({ ...args(N), patience_s: input.patience_s! })));
@@ -162,7 +169,7 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     const partial = stage.metrics as unknown as QueueMetrics;
     for (const t of targets) if (t.name !== "service_level" && !ok(t, t.metric(partial))) return false;
     const sl = targets.find((t) => t.name === "service_level");
-    return !sl || ok(sl, stage.serviceLevel(input.sl_variant ?? "answered_within_over_offered"));
+    return !sl || ok(sl, stage.serviceLevel(erlangSlKey(variant)));
   };
 
   const floor = A > 0 ? (model === "c" ? Math.floor(A) + 1 : 1) : 0;
@@ -241,6 +248,8 @@ export function requiredAgents(input: RequiredAgentsInput): RequiredAgentsResult
     scheduled_agents_fractional: fractional / (1 - shrinkage),
     binding,
     achieved,
+    service_level: slOf(achieved, variant),
+    sl_variant: variant,
     evaluations: model === "a" ? stages.size : metricsC.size,
   };
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { requiredAgents, type StaffingTargets } from "./required_agents.ts";
+import { DEFAULT_ERLANG_SL_VARIANT, type ErlangSlVariant, erlangSlVariant } from "./sl_variants.ts";
 
 /** One row of demand: a queue's calls and handling time in one interval. */
 export interface DemandRow {
@@ -26,6 +27,8 @@ export interface StaffingPlanOptions extends StaffingTargets {
   model?: "c" | "a";
   /** Service-level threshold T in seconds (default 20). */
   threshold_s?: number;
+  /** Short-abandon threshold S of V2 in seconds (default 5). */
+  short_abandon_s?: number;
   /** Shrinkage in [0, 1) (default 0). */
   shrinkage?: number;
   /** Interval length for rows without `period_s` (default 30 minutes). */
@@ -43,7 +46,10 @@ export interface StaffingPlanRow extends DemandRow {
   required_agents_fractional: number;
   scheduled_agents: number;
   scheduled_agents_fractional: number;
+  /** Service level achieved, in the variant `sl_variant` (the target's; V2 by default). */
   service_level: number;
+  /** The service-level variant of `service_level`. */
+  sl_variant: ErlangSlVariant;
   asa_s: number;
   p_abandon: number;
   occupancy: number;
@@ -70,14 +76,15 @@ export interface StaffingPlanRow extends DemandRow {
  */
 export function staffingPlan(rows: readonly DemandRow[], options: StaffingPlanOptions): StaffingPlanRow[] {
   const defaultPeriod = (options.interval_minutes ?? 30) * 60;
+  const sl_variant = erlangSlVariant(options.sl_variant ?? DEFAULT_ERLANG_SL_VARIANT);
   return rows.map((row) => {
     const period_s = row.period_s ?? defaultPeriod;
     const patience_s = row.patience_s ?? options.patience_s ?? null;
     try {
       const r = requiredAgents({
         calls: row.calls, period_s, aht_s: row.aht_s, model: options.model, patience_s: patience_s ?? undefined,
-        threshold_s: options.threshold_s, shrinkage: options.shrinkage, target_sl: options.target_sl,
-        sl_variant: options.sl_variant, target_asa_s: options.target_asa_s, target_abandon: options.target_abandon,
+        threshold_s: options.threshold_s, short_abandon_s: options.short_abandon_s, shrinkage: options.shrinkage, target_sl: options.target_sl,
+        sl_variant, target_asa_s: options.target_asa_s, target_abandon: options.target_abandon,
         max_occupancy: options.max_occupancy,
       });
       return {
@@ -87,7 +94,8 @@ export function staffingPlan(rows: readonly DemandRow[], options: StaffingPlanOp
         required_agents_fractional: r.required_agents_fractional,
         scheduled_agents: r.scheduled_agents,
         scheduled_agents_fractional: r.scheduled_agents_fractional,
-        service_level: r.achieved.service_level,
+        service_level: r.service_level,
+        sl_variant,
         asa_s: r.achieved.asa_s,
         p_abandon: r.achieved.p_abandon,
         occupancy: r.achieved.occupancy,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { SL_DEFAULTS } from "../indicators/service_level.ts";
 import { z } from "zod";
 
 /** Largest number of calls a scenario may expect over all its replications (redials included). */
@@ -85,8 +86,10 @@ export const scenarioSchema = z.object({
   warmup_s: nonNegative.default(0),
   /** Independent replications for confidence intervals (default 10). */
   replications: z.number().int().min(2).max(1000).default(10),
-  /** Service-level threshold, seconds (default 20). */
-  threshold_s: nonNegative.default(20),
+  /** Service-level threshold T, seconds (default 20, as every command). */
+  threshold_s: nonNegative.default(SL_DEFAULTS.threshold_s),
+  /** Short-abandon threshold S of service level V2, seconds (default 5, as every command). */
+  short_abandon_s: nonNegative.default(SL_DEFAULTS.short_abandon_s),
   /** Ring time before an answered call connects, seconds (default 0). */
   ring_s: nonNegative.default(0),
   /** Ring time before RINGNOANSWER, seconds (default 15). */

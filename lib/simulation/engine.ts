@@ -32,6 +32,8 @@ export interface QueueTally {
   waited: number;
   answered_within: number;
   abandoned_within: number;
+  /** Abandoned with wait ≤ S (the scenario's `short_abandon_s`): they leave V2's denominator. */
+  short_abandoned: number;
   wait_answered_s: number;
   wait_all_s: number;
   talk_s: number;
@@ -125,13 +127,14 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
   const calls: SimCall[] = [];
   const tallies: QueueTally[] = s.queues.map((q) => ({
     queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
-    abandoned_within: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
+    abandoned_within: 0, short_abandoned: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
   }));
   const onCall = { activations: 0, active_s: 0, cost: 0 };
   const onCallSince = new Map<number, number>();
   const time = { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 };
   const byAgent: Replication["agent_time_by_agent_s"] = Object.create(null);
   const T = s.threshold_s;
+  const S = s.short_abandon_s;
   const epoch = s.start_epoch_s;
   let callCounter = 0;
   let events = 0;
@@ -234,6 +237,7 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       } else if (outcome === "abandoned") {
         g.abandoned++;
         if (wait <= T) g.abandoned_within++;
+        if (wait <= S) g.short_abandoned++;
       } else {
         g.timeouts++;
       }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { serviceLevel, SL_DEFAULTS, type SlVariant } from "../indicators/service_level.ts";
 import { critical } from "../models/_distributions.ts";
 import { parseScenario, type Scenario, type ScenarioInput } from "./config.ts";
 import { type QueueTally, type Replication, simulateReplication } from "./engine.ts";
@@ -31,8 +32,10 @@ export interface SimulatedQueueKpis {
   open: Estimate;
   /** Offered calls that were redials after an abandon. */
   redials: Estimate;
-  /** Answered within T / offered. */
+  /** Service level V2 (the default of every command): answered within T / (offered − abandoned within S). */
   service_level: Estimate;
+  /** Service level V1: answered within T / offered. */
+  service_level_v1: Estimate;
   /** Calls that queued (no agent free on arrival; ring time aside) / offered: Erlang's P(wait). */
   p_wait: Estimate;
   /** Abandoned / offered. */
@@ -48,6 +51,10 @@ export interface SimulationResult {
   replications: number;
   seed: number;
   threshold_s: number;
+  /** Short-abandon threshold S of V2, seconds. */
+  short_abandon_s: number;
+  /** The variant of every queue's `service_level` (`"V2"`). */
+  sl_variant: SlVariant;
   queues: SimulatedQueueKpis[];
   /** Talking + wrap / (talking + wrap + idle + ringing), across all agents. */
   occupancy: Estimate;
@@ -74,6 +81,12 @@ export function estimate(values: readonly number[], alpha = 0.05, bounds: [numbe
 }
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : NaN);
+/** A replication's service level in `variant`, by the data KPIs' own function (NaN when empty). */
+const slOfTally = (x: QueueTally, variant: SlVariant) =>
+  serviceLevel({
+    offered: x.offered, answered: x.answered, abandoned: x.abandoned, short_abandoned: x.short_abandoned, timeouts: x.timeouts,
+    answered_within: x.answered_within, abandoned_within: x.abandoned_within,
+  }, variant) ?? NaN;
 const FRACTION: [number, number] = [0, 1];
 const NONNEGATIVE: [number, number] = [0, Infinity];
 
@@ -115,7 +128,8 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
       timeouts: e((x) => x.timeouts),
       open: e((x) => x.open),
       redials: e((x) => x.redials),
-      service_level: e((x) => ratio(x.answered_within, x.offered), FRACTION),
+      service_level: e((x) => slOfTally(x, SL_DEFAULTS.variant), FRACTION),
+      service_level_v1: e((x) => slOfTally(x, "V1"), FRACTION),
       p_wait: e((x) => ratio(x.waited, x.offered), FRACTION),
       p_abandon: e((x) => ratio(x.abandoned, x.offered), FRACTION),
       asa_s: e((x) => ratio(x.wait_answered_s, x.answered)),
@@ -133,7 +147,7 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
     cost: estimate(reps.map((r) => r.on_call.cost), alpha, NONNEGATIVE),
   };
   return {
-    replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, queues, occupancy, on_call,
+    replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, short_abandon_s: s.short_abandon_s, sl_variant: SL_DEFAULTS.variant, queues, occupancy, on_call,
     tallies: reps.map((r) => r.queues),
     ...(options.keep ? { first: reps[0] } : {}),
   };

@@ -76,8 +76,8 @@ function transient(w: Float64Array, a: number, theta: number, kill: boolean, T: 
 }
 
 
-/** All four SL variants for N agents by uniformization. */
-export function referenceServiceLevels(calls: number, period_s: number, aht_s: number, patience_s: number, N: number, T: number) {
+/** The SL variants for N agents by uniformization (S: short-abandon threshold of V2). */
+export function referenceServiceLevels(calls: number, period_s: number, aht_s: number, patience_s: number, N: number, T: number, S = 5) {
   const lambda = calls / period_s, mu = 1 / aht_s, theta = 1 / patience_s;
   const chain = stationary(lambda, mu, theta, N);
   const a = N * mu;
@@ -91,8 +91,11 @@ export function referenceServiceLevels(calls: number, period_s: number, aht_s: n
   const killed = transient(chain.w, a, theta, true, T);
   const virtual = transient(chain.w, a, theta, false, T);
   const within = chain.p_no_wait + killed.answered;
+  // V2: short abandons (wait ≤ S) leave the denominator.
+  const shortAbandoned = transient(chain.w, a, theta, true, S).abandoned;
   return {
     answered_within_over_offered: within,
+    answered_within_over_offered_less_short_abandons: within / (1 - shortAbandoned),
     virtual_wait_within: chain.p_no_wait + virtual.answered,
     answered_within_over_answered: within / pAnswered,
     answered_or_abandoned_within_over_offered: within + killed.abandoned,

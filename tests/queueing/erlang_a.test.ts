@@ -72,6 +72,8 @@ describe("erlangA()", () => {
         expect(s.answered_within_over_answered).toBeGreaterThanOrEqual(s.answered_within_over_offered - tol);
         expect(s.answered_or_abandoned_within_over_offered).toBeGreaterThanOrEqual(s.answered_within_over_offered - tol);
         expect(s.answered_within_over_offered).toBeLessThanOrEqual(m.p_answered + tol);
+        // V2 takes short abandons out of the denominator only: never below V1.
+        expect(s.answered_within_over_offered_less_short_abandons).toBeGreaterThanOrEqual(s.answered_within_over_offered - tol);
         for (const v of Object.values(s)) expect(v >= 0 && v <= 1).toBe(true);
       },
     ), { numRuns: 60, seed: 20261129 });
@@ -117,11 +119,13 @@ describe("erlangA()", () => {
 
 describe("erlangA() service levels", () => {
   it("agree with a brute-force uniformization of the waiting caller's chain to 1e-9", () => {
-    for (const [calls, aht, patience, T] of [[100, 180, 300, 20], [400, 240, 60, 30], [30, 600, 1200, 10], [900, 120, 45, 60]] as const) {
+    // The last column is the short-abandon threshold S of V2 (5 s by default, 12 s and 0 s too).
+    for (const [calls, aht, patience, T, S] of [[100, 180, 300, 20, 5], [400, 240, 60, 30, 12], [30, 600, 1200, 10, 5], [900, 120, 45, 60, 0]] as const) {
       const A = (calls / 1800) * aht;
       for (const N of [Math.max(1, Math.floor(A * 0.8)), Math.ceil(A), Math.ceil(A + 2 * Math.sqrt(A))]) {
-        const lib = erlangA({ calls, period_s: 1800, aht_s: aht, patience_s: patience, agents: N, threshold_s: T }).service_levels;
-        const ref = referenceServiceLevels(calls, 1800, aht, patience, N, T);
+        const lib = erlangA({ calls, period_s: 1800, aht_s: aht, patience_s: patience, agents: N, threshold_s: T, short_abandon_s: S }).service_levels;
+        const ref = referenceServiceLevels(calls, 1800, aht, patience, N, T, S);
+        expect(Object.keys(lib).sort()).toEqual(Object.keys(ref).sort());
         for (const k of Object.keys(ref) as (keyof typeof ref)[]) expect(Math.abs(lib[k] - ref[k])).toBeLessThan(1e-9);
       }
     }

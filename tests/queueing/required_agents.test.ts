@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { erlangA, requiredAgents } from "../../lib/mod.ts";
+import { erlangA, type ErlangAMetrics, requiredAgents } from "../../lib/mod.ts";
 
 // Published vectors: ../shared/data/README.md, "Erlang C / B" cases E1–E4 and the Erlang A table.
 const E1 = { calls: 100, period_s: 1800, aht_s: 180, threshold_s: 20 };
@@ -54,7 +54,16 @@ describe("requiredAgents()", () => {
     expect(c.required_agents_fractional).toBeGreaterThan(c.required_agents - 1);
     const a = requiredAgents({ calls: 10_000, period_s: 3600, aht_s: 360, target_sl: 0.8, model: "a", patience_s: 300 });
     expect(a.required_agents).toBeLessThan(c.required_agents); // abandonment relieves the queue
-    expect(a.achieved.service_level).toBeGreaterThanOrEqual(0.8);
+    // The target applies to V2 by default (as every command), and to V1 when asked.
+    expect(a.sl_variant).toBe("V2");
+    expect(a.service_level).toBe((a.achieved as ErlangAMetrics).service_levels.answered_within_over_offered_less_short_abandons);
+    expect(a.service_level).toBeGreaterThanOrEqual(0.8);
+    const v1 = requiredAgents({ calls: 10_000, period_s: 3600, aht_s: 360, target_sl: 0.8, model: "a", patience_s: 300, sl_variant: "V1" });
+    expect(v1.achieved.service_level).toBeGreaterThanOrEqual(0.8);
+    expect(v1.required_agents).toBeGreaterThanOrEqual(a.required_agents); // V1 ≤ V2 for the same agents
+    // Long names are the same variants.
+    expect(requiredAgents({ calls: 10_000, period_s: 3600, aht_s: 360, target_sl: 0.8, model: "a", patience_s: 300, sl_variant: "answered_within_over_offered" }).required_agents).toBe(v1.required_agents);
+    expect(() => requiredAgents({ calls: 100, period_s: 1800, aht_s: 180, target_sl: 0.8, sl_variant: "V9" as "V1" })).toThrow(/Unknown service-level variant 'V9'/);
   });
 
   it("rejects impossible or missing targets", () => {
@@ -88,7 +97,7 @@ describe("requiredAgents() edge cases found by hostile testing", () => {
     const big = { calls: 1e7, period_s: 1800, aht_s: 180, patience_s: 300, model: "a" as const, target_sl: 0.8 };
     const r = requiredAgents(big);
     expect(r.binding).toEqual(["service_level"]);
-    const at = (agents: number) => erlangA({ ...big, agents, threshold_s: 20 }).service_level;
+    const at = (agents: number) => erlangA({ ...big, agents, threshold_s: 20 }).service_levels.answered_within_over_offered_less_short_abandons;
     expect(at(r.required_agents)).toBeGreaterThanOrEqual(0.8);
     expect(at(r.required_agents - 1)).toBeLessThan(0.8);
     // Fluid (Whitt 2004) sanity check: with patience 300 s and AHT 180 s the requirement is a little below A = 1e6.
