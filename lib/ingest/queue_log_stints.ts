@@ -173,7 +173,7 @@ class CallState {
       call_id: e.call_id, stint_no: ++this.inboundStints, source: e.source,
       queue: nullable(e.queue), direction: "inbound", entered_at, answered_at: null, ended_at: null, agent: null,
       outcome: "open", wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
-      caller: null, transfer_to: null, reconstructed,
+      caller: null, transfer_to: null, reconstructed, ended_by: null,
     };
     this.stints.push(s);
     this.open.push(s);
@@ -232,7 +232,7 @@ class CallState {
         call_id: e.call_id, stint_no: 1, source: e.source, queue: nullable(e.queue), direction: "outbound",
         entered_at: e.at, answered_at: null, ended_at: null, agent: nullable(e.agent), outcome: "open",
         wait_s: null, ring_s: null, talk_s: null, hold_s: null, wrap_s: null, position_entered: null,
-        caller: nullable(e.data[0] ?? ""), transfer_to: null, reconstructed: e.event !== "OUTDIAL",
+        caller: nullable(e.data[0] ?? ""), transfer_to: null, reconstructed: e.event !== "OUTDIAL", ended_by: null,
       };
       this.stints.push(this.outbound);
     }
@@ -290,6 +290,7 @@ function complete(c: CallState, e: QueueLogEvent): void {
   s.agent = nullable(e.agent) ?? s.agent;
   s.talk_s = talk_s;
   c.close(s, e.at, transfer ? "transferred" : "answered");
+  s.ended_by = e.event === "COMPLETEAGENT" ? "agent" : e.event === "COMPLETECALLER" ? "caller" : null;
   if (transfer) s.transfer_to = method === "LINK" ? nullable(e.data[2] ?? "") : nullable(e.data[method ? 1 : 0] ?? "");
 }
 

@@ -180,11 +180,12 @@ function stintSelect(stint: string): string {
   coalesce(enter_pos, CASE WHEN n_flow_end = 1 THEN end_pos END)::INTEGER,
   caller,
   transfer_to,
-  false`;
+  false,
+  CASE end_event WHEN 'COMPLETEAGENT' THEN 'agent' WHEN 'COMPLETECALLER' THEN 'caller' END`;
 }
 
 const STINT_COLUMNS = `call_id, stint_no, source, queue, direction, entered_at, answered_at, ended_at, agent,
-  outcome, wait_s, ring_s, talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, reconstructed`;
+  outcome, wait_s, ring_s, talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, reconstructed, ended_by`;
 
 /** SQL inserting the stints of regular calls (`visits`, then `chain_visits`) into `target`. */
 export function regularStintsSql(target: string): string {

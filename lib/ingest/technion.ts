@@ -139,7 +139,7 @@ export function parseTechnion(lines: readonly string[], source: string, options:
         entered_at: instant(entered!), answered_at: null, ended_at: null, agent: null, outcome: "abandoned",
         wait_s: queued ? q_time : 0, ring_s: null, talk_s: null, hold_s: null, wrap_s: null,
         position_entered: null, caller: customer === "0" || customer === "" ? null : customer,
-        transfer_to: null, reconstructed: false,
+        transfer_to: null, reconstructed: false, ended_by: null,
       };
       if (outcome === "AGENT") {
         let start = abs["ser_start"] ?? queueExit ?? entered!;

@@ -38,6 +38,8 @@ export interface CallStint {
   transfer_to: string | null;
   /** True when the stint's entry was rebuilt from a later event (its ENTERQUEUE precedes the log). */
   reconstructed: boolean;
+  /** Who hung up an answered call (COMPLETEAGENT / COMPLETECALLER); null otherwise or unknown. */
+  ended_by: "agent" | "caller" | null;
 }
 
 /** One raw agent event: a row of `agent_events`. `at` is epoch milliseconds (UTC). */

@@ -1,11 +1,11 @@
 /**
  * Private: the calls report's distribution sections — waits binned and cumulative (answered,
  * abandoned and flow-outs in the same bins), offered calls by hour × weekday (a heat map), and
- * the daily service level per queue as lines.
+ * the daily service level per queue as lines, calls and transfers, disconnection causes and costs.
  *
  * @module
  */
-import type { CallCostRow, CallFlow, HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
+import type { CallCostRow, CallFlow, DisconnectionRow, HourWeekdayCell, QueueKpiRow, ResolvedKpiOptions, WaitBin } from "../indicators/mod.ts";
 import { escapeHtml, formatCount, formatPercent, htmlTable } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 
@@ -109,10 +109,38 @@ function costsSection(rows: readonly CallCostRow[] | undefined, rate: number | n
     `trunk cost = line time (entry to end of each ended stint) × ${rate == null ? "no rate given (--trunk-cost-per-min)" : `${rate} per minute`}.`)}</p>${table}</section>`;
 }
 
+/** How each stint ended, per queue: who hung up an answered call, or how the caller left the queue. */
+function disconnectionSection(rows: readonly DisconnectionRow[] | undefined): string {
+  if (!rows || rows.length <= 1) return "";
+  const n = (k: keyof DisconnectionRow, header: string, title?: string) => ({
+    key: k, header, numeric: true, title,
+    cell: (r: DisconnectionRow) => `${formatCount(r[k] as number)}${r.stints ? ` (${formatPercent((r[k] as number) / r.stints)})` : ""}`,
+  });
+  const all = rows[rows.length - 1]!;
+  const causes = [
+    n("agent_hung_up", "Agent hung up", "answered, ended by COMPLETEAGENT"), n("caller_hung_up", "Caller hung up", "answered, ended by COMPLETECALLER"),
+    n("answered_end_unknown", "Answered, end not logged", "the source does not say who hung up"), n("answered_talk_open", "Still talking"),
+    n("transferred", "Transferred"), n("abandoned", "Abandoned"), n("timeout", "Timeout"), n("exit_empty", "Exit empty"),
+    n("exit_key", "Exit with key"), n("withdrawn", "Withdrawn"), n("open", "Still waiting"),
+  ];
+  // A cause no stint had is left out (named below the table), so the ones that happen can be read.
+  const shown = causes.filter((c) => (all[c.key] as number) > 0);
+  const absent = causes.filter((c) => (all[c.key] as number) === 0).map((c) => c.header.toLowerCase());
+  const table = htmlTable(rows, [
+    { header: "Queue", cell: (r) => r.queue },
+    { header: "Stints", cell: (r) => formatCount(r.stints), numeric: true },
+    ...shown,
+  ], { className: "data with-total" });
+  return `<section><h2>Disconnection causes</h2><p class="sub">How every queue stint ended (share of the queue's stints in brackets): an answered call by the agent (COMPLETEAGENT) or the caller (COMPLETECALLER) hanging up, a transfer, or the caller leaving the queue — abandon, timeout (EXITWITHTIMEOUT), exit empty (EXITEMPTY), exit with key (EXITWITHKEY), withdrawn.</p>${table}${absent.length ? `<p class="sub">${escapeHtml(`No stint ended as: ${absent.join(", ")}.`)}</p>` : ""}</section>`;
+}
+
 /** The sections, in order (each empty when the data have nothing to show). */
 export function distributionSections(
-  data: { waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[]; flow?: CallFlow; costs?: CallCostRow[]; trunk_cost_per_min?: number | null },
+  data: {
+    waits?: WaitBin[]; by_hour_weekday?: HourWeekdayCell[]; by_queue_day?: QueueKpiRow[]; flow?: CallFlow; costs?: CallCostRow[];
+    trunk_cost_per_min?: number | null; disconnections?: DisconnectionRow[];
+  },
   o: ResolvedKpiOptions, target: number,
 ): string {
-  return [costsSection(data.costs, data.trunk_cost_per_min), flowSection(data.flow), waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
+  return [costsSection(data.costs, data.trunk_cost_per_min), flowSection(data.flow), disconnectionSection(data.disconnections), waitsSection(data.waits ?? [], o), heatSection(data.by_hour_weekday ?? [], o), dailySlSection(data.by_queue_day ?? [], o, target)].join("\n");
 }

@@ -16,7 +16,7 @@ import {
   SL_VARIANTS,
 } from "../indicators/mod.ts";
 import type { IngestCounts, Reject, Target } from "../ingest/mod.ts";
-import { type CallCostRow, callCosts, type CallFlow, callFlow, type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
+import { type CallCostRow, callCosts, type CallFlow, callFlow, disconnectionCauses, type DisconnectionRow, type HourWeekdayCell, offeredByHourWeekday, type WaitBin, waitDistribution } from "../indicators/mod.ts";
 import { evaluateTargets, QUEUE_KPIS, type TargetEvaluation } from "../targets/mod.ts";
 import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
@@ -70,6 +70,8 @@ export interface CallsReportData {
   by_queue_day?: QueueKpiRow[];
   /** Calls and their queue attempts. */
   flow?: CallFlow;
+  /** Stints per queue by disconnection cause, then the "All" row. */
+  disconnections?: DisconnectionRow[];
   /** Costs per queue and the total row (absent without a roster cost or a trunk rate). */
   costs?: CallCostRow[];
   trunk_cost_per_min?: number | null;
@@ -114,6 +116,7 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
     by_hour_weekday: await offeredByHourWeekday(store, o),
     by_queue_day: await queueKpis(store, ["queue", "day"], o),
     flow: await callFlow(store, o),
+    disconnections: await disconnectionCauses(store, o),
     costs: await costsIfAny(store, o, options.trunk_cost_per_min ?? null),
     trunk_cost_per_min: options.trunk_cost_per_min ?? null,
     total: total!,
@@ -146,6 +149,7 @@ export function callsTables(data: CallsReportData): ExportTable[] {
     ...(data.waits ? [t("waits", data.waits)] : []), ...(data.by_hour_weekday ? [t("by_hour_weekday", data.by_hour_weekday)] : []),
     ...(data.by_queue_day ? [t("by_queue_day", data.by_queue_day)] : []),
     ...(data.flow ? [t("call_flow", [{ ...data.flow, final_outcome: data.flow.final_outcome }])] : []),
+    ...(data.disconnections ? [t("disconnections", data.disconnections)] : []),
     ...(data.costs ? [t("costs", data.costs.map((r) => ({ queue: r.queue ?? "All", ...r })))] : []),
   ];
 }
@@ -228,6 +232,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["ASA", "Σ wait of answered / answered (wait = Asterisk holdtime, ring time included; Technion q_time)"],
     ["Average wait (all)", "Σ wait of every offered stint (answered, abandoned, timeouts and other exits) / offered"],
     ["AHT", "Σ (talk + hold + wrap) / handled calls; these logs record talk time only (queue_log calltime, Technion ser_time), so AHT here is talk time"],
+    ["Disconnection cause", "who ended an answered stint: the agent (COMPLETEAGENT) or the caller (COMPLETECALLER); \"end not logged\" where the source does not say (table exports, databases loaded before this column); else how the caller left the queue"],
     ["Ring no answer", "RINGNOANSWER events per agent: presented but not answered; never counted as missed or abandoned calls"],
     ["Multi-stint calls", "each queue visit is a stint; KPIs count stints per queue (a call re-entering a queue is offered again)"],
     ["Interval attribution", `by ${o.attribution === "entered" ? "entry time into the queue" : "completion time"}; ${o.interval_minutes}-minute intervals in ${o.timeZone}, DST-safe (the repeated hour of a fall-back is two intervals)`],

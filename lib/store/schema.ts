@@ -43,6 +43,12 @@ export const TABLES = {
     caller: "VARCHAR",
     transfer_to: "VARCHAR",
     reconstructed: "BOOLEAN",
+    /**
+     * Who hung up an answered call: `agent` (COMPLETEAGENT), `caller` (COMPLETECALLER); null when
+     * the stint was not answered and completed, or its source does not say (added in round 2:
+     * null in rows of older databases).
+     */
+    ended_by: "VARCHAR",
   }),
   /**
    * Every line of every queue_log-like source as read, with what ingest made of it (`status`:

@@ -15,7 +15,7 @@ import { fixture, PBXWARE } from "../_helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "qb-bulk-"));
 
-const STINT_COLS = "call_id, stint_no, queue, direction, epoch_ms(entered_at) AS e, epoch_ms(answered_at) AS a, epoch_ms(ended_at) AS x, agent, outcome, wait_s, ring_s, talk_s, position_entered, caller, transfer_to, reconstructed";
+const STINT_COLS = "call_id, stint_no, queue, direction, epoch_ms(entered_at) AS e, epoch_ms(answered_at) AS a, epoch_ms(ended_at) AS x, agent, outcome, wait_s, ring_s, talk_s, position_entered, caller, transfer_to, reconstructed, ended_by";
 async function stints(store: Store): Promise<unknown[]> {
   return await store.query(`SELECT ${STINT_COLS} FROM call_stints ORDER BY call_id, direction, stint_no`);
 }

@@ -32,7 +32,14 @@ describe("calls report distributions", () => {
     expect(waits.find((b) => b.from_s === 20)!.answered_within_share).toBeCloseTo(2 / 3, 12);
     const cells = tables.find((t) => t.name === "by_hour_weekday")!.rows as { weekday: number; hour: number; offered: number }[];
     expect(cells.filter((c) => c.offered > 0).map((c) => [c.weekday, c.hour, c.offered])).toEqual([[1, 9, 2], [3, 9, 1]]);
-    for (const h of ["Calls and transfers", "Waits", "When calls come", "Daily service level by queue"]) expect(html).toContain(`<h2>${h}</h2>`);
+    for (const h of ["Calls and transfers", "Disconnection causes", "Waits", "When calls come", "Daily service level by queue"]) expect(html).toContain(`<h2>${h}</h2>`);
+    // Hand count: c1 and c3 ended by the caller (COMPLETECALLER), c2 abandoned; causes nobody had are named, not drawn.
+    expect(tables.find((t) => t.name === "disconnections")!.rows).toEqual([
+      expect.objectContaining({ queue: "sales", stints: 3, caller_hung_up: 2, agent_hung_up: 0, abandoned: 1 }),
+      expect.objectContaining({ queue: "All", stints: 3, caller_hung_up: 2, agent_hung_up: 0, abandoned: 1 }),
+    ]);
+    expect(html).toContain("2 (66.7 %)");
+    expect(html).toMatch(/No stint ended as: agent hung up, answered, end not logged, still talking, transferred, timeout/);
     // Three calls, each one stint: c1 and c3 answered, c2 abandoned.
     expect(tables.find((t) => t.name === "call_flow")!.rows[0]).toMatchObject({ calls: 3, one_stint: 3, final_outcome: { answered: 2, abandoned: 1 } });
     if (!HAS_CHROMIUM) return;
