@@ -77,7 +77,8 @@ export async function loadOperatorInputs(o: OperatorCliOptions): Promise<Store> 
   }
 }
 
-function report(c: { source: string; format: string; lines_read: number; used: number; ignored: number; rejected: number }, quiet: boolean): void {
+/** Prints one input's accounting on stderr (unless quiet). */
+export function reportCounts(c: { source: string; format: string; lines_read: number; used: number; ignored: number; rejected: number }, quiet: boolean): void {
   if (!quiet) process.stderr.write(`${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
 }
 
@@ -88,7 +89,7 @@ function report(c: { source: string; format: string; lines_read: number; used: n
  * @throws {UsageError} with `--strict`, naming the first rejected line
  */
 async function tableReport(store: Store, c: IngestCounts, o: OperatorCliOptions): Promise<void> {
-  report(c, o.quiet);
+  reportCounts(c, o.quiet);
   if (c.rejected === 0) return;
   const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 3", [c.source]);
   if (o.strict) throw new UsageError(`--strict: ${safe(first[0]?.reason ?? `${c.source}: a line was rejected`)}`);
@@ -215,7 +216,7 @@ export function addOperatorCommands(program: Command): void {
       if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const store = await loadOperatorInputs(o);
       try {
-        if (o.services) report(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
         if (o.period === "all") {
           writeFileAtomic(o.out, await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day }));
           process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);

@@ -1,20 +1,22 @@
 /**
- * `qb targets`: a targets file evaluated against the loaded logs (and roster, schedules) per scope
+ * `qb targets`: a targets file evaluated against the loaded logs (and roster, schedules, services) per scope
  * and period — a table, or the JSON contract with `--json`.
  *
  * @module
  */
 import { type Command, Option } from "commander";
 import process from "node:process";
-import { evaluateTargets, TARGET_PERIODS, type TargetEvaluation, type TargetPeriod } from "../targets/mod.ts";
-import { isRateKpi } from "../ingest/mod.ts";
+import { evaluateTargets, SERVICE_KPIS, TARGET_PERIODS, type TargetEvaluation, type TargetPeriod } from "../targets/mod.ts";
+import { isRateKpi, loadServices } from "../ingest/mod.ts";
+import { checkInputFile } from "./_output.ts";
 import { jsonText, kpiOptions, withCommonOptions } from "./_common.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable } from "./_table.ts";
-import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
+import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 
 interface TargetsCliOptions extends IndicatorCliOptions {
   targets: string;
+  services?: string;
   period: TargetPeriod;
   json: boolean;
 }
@@ -32,12 +34,15 @@ export function addTargetCommands(program: Command): void {
   withIndicatorOptions(withOperatorInputs(withCommonOptions(program.command("targets").description("evaluate a targets file per scope and period: value, gap, attainment, status, trend"))))
     .requiredOption("--targets <file>", "targets CSV: kpi (or indicator), scope_type, scope, direction (or comparison), target, threshold_s, period, weight, amber")
     .addOption(new Option("--period <p>", "periods of targets that do not name their own: the whole window once, or per local day, ISO week or month").choices([...TARGET_PERIODS]).default("all"))
+    .option("--services <file>", `services export (the demo's services.csv, Zendesk, ServiceNow, GLPI) for case targets: ${SERVICE_KPIS.join(", ")}`)
     .option("--json", "print the JSON array (one row per target and period)", false)
     .action(async (o: TargetsCliOptions) => {
       const k = kpiOptions(o);
       const targets = targetsOption(o.targets, o);
+      if (o.services) checkInputFile("--services", o.services);
       const store = await loadOperatorInputs(o);
       try {
+        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
         const { from_ms, to_ms, timeZone: _z, interval_minutes: _i, ...operator } = operatorOptions(o);
         const rows = await evaluateTargets(store, targets, { ...k, period: o.period, operator, states_built: true, from_ms, to_ms });
         process.stdout.write(o.json ? jsonText(rows) : table(rows, o));

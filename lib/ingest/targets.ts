@@ -96,10 +96,10 @@ const targetSchema = z.object({
 /**
  * Whether an indicator is a rate (a fraction from 0 to 1): service level, every `*_rate` (and
  * `*_rate_*` such as `abandon_rate_excl_short`), occupancy, utilization, adherence, conformance,
- * shrinkage, `*_share`, `fcr` and `csat`.
+ * shrinkage, `*_share`, `*_within_target`, `fcr` and `csat`.
  */
 export function isRateKpi(kpi: string): boolean {
-  return /^(service_level(_.*)?|.*_rate(_.*)?|occupancy|utilization|adherence|conformance|shrinkage(_.*)?|.*_share|fcr|csat)$/.test(kpi);
+  return /^(service_level(_.*)?|.*_rate(_.*)?|occupancy|utilization|adherence|conformance|shrinkage(_.*)?|.*_share|.*_within_target|fcr|csat)$/.test(kpi);
 }
 
 /**

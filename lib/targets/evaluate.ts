@@ -88,12 +88,15 @@ export function attainmentOf(t: Pick<Target, "direction" | "target">, value: num
  * Evaluates targets over a window: per target, one row per period of its own `period` (else
  * `options.period`, default `all`), with the KPI computed by the historical indicator functions
  * for the target's scope (queue and center: `queueKpis`, a service-level target at its own
- * `threshold_s`; agent, team, department and center time indicators: `operatorKpis`). A KPI the
+ * `threshold_s`; agent, team, department and center time indicators: `operatorKpis`; case
+ * indicators of center, queue (case group), operator and team: `serviceKpis`, cases created in
+ * the period, backlog at its end). A KPI the
  * data cannot give (unknown name, a scope not in the data, nothing to divide by) is
  * `not_evaluable` with the reason, never met.
  *
  * @param targets from `readTargets`
- * @param options `from_ms`/`to_ms` (default: the data's first and last instants), zone, SL options, period
+ * @param options `from_ms`/`to_ms` (default: the data's first and last instants, services'
+ *   included), zone, SL options, period
  * @returns rows by target (file order), then period
  * @throws {RangeError} for invalid indicator options or an empty window
  * Source: OPERATIONS.md §3.
@@ -103,8 +106,10 @@ export async function evaluateTargets(store: Store, targets: readonly Target[], 
   const zone = k.timeZone;
   if (!options.states_built) await buildAgentStatesInStore(store, options.operator ?? {});
   const [b] = await store.query<{ lo: number | null; hi: number | null }>(`
-    SELECT least((SELECT min(epoch_ms(entered_at)) FROM call_stints), (SELECT min(epoch_ms(started_at)) FROM agent_states)) AS lo,
-      greatest((SELECT max(epoch_ms(coalesce(ended_at, entered_at))) FROM call_stints), (SELECT max(epoch_ms(ended_at)) FROM agent_states)) AS hi`);
+    SELECT least((SELECT min(epoch_ms(entered_at)) FROM call_stints), (SELECT min(epoch_ms(started_at)) FROM agent_states),
+        (SELECT min(epoch_ms(opened_at)) FROM services)) AS lo,
+      greatest((SELECT max(epoch_ms(coalesce(ended_at, entered_at))) FROM call_stints), (SELECT max(epoch_ms(ended_at)) FROM agent_states),
+        (SELECT max(epoch_ms(greatest(opened_at, updated_at, solved_at, closed_at))) FROM services)) AS hi`);
   const from = options.from_ms ?? (b?.lo === null || b?.lo === undefined ? null : Number(b.lo));
   const to = options.to_ms ?? (b?.hi === null || b?.hi === undefined ? null : Number(b.hi) + 1);
   if (from === null || to === null) return targets.map((t) => noData(t, options.period ?? "all", k.sl_threshold_s, k.sl_variant));

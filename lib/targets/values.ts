@@ -1,7 +1,8 @@
 /**
  * The value of a target's KPI for one scope and period, from the historical indicator functions
  * (`queueKpis` for queue and center indicators, `operatorKpisBy` for agent, team, department
- * and center time indicators), cached per period and service-level threshold.
+ * and center time indicators, `serviceKpis` for case indicators), cached per period and
+ * service-level threshold.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { type KpiOptions, queueKpis, type QueueKpiRow } from "../indicators/mod.
 import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpisBy } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { EvalPeriod } from "./periods.ts";
+import { SERVICE_KPIS, ServiceValues } from "./service_values.ts";
 
 /** Indicators of a queue (and of the center) by their `queueKpis` names. */
 export const QUEUE_KPIS: readonly string[] = [
@@ -47,19 +49,26 @@ export class TargetValues {
   readonly #operator = new Map<string, Promise<OperatorSet>>();
   readonly #queueIntervals = new Map<string, Promise<Map<string, QueueSet>>>();
   #operatorIntervals: Promise<Map<string, OperatorSet>> | null = null;
+  readonly #services: ServiceValues;
 
   /**
    * @param kpi the queue indicator options (zone, SL variant and threshold, short abandon, interval length)
    * @param operator the operator indicator options (wrap-up, adherence rule, …); agent states must be built
    * @param window `[from_ms, to_ms)` read at once for per-interval values
    */
-  constructor(readonly store: Store, readonly kpi: KpiOptions, readonly operator: OperatorKpiOptions, readonly window: { from_ms: number; to_ms: number } | null = null) {}
+  constructor(readonly store: Store, readonly kpi: KpiOptions, readonly operator: OperatorKpiOptions, readonly window: { from_ms: number; to_ms: number } | null = null) {
+    this.#services = new ServiceValues(store, kpi.timeZone ?? "UTC");
+  }
 
   /** The value of `t`'s KPI in `p` (an interval when `interval` is true), or the reason it has none. */
   async valueOf(t: Target, p: EvalPeriod, interval = false): Promise<ValueOrReason> {
     const inQueue = QUEUE_KPIS.includes(t.kpi), inOperator = OPERATOR_KPIS.includes(t.kpi);
+    if (SERVICE_KPIS.includes(t.kpi)) return this.#services.valueOf(t, p);
     if (!inQueue && !inOperator) {
-      return { value: null, reason: `'${t.kpi}' is not an indicator queuebook computes (queue: ${QUEUE_KPIS.join(", ")}; operator: ${OPERATOR_KPIS.join(", ")})` };
+      return {
+        value: null,
+        reason: `'${t.kpi}' is not an indicator queuebook computes (queue: ${QUEUE_KPIS.join(", ")}; operator: ${OPERATOR_KPIS.join(", ")}; services: ${SERVICE_KPIS.join(", ")})`,
+      };
     }
     if (t.scope_type === "queue" || (t.scope_type === "center" && inQueue)) {
       if (!inQueue) return { value: null, reason: `${t.kpi} is an operator indicator: set it for an operator, team, department or the center, not a queue` };
