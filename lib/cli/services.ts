@@ -8,6 +8,8 @@ import { type Command, Option } from "commander";
 import { readFileSync } from "node:fs";
 import process from "node:process";
 import { loadRoster, loadServices, SERVICE_FORMATS, type ServiceFormat } from "../ingest/mod.ts";
+import { SERVICE_KPIS } from "../targets/mod.ts";
+import { targetsOption } from "./_targets.ts";
 import { SERVICE_GROUPINGS, type ServiceGrouping, serviceKpis } from "../services/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
 import { buildServicesReport, type ExportTable } from "../reports/mod.ts";
@@ -132,14 +134,16 @@ export function addServiceCommands(program: Command): void {
     .requiredOption("-o, --out <path>", "output HTML file")
     .option("--title <text>", "report title", "Services report")
     .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
-    .action(async (o: ServicesCliOptions & { out: string; title: string; export?: string }) => {
-      const inputs = [...o.input, ...(o.roster ? [o.roster] : [])];
+    .option("--targets <file>", `targets CSV: its case targets (${SERVICE_KPIS.join(", ")}) are evaluated and listed with their status`)
+    .action(async (o: ServicesCliOptions & { out: string; title: string; export?: string; targets?: string }) => {
+      const inputs = [...o.input, ...(o.roster ? [o.roster] : []), ...(o.targets ? [o.targets] : [])];
       checkOutput(o.out, { inputs, db: ":memory:" });
       if (o.export !== undefined) checkExport(o.export, { inputs, db: ":memory:" });
+      const targets = o.targets ? targetsOption(o.targets, { quiet: o.quiet, strict: false }) : undefined;
       const { store, at_ms } = await loadServiceInputs(o);
       try {
         const tables: ExportTable[] = [];
-        writeFileAtomic(o.out, await buildServicesReport(store, { title: o.title, timeZone: o.tz, first_reply_target_min: o.firstReplyTargetMin, at_ms, tables }));
+        writeFileAtomic(o.out, await buildServicesReport(store, { title: o.title, timeZone: o.tz, first_reply_target_min: o.firstReplyTargetMin, at_ms, tables, targets }));
         process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
         if (o.export !== undefined) await writeExport(o.export, tables);
       } finally {

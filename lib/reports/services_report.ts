@@ -12,6 +12,9 @@ import { escapeHtml, formatCount, formatPercent, htmlTable, isolate, type Column
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
 import { columnsOf, type ExportTable } from "./export.ts";
+import type { Target } from "../ingest/mod.ts";
+import { evaluateTargets, SERVICE_KPIS } from "../targets/mod.ts";
+import { TARGET_CSS, targetsSection } from "./targets_section.ts";
 
 /** Options of {@link buildServicesReport}. */
 export interface ServicesReportOptions {
@@ -25,6 +28,8 @@ export interface ServicesReportOptions {
   generated_at?: string;
   /** When given, the report's tables are pushed into it (for CSV/XLSX export). */
   tables?: ExportTable[];
+  /** Targets (from `readTargets`): the case ones (`SERVICE_KPIS`) are evaluated over the data and listed with their status. */
+  targets?: readonly Target[];
 }
 
 const NA = "n/a";
@@ -92,6 +97,8 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
     group: await serviceKpis(store, { ...k, by: "group" }), channel: await serviceKpis(store, { ...k, by: "channel" }),
     agent: await serviceKpis(store, { ...k, by: "agent" }), month: await serviceKpis(store, { ...k, by: "month" }),
   };
+  const caseTargets = (options.targets ?? []).filter((x) => SERVICE_KPIS.includes(x.kpi));
+  const targets = caseTargets.length ? await evaluateTargets(store, caseTargets, { timeZone: zone, period: "all", states_built: true }) : [];
   const series = await backlogSeries(store, zone);
   const aging = await backlogAging(store, options.at_ms ?? null);
   const t = total!;
@@ -100,6 +107,7 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
     options.tables.push(
       tab("total", [t]), tab("by_month", by.month), tab("by_group", by.group), tab("by_channel", by.channel), tab("by_agent", by.agent),
       tab("backlog_by_day", series.map(({ at_ms: _a, ...p }) => p)), tab("backlog_aging", aging),
+      ...(targets.length ? [tab("targets", targets)] : []),
     );
   }
   const title = options.title ?? "Services report";
@@ -137,12 +145,13 @@ export async function buildServicesReport(store: Store, options: ServicesReportO
     htmlTable([...by[key], { ...t, [key]: "Total" }], columns(key, label), { className: "data with-total" });
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}
+<title>${escapeHtml(title.replace(/[\u202a-\u202e\u2066-\u2069]/g, ""))}</title><style>${REPORT_CSS}${TARGET_CSS}
 body { max-width: 1280px; } table.data th, table.data th.num { white-space: normal; vertical-align: bottom; overflow-wrap: normal; }
 table.data td:first-child { max-width: 240px; overflow-wrap: anywhere; }</style></head>
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map((s) => isolate(s.source)).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
+${targetsSection(targets, "Case targets over the data's window (cases created in it; backlog at its end)")}
 <section><h2>Backlog over time</h2><figure class="chart">${backlogChart}<figcaption>${escapeHtml(`Open cases at the end of each day (${zone}); a time series of snapshots, never a sum`)}</figcaption></figure>
 <figure class="chart">${flowChart}<figcaption>Cases created and solved per day</figcaption></figure></section>
 <section><h2>Backlog aging at ${escapeHtml(t.snapshot_at ?? NA)}</h2><figure class="chart">${agingChart}<figcaption>Open cases by age since creation</figcaption></figure></section>

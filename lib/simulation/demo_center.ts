@@ -275,6 +275,11 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
       { scope_type: "team" as const, scope: team, indicator: "adherence", comparison: ">=" as const, target: 0.9, threshold_s: null },
     ]),
     { scope_type: "center", scope: "all", indicator: "service_level", comparison: ">=", target: 0.8, threshold_s: 20 },
+    // Case (services) targets: a day's median resolution, a backlog ceiling, tech's slower cases, support's cost.
+    { scope_type: "center", scope: "all", indicator: "resolution_median_h", comparison: "<=", target: 24, threshold_s: null },
+    { scope_type: "center", scope: "all", indicator: "open_at_snapshot", comparison: "<=", target: 500, threshold_s: null },
+    { scope_type: "queue", scope: "tech", indicator: "resolution_median_h", comparison: "<=", target: 48, threshold_s: null },
+    { scope_type: "queue", scope: "support", indicator: "cost_per_solved_case", comparison: "<=", target: 20, threshold_s: null },
   ];
   return { roster, schedules, services, targets, queue_log: rep.queue_log, scenario, time_zone: zone, start_epoch_s, days, agent_time_by_agent_s: rep.agent_time_by_agent_s };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { backlogAging, backlogSeries, buildServicesReport, loadServices, openStore } from "../../lib/mod.ts";
+import { type ExportTable, backlogAging, backlogSeries, buildServicesReport, loadServices, openStore } from "../../lib/mod.ts";
 import { HAS_CHROMIUM, inspectPage, withPage } from "../_browser.ts";
 import { ROOT } from "../_helpers.ts";
 
@@ -35,7 +35,18 @@ describe("services backlog and report", () => {
     expect(await backlogAging(store)).toEqual([
       { label: "< 1 day", open: 0 }, { label: "1–3 days", open: 1 }, { label: "3–7 days", open: 1 }, { label: "7–30 days", open: 0 }, { label: "≥ 30 days", open: 0 },
     ]);
-    const html = await buildServicesReport(store, { title: "Services <test>" });
+    // Case targets: 4 cases < 5 (red); the <script> group has S4 open at the end (red); a call target is not listed here.
+    const tables: ExportTable[] = [];
+    const html = await buildServicesReport(store, {
+      title: "Services <test>", tables, targets: [
+        { kpi: "cases", scope_type: "center", scope: "all", direction: "at_least", target: 5, threshold_s: null, period: null },
+        { kpi: "open_at_snapshot", scope_type: "queue", scope: "<script>alert(1)</script>", direction: "at_most", target: 0, threshold_s: null, period: null },
+        { kpi: "abandon_rate", scope_type: "queue", scope: "sales", direction: "at_most", target: 0.05, threshold_s: null, period: null },
+      ],
+    });
+    expect((tables.find((t) => t.name === "targets")!.rows as { kpi: string; value: number; status: string }[]).map((r) => [r.kpi, r.value, r.status]))
+      .toEqual([["cases", 4, "red"], ["open_at_snapshot", 1, "red"]]);
+    expect(html).toContain("<h2>Targets</h2>");
     expect(html).not.toContain("<script>alert(1)</script>");
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
     store.close();

@@ -35,8 +35,11 @@ describe("reports with targets", () => {
     ];
     const html = await buildCallsReport(store, { timeZone: center.time_zone, targets });
     const rows = targetRows(html);
-    // Call targets only: queue and center KPIs of calls (the team occupancy and adherence targets belong to the operator report).
-    expect(rows).toHaveLength(targets.filter((t) => t.scope_type !== "team").length);
+    // Call targets only: queue and center KPIs of calls (the team occupancy and adherence targets belong to the
+    // operator report, the case targets to the services report).
+    const caseKpis = ["resolution_median_h", "open_at_snapshot", "cost_per_solved_case"];
+    expect(targets.filter((t) => caseKpis.includes(t.kpi))).toHaveLength(4);
+    expect(rows).toHaveLength(targets.filter((t) => t.scope_type !== "team" && !caseKpis.includes(t.kpi)).length);
     const sql = await store.query<{ queue: string; rate: number }>(`
       SELECT queue, count(*) FILTER (outcome = 'abandoned') / count(*) AS rate FROM call_stints
       WHERE direction = 'inbound' AND outcome <> 'open' GROUP BY queue`);
