@@ -56,8 +56,8 @@ function demoSchema(zone: string) {
     }
   }).transform((r): ServiceCase => ({
     ...EMPTY, ...r, opened_at: r.opened_at!, group: r.queue, channel: "phone",
-    // A closed case was solved when it closed; the demo has no reopening.
-    solved_at: r.status.toLowerCase() === "closed" ? r.closed_at : null, reopens: 0,
+    // A closed case was solved when it closed; the demo file has no reopen count (null: the rate is n/a).
+    solved_at: r.status.toLowerCase() === "closed" ? r.closed_at : null, reopens: null,
     resolution_min: r.closed_at !== null && r.status.toLowerCase() === "closed" ? (r.closed_at - r.opened_at!) / 60_000 : null,
   }));
 }

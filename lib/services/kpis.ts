@@ -44,7 +44,7 @@ export interface ServiceKpiRow {
   /** The snapshot instant (ISO). */
   snapshot_at: string | null;
   open_by_status: Record<string, number>;
-  /** Cases reopened at least once / solved or closed cases. */
+  /** Cases reopened at least once / solved or closed cases (null when the export has no reopen count). */
   reopen_rate: number | null;
   /** Breached / measured cases (null when the source has no SLA field). */
   sla_breach_rate: number | null;
@@ -119,7 +119,7 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
       count(*) FILTER (${open}) AS open_n,
       count(*) FILTER (coalesce(reopens, 0) >= 1 AND ${DONE}) AS reopened_solved,
       count(*) FILTER (${DONE}) AS solved_or_closed,
-      count(*) FILTER (coalesce(reopens, 0) >= 1) AS reopened,
+      count(*) FILTER (coalesce(reopens, 0) >= 1) AS reopened, count(reopens) AS reopens_known,
       count(sla_breached) AS sla_measured, count(*) FILTER (sla_breached) AS sla_breached,
       count(reassigned) AS reassign_known, count(*) FILTER (reassigned) AS reassigned,
       median(first_reply_min) AS fr_med, median(first_reply_bh_min) AS fr_bh_med,
@@ -147,7 +147,8 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
     const row: ServiceKpiRow = {
       ...(key === null ? {} : { [options.by!]: r.k === null || r.k === undefined ? null : String(r.k) }),
       cases: n("cases"), solved: n("solved"), open_at_snapshot: n("open_n"), snapshot_at: at === null ? null : isoInZone(at, zone), open_by_status: openBy,
-      reopen_rate: n("solved_or_closed") ? n("reopened_solved") / n("solved_or_closed") : null,
+      // An export without a reopen count (the demo's) cannot give the rate: n/a, not 0.
+      reopen_rate: n("solved_or_closed") && n("reopens_known") ? n("reopened_solved") / n("solved_or_closed") : null,
       sla_breach_rate: n("sla_measured") ? n("sla_breached") / n("sla_measured") : null,
       reassigned_cases: n("reassign_known") ? n("reassigned") : null,
       first_reply_median_min: num(r.fr_med), first_reply_median_bh_min: num(r.fr_bh_med), first_reply_cases: n("fr_cases"),

@@ -101,6 +101,7 @@ describe("services from the demo's file and a mapped CSV", () => {
     const [t] = await serviceKpis(store);
     // 3 cases, 2 solved; median resolution (2 h, 24 h) = 13 h; cost 12.50 over 2 solved = 6.25.
     expect(t).toMatchObject({ cases: 3, solved: 2, open_at_snapshot: 1, open_by_status: { open: 1 }, resolution_median_h: 13, cost: 12.5, cost_per_solved_case: 6.25 });
+    expect(t!.reopen_rate).toBeNull(); // the demo's export has no reopen count: n/a, not 0 %
     // At 2026-10-05T12:00Z (before the export): S2 created and not solved yet, S3 created and open: 2; S1 solved at 10:00.
     const [early] = await serviceKpis(store, { at_ms: Date.parse("2026-10-05T12:00:00Z") });
     expect(early!.open_at_snapshot).toBe(2);
