@@ -1,17 +1,20 @@
 /**
- * `qb report` and `qb kpis`: indicators and the calls report from logs.
+ * `qb report` and `qb kpis`: indicators, the calls report from logs, and (`--kind`) the
+ * operator and services reports or all three from one load.
  *
  * @module
  */
-import type { Command } from "commander";
-import { resolve } from "node:path";
+import { type Command, Option } from "commander";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
 import process from "node:process";
 import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts";
-import { buildCallsReport, type ExportTable } from "../reports/mod.ts";
+import { buildCallsReport, buildOperatorsReport, buildServicesReport, type ExportTable } from "../reports/mod.ts";
 import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
-import { loadRoster } from "../ingest/mod.ts";
+import { loadRoster, loadServices } from "../ingest/mod.ts";
+import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
@@ -51,34 +54,81 @@ function fractionOrPercent(name: string) {
   };
 }
 
+/** The reports `qb report --kind` writes. */
+const REPORT_KINDS = ["calls", "operators", "services", "all"] as const;
+type ReportKind = Exclude<(typeof REPORT_KINDS)[number], "all">;
+const DEFAULT_TITLES: Record<ReportKind, string> = { calls: "Calls report", operators: "Operator performance", services: "Services report" };
+
+interface ReportCliOptions extends IndicatorCliOptions {
+  out: string;
+  kind: ReportKind | "all";
+  title?: string;
+  slTarget: number;
+  targets?: string;
+  export?: string;
+  services?: string;
+  trunkCostPerMin?: number;
+}
+
+/** The HTML file of one report: `--out` itself, or (with --kind all) `<out>/<kind>_report.html`. */
+function outFor(o: ReportCliOptions, k: ReportKind): string {
+  return o.kind === "all" ? join(o.out, `${k}_report.html`) : o.out;
+}
+
+/** The export prefix of one report (with --kind all, `<prefix>_<kind>`). */
+function exportFor(o: ReportCliOptions, k: ReportKind): string | undefined {
+  return o.export === undefined ? undefined : o.kind === "all" ? `${o.export}_${k}` : o.export;
+}
+
+/** With --kind all, --out is a directory: made when missing, refused when it is a file. @throws {UsageError} */
+function outputDirectory(path: string): void {
+  if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--out ${safe(path)} is a file: with --kind all, --out names a directory for the three reports`);
+  mkdirSync(path, { recursive: true });
+}
+
 /** Adds `report` and `kpis` to the program. */
 export function addCallsCommands(program: Command): void {
-  withCommonOptions(program.command("report").description("write the HTML calls report"))
-    .requiredOption("-o, --out <path>", "output HTML file")
-    .option("--title <text>", "report title", "Calls report")
+  withIndicatorOptions(withOperatorInputs(withCommonOptions(program.command("report").description("write the HTML calls report, or the operator or services report, or all three (--kind)"))))
+    .requiredOption("-o, --out <path>", "output HTML file (with --kind all: a directory for calls_report.html, operators_report.html, services_report.html)")
+    .addOption(new Option("--kind <kind>", "which report: calls, operators (operator performance), services (cases), or all three").choices([...REPORT_KINDS]).default("calls"))
+    .option("--title <text>", "report title (default Calls report, Operator performance, Services report; with --kind all, each report's name follows it)")
     .option("--sl-target <fraction>", "service-level target drawn on charts: 0.8 or 80% (a center SL target in --targets wins)", fractionOrPercent("--sl-target"), 0.8)
-    .option("--targets <file>", "targets CSV: the queue and center call targets are evaluated over the window and listed with their status")
-    .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
-    .option("--roster <file>", "roster CSV: agents' hourly_cost for the agent cost of handling")
+    .option("--targets <file>", "targets CSV: each report evaluates its own targets (calls: queue and center; operators: agent, team, department; services: cases) and lists their status")
+    .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx (with --kind all: <prefix>_calls, _operators, _services)")
+    .option("--services <file>", "services export (the demo's services.csv, Zendesk, ServiceNow, GLPI): the services report, and open cases per operator")
     .option("--trunk-cost-per-min <x>", "trunk cost per minute of line time", number("--trunk-cost-per-min", 0))
-    .action(async (o: CommonOptions & { out: string; title: string; slTarget: number; targets?: string; export?: string; roster?: string; trunkCostPerMin?: number }) => {
+    .action(async (o: ReportCliOptions) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
-      const inputs = [...o.input, ...(o.targets ? [o.targets] : []), ...(o.roster ? [o.roster] : [])];
-      if (o.roster) checkInputFile("--roster", o.roster);
-      checkOutput(o.out, { inputs, db: o.db });
-      if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
+      const kinds: ReportKind[] = o.kind === "all" ? ["calls", "operators", "services"] : [o.kind];
+      if (kinds.includes("services") && !o.services) throw new UsageError(`--kind ${o.kind} needs --services FILE (a services export: the demo's services.csv, Zendesk, ServiceNow, GLPI)`);
+      const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services].filter((f): f is string => !!f)];
+      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services]] as const) if (f) checkInputFile(flag, f);
+      if (o.kind === "all") outputDirectory(o.out);
+      for (const k of kinds) {
+        checkOutput(outFor(o, k), { inputs, db: o.db });
+        if (o.export !== undefined) checkExport(exportFor(o, k)!, { inputs, db: o.db });
+      }
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
-      const { store } = await load(o);
+      // Agent states are built only for the operator report (the calls report needs the roster's costs at most).
+      const store = kinds.includes("operators") ? await loadOperatorInputs(o) : (await load(o)).store;
       try {
-        if (o.roster) {
+        if (o.roster && !kinds.includes("operators")) {
           const c = await loadRoster(store, o.roster);
           if (!o.quiet) process.stderr.write(`${safe(c.source)} (roster): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
         }
-        const tables: ExportTable[] = [];
-        const html = await buildCallsReport(store, { ...kpiOptions(o), title: o.title, sl_target: o.slTarget, targets, tables, trunk_cost_per_min: o.trunkCostPerMin ?? null });
-        writeFileAtomic(o.out, html);
-        process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
-        if (o.export !== undefined) await writeExport(o.export, tables);
+        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        for (const k of kinds) {
+          const tables: ExportTable[] = [];
+          const title = o.title === undefined ? DEFAULT_TITLES[k] : o.kind === "all" ? `${o.title} — ${DEFAULT_TITLES[k].toLowerCase()}` : o.title;
+          const html = k === "calls"
+            ? await buildCallsReport(store, { ...kpiOptions(o), title, sl_target: o.slTarget, targets, tables, trunk_cost_per_min: o.trunkCostPerMin ?? null })
+            : k === "operators"
+            ? await buildOperatorsReport(store, { ...operatorOptions(o), title, targets, tables })
+            : await buildServicesReport(store, { title, timeZone: o.tz, targets, tables });
+          writeFileAtomic(outFor(o, k), html);
+          process.stderr.write(`report written to ${safe(resolve(outFor(o, k)))}\n`);
+          if (o.export !== undefined) await writeExport(exportFor(o, k)!, tables);
+        }
       } finally {
         store.close();
       }
