@@ -13,7 +13,7 @@ import { buildCallsReport, buildOperatorsReport, buildServicesReport, type Expor
 import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
-import { loadRoster, loadServices } from "../ingest/mod.ts";
+import { loadRoster, loadServices, readQueueMap } from "../ingest/mod.ts";
 import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
@@ -68,6 +68,17 @@ interface ReportCliOptions extends IndicatorCliOptions {
   export?: string;
   services?: string;
   trunkCostPerMin?: number;
+  queueMap?: string;
+}
+
+/** Reads `--queue-map`, printing its accounting and first rejects on stderr. @throws {InputError} when unreadable */
+function queueMapOption(path: string, quiet: boolean): Record<string, string> {
+  const file = readQueueMap(path);
+  const c = file.counts;
+  if (!quiet) process.stderr.write(`${safe(c.source)} (queue map): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
+  for (const r of file.rejects.slice(0, 5)) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+  if (file.rejects.length > 5) process.stderr.write(`  … and ${file.rejects.length - 5} more\n`);
+  return file.names;
 }
 
 /** The HTML file of one report: `--out` itself, or (with --kind all) `<out>/<kind>_report.html`. */
@@ -97,18 +108,22 @@ export function addCallsCommands(program: Command): void {
     .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx (with --kind all: <prefix>_calls, _operators, _services)")
     .option("--services <file>", "services export (the demo's services.csv, Zendesk, ServiceNow, GLPI): the services report, and open cases per operator")
     .option("--trunk-cost-per-min <x>", "trunk cost per minute of line time", number("--trunk-cost-per-min", 0))
+    .option("--queue-map <file>", "queue map CSV (queue,name): the calls report shows each queue as name (id)")
     .action(async (o: ReportCliOptions) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
       const kinds: ReportKind[] = o.kind === "all" ? ["calls", "operators", "services"] : [o.kind];
       if (kinds.includes("services") && !o.services) throw new UsageError(`--kind ${o.kind} needs --services FILE (a services export: the demo's services.csv, Zendesk, ServiceNow, GLPI)`);
-      const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services].filter((f): f is string => !!f)];
-      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services]] as const) if (f) checkInputFile(flag, f);
+      const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services, o.queueMap].filter((f): f is string => !!f)];
+      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services], ["--queue-map", o.queueMap]] as const) {
+        if (f) checkInputFile(flag, f);
+      }
       if (o.kind === "all") outputDirectory(o.out);
       for (const k of kinds) {
         checkOutput(outFor(o, k), { inputs, db: o.db });
         if (o.export !== undefined) checkExport(exportFor(o, k)!, { inputs, db: o.db });
       }
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
+      const queue_names = o.queueMap ? queueMapOption(o.queueMap, o.quiet) : undefined;
       // Agent states are built only for the operator report (the calls report needs the roster's costs at most).
       const store = kinds.includes("operators") ? await loadOperatorInputs(o) : (await load(o)).store;
       try {
@@ -121,7 +136,7 @@ export function addCallsCommands(program: Command): void {
           const tables: ExportTable[] = [];
           const title = o.title === undefined ? DEFAULT_TITLES[k] : o.kind === "all" ? `${o.title} — ${DEFAULT_TITLES[k].toLowerCase()}` : o.title;
           const html = k === "calls"
-            ? await buildCallsReport(store, { ...kpiOptions(o), title, sl_target: o.slTarget, targets, tables, trunk_cost_per_min: o.trunkCostPerMin ?? null })
+            ? await buildCallsReport(store, { ...kpiOptions(o), title, sl_target: o.slTarget, targets, tables, trunk_cost_per_min: o.trunkCostPerMin ?? null, queue_names })
             : k === "operators"
             ? await buildOperatorsReport(store, { ...operatorOptions(o), title, targets, tables })
             : await buildServicesReport(store, { title, timeZone: o.tz, targets, tables });

@@ -23,6 +23,7 @@ export {
   DEFAULT_ACTIVITY_MAP, loadRoster, loadSchedules, PLANNED_CATEGORIES, readRoster, readSchedules, type RosterEntry,
   SCHEDULE_CATEGORIES, type ScheduleCategory, type ScheduledActivity,
 } from "./roster.ts";
+export { type QueueName, readQueueMap } from "./queue_map.ts";
 export { type AgentStateChange, FREESWITCH_STATES, FREESWITCH_STATUSES, loadFreeswitchStates, readFreeswitchStates } from "./freeswitch.ts";
 export { isRateKpi, readTargets, type Target, TARGET_SCOPES, type TargetScope } from "./targets.ts";
 export { detectServiceFormat, loadServices, readServices, type ServiceCase, SERVICE_FORMATS, type ServiceFormat } from "./services.ts";

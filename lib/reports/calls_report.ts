@@ -46,6 +46,8 @@ export interface CallsReportOptions extends KpiOptions {
   trunk_cost_per_min?: number | null;
   /** When given, the report's tables are pushed into it (for CSV/XLSX export: `tableCsv`, `tablesXlsx`). */
   tables?: ExportTable[];
+  /** Display names of queues (from `readQueueMap`): shown as `name (id)`; exported tables keep the ids. */
+  queue_names?: Readonly<Record<string, string>>;
 }
 
 /** Everything the report shows; {@link renderCallsReport} is a pure function of it. */
@@ -131,7 +133,18 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
     period: { first: period?.first?.toISOString() ?? null, last: period?.last?.toISOString() ?? null },
   };
   if (options.tables) options.tables.push(...callsTables(data));
-  return renderCallsReport(data, options);
+  return renderCallsReport(withQueueNames(data, options.queue_names ?? {}), options);
+}
+
+/** The data with each queue id shown as `name (id)` where the queue map names it. */
+function withQueueNames(data: CallsReportData, names: Readonly<Record<string, string>>): CallsReportData {
+  if (Object.keys(names).length === 0) return data;
+  const label = (q: string | null | undefined) => (q != null && Object.hasOwn(names, q) ? `${names[q]} (${q})` : q);
+  const each = <T extends { queue?: string | null }>(rows: T[] | undefined) => rows?.map((r) => ({ ...r, queue: label(r.queue) }) as T);
+  return {
+    ...data, by_queue: each(data.by_queue)!, by_queue_day: each(data.by_queue_day), costs: each(data.costs), disconnections: each(data.disconnections),
+    targets: data.targets.map((t) => (t.scope_type === "queue" ? { ...t, scope: label(t.scope)! } : t)),
+  };
 }
 
 /** Call costs when the data can give them: a roster with hourly costs, or a trunk rate. */
@@ -239,6 +252,7 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
     ["Time zone", `${o.timeZone}; instants are stored in UTC`],
     ["Window", o.from_ms === null && o.to_ms === null ? "all the data" : `stints entered ${o.from_ms === null ? "" : `from ${isoInZone(o.from_ms, o.timeZone)} `}${o.to_ms === null ? "" : `before ${isoInZone(o.to_ms, o.timeZone)}`}`.trim()],
     ["Input files", sources.join(", ") || "none"],
+    ...(options.queue_names && Object.keys(options.queue_names).length ? [["Queue names", `from the queue map (${Object.keys(options.queue_names).length} queues), shown as name (id); exported tables keep the ids`]] : []),
     ["Rejected lines", `${formatCount(data.rejects_total)} (listed above under Input accounting, with file, line and reason)`],
     ["Empty rates", "a rate with an empty denominator is shown as —, never 0"],
   ];
