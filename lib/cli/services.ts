@@ -10,7 +10,7 @@ import process from "node:process";
 import { loadRoster, loadServices, SERVICE_FORMATS, type ServiceFormat } from "../ingest/mod.ts";
 import { SERVICE_KPIS } from "../targets/mod.ts";
 import { targetsOption } from "./_targets.ts";
-import { SERVICE_GROUPINGS, type ServiceGrouping, serviceKpis } from "../services/mod.ts";
+import { applyBusinessCalendars, type BusinessCalendars, readBusinessCalendars, SERVICE_GROUPINGS, type ServiceGrouping, serviceKpis } from "../services/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
 import { buildServicesReport, type ExportTable } from "../reports/mod.ts";
 import { checkExport, writeExport } from "./_export.ts";
@@ -33,6 +33,7 @@ interface ServicesCliOptions {
   to?: string;
   json: boolean;
   quiet: boolean;
+  calendar?: string;
 }
 
 /** The `--map` file: a JSON object, logical column → the file's header name. @throws {UsageError} */
@@ -62,6 +63,7 @@ function withServiceOptions(cmd: Command): Command {
     .option("--first-reply-target-min <min>", "first-reply target, minutes", number("--first-reply-target-min", 0.001), 480)
     .option("--tz <zone>", "zone of days, months and printed times", "UTC")
     .option("--source-tz <zone>", "zone of the export's local times (default UTC)")
+    .option("--calendar <file>", "business-hours calendars JSON (zone, weekly hours, holidays, per group): business-hours first reply and resolution for cases whose export gives none")
     .option("-q, --quiet", "print no input accounting on stderr", false);
 }
 
@@ -71,6 +73,8 @@ async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store;
   if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
   for (const f of o.input) checkInputFile("--input", f);
   if (o.roster) checkInputFile("--roster", o.roster);
+  if (o.calendar) checkInputFile("--calendar", o.calendar);
+  const calendars = o.calendar ? calendarOption(o.calendar) : null;
   if (o.map !== undefined && o.format !== "mapped") throw new UsageError("--map is the column map of --format mapped");
   const columns = columnMap(o.map);
   const at_ms = o.at ? parseWhen("--at", o.at, o.tz) : null;
@@ -87,11 +91,25 @@ async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store;
       }
     }
     if (o.roster) await loadRoster(store, o.roster);
+    if (calendars) {
+      const n = await applyBusinessCalendars(store, calendars);
+      if (!o.quiet) process.stderr.write(`${safe(o.calendar!)} (calendar): business hours computed for ${n} case(s) whose export gives none\n`);
+    }
   } catch (err) {
     store.close();
     throw err;
   }
   return { store, at_ms };
+}
+
+/** Reads `--calendar`. @throws {UsageError} naming the file and the bad key */
+function calendarOption(path: string): BusinessCalendars {
+  try {
+    return readBusinessCalendars(path);
+  } catch (err) {
+    if (err instanceof RangeError) throw new UsageError(`--calendar: ${err.message}`);
+    throw err;
+  }
 }
 
 /** Adds `services` and `services-report` to the program. */
