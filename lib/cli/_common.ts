@@ -17,6 +17,7 @@ export interface CommonOptions {
   format: LogFormat | "auto";
   tz: string;
   sourceTz?: string;
+  cdrColumns?: string;
   intervalMinutes: number;
   slThresholdS: number;
   shortAbandonS: number;
@@ -46,10 +47,11 @@ export function collect(value: string, previous: string[] = []): string[] {
 export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?: boolean; intervals?: boolean } = {}): Command {
   const { queue = true, window = true, intervals = true } = what;
   cmd
-    .requiredOption("-i, --input <file>", "log file (repeat for several): queue_log, table export, PBXware, Technion; .gz ok", collect)
+    .requiredOption("-i, --input <file>", "log file (repeat for several): queue_log, table export, PBXware, Technion, Asterisk or FreeSWITCH CDR; .gz ok", collect)
     .addOption(new Option("--format <format>", "input format").choices(["auto", ...LOG_FORMATS]).default("auto"))
     .option("--tz <zone>", "report time zone (IANA name) for intervals and days", "UTC")
-    .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)");
+    .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)")
+    .option("--cdr-columns <names>", "column order of asterisk-cdr / freeswitch-cdr files as configured on the PBX, comma-separated (default the documented one)");
   if (intervals) cmd.option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30);
   // Options of the queue indicators only (commands about agents leave them out of their help).
   if (queue) {
@@ -79,7 +81,10 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   const progress = o.quiet ? null : createLoadProgress();
   let counts: IngestCounts[];
   try {
-    counts = await loadLogs(store, o.input, { format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict, onProgress: progress?.update }, notices);
+    counts = await loadLogs(store, o.input, {
+      format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict, onProgress: progress?.update,
+      cdr_columns: o.cdrColumns?.split(",").map((c) => c.trim().toLowerCase()).filter(Boolean),
+    }, notices);
   } catch (err) {
     progress?.stop(false);
     store.close();

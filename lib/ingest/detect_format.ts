@@ -6,12 +6,21 @@
 import { isAsteriskCsvHeader } from "./asterisk_csv.ts";
 import { isPbxwareHeader } from "./pbxware.ts";
 import { isTechnionHeader } from "./technion.ts";
+import { looksLikeCdr } from "./cdr.ts";
 import { sniffDelimiter } from "./_csv_table.ts";
 
 /** Formats queuebook reads. */
-export const LOG_FORMATS = ["asterisk", "asterisk-csv", "pbxware", "technion"] as const;
+export const LOG_FORMATS = ["asterisk", "asterisk-csv", "pbxware", "technion", "asterisk-cdr", "freeswitch-cdr"] as const;
 /** One of {@link LOG_FORMATS}. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
+/** Formats read as stints directly (one record per call), not as events. */
+export const STINT_FORMATS: ReadonlySet<string> = new Set(["technion", "asterisk-cdr", "freeswitch-cdr"]);
+/** A format of {@link STINT_FORMATS}. */
+export type StintFormat = "technion" | "asterisk-cdr" | "freeswitch-cdr";
+/** True for a format of {@link STINT_FORMATS}. */
+export function isStintFormat(format: string): format is StintFormat {
+  return STINT_FORMATS.has(format);
+}
 
 /** The lower-cased, unquoted column names of a CSV header line (delimiter sniffed). */
 export function csvHeader(line: string): string[] {
@@ -35,7 +44,9 @@ export function headerFits(format: LogFormat, firstLine: string): boolean {
  * - `technion`: header starting `vru+line<TAB>call_id`;
  * - `pbxware`: CSV header with `uid,date_time,callid,queue_name,type,event,param1…`;
  * - `asterisk-csv`: CSV header with `time, callid, queuename, agent, event` and `data1…`/`data`;
- * - `asterisk`: a native line starting `epoch|`.
+ * - `asterisk`: a native line starting `epoch|`;
+ * - `asterisk-cdr` / `freeswitch-cdr`: a headerless CDR row with the default column count whose
+ *   start column is a date-time (a configured column order needs `--format`).
  *
  * @param firstLine the first non-blank line of the file
  * @param source file name, for the error message
@@ -53,6 +64,8 @@ export function detectFormat(firstLine: string, source: string): LogFormat {
   const header = csvHeader(line);
   if (isPbxwareHeader(header)) return "pbxware";
   if (isAsteriskCsvHeader(header)) return "asterisk-csv";
+  if (looksLikeCdr(line, "asterisk-cdr")) return "asterisk-cdr";
+  if (looksLikeCdr(line, "freeswitch-cdr")) return "freeswitch-cdr";
   throw new TypeError(
     `Cannot detect the format of '${source}': first line '${line.slice(0, 80)}' is not one of ${LOG_FORMATS.join(", ")}; pass the format explicitly`,
   );

@@ -10,6 +10,7 @@ import type { InputInfo } from "./input_file.ts";
 import type { BuildScope } from "./load_build.ts";
 import { runRow } from "./load_stage.ts";
 import type { IngestCounts } from "./types.ts";
+import { STINT_FORMATS } from "./detect_format.ts";
 
 /**
  * Counts each event-based input from the stage tables (`lines_read = used + ignored + rejected`
@@ -37,7 +38,7 @@ export async function countRun(store: Store, inputs: readonly InputInfo[], count
   for (const [k, input] of inputs.entries()) {
     const c = counts[k]!;
     const t = totals.find((r) => r.source === input.real_path);
-    if (c.format === "technion" || c.format === "empty" || !t) continue;
+    if (STINT_FORMATS.has(c.format) || c.format === "empty" || !t) continue;
     const build = built.find((r) => r.source === input.real_path)?.n ?? 0;
     c.lines_read = t.lines_read;
     c.used = t.events - build;

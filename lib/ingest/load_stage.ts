@@ -8,7 +8,7 @@
 import { symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { type Row, type Store, TABLES } from "../store/mod.ts";
-import { detectFormat, headerFits, type LogFormat } from "./detect_format.ts";
+import { detectFormat, headerFits, isStintFormat, type LogFormat, STINT_FORMATS } from "./detect_format.ts";
 import { LogParseError } from "./errors.ts";
 import { absentControl, InputError, type InputInfo, inspectInput, prescanPlain, readLines, writeNormalized } from "./input_file.ts";
 import { parseEventLines, type ParseLogOptions, parseStintLines } from "./parse_log.ts";
@@ -113,7 +113,7 @@ export async function stageInput(
   // The old flag stays (a key is never renamed); the new key counts the lines.
   if (decoded > 0) Object.assign(counts.notes, { decoded_as_windows_1252: 1, lines_decoded_as_windows_1252: decoded });
   if (invalid > 0) counts.notes.lines_with_invalid_utf8 = invalid;
-  if (format === "empty" || format === "technion") {
+  if (format === "empty" || isStintFormat(format)) {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
     await insertStints(store, parsed.stints, "stage_stints");
     await store.insert("stage_rejects", parsed.rejects.map((r) => ({ ...r, stage: "parse" })), TABLES.rejects);
@@ -216,7 +216,7 @@ export async function checkUsable(store: Store, inputs: readonly InputInfo[], op
   );
   for (const [k, input] of inputs.entries()) {
     const r = rows.find((x) => x.source === input.real_path);
-    const technion = counts[k]!.format === "technion";
+    const technion = STINT_FORMATS.has(counts[k]!.format);
     const usable = technion ? counts[k]!.used : r?.usable ?? 0;
     const bad = technion ? counts[k]!.rejected : r?.bad ?? 0;
     if (forced && usable === 0 && bad > 0) {

@@ -10,6 +10,7 @@
 export { InputError, LOAD_PHASES, type LoadNotices, type LoadOptions, type LoadPhase, type LoadProgress, loadLogs, storeParsedLog } from "./load.ts";
 export { parseLogFile, parseLogText, type ParseLogOptions } from "./parse_log.ts";
 export { detectFormat, LOG_FORMATS, type LogFormat } from "./detect_format.ts";
+export { CDR_LAYOUTS, type CdrFormat, type CdrOptions, parseCdr } from "./cdr.ts";
 export { LogParseError } from "./errors.ts";
 export { parseQueueLogLine } from "./asterisk_queue_log.ts";
 /** The longest queue_log line kept, UTF-8 bytes (longer lines are rejected, their first 200 characters kept). */

@@ -6,7 +6,8 @@
 import { asteriskCsvRecordToEvent } from "./asterisk_csv.ts";
 import { parseQueueLogLine } from "./asterisk_queue_log.ts";
 import { parseCsvLines } from "./_csv_table.ts";
-import { detectFormat, type LogFormat } from "./detect_format.ts";
+import { detectFormat, isStintFormat, type LogFormat, type StintFormat } from "./detect_format.ts";
+import { parseCdr } from "./cdr.ts";
 import { LogParseError } from "./errors.ts";
 import { pbxwareRecordToEvent } from "./pbxware.ts";
 import type { QueueLogEvent } from "./queue_log_event.ts";
@@ -21,8 +22,8 @@ export interface ParseLogOptions {
   /** Input format, or `"auto"` (default) to detect it from the first non-blank line. */
   format?: LogFormat | "auto";
   /**
-   * IANA time zone of local wall-clock times in the input: `asterisk-csv` time strings
-   * (default `"UTC"`) and Technion times (default `"Asia/Jerusalem"`). Epoch times ignore it.
+   * IANA time zone of local wall-clock times in the input: `asterisk-csv` time strings and CDR
+   * date-times (default `"UTC"`), Technion times (default `"Asia/Jerusalem"`). Epoch times ignore it.
    */
   sourceTimeZone?: string;
   /**
@@ -32,6 +33,8 @@ export interface ParseLogOptions {
    * a talk time longer than the call) run afterwards, in time order.
    */
   strict?: boolean;
+  /** Column order of `asterisk-cdr` / `freeswitch-cdr` files as configured on the PBX (default the documented one). */
+  cdr_columns?: readonly string[];
 }
 
 /**
@@ -54,7 +57,7 @@ export function parseLogText(text: string, source: string, options: ParseLogOpti
   if (options.sourceTimeZone !== undefined) ianaZone(options.sourceTimeZone);
   const lines = splitLines(text);
   const format = formatOf(lines, source, options);
-  if (format === "empty" || format === "technion") return parseStintLines(lines, source, format, options);
+  if (format === "empty" || isStintFormat(format)) return parseStintLines(lines, source, format, options);
   const { events, rejects, counts } = parseEventLines(lines, source, format, options);
   const built = buildStints(events, counts, { strict: options.strict });
   rejects.push(...built.rejects);
@@ -69,9 +72,12 @@ export function formatOf(lines: readonly string[], source: string, options: Pars
   return !options.format || options.format === "auto" ? detectFormat(firstLine, source) : options.format;
 }
 
-/** Parses an empty or Technion log (formats that give stints directly, without events). */
-export function parseStintLines(lines: readonly string[], source: string, format: "empty" | "technion", options: ParseLogOptions): ParsedLog {
+/** Parses an empty log, the Technion data or a CDR file (formats that give stints directly, without events). */
+export function parseStintLines(lines: readonly string[], source: string, format: "empty" | StintFormat, options: ParseLogOptions): ParsedLog {
   if (format === "technion") return parseTechnion(lines, source, { timeZone: options.sourceTimeZone, strict: options.strict });
+  if (format === "asterisk-cdr" || format === "freeswitch-cdr") {
+    return parseCdr(lines, source, format, { timeZone: options.sourceTimeZone, strict: options.strict, columns: options.cdr_columns });
+  }
   const counts = emptyCounts(source, options.format && options.format !== "auto" ? options.format : "empty");
   counts.lines_read = lines.length;
   for (let i = 0; i < lines.length; i++) ignoreLine(counts, "blank_line");
@@ -84,7 +90,7 @@ export function parseStintLines(lines: readonly string[], source: string, format
  *
  * @throws {LogParseError} in strict mode, at the first bad line
  */
-export function parseEventLines(lines: readonly string[], source: string, format: Exclude<LogFormat, "technion">, options: ParseLogOptions = {}): { events: QueueLogEvent[]; rejects: Reject[]; counts: IngestCounts } {
+export function parseEventLines(lines: readonly string[], source: string, format: Exclude<LogFormat, StintFormat>, options: ParseLogOptions = {}): { events: QueueLogEvent[]; rejects: Reject[]; counts: IngestCounts } {
   const counts = emptyCounts(source, format);
   counts.lines_read = lines.length;
   const events: QueueLogEvent[] = [];

@@ -1,0 +1,135 @@
+/**
+ * Call detail records (CDRs) as a source of outbound calls: Asterisk `cdr_csv` (Master.csv) and
+ * FreeSWITCH `mod_cdr_csv`, each a headerless CSV whose column order is the PBX's configuration
+ * (the documented defaults here, or a column list). One row per call leg; the outbound ones (an
+ * internal extension dialling an external number) become outbound stints, the others are
+ * ignored by a named rule (the queue_log counts inbound calls).
+ *
+ * @module
+ */
+import { parse } from "csv-parse/sync";
+import { localToInstant } from "../time/mod.ts";
+import { LogParseError } from "./errors.ts";
+import { type CallStint, emptyCounts, ignoreLine, type ParsedLog } from "./types.ts";
+
+/** The CDR formats and their default column orders. */
+export const CDR_LAYOUTS = {
+  /** Asterisk cdr_csv, Master.csv (Asterisk "CDR Variables"; `userfield` is written when enabled). */
+  "asterisk-cdr": [
+    "accountcode", "src", "dst", "dcontext", "clid", "channel", "dstchannel", "lastapp", "lastdata", "start", "answer", "end",
+    "duration", "billsec", "disposition", "amaflags", "uniqueid", "userfield",
+  ],
+  /** FreeSWITCH mod_cdr_csv, the `default` template of cdr_csv.conf.xml. */
+  "freeswitch-cdr": [
+    "caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp", "answer_stamp", "end_stamp", "duration",
+    "billsec", "hangup_cause", "uuid", "bleg_uuid", "accountcode", "read_codec", "write_codec",
+  ],
+} as const;
+/** One of the CDR formats. */
+export type CdrFormat = keyof typeof CDR_LAYOUTS;
+
+/** The logical fields a CDR row gives, by column name in each layout. */
+const FIELDS: Record<CdrFormat, { id: string; from: string; to: string; start: string; answer: string; end: string; billsec: string; result: string }> = {
+  "asterisk-cdr": { id: "uniqueid", from: "src", to: "dst", start: "start", answer: "answer", end: "end", billsec: "billsec", result: "disposition" },
+  "freeswitch-cdr": { id: "uuid", from: "caller_id_number", to: "destination_number", start: "start_stamp", answer: "answer_stamp", end: "end_stamp", billsec: "billsec", result: "hangup_cause" },
+};
+
+/** Options of {@link parseCdr}. */
+export interface CdrOptions {
+  /** Column order as configured on the PBX (default {@link CDR_LAYOUTS}); names as in the layout. */
+  columns?: readonly string[];
+  /** Zone of the CDR's local date-times (default UTC). */
+  timeZone?: string;
+  /** An internal extension (default 2–6 digits). */
+  internal?: RegExp;
+  /** An external number (default 7 or more digits, optionally with a leading `+`). */
+  external?: RegExp;
+  strict?: boolean;
+}
+
+const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * Parses CDR lines into outbound stints: `call_id` the row's unique id, `agent` the internal
+ * extension, `caller` the number dialled (the other party, as for queue_log outbound calls), `entered_at` the start, `answered_at` the answer (empty: never
+ * answered), `ended_at` the end, `ring_s` answer − start, `talk_s` billsec, outcome `answered`
+ * when answered (Asterisk disposition ANSWERED, FreeSWITCH an answer stamp) else
+ * `not_connected`. Rows from an external number are ignored by rule `inbound_cdr`, between
+ * extensions by `internal_cdr`, others (IVR legs, `s`) by `other_cdr`.
+ *
+ * @throws {LogParseError} in strict mode on the first bad row (naming the field)
+ * Source: Asterisk `cdr_csv` column order ("CDR Variables", Asterisk wiki); FreeSWITCH
+ *   `mod_cdr_csv` default template (cdr_csv.conf.xml).
+ */
+export function parseCdr(lines: readonly string[], source: string, format: CdrFormat, options: CdrOptions = {}): ParsedLog {
+  const columns = options.columns ?? CDR_LAYOUTS[format];
+  const f = FIELDS[format];
+  for (const need of Object.values(f)) if (!columns.includes(need)) throw new RangeError(`Cannot read ${format} '${source}': the column list has no '${need}'`);
+  const zone = options.timeZone ?? "UTC";
+  const internal = options.internal ?? /^\d{2,6}$/, external = options.external ?? /^\+?\d{7,}$/;
+  const counts = emptyCounts(source, format);
+  counts.lines_read = lines.length;
+  const stints: CallStint[] = [];
+  const rejects: ParsedLog["rejects"] = [];
+  lines.forEach((raw, index) => {
+    const line = index + 1;
+    if (raw.trim() === "") return ignoreLine(counts, "blank_line");
+    try {
+      const fail = (field: string, reason: string): never => {
+        throw new LogParseError(reason, { source, line, field });
+      };
+      let cells: string[];
+      try {
+        cells = (parse(raw, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+      } catch (err) {
+        return fail("fields", `not a CSV line (${(err as Error).message.slice(0, 80)})`);
+      }
+      if (cells.length < columns.length - 1) fail("fields", `expected ${columns.length} fields (${format}), got ${cells.length}`);
+      const col = (name: string) => (cells[columns.indexOf(name)] ?? "").trim();
+      const when = (name: string, required: boolean): number | null => {
+        const text = col(name);
+        if (text === "" && !required) return null;
+        const m = STAMP.exec(text);
+        if (!m) return fail(name, `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`);
+        const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+        if (new Date(local).getUTCDate() !== +m[3]!) fail(name, `${name} is not a calendar date: '${text}'`);
+        return localToInstant(local, zone);
+      };
+      const from = col(f.from), to = col(f.to);
+      const start = when(f.start, true)!, answer = when(f.answer, false), end = when(f.end, true)!;
+      if (end < start) fail(f.end, `${f.end} is before ${f.start}`);
+      const billsec = col(f.billsec);
+      if (!/^\d+$/.test(billsec)) fail(f.billsec, `${f.billsec} must be whole seconds, got '${billsec.slice(0, 20)}'`);
+      if (col(f.id) === "") fail(f.id, `${f.id} must not be empty`);
+      if (external.test(from)) return ignoreLine(counts, "inbound_cdr");
+      if (!internal.test(from)) return ignoreLine(counts, "other_cdr");
+      if (internal.test(to)) return ignoreLine(counts, "internal_cdr");
+      if (!external.test(to)) return ignoreLine(counts, "other_cdr");
+      const answered = format === "asterisk-cdr" ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
+      stints.push({
+        call_id: col(f.id), stint_no: 1, source, queue: null, direction: "outbound", entered_at: start,
+        answered_at: answered ? answer : null, ended_at: end, agent: from, outcome: answered ? "answered" : "not_connected",
+        wait_s: null, ring_s: answered ? (answer! - start) / 1000 : (end - start) / 1000, talk_s: answered ? Number(billsec) : null,
+        hold_s: null, wrap_s: null, position_entered: null, caller: to, transfer_to: null, reconstructed: false, ended_by: null,
+      });
+      counts.used++;
+    } catch (err) {
+      if (!(err instanceof LogParseError) || options.strict) throw err;
+      rejects.push({ source, line, raw, reason: err.message });
+      counts.rejected++;
+    }
+  });
+  return { stints, agent_events: [], rejects, counts };
+}
+
+/** True when a first line looks like a CDR row of `format` (its start column is a date-time). */
+export function looksLikeCdr(firstLine: string, format: CdrFormat): boolean {
+  let cells: string[];
+  try {
+    cells = (parse(firstLine, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+  } catch {
+    return false;
+  }
+  const layout = CDR_LAYOUTS[format] as readonly string[];
+  return cells.length >= layout.length - 1 && cells.length <= layout.length && STAMP.test((cells[layout.indexOf(FIELDS[format].start)] ?? "").trim());
+}
