@@ -10,7 +10,7 @@
 import { parse } from "csv-parse/sync";
 import { localToInstant } from "../time/mod.ts";
 import { LogParseError } from "./errors.ts";
-import { type CallStint, emptyCounts, ignoreLine, type ParsedLog } from "./types.ts";
+import { type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
 
 /** The CDR formats and their default column orders. */
 export const CDR_LAYOUTS = {
@@ -114,9 +114,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       });
       counts.used++;
     } catch (err) {
-      if (!(err instanceof LogParseError) || options.strict) throw err;
-      rejects.push({ source, line, raw, reason: err.message });
-      counts.rejected++;
+      rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
   });
   return { stints, agent_events: [], rejects, counts };

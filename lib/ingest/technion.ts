@@ -7,7 +7,7 @@
 import { localToInstant } from "../time/mod.ts";
 import { MAX_DURATION_S } from "./queue_log_event.ts";
 import { LogParseError } from "./errors.ts";
-import { addNote, type CallStint, emptyCounts, ignoreLine, type ParsedLog } from "./types.ts";
+import { addNote, type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
 
 /** The 17 columns of the format, in order. */
 export const TECHNION_COLUMNS = [
@@ -158,9 +158,7 @@ export function parseTechnion(lines: readonly string[], source: string, options:
       stints.push(s);
       counts.used++;
     } catch (err) {
-      if (!(err instanceof LogParseError) || options.strict) throw err;
-      rejects.push({ source, line, raw, reason: err.message });
-      counts.rejected++;
+      rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
   });
   return { stints, agent_events: [], rejects, counts };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { LogParseError } from "./errors.ts";
 
 /** Outcome of one queue visit (stint). See DESIGN.md "Domain semantics". */
 export type StintOutcome =
@@ -97,6 +98,16 @@ export function emptyCounts(source: string, format: string): IngestCounts {
 export function ignoreLine(counts: IngestCounts, rule: string): void {
   counts.ignored++;
   counts.ignored_by_rule[rule] = (counts.ignored_by_rule[rule] ?? 0) + 1;
+}
+
+/**
+ * Keeps a bad record as a reject (its parse error's message) and counts it; rethrows in strict
+ * mode and for any error that is not a {@link LogParseError}.
+ */
+export function rejectRecord(err: unknown, at: { source: string; line: number; raw: string }, rejects: Reject[], counts: IngestCounts, strict = false): void {
+  if (!(err instanceof LogParseError) || strict) throw err;
+  rejects.push({ ...at, reason: err.message });
+  counts.rejected++;
 }
 
 /** Adds to a named note counter. */
