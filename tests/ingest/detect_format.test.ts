@@ -16,7 +16,7 @@ describe("detectFormat()", () => {
   it("throws a TypeError naming the file and the formats when nothing matches", () => {
     expect(() => detectFormat("hello,world", "calls.txt")).toThrow(TypeError);
     expect(() => detectFormat("hello,world", "calls.txt")).toThrow(
-      "Cannot detect the format of 'calls.txt': first line 'hello,world' is not one of asterisk, asterisk-csv, pbxware, technion; pass the format explicitly",
+      "Cannot detect the format of 'calls.txt': first line 'hello,world' is not one of asterisk, asterisk-csv, pbxware, technion, asterisk-cdr, freeswitch-cdr; pass the format explicitly",
     );
   });
 });
@@ -39,5 +39,14 @@ describe("parseLogText() on table exports", () => {
     const p = parseLogText(text, "q");
     expect(p.counts.ignored_by_rule).toEqual({ "unrecognized_event:FOOBAR": 1 });
     expect(p.counts.lines_read).toBe(p.counts.used + p.counts.ignored + p.counts.rejected);
+  });
+});
+
+describe("detectFormat() on CDRs", () => {
+  it("recognises a headerless Asterisk Master.csv row and a FreeSWITCH mod_cdr_csv row by their start column", () => {
+    expect(detectFormat(`"","201","0612345678","from-internal","","SIP/201-1","","Dial","x","2026-10-05 09:00:00","","2026-10-05 09:00:30",30,0,"NO ANSWER",3,"1.1",""`, "Master.csv")).toBe("asterisk-cdr");
+    expect(detectFormat(`"Ann","201","0612345678","default","2026-10-05 09:00:00","","2026-10-05 09:00:25","25","0","NO_ANSWER","u1","","","PCMA","PCMA"`, "cdr.csv")).toBe("freeswitch-cdr");
+    // Eighteen fields without a date-time where Asterisk writes the start: not a CDR.
+    expect(() => detectFormat(`"","201","0612345678","from-internal","","SIP/201-1","","Dial","x","soon","","later",30,0,"NO ANSWER",3,"1.1",""`, "x.csv")).toThrow(TypeError);
   });
 });
