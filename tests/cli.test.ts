@@ -19,6 +19,13 @@ describe("qb kpis", () => {
     // Hand count of outcomes.queue_log: 5 offered, 1 answered within 20 s, 1 short abandon.
     expect([row.queue, row.offered, row.service_level]).toEqual(["sales", 5, 0.25]);
     expect([row.sl_variant, row.sl_threshold_s, row.short_abandon_s]).toEqual(["V2", 20, 5]); // the one default, named
+    // The long name (and a lower-case id) name the same variant, as in qb erlang.
+    const long = JSON.parse(qb("kpis", "--input", fixture("outcomes.queue_log"), "--json", "--sl-variant", "answered_within_over_offered").stdout)[0];
+    expect([long.sl_variant, long.service_level]).toEqual(["V1", row.service_level_v1]);
+    expect(JSON.parse(qb("kpis", "--input", fixture("outcomes.queue_log"), "--json", "--sl-variant", "v3").stdout)[0].sl_variant).toBe("V3");
+    const bad = qb("kpis", "--input", fixture("outcomes.queue_log"), "--sl-variant", "V9");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^qb: .*--sl-variant must be one of V1, V2, V3, V4, V5, V6, V7 or their long names/m);
     expect(r.stderr).toContain("11 lines read = 11 used + 0 ignored + 0 rejected");
   });
 
@@ -73,15 +80,15 @@ describe("qb erlang", () => {
   it("reports and targets service level V2 by default, as every command, and names the variant", () => {
     const args = ["erlang", "--model", "a", "--calls", "100", "--period-s", "1800", "--aht-s", "180", "--patience-s", "300", "--agents", "12", "--json"];
     const a = JSON.parse(qb(...args).stdout);
-    expect(a.sl_variant).toBe("V2 answered_within_over_offered_less_short_abandons");
+    expect([a.sl_variant, a.sl_variant_name]).toEqual(["V2", "answered_within_over_offered_less_short_abandons"]); // the id, as kpis writes it
     expect(a.short_abandon_s).toBe(5);
     expect(a.service_level).toBe(a.service_levels.answered_within_over_offered_less_short_abandons);
     // V2 = V1 / (1 − P(abandon within 5 s)): strictly above V1 with abandonment.
     expect(a.service_level).toBeGreaterThan(a.service_levels.answered_within_over_offered);
     const v1 = JSON.parse(qb(...args, "--sl-variant", "V1").stdout);
-    expect([v1.sl_variant, v1.service_level]).toEqual(["V1 answered_within_over_offered", a.service_levels.answered_within_over_offered]);
+    expect([v1.sl_variant, v1.service_level]).toEqual(["V1", a.service_levels.answered_within_over_offered]);
     const long = JSON.parse(qb(...args, "--sl-variant", "answered_within_over_answered").stdout);
-    expect(long.sl_variant).toBe("V3 answered_within_over_answered");
+    expect(long.sl_variant).toBe("V3");
     const bad = qb(...args, "--sl-variant", "V7");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^qb: .*--sl-variant: Unknown service-level variant 'V7'/m);

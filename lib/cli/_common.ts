@@ -12,6 +12,18 @@ import { ianaZone } from "../time/mod.ts";
 import { createLoadProgress } from "./_progress.ts";
 import { openStore, type Store } from "../store/mod.ts";
 
+/**
+ * Reads `--sl-variant`: an id (`V2`, `v2`) or its long name (`answered_within_over_offered_less_short_abandons`).
+ * @throws {UsageError} naming the accepted values
+ */
+export function slVariantOption(value: string): SlVariant {
+  const v = value.trim();
+  if (/^v[1-7]$/i.test(v)) return v.toUpperCase() as SlVariant;
+  const id = (Object.entries(SL_VARIANTS) as [SlVariant, string][]).find(([, long]) => long === v)?.[0];
+  if (id) return id;
+  throw new UsageError(`--sl-variant must be one of ${Object.keys(SL_VARIANTS).join(", ")} or their long names (${Object.values(SL_VARIANTS).join(", ")}), got '${safe(v.slice(0, 60))}'`);
+}
+
 export interface CommonOptions {
   input: string[];
   format: LogFormat | "auto";
@@ -57,7 +69,7 @@ export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?
   if (queue) {
     cmd.option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), SL_DEFAULTS.threshold_s)
       .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), SL_DEFAULTS.short_abandon_s)
-      .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default(SL_DEFAULTS.variant));
+      .option("--sl-variant <id>", `service-level variant: ${Object.keys(SL_VARIANTS).join(", ")} (DESIGN.md; the long names are accepted too)`, slVariantOption, SL_DEFAULTS.variant);
   }
   cmd.option("--strict", "stop at the first bad line (file, line and field in the message)", false);
   if (window) {

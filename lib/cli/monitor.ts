@@ -15,7 +15,7 @@ import { dayStartBefore, type InputSummary, LiveMonitor, replayLog } from "../mo
 import { isLoopback, MonitorHub, serveMonitor } from "../monitor/mod.ts";
 import { openStore, type Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
-import { checkZone, collect, jsonText, number, parseWhen, safe, UsageError } from "./_common.ts";
+import { checkZone, collect, jsonText, number, parseWhen, safe, slVariantOption, UsageError } from "./_common.ts";
 import { checkInputFile } from "./_output.ts";
 import { wrapupMap } from "./_wrapup.ts";
 
@@ -130,7 +130,7 @@ export function addMonitorCommands(program: Command): void {
     .option("--reset-at <HH:MM>", "local time at which today's counters restart", "00:00")
     .option("--sl-threshold-s <s>", "service-level threshold T in seconds (wait ≤ T)", number("--sl-threshold-s", 0), SL_DEFAULTS.threshold_s)
     .option("--short-abandon-s <s>", "short-abandon threshold S in seconds (wait ≤ S)", number("--short-abandon-s", 0), SL_DEFAULTS.short_abandon_s)
-    .addOption(new Option("--sl-variant <id>", "service-level variant (see DESIGN.md)").choices(Object.keys(SL_VARIANTS)).default(SL_DEFAULTS.variant))
+    .option("--sl-variant <id>", `service-level variant: ${Object.keys(SL_VARIANTS).join(", ")} (DESIGN.md; the long names are accepted too)`, slVariantOption, SL_DEFAULTS.variant)
     .option("--recent-minutes <n>", "the recent service level's window, minutes", number("--recent-minutes", 1), 30)
     .option("--max-wait-s <s>", "flag a longest current wait above this (default: --sl-threshold-s)", number("--max-wait-s", 0))
     .option("--wrapup-s <s>", "wrap-up seconds assumed after every call (queue_log has no wrap-up event)", number("--wrapup-s", 0), 0)

@@ -95,7 +95,7 @@ function planOptions(o: TargetOptions): StaffingPlanOptions & { shrinkage: numbe
 const ERLANG_ROWS: [string, string, CellFormat][] = [
   ["model", "model", "text"], ["offered load (Erlangs)", "offered_load_erlangs", "num"], ["agents", "agents", "int"],
   ["stable (load < agents)", "stable", "text"], ["P(block)", "p_block", "pct"], ["P(wait)", "p_wait", "pct"],
-  ["service level", "service_level", "pct"], ["service-level variant", "sl_variant", "text"], ["threshold s", "threshold_s", "s"],
+  ["service level", "service_level", "pct"], ["service-level variant", "sl_variant", "text"], ["variant name", "sl_variant_name", "text"], ["threshold s", "threshold_s", "s"],
   ["short abandons ≤ s (V2)", "short_abandon_s", "s"], ["ASA s", "asa_s", "s"],
   ["ASA of delayed calls s", "asa_delayed_s", "s"], ["average wait s", "avg_wait_s", "s"], ["P(abandon)", "p_abandon", "pct"],
   ["expected queue length", "expected_queue_length", "num"], ["occupancy", "occupancy", "pct"], ["patience s", "patience_s", "s"],
@@ -152,7 +152,8 @@ export function addQueueingCommands(program: Command): void {
       const metrics = {
         model: m.model, offered_load_erlangs: m.offered_load_erlangs, agents, stable: m.stable, p_wait: m.p_wait,
         // The variant asked for (V2 by default, as every command); Erlang C's one service level is every variant.
-        service_level: slOf(m, o.slVariant), sl_variant: slVariantLabel(o.slVariant), threshold_s: m.threshold_s,
+        service_level: slOf(m, o.slVariant), sl_variant: o.slVariant, sl_variant_name: slVariantLabel(o.slVariant).replace(/^V\d /, ""),
+        threshold_s: m.threshold_s,
         ...(m.model === "erlang_a" ? { short_abandon_s: o.shortAbandonS } : {}), asa_s: m.asa_s, asa_delayed_s: m.asa_delayed_s,
         avg_wait_s: m.avg_wait_s, p_abandon: m.p_abandon, expected_queue_length: m.expected_queue_length, occupancy: m.occupancy,
         ...(m.model === "erlang_a" ? { service_levels: (m as ErlangAMetrics).service_levels, patience_s: (m as ErlangAMetrics).patience_s } : {}),

@@ -107,8 +107,12 @@ export function readLinesSql(file: string, delimiter: string, table: string): st
     strict_mode = false, null_padding = true, max_line_size = ${DUCKDB_MAX_LINE}, buffer_size = ${4 * DUCKDB_MAX_LINE})`;
 }
 
-/** A field that is neither empty nor `NONE` and holds no white space (so trimming keeps it). */
-const PRESENT = "(?:[^|\\sN][^|\\s]*|N(?:[^|\\sO][^|\\s]*)?|NO(?:[^|\\sN][^|\\s]*)?|NON(?:[^|\\sE][^|\\s]*)?|NONE[^|\\s]+)";
+/**
+ * A field that is neither empty nor `NONE` and holds printable ASCII only, no space (so no
+ * trimming can change it: DuckDB's `trim` also strips Unicode spaces such as U+00A0, which RE2's
+ * `\s` does not match). `[!-{}~]` is 0x21–0x7E without `|`.
+ */
+const PRESENT = "(?:[!-MO-{}~][!-{}~]*|N(?:[!-NP-{}~][!-{}~]*)?|NO(?:[!-MO-{}~][!-{}~]*)?|NON(?:[!-DF-{}~][!-{}~]*)?|NONE[!-{}~]+)";
 /** Any field. */
 const ANY = "[^|]*";
 

@@ -8,13 +8,16 @@ import { isRateKpi } from "../ingest/mod.ts";
 import type { TargetEvaluation } from "../targets/mod.ts";
 import { escapeHtml, isolate } from "./html.ts";
 
-/** A value in its KPI's unit: a rate as %, seconds with one decimal, money-like costs with two. */
+/** A value in its KPI's unit: a rate as %, seconds, minutes and hours with one decimal, money-like costs with two. */
 function value(kpi: string, x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "n/a";
+  const grouped = (digits: number) => x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
   if (isRateKpi(kpi)) return `${(100 * x).toFixed(1)} %`;
-  if (/_s$/.test(kpi)) return `${x.toFixed(1)} s`;
-  if (/cost/.test(kpi)) return x.toFixed(2);
-  return String(Number(x.toPrecision(6)));
+  if (/_s$/.test(kpi)) return `${grouped(1)} s`;
+  if (/_min$/.test(kpi)) return `${grouped(1)} min`;
+  if (/_h$/.test(kpi)) return `${grouped(1)} h`;
+  if (/cost/.test(kpi)) return grouped(2);
+  return Number.isInteger(x) ? grouped(0) : String(Number(x.toPrecision(6)));
 }
 
 /** CSS of the status words (added to the report's stylesheet). */
@@ -49,11 +52,11 @@ export function targetsSection(rows: readonly TargetEvaluation[], what: string):
       `<td class="num">${escapeHtml(r.gap === null ? "n/a" : (r.gap >= 0 ? "+" : "−") + (isRateKpi(r.kpi) ? `${(100 * Math.abs(r.gap)).toFixed(1)} pts` : value(r.kpi, Math.abs(r.gap))))}</td>`,
       `<td class="num">${escapeHtml(r.attainment === null ? "n/a" : `${(100 * r.attainment).toFixed(1)} %`)}</td>`,
       `<td><span class="status status-${escapeHtml(r.status)}">${escapeHtml(status)}</span>${reason}</td>`,
-      `<td>${escapeHtml(r.trend ?? "")}</td>`, `<td class="num">${escapeHtml(r.periods_evaluated ? `${r.periods_met} / ${r.periods_evaluated}` : "n/a")}</td>`,
+      `<td>${escapeHtml(r.trend ?? (r.status === "not_evaluable" ? "" : "n/a"))}</td>`, `<td class="num">${escapeHtml(r.periods_evaluated ? `${r.periods_met} / ${r.periods_evaluated}` : "n/a")}</td>`,
     ];
     return `<tr>${cells.join("")}</tr>`;
   }).join("\n");
   return `<section><h2>Targets</h2><p>${escapeHtml(`${what}: ${rows.length} evaluated, ${n("green")} met, ${n("amber")} amber, ${n("red")} missed, ${n("not_evaluable")} not evaluable ` +
-    "(gap = value − target, in points for rates; attainment = value / target, or target / value for an at-most target; trend against the window of equal length before).")}</p>` +
+    "(gap = value − target, in points for rates; attainment = value / target, or target / value for an at-most target; trend against the window of equal length before; n/a when the data has no earlier period).")}</p>` +
     `<div class="table-wrap"><table class="data targets"><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div></section>`;
 }

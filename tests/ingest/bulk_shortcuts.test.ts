@@ -33,7 +33,9 @@ function rng(seed: number): () => number {
 // Values at and around every limit and every rule: epoch 2200 is 7,258,118,400 s; 30 days are
 // 2,592,000 s or 2,592,000,000 ms; NONE and its prefixes; white space; decimals' corner cases.
 const TIMES = ["1709545800", "1709545800.5", "6999999999", "7258118400", "7258118401", "99999999999", " 1709545800", "", "x", "1.", ".5", "+1709545800", "1e9"];
-const IDS = ["", "NONE", " NONE", "NONE ", "N", "NO", "NON", "NONEX", "xNONE", "1709545800.12", "a b", " a", "\t", "q1", "Agent/1001"];
+// Unicode spaces too (DuckDB's trim strips U+00A0, U+2003, U+3000): the hostile sweep of session 8 found them passing the shortcut.
+const IDS = ["", "NONE", " NONE", "NONE ", "N", "NO", "NON", "NONEX", "xNONE", "1709545800.12", "a b", " a", "\t", "q1", "Agent/1001",
+  "\u00a0", "NONE\u00a0", "\u00a0NONE", "\u3000", "\u2003x", "c1\t", "NONE\t", "\u2028", "é", "NO\u00a0NE"];
 const NUMS = ["", "0", "7", "123456", "999999", "1000000", "2592000", "2592001", "999999999", "2592000000", "2592000001", "1.5", "1.", ".5", "+1", "-1", "1e3", " 5", "5 ", "x", "LINK", "link", "12.123456", "12.1234567", "1_000"];
 const VERBS = [...CALL_EVENTS, ...AGENT_EVENTS, ...OUTBOUND_EVENTS, ...SYSTEM_EVENTS, ...INFO_EVENTS, "BOGUS_VERB", "lowercase", " CONNECT", "CONNECT ", ""];
 
@@ -85,6 +87,8 @@ describe("bulk load shortcuts", () => {
       [`${T}|NONEX|q1|NONE|ENTERQUEUE||555|1`, "call"], // a call id that starts like NONE
       [`${T}|NONE |q1|NONE|ENTERQUEUE||555|1`, "reject callid"], // NONE once trimmed
       [`${T}|c1|q1|NONE|ENTERQUEUE||555|1.`, "reject data3"],
+      [`${T}|\u00a0|q1|NONE|ENTERQUEUE||555|1`, "reject callid"], // a no-break space trims to nothing (hostile sweep, session 8)
+      [`${T}|c1|NONE\u00a0|NONE|ENTERQUEUE||555|1`, "reject queue"],
     ];
     const store = await openStore();
     await store.exec("CREATE TABLE lines_raw (l VARCHAR); CREATE TABLE out AS SELECT * FROM events LIMIT 0");
