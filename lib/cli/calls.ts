@@ -93,8 +93,13 @@ function exportFor(o: ReportCliOptions, k: ReportKind): string | undefined {
 
 /** With --kind all, --out is a directory: made when missing, refused when it is a file. @throws {UsageError} */
 function outputDirectory(path: string): void {
+  if (path.trim() === "") throw new UsageError("--out is empty: with --kind all, --out names a directory for the three reports");
   if (existsSync(path) && !statSync(path).isDirectory()) throw new UsageError(`--out ${safe(path)} is a file: with --kind all, --out names a directory for the three reports`);
-  mkdirSync(path, { recursive: true });
+  try {
+    mkdirSync(path, { recursive: true });
+  } catch (err) {
+    throw new UsageError(`Cannot create the --out directory '${safe(path)}': ${safe((err as Error).message.replace(/^\w+: /, ""))}`);
+  }
 }
 
 /** Adds `report` and `kpis` to the program. */

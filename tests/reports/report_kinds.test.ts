@@ -62,5 +62,10 @@ describe("qb report --kind", () => {
     expect(b.status).toBe(2);
     expect(b.stderr).toMatch(/is a file: with --kind all, --out names a directory/);
     expect(readFileSync(file, "utf8")).toBe("x");
+    // An empty --out, and a directory that cannot be made, are usage errors too (hostile sweep, session 8).
+    const empty = qb("report", "--kind", "all", "-i", files.queue_log, "--services", files.services, "-o", "");
+    expect([empty.status, /^qb: .*--out is empty/m.test(empty.stderr)]).toEqual([2, true]);
+    const proc = qb("report", "--kind", "all", "-i", files.queue_log, "--services", files.services, "-o", "/proc/qb-no-such-dir");
+    expect([proc.status, /^qb: .*Cannot create the --out directory '\/proc\/qb-no-such-dir'/m.test(proc.stderr)]).toEqual([2, true]);
   }, 60_000);
 });

@@ -37,6 +37,7 @@ writeFileSync(TARGETS, [
   "cases,department,care,at_least,1,",
   "cases,queue,sales,at_least,1,",
   "cases,center,,at_least,3,day",
+  "open_at_snapshot,center,,at_most,0,day",
   "",
 ].join("\n"));
 
@@ -54,9 +55,11 @@ describe("service targets", () => {
     expect(pick(4)).toEqual({ value: 3, status: "red" }); // 12 / 4 solved
     expect(rows[5]).toMatchObject({ status: "not_evaluable", met: null });
     expect(rows[5]!.reason).toMatch(/per center, queue \(the case group\), operator or team, not per department/);
-    expect(rows[6]).toMatchObject({ status: "not_evaluable", reason: "no case of queue 'sales' created in the period" });
+    expect(rows[6]).toMatchObject({ status: "not_evaluable", reason: "no case of queue 'sales' in the export" });
     // Per local day: 2 cases on 5 October, 3 on 6 October.
-    expect(rows.slice(7).map((r) => [r.period_start, r.value, r.status])).toEqual([["2026-10-05", 2, "red"], ["2026-10-06", 3, "green"]]);
+    expect(rows.slice(7, 9).map((r) => [r.period_start, r.value, r.status])).toEqual([["2026-10-05", 2, "red"], ["2026-10-06", 3, "green"]]);
+    // The backlog at each day's end counts every open case, whenever created: S2 (opened on the 5th) on both days (hostile sweep, session 8).
+    expect(rows.slice(9).map((r) => [r.period_start, r.value, r.status])).toEqual([["2026-10-05", 1, "red"], ["2026-10-06", 1, "red"]]);
     store.close();
   });
 
@@ -64,7 +67,7 @@ describe("service targets", () => {
     const store = await openStore();
     await loadRoster(store, ROSTER);
     const rows = await evaluateTargets(store, readTargets(TARGETS).rows, { timeZone: "UTC", from_ms: Date.UTC(2026, 9, 5), to_ms: Date.UTC(2026, 9, 7) });
-    expect(rows[0]).toMatchObject({ status: "not_evaluable", reason: "cases is a service indicator and no services export is loaded (give --services)" });
+    expect(rows[0]).toMatchObject({ status: "not_evaluable", reason: "cases is a service indicator and no case was loaded (give --services with a non-empty export)" });
     store.close();
     const log = join(dir, "q.log");
     writeFileSync(log, `${Date.UTC(2026, 9, 5, 8) / 1000}|c1|support|NONE|ENTERQUEUE||1|1\n${Date.UTC(2026, 9, 5, 8) / 1000 + 30}|c1|support|NONE|ABANDON|1|1|30\n`);
