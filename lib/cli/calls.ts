@@ -14,6 +14,8 @@ import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { loadRoster, loadServices, readQueueMap } from "../ingest/mod.ts";
+import { applyBusinessCalendars } from "../services/mod.ts";
+import { calendarOption } from "./services.ts";
 import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
@@ -69,6 +71,7 @@ interface ReportCliOptions extends IndicatorCliOptions {
   services?: string;
   trunkCostPerMin?: number;
   queueMap?: string;
+  calendar?: string;
 }
 
 /** Reads `--queue-map`, printing its accounting and first rejects on stderr. @throws {InputError} when unreadable */
@@ -114,12 +117,13 @@ export function addCallsCommands(program: Command): void {
     .option("--services <file>", "services export (the demo's services.csv, Zendesk, ServiceNow, GLPI): the services report, and open cases per operator")
     .option("--trunk-cost-per-min <x>", "trunk cost per minute of line time", number("--trunk-cost-per-min", 0))
     .option("--queue-map <file>", "queue map CSV (queue,name): the calls report shows each queue as name (id)")
+    .option("--calendar <file>", "business-hours calendars JSON for the services report (see qb services --calendar)")
     .action(async (o: ReportCliOptions) => {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
       const kinds: ReportKind[] = o.kind === "all" ? ["calls", "operators", "services"] : [o.kind];
       if (kinds.includes("services") && !o.services) throw new UsageError(`--kind ${o.kind} needs --services FILE (a services export: the demo's services.csv, Zendesk, ServiceNow, GLPI)`);
       const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services, o.queueMap].filter((f): f is string => !!f)];
-      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services], ["--queue-map", o.queueMap]] as const) {
+      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services], ["--queue-map", o.queueMap], ["--calendar", o.calendar]] as const) {
         if (f) checkInputFile(flag, f);
       }
       if (o.kind === "all") outputDirectory(o.out);
@@ -129,6 +133,8 @@ export function addCallsCommands(program: Command): void {
       }
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const queue_names = o.queueMap ? queueMapOption(o.queueMap, o.quiet) : undefined;
+      if (o.calendar && !o.services) throw new UsageError("--calendar is the business hours of the services report: give --services too");
+      const calendars = o.calendar ? calendarOption(o.calendar) : null;
       // Agent states are built only for the operator report (the calls report needs the roster's costs at most).
       const store = kinds.includes("operators") ? await loadOperatorInputs(o) : (await load(o)).store;
       try {
@@ -137,6 +143,10 @@ export function addCallsCommands(program: Command): void {
           if (!o.quiet) process.stderr.write(`${safe(c.source)} (roster): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
         }
         if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (calendars) {
+          const n = await applyBusinessCalendars(store, calendars);
+          if (!o.quiet) process.stderr.write(`${safe(o.calendar!)} (calendar): business hours computed for ${n} case(s) whose export gives none\n`);
+        }
         for (const k of kinds) {
           const tables: ExportTable[] = [];
           const title = o.title === undefined ? DEFAULT_TITLES[k] : o.kind === "all" ? `${o.title} — ${DEFAULT_TITLES[k].toLowerCase()}` : o.title;

@@ -103,7 +103,7 @@ async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store;
 }
 
 /** Reads `--calendar`. @throws {UsageError} naming the file and the bad key */
-function calendarOption(path: string): BusinessCalendars {
+export function calendarOption(path: string): BusinessCalendars {
   try {
     return readBusinessCalendars(path);
   } catch (err) {

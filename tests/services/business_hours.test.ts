@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -79,6 +79,13 @@ describe("business hours", () => {
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)[0].resolution_median_bh_h).toBe(4.75);
     expect(r.stderr).toContain("(calendar): business hours computed for 2 case(s) whose export gives none");
+    // The same calendar through qb report --kind services: the report's resolution in business hours (median 4.75 h).
+    const log = join(dir, "q.log");
+    writeFileSync(log, `${cest("23", "12:00") / 1000}|c1|support|NONE|ENTERQUEUE||1|1\n${cest("23", "12:00") / 1000 + 30}|c1|support|NONE|ABANDON|1|1|30\n`);
+    const html = join(dir, "s.html");
+    const rep = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "--kind", "services", "-i", log, "--services", f, "--calendar", CAL, "-o", html], { encoding: "utf8", cwd: ROOT });
+    expect(rep.status, rep.stderr).toBe(0);
+    expect(readFileSync(html, "utf8")).toContain("business hours 4.8");
     const bad = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "services", "-i", f, "--calendar", f], { encoding: "utf8", cwd: ROOT });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^qb: .*--calendar: Cannot read the calendar/m);
