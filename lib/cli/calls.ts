@@ -122,7 +122,8 @@ export function addCallsCommands(program: Command): void {
       if (!(o.slTarget <= 1)) throw new UsageError(`--sl-target must be a fraction between 0 and 1 or a percentage such as 80%, got ${o.slTarget} (for 80 % write 0.8 or 80%)`);
       const kinds: ReportKind[] = o.kind === "all" ? ["calls", "operators", "services"] : [o.kind];
       if (kinds.includes("services") && !o.services) throw new UsageError(`--kind ${o.kind} needs --services FILE (a services export: the demo's services.csv, Zendesk, ServiceNow, GLPI)`);
-      const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services, o.queueMap].filter((f): f is string => !!f)];
+      if (o.calendar && !o.services) throw new UsageError("--calendar is the business hours of the services report: give --services too");
+      const inputs = [...o.input, ...[o.targets, o.roster, o.schedules, o.agentStates, o.services, o.queueMap, o.calendar].filter((f): f is string => !!f)];
       for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services], ["--queue-map", o.queueMap], ["--calendar", o.calendar]] as const) {
         if (f) checkInputFile(flag, f);
       }
@@ -133,7 +134,6 @@ export function addCallsCommands(program: Command): void {
       }
       const targets = o.targets ? targetsOption(o.targets, o) : undefined;
       const queue_names = o.queueMap ? queueMapOption(o.queueMap, o.quiet) : undefined;
-      if (o.calendar && !o.services) throw new UsageError("--calendar is the business hours of the services report: give --services too");
       const calendars = o.calendar ? calendarOption(o.calendar) : null;
       // Agent states are built only for the operator report (the calls report needs the roster's costs at most).
       const store = kinds.includes("operators") ? await loadOperatorInputs(o) : (await load(o)).store;
