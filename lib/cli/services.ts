@@ -154,7 +154,7 @@ export function addServiceCommands(program: Command): void {
     .option("--export <prefix>", "also write every table as <prefix>-<table>.csv and all of them in <prefix>.xlsx")
     .option("--targets <file>", `targets CSV: its case targets (${SERVICE_KPIS.join(", ")}) are evaluated and listed with their status`)
     .action(async (o: ServicesCliOptions & { out: string; title: string; export?: string; targets?: string }) => {
-      const inputs = [...o.input, ...(o.roster ? [o.roster] : []), ...(o.targets ? [o.targets] : [])];
+      const inputs = [...o.input, ...[o.roster, o.targets, o.calendar].filter((f): f is string => !!f)];
       checkOutput(o.out, { inputs, db: ":memory:" });
       if (o.export !== undefined) checkExport(o.export, { inputs, db: ":memory:" });
       const targets = o.targets ? targetsOption(o.targets, { quiet: o.quiet, strict: false }) : undefined;

@@ -86,6 +86,10 @@ describe("business hours", () => {
     const rep = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "--kind", "services", "-i", log, "--services", f, "--calendar", CAL, "-o", html], { encoding: "utf8", cwd: ROOT });
     expect(rep.status, rep.stderr).toBe(0);
     expect(readFileSync(html, "utf8")).toContain("business hours 4.8");
+    // services-report may not write its HTML over the calendar it reads (the final review of session 8).
+    const over = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "services-report", "-i", f, "--calendar", CAL, "-o", CAL], { encoding: "utf8", cwd: ROOT });
+    expect(over.status).toBe(2);
+    expect(JSON.parse(readFileSync(CAL, "utf8")).zone).toBe("Europe/Rome");
     const bad = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "services", "-i", f, "--calendar", f], { encoding: "utf8", cwd: ROOT });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^qb: .*--calendar: Cannot read the calendar/m);
