@@ -14,8 +14,7 @@ import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { loadRoster, loadServices, readQueueMap } from "../ingest/mod.ts";
-import { applyBusinessCalendars } from "../services/mod.ts";
-import { calendarOption } from "./services.ts";
+import { applyCalendar, calendarOption } from "./services.ts";
 import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
@@ -143,10 +142,7 @@ export function addCallsCommands(program: Command): void {
           if (!o.quiet) process.stderr.write(`${safe(c.source)} (roster): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
         }
         if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
-        if (calendars) {
-          const n = await applyBusinessCalendars(store, calendars);
-          if (!o.quiet) process.stderr.write(`${safe(o.calendar!)} (calendar): business hours computed for ${n} case(s) whose export gives none\n`);
-        }
+        if (calendars) await applyCalendar(store, o.calendar!, calendars, o.quiet);
         for (const k of kinds) {
           const tables: ExportTable[] = [];
           const title = o.title === undefined ? DEFAULT_TITLES[k] : o.kind === "all" ? `${o.title} — ${DEFAULT_TITLES[k].toLowerCase()}` : o.title;

@@ -91,10 +91,7 @@ async function loadServiceInputs(o: ServicesCliOptions): Promise<{ store: Store;
       }
     }
     if (o.roster) await loadRoster(store, o.roster);
-    if (calendars) {
-      const n = await applyBusinessCalendars(store, calendars);
-      if (!o.quiet) process.stderr.write(`${safe(o.calendar!)} (calendar): business hours computed for ${n} case(s) whose export gives none\n`);
-    }
+    if (calendars) await applyCalendar(store, o.calendar!, calendars, o.quiet);
   } catch (err) {
     store.close();
     throw err;
@@ -110,6 +107,12 @@ export function calendarOption(path: string): BusinessCalendars {
     if (err instanceof RangeError) throw new UsageError(`--calendar: ${err.message}`);
     throw err;
   }
+}
+
+/** Applies `--calendar` to the loaded cases and says on stderr how many it gave business hours. */
+export async function applyCalendar(store: Store, path: string, calendars: BusinessCalendars, quiet: boolean): Promise<void> {
+  const n = await applyBusinessCalendars(store, calendars);
+  if (!quiet) process.stderr.write(`${safe(path)} (calendar): business hours computed for ${n} case(s) whose export gives none\n`);
 }
 
 /** Adds `services` and `services-report` to the program. */
