@@ -63,7 +63,7 @@ export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?
     .addOption(new Option("--format <format>", "input format").choices(["auto", ...LOG_FORMATS]).default("auto"))
     .option("--tz <zone>", "report time zone (IANA name) for intervals and days", "UTC")
     .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)")
-    .option("--cdr-columns <names>", "column order of asterisk-cdr / freeswitch-cdr files as configured on the PBX, comma-separated (default the documented one)");
+    .option("--cdr-columns <names>", "column order of asterisk-cdr / freeswitch-cdr / pbxware-cdr files as configured on the PBX, comma-separated (default the documented one)");
   if (intervals) cmd.option("--interval-minutes <n>", "interval length: 5, 10, 15, 20, 30 or 60", number("--interval-minutes", 1), 30);
   // Options of the queue indicators only (commands about agents leave them out of their help).
   if (queue) {

@@ -1,7 +1,8 @@
 /**
- * Call detail records (CDRs) as a source of outbound calls: Asterisk `cdr_csv` (Master.csv) and
- * FreeSWITCH `mod_cdr_csv`, each a headerless CSV whose column order is the PBX's configuration
- * (the documented defaults here, or a column list). One row per call leg; the outbound ones (an
+ * Call detail records (CDRs) as a source of outbound calls: Asterisk `cdr_csv` (Master.csv),
+ * FreeSWITCH `mod_cdr_csv` and Bicom PBXware's CDR table (exported as CSV, with or without its
+ * header row), each a CSV whose column order is the PBX's configuration (the documented defaults
+ * here, or a column list). One row per call leg; the outbound ones (an
  * internal extension dialling an external number) become outbound stints, the others are
  * ignored by a named rule (the queue_log counts inbound calls).
  *
@@ -24,15 +25,30 @@ export const CDR_LAYOUTS = {
     "caller_id_name", "caller_id_number", "destination_number", "context", "start_stamp", "answer_stamp", "end_stamp", "duration",
     "billsec", "hangup_cause", "uuid", "bleg_uuid", "accountcode", "read_codec", "write_codec",
   ],
+  /**
+   * Bicom PBXware's CDR table (HOWTO "CDR table structure", Bicom wiki): a start `calldate`,
+   * `duration` (start to end) and `billsec` (answer to end), no answer or end stamp.
+   */
+  "pbxware-cdr": [
+    "AcctId", "tenant", "clid", "src", "dst", "dcontext", "channel", "dstchannel", "lastapp", "lastdata", "calldate", "duration",
+    "billsec", "billamount", "disposition", "amaflags", "accountcode", "uniqueid", "userfield",
+  ],
 } as const;
 /** One of the CDR formats. */
 export type CdrFormat = keyof typeof CDR_LAYOUTS;
 
-/** The logical fields a CDR row gives, by column name in each layout. */
-const FIELDS: Record<CdrFormat, { id: string; from: string; to: string; start: string; answer: string; end: string; billsec: string; result: string }> = {
+/**
+ * The logical fields a CDR row gives, by column name in each layout: stamps of answer and end,
+ * or (PBXware) a `duration` from which end = start + duration and answer = end − billsec.
+ */
+type CdrFields = { id: string; from: string; to: string; start: string; billsec: string; result: string } & ({ answer: string; end: string } | { duration: string });
+const FIELDS: Record<CdrFormat, CdrFields> = {
   "asterisk-cdr": { id: "uniqueid", from: "src", to: "dst", start: "start", answer: "answer", end: "end", billsec: "billsec", result: "disposition" },
   "freeswitch-cdr": { id: "uuid", from: "caller_id_number", to: "destination_number", start: "start_stamp", answer: "answer_stamp", end: "end_stamp", billsec: "billsec", result: "hangup_cause" },
+  "pbxware-cdr": { id: "uniqueid", from: "src", to: "dst", start: "calldate", duration: "duration", billsec: "billsec", result: "disposition" },
 };
+/** Formats whose `disposition` says whether the call was answered (Asterisk's values). */
+const DISPOSITION_FORMATS: ReadonlySet<CdrFormat> = new Set(["asterisk-cdr", "pbxware-cdr"]);
 
 /** Options of {@link parseCdr}. */
 export interface CdrOptions {
@@ -54,12 +70,14 @@ const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
  * extension, `caller` the number dialled (the other party, as for queue_log outbound calls), `entered_at` the start, `answered_at` the answer (empty: never
  * answered), `ended_at` the end, `ring_s` answer − start, `talk_s` billsec, outcome `answered`
  * when answered (Asterisk disposition ANSWERED, FreeSWITCH an answer stamp) else
- * `not_connected`. Rows from an external number are ignored by rule `inbound_cdr`, between
+ * `not_connected`. PBXware rows give no answer or end stamp: end = `calldate` + `duration`,
+ * answer = end − `billsec` (none when `billsec` is 0). A first row naming the columns is a
+ * header (ignored by rule `header`). Rows from an external number are ignored by rule `inbound_cdr`, between
  * extensions by `internal_cdr`, others (IVR legs, `s`) by `other_cdr`.
  *
  * @throws {LogParseError} in strict mode on the first bad row (naming the field)
  * Source: Asterisk `cdr_csv` column order ("CDR Variables", Asterisk wiki); FreeSWITCH
- *   `mod_cdr_csv` default template (cdr_csv.conf.xml).
+ *   `mod_cdr_csv` default template (cdr_csv.conf.xml); Bicom PBXware "HOWTO CDR table structure".
  */
 export function parseCdr(lines: readonly string[], source: string, format: CdrFormat, options: CdrOptions = {}): ParsedLog {
   const columns = options.columns ?? CDR_LAYOUTS[format];
@@ -74,6 +92,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === "") return ignoreLine(counts, "blank_line");
+    if (index === 0 && isCdrHeader(raw, columns)) return ignoreLine(counts, "header");
     try {
       const fail = (field: string, reason: string): never => {
         throw new LogParseError(reason, { source, line, field });
@@ -96,20 +115,34 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         return localToInstant(local, zone);
       };
       const from = col(f.from), to = col(f.to);
-      const start = when(f.start, true)!, answer = when(f.answer, false), end = when(f.end, true)!;
-      if (end < start) fail(f.end, `${f.end} is before ${f.start}`);
-      const billsec = col(f.billsec);
-      if (!/^\d+$/.test(billsec)) fail(f.billsec, `${f.billsec} must be whole seconds, got '${billsec.slice(0, 20)}'`);
+      const seconds = (name: string): number => {
+        const text = col(name);
+        if (!/^\d+$/.test(text)) fail(name, `${name} must be whole seconds, got '${text.slice(0, 20)}'`);
+        return Number(text);
+      };
+      const start = when(f.start, true)!;
+      const billsec = seconds(f.billsec);
+      let answer: number | null, end: number;
+      if ("duration" in f) {
+        const duration = seconds(f.duration);
+        if (billsec > duration) fail(f.billsec, `${f.billsec} (${billsec}) exceeds ${f.duration} (${duration})`);
+        end = start + duration * 1000;
+        answer = billsec > 0 ? end - billsec * 1000 : null;
+      } else {
+        answer = when(f.answer, false);
+        end = when(f.end, true)!;
+        if (end < start) fail(f.end, `${f.end} is before ${f.start}`);
+      }
       if (col(f.id) === "") fail(f.id, `${f.id} must not be empty`);
       if (external.test(from)) return ignoreLine(counts, "inbound_cdr");
       if (!internal.test(from)) return ignoreLine(counts, "other_cdr");
       if (internal.test(to)) return ignoreLine(counts, "internal_cdr");
       if (!external.test(to)) return ignoreLine(counts, "other_cdr");
-      const answered = format === "asterisk-cdr" ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
+      const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
       stints.push({
         call_id: col(f.id), stint_no: 1, source, queue: null, direction: "outbound", entered_at: start,
         answered_at: answered ? answer : null, ended_at: end, agent: from, outcome: answered ? "answered" : "not_connected",
-        wait_s: null, ring_s: answered ? (answer! - start) / 1000 : (end - start) / 1000, talk_s: answered ? Number(billsec) : null,
+        wait_s: null, ring_s: answered ? (answer! - start) / 1000 : (end - start) / 1000, talk_s: answered ? billsec : null,
         hold_s: null, wrap_s: null, position_entered: null, caller: to, transfer_to: null, reconstructed: false, ended_by: null,
       });
       counts.used++;
@@ -118,6 +151,17 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
     }
   });
   return { stints, agent_events: [], rejects, counts };
+}
+
+/** True when `line` is a CSV row naming the columns of `columns` (case-insensitive, all of them in order). */
+function isCdrHeader(line: string, columns: readonly string[]): boolean {
+  let cells: string[];
+  try {
+    cells = (parse(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+  } catch {
+    return false;
+  }
+  return cells.length >= columns.length - 1 && cells.every((c, i) => i >= columns.length || c.trim().toLowerCase() === columns[i]!.toLowerCase());
 }
 
 /** True when a first line looks like a CDR row of `format` (its start column is a date-time). */
@@ -129,5 +173,6 @@ export function looksLikeCdr(firstLine: string, format: CdrFormat): boolean {
     return false;
   }
   const layout = CDR_LAYOUTS[format] as readonly string[];
+  if (format === "pbxware-cdr" && isCdrHeader(firstLine, layout)) return true;
   return cells.length >= layout.length - 1 && cells.length <= layout.length && STAMP.test((cells[layout.indexOf(FIELDS[format].start)] ?? "").trim());
 }

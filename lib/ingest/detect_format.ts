@@ -10,13 +10,13 @@ import { looksLikeCdr } from "./cdr.ts";
 import { sniffDelimiter } from "./_csv_table.ts";
 
 /** Formats queuebook reads. */
-export const LOG_FORMATS = ["asterisk", "asterisk-csv", "pbxware", "technion", "asterisk-cdr", "freeswitch-cdr"] as const;
+export const LOG_FORMATS = ["asterisk", "asterisk-csv", "pbxware", "technion", "asterisk-cdr", "freeswitch-cdr", "pbxware-cdr"] as const;
 /** One of {@link LOG_FORMATS}. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Formats read as stints directly (one record per call), not as events. */
-export const STINT_FORMATS: ReadonlySet<string> = new Set(["technion", "asterisk-cdr", "freeswitch-cdr"]);
+export const STINT_FORMATS: ReadonlySet<string> = new Set(["technion", "asterisk-cdr", "freeswitch-cdr", "pbxware-cdr"]);
 /** A format of {@link STINT_FORMATS}. */
-export type StintFormat = "technion" | "asterisk-cdr" | "freeswitch-cdr";
+export type StintFormat = "technion" | "asterisk-cdr" | "freeswitch-cdr" | "pbxware-cdr";
 /** True for a format of {@link STINT_FORMATS}. */
 export function isStintFormat(format: string): format is StintFormat {
   return STINT_FORMATS.has(format);
@@ -45,8 +45,9 @@ export function headerFits(format: LogFormat, firstLine: string): boolean {
  * - `pbxware`: CSV header with `uid,date_time,callid,queue_name,type,event,param1…`;
  * - `asterisk-csv`: CSV header with `time, callid, queuename, agent, event` and `data1…`/`data`;
  * - `asterisk`: a native line starting `epoch|`;
- * - `asterisk-cdr` / `freeswitch-cdr`: a headerless CDR row with the default column count whose
- *   start column is a date-time (a configured column order needs `--format`).
+ * - `asterisk-cdr` / `freeswitch-cdr` / `pbxware-cdr`: a headerless CDR row with the default
+ *   column count whose start column is a date-time, or (PBXware) the CDR table's header row (a
+ *   configured column order needs `--format`).
  *
  * @param firstLine the first non-blank line of the file
  * @param source file name, for the error message
@@ -66,6 +67,7 @@ export function detectFormat(firstLine: string, source: string): LogFormat {
   if (isAsteriskCsvHeader(header)) return "asterisk-csv";
   if (looksLikeCdr(line, "asterisk-cdr")) return "asterisk-cdr";
   if (looksLikeCdr(line, "freeswitch-cdr")) return "freeswitch-cdr";
+  if (looksLikeCdr(line, "pbxware-cdr")) return "pbxware-cdr";
   throw new TypeError(
     `Cannot detect the format of '${source}': first line '${line.slice(0, 80)}' is not one of ${LOG_FORMATS.join(", ")}; pass the format explicitly`,
   );

@@ -33,7 +33,7 @@ export interface ParseLogOptions {
    * a talk time longer than the call) run afterwards, in time order.
    */
   strict?: boolean;
-  /** Column order of `asterisk-cdr` / `freeswitch-cdr` files as configured on the PBX (default the documented one). */
+  /** Column order of `asterisk-cdr` / `freeswitch-cdr` / `pbxware-cdr` files as configured on the PBX (default the documented one). */
   cdr_columns?: readonly string[];
 }
 
@@ -75,7 +75,7 @@ export function formatOf(lines: readonly string[], source: string, options: Pars
 /** Parses an empty log, the Technion data or a CDR file (formats that give stints directly, without events). */
 export function parseStintLines(lines: readonly string[], source: string, format: "empty" | StintFormat, options: ParseLogOptions): ParsedLog {
   if (format === "technion") return parseTechnion(lines, source, { timeZone: options.sourceTimeZone, strict: options.strict });
-  if (format === "asterisk-cdr" || format === "freeswitch-cdr") {
+  if (format === "asterisk-cdr" || format === "freeswitch-cdr" || format === "pbxware-cdr") {
     return parseCdr(lines, source, format, { timeZone: options.sourceTimeZone, strict: options.strict, columns: options.cdr_columns });
   }
   const counts = emptyCounts(source, options.format && options.format !== "auto" ? options.format : "empty");

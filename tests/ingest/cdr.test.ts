@@ -58,6 +58,30 @@ describe("CDR readers", () => {
     expect(r.stderr).toMatch(/^qb: .*the column list has no 'caller_id_number'/m);
   });
 
+  it("read a PBXware CDR table export: end = calldate + duration, answer = end − billsec (hand-computed), header ignored, headerless detected", async () => {
+    const store = await openStore();
+    const [c] = await loadLogs(store, [fixture("cdr/pbxware_cdr.csv")], { sourceTimeZone: "Europe/Rome" });
+    // 6 lines: the header, 2 outbound (201 answered, 202 no answer), 1 inbound, 1 billsec > duration, 1 internal.
+    expect(c).toMatchObject({ format: "pbxware-cdr", lines_read: 6, used: 2, ignored: 3, rejected: 1, ignored_by_rule: { header: 1, inbound_cdr: 1, internal_cdr: 1 } });
+    expect(await store.query<{ reason: string }>("SELECT reason FROM rejects")).toEqual([
+      { reason: expect.stringMatching(/pbxware_cdr\.csv:5: field 'billsec': billsec \(20\) exceeds duration \(10\)/) },
+    ]);
+    // 09:00:00 + 192 s = 09:03:12 end; answered 180 s before: 09:00:12; ring 12 s.
+    expect(await store.query(STINTS)).toEqual([
+      { call_id: "1791180000.1", agent: "201", caller: "0612345678", outcome: "answered", e: at("09:00:00"), a: at("09:00:12"), x: at("09:03:12"), ring_s: 12, talk_s: 180 },
+      { call_id: "1791180000.2", agent: "202", caller: "+390612345678", outcome: "not_connected", e: at("10:00:00"), a: null, x: at("10:00:30"), ring_s: 30, talk_s: null },
+    ]);
+    store.close();
+    // Without the header the first data row is recognised by its 19 columns and calldate.
+    const dir = mkdtempSync(join(tmpdir(), "qb-pbxcdr-"));
+    const f = join(dir, "noheader.csv");
+    writeFileSync(f, readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n").slice(1).join("\n"));
+    const s2 = await openStore();
+    const [c2] = await loadLogs(s2, [f], { sourceTimeZone: "Europe/Rome" });
+    expect(c2).toMatchObject({ format: "pbxware-cdr", lines_read: 5, used: 2, rejected: 1 });
+    s2.close();
+  });
+
   it("shows CDR outbound calls in the calls report beside the queue_log's inbound calls", () => {
     const out = join(mkdtempSync(join(tmpdir(), "qb-cdr-report-")), "r.html");
     const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "-i", fixture("outcomes.queue_log"), "-i", fixture("cdr/asterisk_master.csv"),
