@@ -8,6 +8,6 @@ export { ratio, serviceLevel, SL_DEFAULTS, SL_FORMULAS, SL_VARIANTS, type Servic
 export { listSources, queueKpis, type QueueDimension, type QueueKpiRow } from "./queue_kpis.ts";
 export { agentKpis, type AgentKpiRow } from "./agent_kpis.ts";
 export { intervalStaffing, type IntervalStaffingRow } from "./interval_staffing.ts";
-export { INTERVAL_MINUTES, type KpiOptions, resolveKpiOptions, type ResolvedKpiOptions } from "./options.ts";
+export { INTERVAL_MINUTES, type KpiOptions, resolveKpiOptions, type ResolvedKpiOptions, scopeFilter } from "./options.ts";
 export { disconnectionCauses, type DisconnectionRow } from "./disconnections.ts";
 export { type CallCostRow, callCosts, type CallFlow, callFlow, type HourWeekdayCell, offeredByHourWeekday, WAIT_BIN_EDGES_S, type WaitBin, waitDistribution } from "./distributions.ts";

@@ -12,6 +12,7 @@ import {
   queueKpis,
   type QueueKpiRow,
   resolveKpiOptions,
+  scopeFilter,
   SL_FORMULAS,
   SL_VARIANTS,
 } from "../indicators/mod.ts";
@@ -104,10 +105,11 @@ export async function buildCallsReport(store: Store, options: CallsReportOptions
   const [{ n: rejects_total }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM rejects") as [{ n: number }];
   const [outbound] = await store.query<{ calls: number; connected: number; talk_s: number }>(
     `SELECT count(*) AS calls, count(*) FILTER (answered_at IS NOT NULL) AS connected, coalesce(sum(talk_s), 0) AS talk_s
-     FROM call_stints WHERE direction = 'outbound'`,
+     FROM call_stints WHERE direction = 'outbound'${scopeFilter(o)}`,
   );
+  // The period the report covers: every call in the window, inbound and outbound.
   const [period] = await store.query<{ first: Date | null; last: Date | null }>(
-    "SELECT min(entered_at) AS first, max(entered_at) AS last FROM call_stints WHERE direction = 'inbound'",
+    `SELECT min(entered_at) AS first, max(entered_at) AS last FROM call_stints WHERE TRUE${scopeFilter(o)}`,
   );
   // Call targets (queue and center scopes, queue KPIs): the indicators of this report, no agent states needed.
   const callTargets = (options.targets ?? []).filter((t) => (t.scope_type === "queue" || t.scope_type === "center") && QUEUE_KPIS.includes(t.kpi));
@@ -215,9 +217,8 @@ export function renderCallsReport(data: CallsReportData, options: CallsReportOpt
   const title = options.title ?? "Calls report";
   const t = data.total;
   const sources = data.ingest.map((c) => c.source);
-  const period = data.period.first
-    ? `${data.by_day[0]?.day ?? ""} to ${data.by_day[data.by_day.length - 1]?.day ?? ""} (${o.timeZone})`
-    : "no inbound calls";
+  const day = (iso: string) => isoInZone(Date.parse(iso), o.timeZone).slice(0, 10);
+  const period = data.period.first && data.period.last ? `${day(data.period.first)} to ${day(data.period.last)} (${o.timeZone})` : "no calls";
   const ingestTable = htmlTable(data.ingest, [
     { header: "File", cell: (c) => c.source },
     { header: "Format", cell: (c) => c.format },

@@ -90,5 +90,15 @@ describe("CDR readers", () => {
     const html = readFileSync(out, "utf8");
     // Outbound tile: 3 calls, 1 connected.
     expect(html).toMatch(/OUTBOUND<\/div><div class="value">3<\/div><div class="note">1 connected/i);
+    // The header's period covers both directions: inbound on 2024-03-04, outbound on 2026-10-05 (was the inbound days only).
+    expect(html).toMatch(/<p class="sub">2024-03-04 to 2026-10-05 \(/);
+    // A window before the CDR's day leaves no outbound call in the tile (it counted every outbound call before).
+    const out2 = join(mkdtempSync(join(tmpdir(), "qb-cdr-report-")), "r.html");
+    const r2 = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "report", "-i", fixture("outcomes.queue_log"), "-i", fixture("cdr/asterisk_master.csv"),
+      "--source-tz", "Europe/Rome", "--to", "2025-01-01", "-o", out2], { encoding: "utf8", cwd: ROOT });
+    expect(r2.status, r2.stderr).toBe(0);
+    const html2 = readFileSync(out2, "utf8");
+    expect(html2).toMatch(/<p class="sub">2024-03-04 to 2024-03-04 \(/);
+    expect(html2).not.toMatch(/OUTBOUND<\/div><div class="value">3/i);
   }, 60_000);
 });
