@@ -16,7 +16,7 @@ describe("detectFormat()", () => {
   it("throws a TypeError naming the file and the formats when nothing matches", () => {
     expect(() => detectFormat("hello,world", "calls.txt")).toThrow(TypeError);
     expect(() => detectFormat("hello,world", "calls.txt")).toThrow(
-      "Cannot detect the format of 'calls.txt': first line 'hello,world' is not one of asterisk, asterisk-csv, pbxware, technion, asterisk-cdr, freeswitch-cdr; pass the format explicitly",
+      "Cannot detect the format of 'calls.txt': first line 'hello,world' is not one of asterisk, asterisk-csv, pbxware, technion, asterisk-cdr, freeswitch-cdr, pbxware-cdr; pass the format explicitly",
     );
   });
 });
