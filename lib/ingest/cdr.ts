@@ -153,25 +153,25 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   return { stints, agent_events: [], rejects, counts };
 }
 
+/** The cells of one CSV line, or null when it does not parse. */
+function csvCells(line: string): string[] | null {
+  try {
+    return (parse(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
+  } catch {
+    return null;
+  }
+}
+
 /** True when `line` is a CSV row naming the columns of `columns` (case-insensitive, all of them in order). */
 function isCdrHeader(line: string, columns: readonly string[]): boolean {
-  let cells: string[];
-  try {
-    cells = (parse(line, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
-  } catch {
-    return false;
-  }
-  return cells.length >= columns.length - 1 && cells.every((c, i) => i >= columns.length || c.trim().toLowerCase() === columns[i]!.toLowerCase());
+  const cells = csvCells(line);
+  return cells !== null && cells.length >= columns.length - 1 && cells.every((c, i) => i >= columns.length || c.trim().toLowerCase() === columns[i]!.toLowerCase());
 }
 
 /** True when a first line looks like a CDR row of `format` (its start column is a date-time). */
 export function looksLikeCdr(firstLine: string, format: CdrFormat): boolean {
-  let cells: string[];
-  try {
-    cells = (parse(firstLine, { relax_column_count: true, relax_quotes: true }) as string[][])[0] ?? [];
-  } catch {
-    return false;
-  }
+  const cells = csvCells(firstLine);
+  if (cells === null) return false;
   const layout = CDR_LAYOUTS[format] as readonly string[];
   if (format === "pbxware-cdr" && isCdrHeader(firstLine, layout)) return true;
   return cells.length >= layout.length - 1 && cells.length <= layout.length && STAMP.test((cells[layout.indexOf(FIELDS[format].start)] ?? "").trim());
