@@ -11,6 +11,7 @@
 import { parse } from "csv-parse/sync";
 import { localToInstant } from "../time/mod.ts";
 import { LogParseError } from "./errors.ts";
+import { MAX_DURATION_S } from "./queue_log_verbs.ts";
 import { type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
 
 /** The CDR formats and their default column orders. */
@@ -110,15 +111,20 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         if (text === "" && !required) return null;
         const m = STAMP.exec(text);
         if (!m) return fail(name, `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`);
+        // Date.UTC rolls a month 13 into the next year and 24:00 into the next day: check each part.
+        if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) fail(name, `${name} is not a time of day (HH 00-23, MM and SS 00-59): '${text}'`);
         const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-        if (new Date(local).getUTCDate() !== +m[3]!) fail(name, `${name} is not a calendar date: '${text}'`);
+        const d = new Date(local);
+        if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) fail(name, `${name} is not a calendar date: '${text}'`);
         return localToInstant(local, zone);
       };
       const from = col(f.from), to = col(f.to);
       const seconds = (name: string): number => {
         const text = col(name);
         if (!/^\d+$/.test(text)) fail(name, `${name} must be whole seconds, got '${text.slice(0, 20)}'`);
-        return Number(text);
+        const n = Number(text);
+        if (n > MAX_DURATION_S) fail(name, `${name} must be whole seconds up to 30 days (${MAX_DURATION_S}), got '${text.slice(0, 20)}'`);
+        return n;
       };
       const start = when(f.start, true)!;
       const billsec = seconds(f.billsec);

@@ -101,4 +101,37 @@ describe("CDR readers", () => {
     expect(html2).toMatch(/<p class="sub">2024-03-04 to 2024-03-04 \(/);
     expect(html2).not.toMatch(/OUTBOUND<\/div><div class="value">3/i);
   }, 60_000);
+
+  it("rejects impossible CDR dates, times and durations by name instead of rolling them over or failing the load (hostile findings)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-bad-"));
+    const f = join(dir, "bad.csv");
+    const head = readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n").slice(0, 2).join("\n");
+    const row = (id: number, calldate: string, duration: string) =>
+      `${id},100,"x <201>",201,0612345678,default,SIP/201-1,SIP/trunk-2,Dial,SIP/trunk/0612345678,${calldate},${duration},0,0,NO ANSWER,DOCUMENTATION,,1791180000.${id},`;
+    writeFileSync(f, [
+      head,
+      row(2, "2026-13-05 10:00:00", "30"), // month 13: Date.UTC made it 2027-01-05
+      row(3, "2026-10-05 24:00:00", "30"), // hour 24: was taken as 2026-10-06 00:00
+      row(4, "2026-10-05 10:61:00", "30"), // minute 61
+      row(5, "2026-02-30 10:00:00", "30"), // 30 February
+      row(6, "2026-10-05 10:00:00", "12345678901234567890"), // 20 digits: the load failed with "bigint out of int64 range"
+      row(7, "2026-10-05 10:00:00", "2592001"), // 30 days + 1 s
+      "",
+    ].join("\n"));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    // Header + 1 good row + 6 bad rows: the good row is the fixture's first call (192 s, answered).
+    expect(c).toMatchObject({ format: "pbxware-cdr", lines_read: 8, used: 1, rejected: 6 });
+    const reasons = (await store.query<{ line: number; reason: string }>("SELECT line, reason FROM rejects ORDER BY line")).map((r) => [r.line, r.reason.replace(/^.*?:(\d+): /, "$1: ")]);
+    expect(reasons).toEqual([
+      [3, "3: field 'calldate': calldate is not a calendar date: '2026-13-05 10:00:00'"],
+      [4, "4: field 'calldate': calldate is not a time of day (HH 00-23, MM and SS 00-59): '2026-10-05 24:00:00'"],
+      [5, "5: field 'calldate': calldate is not a time of day (HH 00-23, MM and SS 00-59): '2026-10-05 10:61:00'"],
+      [6, "6: field 'calldate': calldate is not a calendar date: '2026-02-30 10:00:00'"],
+      [7, "7: field 'duration': duration must be whole seconds up to 30 days (2592000), got '12345678901234567890'"],
+      [8, "8: field 'duration': duration must be whole seconds up to 30 days (2592000), got '2592001'"],
+    ]);
+    expect((await store.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints"))[0]!.n).toBe(1);
+    store.close();
+  });
 });
