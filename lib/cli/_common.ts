@@ -95,7 +95,7 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   try {
     counts = await loadLogs(store, o.input, {
       format: o.format, sourceTimeZone: o.sourceTz, strict: o.strict, onProgress: progress?.update,
-      cdr_columns: o.cdrColumns?.split(",").map((c) => c.trim().toLowerCase()).filter(Boolean),
+      cdr_columns: o.cdrColumns?.split(",").map((c) => c.trim().toLowerCase()),
     }, notices);
   } catch (err) {
     progress?.stop(false);

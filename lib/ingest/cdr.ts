@@ -77,12 +77,15 @@ const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
  * extensions by `internal_cdr`, others (IVR legs, `s`) by `other_cdr`.
  *
  * @throws {LogParseError} in strict mode on the first bad row (naming the field)
+ * @throws {RangeError} when the column list lacks a needed column, repeats one or has an empty name
  * Source: Asterisk `cdr_csv` column order ("CDR Variables", Asterisk wiki); FreeSWITCH
  *   `mod_cdr_csv` default template (cdr_csv.conf.xml); Bicom PBXware "HOWTO CDR table structure".
  */
 export function parseCdr(lines: readonly string[], source: string, format: CdrFormat, options: CdrOptions = {}): ParsedLog {
   const columns = options.columns ?? CDR_LAYOUTS[format];
   const f = FIELDS[format];
+  const repeated = columns.find((c, i) => c.trim() === "" || columns.indexOf(c) !== i);
+  if (repeated !== undefined) throw new RangeError(`Cannot read ${format} '${source}': the column list names ${repeated.trim() === "" ? "an empty column" : `'${repeated}' twice`}`);
   for (const need of Object.values(f)) if (!columns.includes(need)) throw new RangeError(`Cannot read ${format} '${source}': the column list has no '${need}'`);
   const zone = options.timeZone ?? "UTC";
   const internal = options.internal ?? /^\d{2,6}$/, external = options.external ?? /^\+?\d{7,}$/;

@@ -56,6 +56,13 @@ describe("CDR readers", () => {
     const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "kpis", "-i", f, "--format", "freeswitch-cdr", "--cdr-columns", "uuid,start_stamp"], { encoding: "utf8", cwd: ROOT });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^qb: .*the column list has no 'caller_id_number'/m);
+    // A repeated or empty column name is a usage error too (a repeat exited 1 with "no line is usable").
+    const cols2 = "uuid,caller_id_number,destination_number,start_stamp,start_stamp,answer_stamp,end_stamp,billsec,hangup_cause";
+    for (const [list, said] of [[cols2, "names 'start_stamp' twice"], [cols.replace(",billsec", ",,billsec"), "names an empty column"]]) {
+      const r3 = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "kpis", "-i", f, "--format", "freeswitch-cdr", "--cdr-columns", list], { encoding: "utf8", cwd: ROOT });
+      expect(r3.status, r3.stderr).toBe(2);
+      expect(r3.stderr).toContain(said);
+    }
   });
 
   it("read a PBXware CDR table export: end = calldate + duration, answer = end − billsec (hand-computed), header ignored, headerless detected", async () => {
