@@ -93,6 +93,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   counts.lines_read = lines.length;
   const stints: CallStint[] = [];
   const rejects: ParsedLog["rejects"] = [];
+  /** Stints so far per call id (a repeated id is a further leg), and the line of each outbound row's text. */
+  const legs = new Map<string, number>(), rowLine = new Map<string, number>();
   lines.forEach((raw, index) => {
     const line = index + 1;
     if (raw.trim() === "") return ignoreLine(counts, "blank_line");
@@ -147,9 +149,17 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       if (!internal.test(from)) return ignoreLine(counts, "other_cdr");
       if (internal.test(to)) return ignoreLine(counts, "internal_cdr");
       if (!external.test(to)) return ignoreLine(counts, "other_cdr");
+      // The same row twice (a file concatenated with itself) is a duplicate; another row with
+      // the same id (a second leg of one call) is kept as the call's next stint, with a note.
+      const id = col(f.id), twin = rowLine.get(raw.trim());
+      if (twin !== undefined) fail(f.id, `duplicate of line ${twin} (the same row)`);
+      rowLine.set(raw.trim(), line);
+      const stint_no = (legs.get(id) ?? 0) + 1;
+      legs.set(id, stint_no);
+      if (stint_no > 1) counts.notes.repeated_cdr_ids = (counts.notes.repeated_cdr_ids ?? 0) + 1;
       const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
       stints.push({
-        call_id: col(f.id), stint_no: 1, source, queue: null, direction: "outbound", entered_at: start,
+        call_id: id, stint_no, source, queue: null, direction: "outbound", entered_at: start,
         answered_at: answered ? answer : null, ended_at: end, agent: from, outcome: answered ? "answered" : "not_connected",
         wait_s: null, ring_s: answered ? (answer! - start) / 1000 : (end - start) / 1000, talk_s: answered ? billsec : null,
         hold_s: null, wrap_s: null, position_entered: null, caller: to, transfer_to: null, reconstructed: false, ended_by: null,

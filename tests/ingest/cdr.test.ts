@@ -141,4 +141,22 @@ describe("CDR readers", () => {
     expect((await store.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints"))[0]!.n).toBe(1);
     store.close();
   });
+
+  it("rejects a CDR row given twice as a duplicate and keeps a second leg of one uniqueid as stint 2, with a note (hostile finding 3)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-dup-"));
+    const f = join(dir, "dup.csv");
+    const lines = readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n");
+    // Header, call .1, call .1 again (the same row), a second leg of .1 (another dstchannel, 45 s at 09:10), call .2.
+    const leg2 = lines[1]!.replace("SIP/trunk-00000002", "SIP/trunk-00000009").replace("2026-10-05 09:00:00,192,180", "2026-10-05 09:10:00,45,40");
+    writeFileSync(f, [lines[0], lines[1], lines[1], leg2, lines[2]].join("\n") + "\n");
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    expect(c).toMatchObject({ lines_read: 5, used: 3, ignored: 1, rejected: 1, notes: { repeated_cdr_ids: 1 } });
+    expect((await store.query<{ reason: string }>("SELECT reason FROM rejects"))[0]!.reason).toMatch(/dup\.csv:3: field 'uniqueid': duplicate of line 2 \(the same row\)/);
+    // Before, both copies were counted: 4 outbound stints, two of them identical.
+    expect(await store.query("SELECT call_id, stint_no::INT AS stint_no, talk_s FROM call_stints ORDER BY call_id, stint_no")).toEqual([
+      { call_id: "1791180000.1", stint_no: 1, talk_s: 180 }, { call_id: "1791180000.1", stint_no: 2, talk_s: 40 }, { call_id: "1791180000.2", stint_no: 1, talk_s: null },
+    ]);
+    store.close();
+  });
 });
