@@ -117,6 +117,12 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
     process.stderr.write(
       `${safe(c.source)} (${c.format}): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored${rules ? ` (${rules})` : ""} + ${c.rejected} rejected${notes ? `; notes: ${notes}` : ""}\n`,
     );
+    // The first rejects in line order, as for --targets and --queue-map (all are in the `rejects` table of --db).
+    if (c.rejected > 0) {
+      const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line NULLS LAST LIMIT 5", [c.source]);
+      for (const r of first) process.stderr.write(`  rejected: ${safe(r.reason)}\n`);
+      if (c.rejected > first.length) process.stderr.write(`  … and ${c.rejected - first.length} more\n`);
+    }
   }
   return { store, counts };
 }

@@ -140,6 +140,11 @@ describe("CDR readers", () => {
     ]);
     expect((await store.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints"))[0]!.n).toBe(1);
     store.close();
+    // Without --strict, stderr shows the first five rejects in line order and how many more (it showed the count only).
+    const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "kpis", "-i", f, "--source-tz", "Europe/Rome"], { encoding: "utf8", cwd: ROOT });
+    expect(r.status, r.stderr).toBe(0);
+    const shown = r.stderr.split("\n").filter((l) => l.startsWith("  "));
+    expect(shown.map((l) => l.replace(/^  rejected: .*?:(\d+): .*$/, "$1"))).toEqual(["3", "4", "5", "6", "7", "  … and 1 more"]);
   });
 
   it("rejects a CDR row given twice as a duplicate and keeps a second leg of one uniqueid as stint 2, with a note (hostile finding 3)", async () => {
