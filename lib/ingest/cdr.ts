@@ -9,7 +9,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import { localToInstant } from "../time/mod.ts";
+import { localTimeKind, localToInstant } from "../time/mod.ts";
 import { LogParseError } from "./errors.ts";
 import { MAX_DURATION_S } from "./queue_log_verbs.ts";
 import { type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
@@ -110,6 +110,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         return fail("fields", `not a CSV line (${(err as Error).message.slice(0, 80)})`);
       }
       if (cells.length < columns.length - 1) fail("fields", `expected ${columns.length} fields (${format}), got ${cells.length}`);
+      // Cells past the layout's columns are not read: say how many rows had them (another PBX version or template?).
+      if (cells.length > columns.length) counts.notes.rows_with_extra_fields = (counts.notes.rows_with_extra_fields ?? 0) + 1;
       const col = (name: string) => (cells[columns.indexOf(name)] ?? "").trim();
       const when = (name: string, required: boolean): number | null => {
         const text = col(name);
@@ -121,6 +123,12 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
         const d = new Date(local);
         if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) fail(name, `${name} is not a calendar date: '${text}'`);
+        // A local time the zone skips (shifted forward) or repeats (the earlier taken) is kept, with a note.
+        const kind = localTimeKind(local, zone);
+        if (kind !== "once") {
+          const note = kind === "gap" ? "local_times_in_dst_gap" : "repeated_local_times";
+          counts.notes[note] = (counts.notes[note] ?? 0) + 1;
+        }
         return localToInstant(local, zone);
       };
       const from = col(f.from), to = col(f.to);

@@ -37,20 +37,35 @@ export function offsetMinutes(zone: string, ms: number): number {
  * @param localMs the wall-clock time written as if it were UTC (ms since 1970-01-01T00:00 local)
  * @returns epoch milliseconds. A time in a DST gap is shifted forward by the gap; an ambiguous
  *   time in a fall-back hour resolves to the earlier instant (the same rule as luxon).
- * Source: the two-pass offset algorithm used by luxon and Temporal's "compatible" disambiguation.
+ * Source: Temporal's "compatible" disambiguation (earlier of two, later in a gap), the candidates
+ *   being the offsets a day either side (no zone changes offset twice within 24 hours).
  */
 export function localToInstant(localMs: number, zone: string): number {
-  const o1 = offsetMinutes(zone, localMs);
-  const guess = localMs - o1 * 60_000;
-  const o2 = offsetMinutes(zone, guess);
-  if (o1 === o2) return guess;
-  const alt = localMs - o2 * 60_000;
-  // Earlier instant when both are valid (fall-back), forward shift in a gap (spring-forward).
-  if (offsetMinutes(zone, alt) === o2) return Math.min(guess, alt);
-  return Math.max(guess, alt);
+  const before = offsetMinutes(zone, localMs - 86_400_000), after = offsetMinutes(zone, localMs + 86_400_000);
+  const valid = [...new Set([before, after])].map((o) => localMs - o * 60_000).filter((ms) => localMs - offsetMinutes(zone, ms) * 60_000 === ms);
+  // Earlier instant when both are valid (fall-back), forward shift in a gap (spring-forward): the
+  // offset before the gap. (The two-pass guess gave the later instant of a repeated hour in zones
+  // east of UTC: 02:30 on 2026-10-25 in Europe/Rome became 02:30 CET, not CEST.)
+  return valid.length > 0 ? Math.min(...valid) : localMs - before * 60_000;
 }
 
 /** Formats an instant as ISO 8601 with the zone's offset, e.g. `2018-11-30T08:30:00-05:00`. */
 export function isoInZone(ms: number, zone: string): string {
   return DateTime.fromMillis(ms, { zone: ianaZone(zone) }).toISO({ suppressMilliseconds: true })!;
+}
+
+/**
+ * Whether a wall-clock time exists once in `zone`: `"gap"` when it falls in a spring-forward gap
+ * (no instant has it; {@link localToInstant} shifts it forward), `"repeated"` when it falls in a
+ * fall-back hour (two instants have it; the earlier is taken), else `"once"`.
+ *
+ * @param localMs the wall-clock time written as if it were UTC (ms)
+ * Source: the offsets a day either side are the two candidates (no zone changes offset twice
+ *   within 24 hours); a candidate is valid when the zone has that offset at the instant it gives.
+ */
+export function localTimeKind(localMs: number, zone: string): "once" | "gap" | "repeated" {
+  const offsets = new Set([offsetMinutes(zone, localMs - 86_400_000), offsetMinutes(zone, localMs + 86_400_000)]);
+  let valid = 0;
+  for (const o of offsets) if (offsetMinutes(zone, localMs - o * 60_000) === o) valid++;
+  return valid === 0 ? "gap" : valid > 1 ? "repeated" : "once";
 }

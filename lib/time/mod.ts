@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { ianaZone, isoInZone, localToInstant, offsetMinutes } from "./local_time.ts";
+export { ianaZone, isoInZone, localTimeKind, localToInstant, offsetMinutes } from "./local_time.ts";

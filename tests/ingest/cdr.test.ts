@@ -164,4 +164,21 @@ describe("CDR readers", () => {
     ]);
     store.close();
   });
+
+  it("notes CDR local times in a DST gap or a repeated hour and rows with cells past the layout (hostile findings 4 and 6)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-dst-"));
+    const f = join(dir, "dst.csv");
+    const row = (id: number, calldate: string, extra = "") =>
+      `${id},100,"x <201>",201,0612345678,default,SIP/201-1,SIP/trunk-2,Dial,SIP/trunk/0612345678,${calldate},30,0,0,NO ANSWER,DOCUMENTATION,,1791180000.${id},${extra}`;
+    // Europe/Rome: 2026-03-29 02:00 → 03:00 (02:30 does not exist), 2026-10-25 03:00 → 02:00 (02:30 happens twice).
+    writeFileSync(f, [row(1, "2026-03-29 02:30:00"), row(2, "2026-10-25 02:30:00"), row(3, "2026-10-25 12:00:00", ",surplus")].join("\n") + "\n");
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { format: "pbxware-cdr", sourceTimeZone: "Europe/Rome" });
+    expect(c).toMatchObject({ used: 3, rejected: 0, notes: { local_times_in_dst_gap: 1, repeated_local_times: 1, rows_with_extra_fields: 1 } });
+    // The gap time is shifted forward by the hour (03:30 CEST = 01:30 UTC); the repeated one is the earlier (02:30 CEST = 00:30 UTC).
+    expect((await store.query<{ e: number }>(STINTS)).map((s) => s.e)).toEqual([
+      Date.parse("2026-03-29T01:30:00Z"), Date.parse("2026-10-25T00:30:00Z"), Date.parse("2026-10-25T11:00:00Z"),
+    ]);
+    store.close();
+  });
 });
