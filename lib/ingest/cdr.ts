@@ -84,9 +84,7 @@ const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
 export function parseCdr(lines: readonly string[], source: string, format: CdrFormat, options: CdrOptions = {}): ParsedLog {
   const columns = options.columns ?? CDR_LAYOUTS[format];
   const f = FIELDS[format];
-  const repeated = columns.find((c, i) => c.trim() === "" || columns.indexOf(c) !== i);
-  if (repeated !== undefined) throw new RangeError(`Cannot read ${format} '${source}': the column list names ${repeated.trim() === "" ? "an empty column" : `'${repeated}' twice`}`);
-  for (const need of Object.values(f)) if (!columns.includes(need)) throw new RangeError(`Cannot read ${format} '${source}': the column list has no '${need}'`);
+  checkColumns(columns, Object.values(f), `Cannot read ${format} '${source}'`);
   const zone = options.timeZone ?? "UTC";
   const internal = options.internal ?? /^\d{2,6}$/, external = options.external ?? /^\+?\d{7,}$/;
   const counts = emptyCounts(source, format);
@@ -95,10 +93,11 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   const rejects: ParsedLog["rejects"] = [];
   /** Stints so far per call id (a repeated id is a further leg), and the line of each outbound row's text. */
   const legs = new Map<string, number>(), rowLine = new Map<string, number>();
-  lines.forEach((raw, index) => {
+  for (const { raw, index, continued } of csvRecords(lines)) {
+    for (let k = 0; k < continued; k++) ignoreLine(counts, "continuation_line");
     const line = index + 1;
-    if (raw.trim() === "") return ignoreLine(counts, "blank_line");
-    if (index === 0 && isCdrHeader(raw, columns)) return ignoreLine(counts, "header");
+    if (raw.trim() === "") { ignoreLine(counts, "blank_line"); continue; }
+    if (index === 0 && isCdrHeader(raw, columns)) { ignoreLine(counts, "header"); continue; }
     try {
       const fail = (field: string, reason: string): never => {
         throw new LogParseError(reason, { source, line, field });
@@ -111,24 +110,16 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       }
       if (cells.length < columns.length - 1) fail("fields", `expected ${columns.length} fields (${format}), got ${cells.length}`);
       // Cells past the layout's columns are not read: say how many rows had them (another PBX version or template?).
-      if (cells.length > columns.length) counts.notes.rows_with_extra_fields = (counts.notes.rows_with_extra_fields ?? 0) + 1;
+      if (cells.length > columns.length) addNote(counts, "rows_with_extra_fields");
       const col = (name: string) => (cells[columns.indexOf(name)] ?? "").trim();
       const when = (name: string, required: boolean): number | null => {
         const text = col(name);
         if (text === "" && !required) return null;
-        const m = STAMP.exec(text);
-        if (!m) return fail(name, `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`);
-        // Date.UTC rolls a month 13 into the next year and 24:00 into the next day: check each part.
-        if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) fail(name, `${name} is not a time of day (HH 00-23, MM and SS 00-59): '${text}'`);
-        const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-        const d = new Date(local);
-        if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) fail(name, `${name} is not a calendar date: '${text}'`);
+        const local = localStamp(text, name);
+        if (typeof local === "string") return fail(name, local);
         // A local time the zone skips (shifted forward) or repeats (the earlier taken) is kept, with a note.
         const kind = localTimeKind(local, zone);
-        if (kind !== "once") {
-          const note = kind === "gap" ? "local_times_in_dst_gap" : "repeated_local_times";
-          counts.notes[note] = (counts.notes[note] ?? 0) + 1;
-        }
+        if (kind !== "once") addNote(counts, kind === "gap" ? "local_times_in_dst_gap" : "repeated_local_times");
         return localToInstant(local, zone);
       };
       const from = col(f.from), to = col(f.to);
@@ -153,10 +144,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         if (end < start) fail(f.end, `${f.end} is before ${f.start}`);
       }
       if (col(f.id) === "") fail(f.id, `${f.id} must not be empty`);
-      if (external.test(from)) return ignoreLine(counts, "inbound_cdr");
-      if (!internal.test(from)) return ignoreLine(counts, "other_cdr");
-      if (internal.test(to)) return ignoreLine(counts, "internal_cdr");
-      if (!external.test(to)) return ignoreLine(counts, "other_cdr");
+      const rule = external.test(from) ? "inbound_cdr" : !internal.test(from) ? "other_cdr" : internal.test(to) ? "internal_cdr" : !external.test(to) ? "other_cdr" : null;
+      if (rule) { ignoreLine(counts, rule); continue; }
       // The same row twice (a file concatenated with itself) is a duplicate; another row with
       // the same id (a second leg of one call) is kept as the call's next stint, with a note.
       const id = col(f.id), twin = rowLine.get(raw.trim());
@@ -164,20 +153,85 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       rowLine.set(raw.trim(), line);
       const stint_no = (legs.get(id) ?? 0) + 1;
       legs.set(id, stint_no);
-      if (stint_no > 1) counts.notes.repeated_cdr_ids = (counts.notes.repeated_cdr_ids ?? 0) + 1;
+      if (stint_no > 1) addNote(counts, "repeated_cdr_ids");
       const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
-      stints.push({
-        call_id: id, stint_no, source, queue: null, direction: "outbound", entered_at: start,
-        answered_at: answered ? answer : null, ended_at: end, agent: from, outcome: answered ? "answered" : "not_connected",
-        wait_s: null, ring_s: answered ? (answer! - start) / 1000 : (end - start) / 1000, talk_s: answered ? billsec : null,
-        hold_s: null, wrap_s: null, position_entered: null, caller: to, transfer_to: null, reconstructed: false, ended_by: null,
-      });
+      stints.push(outboundStint({ call_id: id, stint_no, source, agent: from, caller: to }, start, answered ? answer : null, end, billsec));
       counts.used++;
     } catch (err) {
       rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
-  });
+  }
   return { stints, agent_events: [], rejects, counts };
+}
+
+/**
+ * A `YYYY-MM-DD HH:MM:SS` stamp as wall-clock milliseconds (written as if UTC), or the reason it
+ * is none. Each part is checked: `Date.UTC` rolls a month 13 into the next year and 24:00 into
+ * the next day.
+ */
+function localStamp(text: string, name: string): number | string {
+  const m = STAMP.exec(text);
+  if (!m) return `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`;
+  if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return `${name} is not a time of day (HH 00-23, MM and SS 00-59): '${text}'`;
+  const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const d = new Date(local);
+  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return `${name} is not a calendar date: '${text}'`;
+  return local;
+}
+
+/** @throws {RangeError} when `columns` repeats a name, has an empty one or lacks one of `needed` */
+function checkColumns(columns: readonly string[], needed: readonly string[], what: string): void {
+  const repeated = columns.find((c, i) => c.trim() === "" || columns.indexOf(c) !== i);
+  if (repeated !== undefined) throw new RangeError(`${what}: the column list names ${repeated.trim() === "" ? "an empty column" : `'${repeated}' twice`}`);
+  for (const need of needed) if (!columns.includes(need)) throw new RangeError(`${what}: the column list has no '${need}'`);
+}
+
+/** An outbound stint: ringing from start to answer (or to the end, unanswered), then `billsec` of talk. Times in epoch ms. */
+function outboundStint(
+  who: Pick<CallStint, "call_id" | "stint_no" | "source" | "agent" | "caller">, start: number, answer: number | null, end: number, billsec: number,
+): CallStint {
+  return {
+    ...who, queue: null, direction: "outbound", entered_at: start, answered_at: answer, ended_at: end,
+    outcome: answer !== null ? "answered" : "not_connected", wait_s: null, ring_s: ((answer ?? end) - start) / 1000,
+    talk_s: answer !== null ? billsec : null, hold_s: null, wrap_s: null, position_entered: null, transfer_to: null, reconstructed: false, ended_by: null,
+  };
+}
+
+function addNote(counts: { notes: Record<string, number> }, note: string): void {
+  counts.notes[note] = (counts.notes[note] ?? 0) + 1;
+}
+
+/** Physical lines a quoted cell may span (a stray quote must not swallow the rest of the file). */
+const MAX_RECORD_LINES = 5;
+
+/**
+ * The CSV records of a file's lines: a line whose quotes are unbalanced (a quoted cell holding a
+ * line break, as PBX exports write a multi-line caller name) is joined with the next ones until
+ * they balance, within {@link MAX_RECORD_LINES} lines; else it stays alone (and is rejected or
+ * read as it is).
+ *
+ * @returns per record its text, the 0-based index of its first line and how many further lines it took
+ */
+function csvRecords(lines: readonly string[]): { raw: string; index: number; continued: number }[] {
+  const out: { raw: string; index: number; continued: number }[] = [];
+  const odd = (t: string) => (t.split('"').length - 1) % 2 === 1;
+  for (let i = 0; i < lines.length; i++) {
+    let raw = lines[i]!, j = i;
+    if (odd(raw)) {
+      let joined = raw, balanced = false;
+      for (let k = i + 1; k < lines.length && k < i + MAX_RECORD_LINES; k++) {
+        joined += "\n" + lines[k];
+        if (!odd(joined)) {
+          [raw, j, balanced] = [joined, k, true];
+          break;
+        }
+      }
+      if (!balanced) j = i;
+    }
+    out.push({ raw, index: i, continued: j - i });
+    i = j;
+  }
+  return out;
 }
 
 /** The cells of one CSV line, or null when it does not parse. */

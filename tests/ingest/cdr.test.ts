@@ -181,4 +181,23 @@ describe("CDR readers", () => {
     ]);
     store.close();
   });
+
+  it("reads a quoted CDR cell holding a line break as one record, the next line counted as its continuation (hostile finding 5)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-nl-"));
+    const f = join(dir, "nl.csv");
+    const lines = readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n");
+    // The caller name of call .1 spans two lines; a stray quote in call .2's name never balances and stays one line.
+    const split = lines[1]!.replace('"""Agent One"" <201>"', '"""Agent\nOne"" <201>"');
+    const stray = lines[2]!.replace('"""Agent Two"" <202>"', '"Agent Two <202>');
+    writeFileSync(f, [lines[0], split, stray, lines[3]].join("\n") + "\n");
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    // 5 lines = header + call .1 (2 lines) + call .2 (stray quote: rejected alone, not joined with the line after it)
+    // + call .3 (inbound); the split record was 2 rejects.
+    expect(c).toMatchObject({ lines_read: 5, used: 1, ignored: 3, rejected: 1, ignored_by_rule: { header: 1, continuation_line: 1, inbound_cdr: 1 } });
+    expect(c!.lines_read).toBe(c!.used + c!.ignored + c!.rejected);
+    expect(await store.query("SELECT line::INT AS line FROM rejects")).toEqual([{ line: 4 }]);
+    expect(await store.query("SELECT call_id, talk_s FROM call_stints ORDER BY call_id")).toEqual([{ call_id: "1791180000.1", talk_s: 180 }]);
+    store.close();
+  });
 });
