@@ -93,7 +93,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   const rejects: ParsedLog["rejects"] = [];
   /** Stints so far per call id (a repeated id is a further leg), and the line of each outbound row's text. */
   const legs = new Map<string, number>(), rowLine = new Map<string, number>();
-  for (const { raw, index, continued } of csvRecords(lines)) {
+  for (const { raw, index, continued } of csvRecords(lines, [columns.length - 1, columns.length])) {
     for (let k = 0; k < continued; k++) ignoreLine(counts, "continuation_line");
     const line = index + 1;
     if (raw.trim() === "") { ignoreLine(counts, "blank_line"); continue; }
@@ -207,26 +207,35 @@ const MAX_RECORD_LINES = 5;
 /**
  * The CSV records of a file's lines: a line whose quotes are unbalanced (a quoted cell holding a
  * line break, as PBX exports write a multi-line caller name) is joined with the next ones until
- * they balance, within {@link MAX_RECORD_LINES} lines; else it stays alone (and is rejected or
- * read as it is).
+ * they balance, within {@link MAX_RECORD_LINES} lines, and the join is taken only when it is a
+ * well-quoted CSV row (no stray quote inside an unquoted cell) of `fields` cells; else the line
+ * stays alone (and is rejected or read as it is), so that a stray quote (`5'11" tall`) never
+ * costs the rows after it.
  *
+ * @param fields the range of cell counts a joined record must have ([min, max])
  * @returns per record its text, the 0-based index of its first line and how many further lines it took
  */
-function csvRecords(lines: readonly string[]): { raw: string; index: number; continued: number }[] {
+function csvRecords(lines: readonly string[], fields: readonly [number, number]): { raw: string; index: number; continued: number }[] {
   const out: { raw: string; index: number; continued: number }[] = [];
   const odd = (t: string) => (t.split('"').length - 1) % 2 === 1;
+  const wellQuoted = (t: string) => {
+    try {
+      const rows = parse(t, { relax_column_count: true }) as string[][];
+      return rows.length === 1 && rows[0]!.length >= fields[0] && rows[0]!.length <= fields[1];
+    } catch {
+      return false;
+    }
+  };
   for (let i = 0; i < lines.length; i++) {
     let raw = lines[i]!, j = i;
     if (odd(raw)) {
-      let joined = raw, balanced = false;
+      let joined = raw;
       for (let k = i + 1; k < lines.length && k < i + MAX_RECORD_LINES; k++) {
         joined += "\n" + lines[k];
-        if (!odd(joined)) {
-          [raw, j, balanced] = [joined, k, true];
-          break;
-        }
+        if (odd(joined)) continue;
+        if (wellQuoted(joined)) [raw, j] = [joined, k];
+        break;
       }
-      if (!balanced) j = i;
     }
     out.push({ raw, index: i, continued: j - i });
     i = j;

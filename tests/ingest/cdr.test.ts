@@ -200,4 +200,26 @@ describe("CDR readers", () => {
     expect(await store.query("SELECT call_id, talk_s FROM call_stints ORDER BY call_id")).toEqual([{ call_id: "1791180000.1", talk_s: 180 }]);
     store.close();
   });
+
+  it("keeps the rows after a stray quote in an unquoted cell: a join of lines is taken only when it is a well-quoted row (hostile finding 1, session 11)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-stray-"));
+    const f = join(dir, "stray.csv");
+    const lines = readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n");
+    // Calls .1 and .2 carry one stray quote each in an unquoted name cell: together the three lines
+    // .1, .4, .2 balance their quotes, and were read as one record (calls .4 and .2 lost, no reject).
+    const a = lines[1]!.replace('"""Agent One"" <201>"', "Tall 5'11\" guy <201>");
+    const b = lines[2]!.replace('"""Agent Two"" <202>"', 'Short 12" screen <202>');
+    writeFileSync(f, [lines[0], a, lines[4], b].join("\n") + "\n");
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    // Hand count: 4 lines = header + outbound .1 (answered, 180 s) + .4 (the fixture's billsec 20 > duration 10: its
+    // own reject, on its own line) + outbound .2 (no answer).
+    expect(c).toMatchObject({ lines_read: 4, used: 2, ignored: 1, rejected: 1, ignored_by_rule: { header: 1 } });
+    expect(c!.ignored_by_rule.continuation_line).toBeUndefined();
+    expect(await store.query("SELECT line::INT AS line, reason FROM rejects")).toEqual([{ line: 3, reason: expect.stringMatching(/billsec \(20\) exceeds duration \(10\)/) }]);
+    expect(await store.query("SELECT call_id, caller, talk_s FROM call_stints ORDER BY call_id")).toEqual([
+      { call_id: "1791180000.1", caller: "0612345678", talk_s: 180 }, { call_id: "1791180000.2", caller: "+390612345678", talk_s: null },
+    ]);
+    store.close();
+  });
 });
