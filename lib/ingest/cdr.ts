@@ -9,7 +9,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import { localTimeKind, localToInstant } from "../time/mod.ts";
+import { localStamp, rowInstants, STAMP, stampChecks } from "./_cdr_times.ts";
 import { LogParseError } from "./errors.ts";
 import { MAX_DURATION_S } from "./queue_log_verbs.ts";
 import { type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
@@ -64,8 +64,6 @@ export interface CdrOptions {
   strict?: boolean;
 }
 
-const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
-
 /**
  * Parses CDR lines into outbound stints: `call_id` the row's unique id, `agent` the internal
  * extension, `caller` the number dialled (the other party, as for queue_log outbound calls), `entered_at` the start, `answered_at` the answer (empty: never
@@ -112,15 +110,11 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       // Cells past the layout's columns are not read: say how many rows had them (another PBX version or template?).
       if (cells.length > columns.length) addNote(counts, "rows_with_extra_fields");
       const col = (name: string) => (cells[columns.indexOf(name)] ?? "").trim();
-      const when = (name: string, required: boolean): number | null => {
+      const stamp = (name: string, required: boolean): number | null => {
         const text = col(name);
         if (text === "" && !required) return null;
         const local = localStamp(text, name);
-        if (typeof local === "string") return fail(name, local);
-        // A local time the zone skips (shifted forward) or repeats (the earlier taken) is kept, with a note.
-        const kind = localTimeKind(local, zone);
-        if (kind !== "once") addNote(counts, kind === "gap" ? "local_times_in_dst_gap" : "repeated_local_times");
-        return localToInstant(local, zone);
+        return typeof local === "string" ? fail(name, local) : local;
       };
       const from = col(f.from), to = col(f.to);
       const seconds = (name: string): number => {
@@ -130,53 +124,42 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         if (n > MAX_DURATION_S) fail(name, `${name} must be whole seconds up to 30 days (${MAX_DURATION_S}), got '${text.slice(0, 20)}'`);
         return n;
       };
-      const start = when(f.start, true)!;
+      // Local stamps in a DST gap or a repeated hour are read in order and kept, with a note per row.
+      const t = rowInstants({ start: stamp(f.start, true)!, answer: "answer" in f ? stamp(f.answer, false) : null, end: "end" in f ? stamp(f.end, true) : null }, zone);
       const billsec = seconds(f.billsec);
       let answer: number | null, end: number;
       if ("duration" in f) {
         const duration = seconds(f.duration);
         if (billsec > duration) fail(f.billsec, `${f.billsec} (${billsec}) exceeds ${f.duration} (${duration})`);
-        end = start + duration * 1000;
+        end = t.start + duration * 1000;
         answer = billsec > 0 ? end - billsec * 1000 : null;
       } else {
-        answer = when(f.answer, false);
-        end = when(f.end, true)!;
-        if (end < start) fail(f.end, `${f.end} is before ${f.start}`);
+        [answer, end] = [t.answer, t.end!];
+        const gap = t.notes.includes("local_times_in_dst_gap") ? ` (a stamp falls in a DST gap of ${zone})` : "";
+        const bad = stampChecks({ start: t.start, answer, end }, billsec, columns.includes("duration") ? () => seconds("duration") : null, f, gap);
+        if (bad) fail(bad.field, bad.reason);
       }
+      const start = t.start;
       if (col(f.id) === "") fail(f.id, `${f.id} must not be empty`);
       const rule = external.test(from) ? "inbound_cdr" : !internal.test(from) ? "other_cdr" : internal.test(to) ? "internal_cdr" : !external.test(to) ? "other_cdr" : null;
       if (rule) { ignoreLine(counts, rule); continue; }
       // The same row twice (a file concatenated with itself) is a duplicate; another row with
       // the same id (a second leg of one call) is kept as the call's next stint, with a note.
-      const id = col(f.id), twin = rowLine.get(raw.trim());
+      const id = col(f.id), row = cells.map((c) => c.trim()).join("\u001f"), twin = rowLine.get(row);
       if (twin !== undefined) fail(f.id, `duplicate of line ${twin} (the same row)`);
-      rowLine.set(raw.trim(), line);
+      rowLine.set(row, line);
       const stint_no = (legs.get(id) ?? 0) + 1;
       legs.set(id, stint_no);
       if (stint_no > 1) addNote(counts, "repeated_cdr_ids");
       const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
       stints.push(outboundStint({ call_id: id, stint_no, source, agent: from, caller: to }, start, answered ? answer : null, end, billsec));
       counts.used++;
+      for (const note of t.notes) addNote(counts, note);
     } catch (err) {
       rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
   }
   return { stints, agent_events: [], rejects, counts };
-}
-
-/**
- * A `YYYY-MM-DD HH:MM:SS` stamp as wall-clock milliseconds (written as if UTC), or the reason it
- * is none. Each part is checked: `Date.UTC` rolls a month 13 into the next year and 24:00 into
- * the next day.
- */
-function localStamp(text: string, name: string): number | string {
-  const m = STAMP.exec(text);
-  if (!m) return `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`;
-  if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return `${name} is not a time of day (HH 00-23, MM and SS 00-59): '${text}'`;
-  const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-  const d = new Date(local);
-  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return `${name} is not a calendar date: '${text}'`;
-  return local;
 }
 
 /** @throws {RangeError} when `columns` repeats a name, has an empty one or lacks one of `needed` */

@@ -69,3 +69,25 @@ export function localTimeKind(localMs: number, zone: string): "once" | "gap" | "
   for (const o of offsets) if (offsetMinutes(zone, localMs - o * 60_000) === o) valid++;
   return valid === 0 ? "gap" : valid > 1 ? "repeated" : "once";
 }
+
+/**
+ * Every reading of a wall-clock time in `zone` as an instant, ascending: one for a time that
+ * exists once, two for a time in a fall-back hour (the earlier is {@link localToInstant}'s), and
+ * for a time in a spring-forward gap (which no instant has) its two readings with the offsets
+ * before and after the gap (the later, shifted forward, is {@link localToInstant}'s).
+ *
+ * A reader of records with several stamps (a call's start, answer and end) takes the readings
+ * that keep them in order, e.g. the later reading of an end in the repeated hour after a start
+ * before it.
+ *
+ * @param localMs the wall-clock time written as if it were UTC (ms)
+ * @returns epoch milliseconds, one or two, ascending
+ * Source: as {@link localTimeKind}; the gap's readings are Temporal's "earlier" and "later"
+ *   disambiguations.
+ */
+export function localReadings(localMs: number, zone: string): number[] {
+  const offsets = [...new Set([offsetMinutes(zone, localMs - 86_400_000), offsetMinutes(zone, localMs + 86_400_000)])];
+  const all = offsets.map((o) => localMs - o * 60_000).sort((a, b) => a - b);
+  const valid = all.filter((ms) => localMs - offsetMinutes(zone, ms) * 60_000 === ms);
+  return valid.length > 0 ? valid : all;
+}

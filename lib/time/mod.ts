@@ -3,4 +3,4 @@
  *
  * @module
  */
-export { ianaZone, isoInZone, localTimeKind, localToInstant, offsetMinutes } from "./local_time.ts";
+export { ianaZone, isoInZone, localReadings, localTimeKind, localToInstant, offsetMinutes } from "./local_time.ts";

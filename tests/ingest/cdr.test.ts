@@ -201,6 +201,58 @@ describe("CDR readers", () => {
     store.close();
   });
 
+  it("checks an Asterisk CDR row's stamps against each other and its durations, reads a call across the fall-back in order, notes DST once per kept row (hostile findings 2-6, session 11)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-times-"));
+    const f = join(dir, "Master.csv");
+    // Asterisk cdr_csv layout: start, answer, end, duration, billsec at cells 10-14.
+    const row = (id: number, start: string, answer: string, end: string, duration: number | string, billsec: number, src = "201") =>
+      `"","${src}","0612345678","from-internal","","SIP/201-1","SIP/trunk-2","Dial","SIP/trunk/0612345678","${start}","${answer}","${end}",${duration},${billsec},"${answer ? "ANSWERED" : "NO ANSWER"}",3,"1791180000.${id}",""`;
+    writeFileSync(f, [
+      // 1: across the fall-back (Europe/Rome, 2026-10-25 03:00 CEST → 02:00 CET): start 02:50 CEST = 00:50Z, answer 02:55 CEST
+      //    = 00:55Z, end 02:10 — its earlier reading (00:10Z) is before the start, its later one (02:10 CET = 01:10Z) is 20 min on.
+      row(1, "2026-10-25 02:50:00", "2026-10-25 02:55:00", "2026-10-25 02:10:00", 1200, 900),
+      // 2: end 31 days after start, across the fall-back of 25 October: 31 × 86,400 + 3,600 = 2,682,000 s, over 30 days.
+      row(2, "2026-10-01 10:00:00", "", "2026-11-01 10:00:00", 2678400, 0),
+      // 3: answer after the end.
+      row(3, "2026-10-05 10:00:00", "2026-10-05 10:05:00", "2026-10-05 10:01:00", 60, 0),
+      // 4: billsec 500 > end − answer = 48 s.
+      row(4, "2026-10-05 11:00:00", "2026-10-05 11:00:12", "2026-10-05 11:01:00", 60, 500),
+      // 5: duration 9999 against end − start = 60 s.
+      row(5, "2026-10-05 12:00:00", "2026-10-05 12:00:12", "2026-10-05 12:01:00", 9999, 48),
+      // 6: duration not whole seconds.
+      row(6, "2026-10-05 13:00:00", "", "2026-10-05 13:00:30", "3e9", 0),
+      // 7: start in the spring-forward gap (2026-03-29 02:30 does not exist in Rome), end 03:10 CEST = 01:10Z: the start's
+      //    forward reading (01:30Z) is after the end, its other reading (02:30 CET = 00:30Z) 40 minutes before it.
+      row(7, "2026-03-29 02:30:00", "", "2026-03-29 03:10:00", 2400, 0),
+      // 8: a rejected row in the repeated hour earns no note (billsec 62 > end − start 60 s + 1 s of rounding slack).
+      row(8, "2026-10-25 02:20:00", "", "2026-10-25 02:21:00", 60, 62),
+      // 9: row 1 again with spaces around a cell: the same row (trimmed cells), a duplicate of line 1.
+      row(1, " 2026-10-25 02:50:00", "2026-10-25 02:55:00", "2026-10-25 02:10:00", 1200, 900),
+      "",
+    ].join("\n"));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    // Hand count: 9 rows; kept 1 and 7; rejected 2, 3, 4, 5, 6, 8 and the padded copy of 1.
+    expect(c).toMatchObject({ format: "asterisk-cdr", lines_read: 9, used: 2, rejected: 7 });
+    // One note per kept row: row 1 has three stamps in the repeated hour (was counted 3 times, and row 8's too); row 7 one in the gap.
+    expect(c!.notes).toMatchObject({ repeated_local_times: 1, local_times_in_dst_gap: 1 });
+    const reasons = (await store.query<{ reason: string }>("SELECT reason FROM rejects ORDER BY line")).map((r) => r.reason.replace(/^.*?:(\d+): /, "$1: "));
+    expect(reasons).toEqual([
+      "2: field 'end': end − start is 2682000 s, more than 30 days (2592000 s)",
+      "3: field 'answer': answer is not between start and end",
+      "4: field 'billsec': billsec (500) exceeds end − answer (48 s)",
+      "5: field 'duration': duration (9999) disagrees with end − start (60 s)",
+      "6: field 'duration': duration must be whole seconds, got '3e9'",
+      "8: field 'billsec': billsec (62) exceeds end − start (60 s)",
+      "9: field 'uniqueid': duplicate of line 1 (the same row)",
+    ]);
+    expect(await store.query(STINTS)).toEqual([
+      { call_id: "1791180000.1", agent: "201", caller: "0612345678", outcome: "answered", e: Date.parse("2026-10-25T00:50:00Z"), a: Date.parse("2026-10-25T00:55:00Z"), x: Date.parse("2026-10-25T01:10:00Z"), ring_s: 300, talk_s: 900 },
+      { call_id: "1791180000.7", agent: "201", caller: "0612345678", outcome: "not_connected", e: Date.parse("2026-03-29T00:30:00Z"), a: null, x: Date.parse("2026-03-29T01:10:00Z"), ring_s: 2400, talk_s: null },
+    ]);
+    store.close();
+  });
+
   it("keeps the rows after a stray quote in an unquoted cell: a join of lines is taken only when it is a well-quoted row (hostile finding 1, session 11)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qb-cdr-stray-"));
     const f = join(dir, "stray.csv");

@@ -4,7 +4,7 @@
  * back; US: second Sunday of March 02:00 local forward, first Sunday of November 02:00 local back).
  */
 import { describe, expect, it } from "vitest";
-import { localTimeKind, localToInstant } from "../../lib/time/mod.ts";
+import { localReadings, localTimeKind, localToInstant } from "../../lib/time/mod.ts";
 
 const local = (s: string) => Date.parse(`${s}Z`);
 
@@ -23,6 +23,18 @@ describe("localToInstant and localTimeKind", () => {
     for (const [zone, wall, instant, kind] of cases) {
       expect([zone, wall, localToInstant(local(wall), zone)]).toEqual([zone, wall, Date.parse(instant)]);
       expect([zone, wall, localTimeKind(local(wall), zone)]).toEqual([zone, wall, kind]);
+    }
+  });
+
+  it("localReadings lists both readings of a repeated hour and of a gap time, ascending, and one otherwise", () => {
+    const cases: [string, string, string[]][] = [
+      ["Europe/Rome", "2026-10-25T02:30:00", ["2026-10-25T02:30:00+02:00", "2026-10-25T02:30:00+01:00"]],
+      ["Europe/Rome", "2026-03-29T02:30:00", ["2026-03-29T02:30:00+02:00", "2026-03-29T02:30:00+01:00"]], // 00:30Z, 01:30Z
+      ["America/New_York", "2026-11-01T01:30:00", ["2026-11-01T01:30:00-04:00", "2026-11-01T01:30:00-05:00"]],
+      ["America/New_York", "2026-07-01T09:00:00", ["2026-07-01T09:00:00-04:00"]],
+    ];
+    for (const [zone, wall, instants] of cases) {
+      expect([zone, wall, localReadings(local(wall), zone)]).toEqual([zone, wall, instants.map((i) => Date.parse(i))]);
     }
   });
 });

@@ -1,0 +1,111 @@
+/**
+ * Private: the times of one CDR row — its local date-time stamps read as instants in the
+ * source's zone, kept in order across a DST change, and its durations checked against them.
+ *
+ * @module
+ */
+import { localReadings, localTimeKind, localToInstant } from "../time/mod.ts";
+import { MAX_DURATION_S } from "./queue_log_verbs.ts";
+
+/** A CDR date-time, `YYYY-MM-DD HH:MM:SS` (or with a `T`). */
+export const STAMP = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})$/;
+
+/**
+ * Slack between a PBX's whole-second durations and its stamps, in seconds: Asterisk rounds
+ * `duration` and `billsec` from millisecond times (cdr.c, `ast_tvdiff_ms` + 500), so either may
+ * be one second off the difference of the second-resolution stamps.
+ */
+export const STAMP_SLACK_S = 1;
+
+/**
+ * A `YYYY-MM-DD HH:MM:SS` stamp as wall-clock milliseconds (written as if UTC), or the reason it
+ * is none. Each part is checked: `Date.UTC` rolls a month 13 into the next year and 24:00 into
+ * the next day.
+ *
+ * @param name the field's name, for the reason
+ */
+export function localStamp(text: string, name: string): number | string {
+  const m = STAMP.exec(text);
+  if (!m) return `${name} must be a date-time YYYY-MM-DD HH:MM:SS, got '${text.slice(0, 40)}'`;
+  if (+m[4]! > 23 || +m[5]! > 59 || +m[6]! > 59) return `${name} is not a time of day (HH 00-23, MM and SS 00-59): '${text}'`;
+  const local = Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
+  const d = new Date(local);
+  if (d.getUTCFullYear() !== +m[1]! || d.getUTCMonth() !== +m[2]! - 1 || d.getUTCDate() !== +m[3]!) return `${name} is not a calendar date: '${text}'`;
+  return local;
+}
+
+/** The instants of a row's stamps and the DST notes they earn (each at most once per row). */
+export interface RowInstants {
+  start: number;
+  answer: number | null;
+  end: number | null;
+  /** `local_times_in_dst_gap` and/or `repeated_local_times` when a stamp fell in one. */
+  notes: string[];
+}
+
+/**
+ * Reads a row's local stamps as instants in `zone`, in order: the start takes
+ * `localToInstant`'s reading (the earlier of a repeated hour, a gap time shifted forward) unless
+ * that falls after every reading of the end; the end takes its earliest reading at or after the
+ * start (a call from 02:50 CEST to 02:10 CET across the fall-back is 20 minutes, not "ends before
+ * it starts"); the answer its earliest reading between the two. A stamp with no such reading
+ * keeps `localToInstant`'s, for the caller's order checks to reject.
+ *
+ * @param local wall-clock ms (as if UTC) of start, answer (null: none) and end (null: none, e.g.
+ *   PBXware rows that give a duration instead)
+ * @param zone IANA zone of the stamps
+ * Source: `localReadings` (lib/time); Temporal's disambiguations.
+ */
+export function rowInstants(local: { start: number; answer: number | null; end: number | null }, zone: string): RowInstants {
+  const notes = new Set<string>();
+  for (const ms of [local.start, local.answer, local.end]) {
+    if (ms === null) continue;
+    const kind = localTimeKind(ms, zone);
+    if (kind !== "once") notes.add(kind === "gap" ? "local_times_in_dst_gap" : "repeated_local_times");
+  }
+  let start = localToInstant(local.start, zone);
+  let end: number | null = null, answer: number | null = null;
+  if (local.end !== null) {
+    const ends = localReadings(local.end, zone);
+    const last = ends[ends.length - 1]!;
+    if (start > last) start = localReadings(local.start, zone).filter((s) => s <= last).pop() ?? start;
+    end = ends.find((e) => e >= start) ?? localToInstant(local.end, zone);
+  }
+  if (local.answer !== null) {
+    answer = localReadings(local.answer, zone).find((a) => a >= start && (end === null || a <= end)) ?? localToInstant(local.answer, zone);
+  }
+  return { start, answer, end, notes: [...notes] };
+}
+
+/**
+ * The checks of a row with start, answer and end stamps against each other and its durations,
+ * in seconds: the reason of the first that fails (with the field it names), else null. The end
+ * is not before the start, at most 30 days after it; the answer lies between them; `billsec`
+ * does not exceed end − answer (end − start unanswered) and `duration`, when the layout has one,
+ * is end − start, each within {@link STAMP_SLACK_S}.
+ *
+ * @param names the row's field names (for the reasons)
+ * @param duration reads the row's `duration` cell in seconds (and throws when it is bad), or null
+ *   when the layout has none; read after the order checks, so that they name the first fault
+ * @param gapNote appended to an order failure when a stamp fell in a DST gap
+ */
+export function stampChecks(
+  t: { start: number; answer: number | null; end: number }, billsec: number, duration: (() => number) | null,
+  names: { start: string; answer: string; end: string; billsec: string }, gapNote: string,
+): { field: string; reason: string } | null {
+  const span = (t.end - t.start) / 1000;
+  if (span < 0) return { field: names.end, reason: `${names.end} is before ${names.start}${gapNote}` };
+  if (span > MAX_DURATION_S) return { field: names.end, reason: `${names.end} − ${names.start} is ${span} s, more than 30 days (${MAX_DURATION_S} s)` };
+  if (t.answer !== null && (t.answer < t.start || t.answer > t.end)) {
+    return { field: names.answer, reason: `${names.answer} is not between ${names.start} and ${names.end}${gapNote}` };
+  }
+  const talkable = (t.end - (t.answer ?? t.start)) / 1000;
+  if (billsec > talkable + STAMP_SLACK_S) {
+    return { field: names.billsec, reason: `${names.billsec} (${billsec}) exceeds ${names.end} − ${t.answer !== null ? names.answer : names.start} (${talkable} s)` };
+  }
+  const d = duration?.() ?? null;
+  if (d !== null && Math.abs(d - span) > STAMP_SLACK_S) {
+    return { field: "duration", reason: `duration (${d}) disagrees with ${names.end} − ${names.start} (${span} s)` };
+  }
+  return null;
+}
