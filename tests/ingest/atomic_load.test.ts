@@ -46,7 +46,13 @@ describe("loads into a database file", () => {
     const big = join(dir, "big.queue_log");
     const truth = generateQueueLog(200_000, big, 3);
     const child = qb(["kpis", "--input", big, "--db", db, "--quiet"]);
-    await new Promise((r) => setTimeout(r, 4000)); // mid-load (the load of 200k calls takes longer)
+    // Mid-load: once the child's load has made its scratch folder (the load has begun), 0.5 s on; a
+    // fixed 4 s from spawn killed a fast load after its commit, or a slow start before it opened the file.
+    const started = Date.now();
+    while (!readdirSync(tmpdir()).some((n) => n.startsWith(`queuebook-load-${child.pid}-`)) && Date.now() - started < 60_000) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    await new Promise((r) => setTimeout(r, 500));
     child.kill("SIGKILL");
     await new Promise((r) => child.on("exit", r));
     // Exactly as before: the same tables (no scratch `stage_*` table left) with the same rows.
