@@ -48,6 +48,8 @@ const FIELDS: Record<CdrFormat, CdrFields> = {
   "freeswitch-cdr": { id: "uuid", from: "caller_id_number", to: "destination_number", start: "start_stamp", answer: "answer_stamp", end: "end_stamp", billsec: "billsec", result: "hangup_cause" },
   "pbxware-cdr": { id: "uniqueid", from: "src", to: "dst", start: "calldate", duration: "duration", billsec: "billsec", result: "disposition" },
 };
+/** The column holding each format's call id (the field a duplicate row's reject names). */
+export const CDR_ID_FIELD: Record<CdrFormat, string> = Object.fromEntries(Object.entries(FIELDS).map(([k, v]) => [k, v.id])) as Record<CdrFormat, string>;
 /** Formats whose `disposition` says whether the call was answered (Asterisk's values). */
 const DISPOSITION_FORMATS: ReadonlySet<CdrFormat> = new Set(["asterisk-cdr", "pbxware-cdr"]);
 
@@ -87,7 +89,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
   const internal = options.internal ?? /^\d{2,6}$/, external = options.external ?? /^\+?\d{7,}$/;
   const counts = emptyCounts(source, format);
   counts.lines_read = lines.length;
-  const stints: CallStint[] = [];
+  const stints: CallStint[] = [], stint_lines: number[] = [];
   const rejects: ParsedLog["rejects"] = [];
   /** Stints so far per call id (a repeated id is a further leg), and the line of each outbound row's text. */
   const legs = new Map<string, number>(), rowLine = new Map<string, number>();
@@ -152,6 +154,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       legs.set(id, stint_no);
       if (stint_no > 1) addNote(counts, "repeated_cdr_ids");
       const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
+      stint_lines.push(line);
       stints.push(outboundStint({ call_id: id, stint_no, source, agent: from, caller: to }, start, answered ? answer : null, end, billsec));
       counts.used++;
       for (const note of t.notes) addNote(counts, note);
@@ -159,7 +162,7 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
   }
-  return { stints, agent_events: [], rejects, counts };
+  return { stints, stint_lines, agent_events: [], rejects, counts };
 }
 
 /** @throws {RangeError} when `columns` repeats a name, has an empty one or lacks one of `needed` */

@@ -18,6 +18,7 @@
  */
 import { rmSync } from "node:fs";
 import { makeScratchDir, type Row, type Store } from "../store/mod.ts";
+import { isStintFormat } from "./detect_format.ts";
 import { InputError } from "./input_file.ts";
 import { applyRun, countRun } from "./load_apply.ts";
 import { buildScope, buildStintsOf, stageAgentEvents } from "./load_build.ts";
@@ -109,7 +110,9 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
     const prints = await store.query<{ source: string; fingerprint: string }>("SELECT source, fingerprint FROM ingest_runs WHERE fingerprint IS NOT NULL");
     const earlier = prints.filter((r) => !now.has(r.source));
     for (const input of inputs) {
-      for (const r of earlier.filter((e) => e.fingerprint === input.fingerprint)) identical.push(r.source <= input.real_path ? [r.source, input.path] : [input.path, r.source]);
+      // A stint-format copy loses to the source in the database (its stints are rejected), an event log to the path sorting first.
+      const stints = isStintFormat(formatFor(input, options));
+      for (const r of earlier.filter((e) => e.fingerprint === input.fingerprint)) identical.push(stints || r.source <= input.real_path ? [r.source, input.path] : [input.path, r.source]);
     }
     notices.identical_content = identical;
   }
@@ -120,7 +123,12 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
   try {
     await createStageTables(store, inputs);
     let before = 0;
-    for (const [k, input] of inputs.entries()) {
+    // Stint-format inputs (CDRs, Technion) after the others, in the order of their real paths: a
+    // stint repeating one staged earlier is the copy's (dropRepeatedStints), as the warning says.
+    const stintFirst = (k: number) => isStintFormat(formats[k]!) ? 1 : 0;
+    const order = inputs.map((_, k) => k).sort((a, b) => stintFirst(a) - stintFirst(b) || (stintFirst(a) ? (inputs[a]!.real_path < inputs[b]!.real_path ? -1 : 1) : a - b));
+    for (const k of order) {
+      const input = inputs[k]!;
       const progress = (done: number) => options.onProgress?.({ source: input.path, bytes_done: before + done, bytes_total, phase: "reading" });
       progress(0);
       await stageInput(store, input, formats[k]!, options, counts[k]!, tmp, progress);

@@ -18,6 +18,8 @@ import { toAgentEvent } from "./queue_log_stints.ts";
 import { MAX_LINE_BYTES, verbKind } from "./queue_log_verbs.ts";
 import { insertStints } from "./stage_rows.ts";
 import type { IngestCounts, ParsedLog } from "./types.ts";
+import { dropRepeatedStints } from "./_stint_duplicates.ts";
+import { CDR_ID_FIELD } from "./cdr.ts";
 
 /**
  * Creates the empty tables a load stages into. The four big ones (`stage_events`,
@@ -115,6 +117,7 @@ export async function stageInput(
   if (invalid > 0) counts.notes.lines_with_invalid_utf8 = invalid;
   if (format === "empty" || isStintFormat(format)) {
     const parsed: ParsedLog = parseStintLines(lines, source, format, options);
+    await dropRepeatedStints(store, source, parsed, lines, format === "empty" || format === "technion" ? "call_id" : CDR_ID_FIELD[format], parsed.counts);
     await insertStints(store, parsed.stints, "stage_stints");
     await store.insert("stage_rejects", parsed.rejects.map((r) => ({ ...r, stage: "parse" })), TABLES.rejects);
     Object.assign(counts, { ...parsed.counts, notes: { ...parsed.counts.notes, ...counts.notes } });

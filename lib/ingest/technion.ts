@@ -61,7 +61,7 @@ function secondsOfDay(text: string): number {
 export function parseTechnion(lines: readonly string[], source: string, options: TechnionOptions = {}): ParsedLog {
   const zone = options.timeZone ?? "Asia/Jerusalem";
   const counts = emptyCounts(source, "technion");
-  const stints: CallStint[] = [];
+  const stints: CallStint[] = [], stint_lines: number[] = [];
   const rejects: ParsedLog["rejects"] = [];
   counts.lines_read = lines.length;
 
@@ -156,10 +156,11 @@ export function parseTechnion(lines: readonly string[], source: string, options:
         s.ended_at = instant(queueExit ?? entered!);
       }
       stints.push(s);
+      stint_lines.push(line);
       counts.used++;
     } catch (err) {
       rejectRecord(err, { source, line, raw }, rejects, counts, options.strict);
     }
   });
-  return { stints, agent_events: [], rejects, counts };
+  return { stints, stint_lines, agent_events: [], rejects, counts };
 }

@@ -84,6 +84,8 @@ export interface IngestCounts {
 /** What one parser returns for one input. */
 export interface ParsedLog {
   stints: CallStint[];
+  /** The line of each stint of `stints` (same order), when a stint comes from one row (CDRs, Technion). */
+  stint_lines?: number[];
   agent_events: AgentEvent[];
   rejects: Reject[];
   counts: IngestCounts;

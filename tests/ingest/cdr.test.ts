@@ -253,6 +253,37 @@ describe("CDR readers", () => {
     store.close();
   });
 
+  it("rejects the stints of a copied CDR file as duplicates, in one run (either order) or loaded later into a database (hostile finding 7, session 11)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-copy-"));
+    const a = join(dir, "a.csv"), b = join(dir, "b.csv");
+    writeFileSync(a, readFileSync(fixture("cdr/asterisk_master.csv")));
+    writeFileSync(b, readFileSync(fixture("cdr/asterisk_master.csv")));
+    // The fixture by hand: 3 outbound rows (lines 1, 2, 7), 1 bad start (line 5), 3 ignored. The copy b.csv (the path
+    // sorting later, given first here) keeps nothing: its 3 outbound rows are duplicates of a.csv's. Before, 6 stints.
+    const store = await openStore();
+    const counts = await loadLogs(store, [b, a], { sourceTimeZone: "Europe/Rome" });
+    expect(counts.map((c) => [c.source.endsWith("b.csv") ? "b" : "a", c.used, c.rejected, c.lines_read === c.used + c.ignored + c.rejected])).toEqual([["b", 0, 4, true], ["a", 3, 1, true]]);
+    expect((await store.query<{ line: number; reason: string }>("SELECT line::INT AS line, reason FROM rejects WHERE source LIKE '%b.csv' ORDER BY line")).map((r) => [r.line, r.reason.replace(/^.*?:\d+: /, "")])).toEqual([
+      [1, `field 'uniqueid': duplicate of call 1791180000.1 in '${a}' (the same times and parties)`],
+      [2, `field 'uniqueid': duplicate of call 1791180000.2 in '${a}' (the same times and parties)`],
+      [5, "field 'start': start must be a date-time YYYY-MM-DD HH:MM:SS, got 'yesterday'"],
+      [7, `field 'uniqueid': duplicate of call 1791180000.6 in '${a}' (the same times and parties)`],
+    ]);
+    expect((await agentKpis(store)).map((r) => [r.agent, r.outbound_calls])).toEqual([["201", 1], ["202", 1], ["203", 1]]);
+    store.close();
+    // A database holding b.csv, then a.csv loaded on another day: a.csv's stints are the copy's (the database's are kept).
+    const db = join(dir, "cdr.duckdb");
+    const s1 = await openStore(db);
+    await loadLogs(s1, [b], { sourceTimeZone: "Europe/Rome" });
+    const [later] = await loadLogs(s1, [a], { sourceTimeZone: "Europe/Rome" });
+    expect([later!.used, later!.rejected]).toEqual([0, 4]);
+    expect((await s1.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints WHERE direction = 'outbound'"))[0]!.n).toBe(3);
+    // Loading a.csv again replaces its own rows (a source is never its own duplicate): still 3 stints, none from a.csv.
+    await loadLogs(s1, [a], { sourceTimeZone: "Europe/Rome" });
+    expect((await s1.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints WHERE direction = 'outbound'"))[0]!.n).toBe(3);
+    s1.close();
+  });
+
   it("keeps the rows after a stray quote in an unquoted cell: a join of lines is taken only when it is a well-quoted row (hostile finding 1, session 11)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qb-cdr-stray-"));
     const f = join(dir, "stray.csv");
