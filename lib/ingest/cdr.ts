@@ -72,8 +72,9 @@ export interface CdrOptions {
  * answered), `ended_at` the end, `ring_s` answer − start, `talk_s` billsec, outcome `answered`
  * when answered (Asterisk disposition ANSWERED, FreeSWITCH an answer stamp) else
  * `not_connected`. PBXware rows give no answer or end stamp: end = `calldate` + `duration`,
- * answer = end − `billsec` (none when `billsec` is 0). A first row naming the columns is a
- * header (ignored by rule `header`). Rows from an external number are ignored by rule `inbound_cdr`, between
+ * answer = end − `billsec` (none when `billsec` is 0). A row naming the columns (the first, or
+ * again further down where exports were concatenated) is a header (ignored by rule `header`); an
+ * answer `0000-00-00 00:00:00` (MySQL's zero date) is no answer. Rows from an external number are ignored by rule `inbound_cdr`, between
  * extensions by `internal_cdr`, others (IVR legs, `s`) by `other_cdr`.
  *
  * @throws {LogParseError} in strict mode on the first bad row (naming the field)
@@ -97,7 +98,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
     for (let k = 0; k < continued; k++) ignoreLine(counts, "continuation_line");
     const line = index + 1;
     if (raw.trim() === "") { ignoreLine(counts, "blank_line"); continue; }
-    if (index === 0 && isCdrHeader(raw, columns)) { ignoreLine(counts, "header"); continue; }
+    // A header row, first or again further down (exports concatenated), is ignored by rule `header`.
+    if (isCdrHeader(raw, columns)) { ignoreLine(counts, "header"); continue; }
     try {
       const fail = (field: string, reason: string): never => {
         throw new LogParseError(reason, { source, line, field });
@@ -114,7 +116,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       const col = (name: string) => (cells[columns.indexOf(name)] ?? "").trim();
       const stamp = (name: string, required: boolean): number | null => {
         const text = col(name);
-        if (text === "" && !required) return null;
+        // MySQL-backed CDRs write a zero date for "never" (an unanswered call's answer).
+        if (!required && (text === "" || text === "0000-00-00 00:00:00")) return null;
         const local = localStamp(text, name);
         return typeof local === "string" ? fail(name, local) : local;
       };
@@ -240,6 +243,7 @@ function csvCells(line: string): string[] | null {
 
 /** True when `line` is a CSV row naming the columns of `columns` (case-insensitive, all of them in order). */
 function isCdrHeader(line: string, columns: readonly string[]): boolean {
+  if (!line.toLowerCase().includes(columns[0]!.toLowerCase())) return false;
   const cells = csvCells(line);
   return cells !== null && cells.length >= columns.length - 1 && cells.every((c, i) => i >= columns.length || c.trim().toLowerCase() === columns[i]!.toLowerCase());
 }

@@ -284,6 +284,27 @@ describe("CDR readers", () => {
     s1.close();
   });
 
+  it("ignores a header repeated further down by rule and takes an answer of 0000-00-00 00:00:00 as none (hostile findings, session 11)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-hdr-"));
+    const f = join(dir, "two_exports.csv");
+    const lines = readFileSync(fixture("cdr/pbxware_cdr.csv"), "utf8").split("\n");
+    // Two PBXware exports concatenated: header, call .1, header again, call .2 → 2 used, 2 headers, nothing rejected.
+    writeFileSync(f, [lines[0], lines[1], lines[0], lines[2]].join("\n") + "\n");
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    expect(c).toMatchObject({ lines_read: 4, used: 2, ignored: 2, rejected: 0, ignored_by_rule: { header: 2 } });
+    // An Asterisk row from a MySQL backend: an unanswered call's answer is the zero date (was rejected as a bad date).
+    const g = join(dir, "Master.csv");
+    writeFileSync(g, `"","202","+390612345678","from-internal","","SIP/202-3","SIP/trunk-4","Dial","SIP/trunk/+390612345678,60","2026-10-05 10:00:00","0000-00-00 00:00:00","2026-10-05 10:00:30",30,0,"NO ANSWER",3,"1791180000.2",""\n`);
+    store.close();
+    // (A fresh store: in the one above, this row would be a duplicate of the PBXware export's call .2 — the same call.)
+    const other = await openStore();
+    const [d] = await loadLogs(other, [g], { sourceTimeZone: "Europe/Rome" });
+    expect(d).toMatchObject({ format: "asterisk-cdr", used: 1, rejected: 0 });
+    expect(await other.query(STINTS)).toEqual([{ call_id: "1791180000.2", agent: "202", caller: "+390612345678", outcome: "not_connected", e: at("10:00:00"), a: null, x: at("10:00:30"), ring_s: 30, talk_s: null }]);
+    other.close();
+  });
+
   it("keeps the rows after a stray quote in an unquoted cell: a join of lines is taken only when it is a well-quoted row (hostile finding 1, session 11)", async () => {
     const dir = mkdtempSync(join(tmpdir(), "qb-cdr-stray-"));
     const f = join(dir, "stray.csv");
