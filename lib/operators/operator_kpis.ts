@@ -78,6 +78,17 @@ export interface OperatorKpiRow extends AgentTimeSeconds {
   paid_s: number;
   cost: number | null;
   cost_per_answered_call: number | null;
+  /**
+   * Cases (services) the agent handled with a handling time, credited to the period where the
+   * work ended (solved, else closed; an unsolved case at its last update, else its opening).
+   */
+  cases_handled: number;
+  /** Their handling time, s: the agent's "other work" beside calls (not placed in the state timeline). */
+  case_work_s: number;
+  /** Hourly cost × case work; null without cases or when an agent with case work has no hourly cost. */
+  case_cost: number | null;
+  /** case_cost / cases_handled. */
+  cost_per_handled_case: number | null;
 }
 
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
@@ -92,6 +103,8 @@ const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
  * handling = talk + hold + wrap-up + other calls (+ ring with `occupancy_includes_ring`);
  * adherence = 1 − counted out-of-adherence / scheduled; conformance = on-queue / scheduled
  * on-queue; shrinkage = (planned + unplanned) / scheduled; cost = hourly cost × paid hours;
+ * case work = handling time of the cases (services) the agent handled, its cost = hourly cost ×
+ * case work, per handled case (OPERATIONS.md §2 "cost per handled case", §4 "cost per case");
  * calls presented = answered + ring-no-answer + ring-canceled (as `agentKpis`).
  *
  * @returns rows sorted by the grouping keys

@@ -137,7 +137,13 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     }
     return n;
   };
-  const openCol: Col[] = hasServices ? [{ header: "Open cases", cell: (r) => formatCount(openOf(r)), sort: (r) => openOf(r), numeric: true, title: "unresolved cases assigned at the window's end" }] : [];
+  const openCol: Col[] = hasServices
+    ? [
+      { header: "Open cases", cell: (r) => formatCount(openOf(r)), sort: (r) => openOf(r), numeric: true, title: "unresolved cases assigned at the window's end" },
+      { header: "Cases", cell: (r) => formatCount(r.cases_handled), sort: (r) => r.cases_handled, numeric: true, title: "cases handled (with a handling time) in the window; their handling time is the operator's other work" },
+      { header: "Cost / case", cell: (r) => money(r.cost_per_handled_case), sort: (r) => r.cost_per_handled_case ?? -1, numeric: true, title: "hourly cost × case handling time / cases handled" },
+    ]
+    : [];
   const title = options.title ?? "Operator performance";
   const sources = (await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source")).map((r) => r.source);
   const period = days.length ? `${days[0]!.day} to ${days[days.length - 1]!.day} (${zone})` : "no agent activity";
@@ -147,7 +153,8 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     tile("Answered", formatCount(total.calls_answered), `${formatCount(total.ring_no_answer)} ring-no-answer`),
     tile("Occupancy", pct(total.occupancy), `utilization ${pct(total.utilization)}`),
     tile("Adherence", pct(total.adherence), `conformance ${pct(total.conformance)}`),
-    tile("Cost", money(total.cost), `per answered call ${money(total.cost_per_answered_call)}`),
+    tile("Cost", money(total.cost), `per answered call ${money(total.cost_per_answered_call)}${hasServices ? ` · per handled case ${money(total.cost_per_handled_case)}` : ""}`),
+    ...(hasServices ? [tile("Case work", `${hours(total.case_work_s)} h`, `${formatCount(total.cases_handled)} cases handled`)] : []),
   ].join("");
   // Names are cut at 60 characters (a 200,000-character name pushed the numbers off the page).
   const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
@@ -166,6 +173,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Conformance", "on-queue time / scheduled on-queue time (can exceed 100 %)"],
     ["Shrinkage", "(scheduled breaks, lunch, training, meetings + scheduled on-queue time off the queue + absence) / scheduled time"],
     ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}); n/a when an operator has no hourly cost`],
+    ...(hasServices ? [["Case work", "other work beside calls: the handling time of the cases (services) an operator handled, credited where the work ended (solved, else closed; an unsolved case at its last update, else its opening); not placed in the state timeline nor in occupancy; its cost = hourly cost × case handling time, per handled case"] as [string, string]] : []),
     ["Interval attribution", options.time_attribution === "call_end"
       ? "a call's time is credited whole to the period where it ends (elsewhere it shows as idle); calls count when answered"
       : "agent time is split across periods by activity; calls count when answered"],
@@ -201,7 +209,7 @@ function emptyTotal(): OperatorKpiRow {
     agents: 0, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
     calls_presented: 0, calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, occupancy: null, utilization: null, longest_idle_s: null, idle_before_call_s: null, idle_before_call_incl_s: null, calls_per_hour: null,
     scheduled_s: 0, adherence: null, conformance: null, shrinkage: null, shrinkage_planned: null, shrinkage_unplanned: null, paid_s: 0, cost: null,
-    cost_per_answered_call: null,
+    cost_per_answered_call: null, cases_handled: 0, case_work_s: 0, case_cost: null, cost_per_handled_case: null,
   };
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildDemoCenter, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, writeDemoCenter } from "../../lib/mod.ts";
+import { buildDemoCenter, loadLogs, loadRoster, loadSchedules, loadServices, openStore, operatorKpis, writeDemoCenter } from "../../lib/mod.ts";
 
 const center = buildDemoCenter({ days: 7, seed: 42 });
 const files = writeDemoCenter(mkdtempSync(join(tmpdir(), "qb-demo-truth-")), center);
@@ -42,6 +42,28 @@ describe("the demo center through the operator side", () => {
       if (shifts.length) expect(r.cost).toBeCloseTo(cost * scheduled_h, 6);
       else expect(r.cost).toBeCloseTo((cost * r.logged_in_s) / 3600, 6);
     }
+  }, 120_000);
+
+  it("credits each agent the demo's own cases and case handling time, costed as the simulator costed them", async () => {
+    const store = await openStore();
+    await loadLogs(store, [files.queue_log]);
+    await loadRoster(store, files.roster);
+    await loadServices(store, files.services);
+    const agents = await operatorKpis(store, { by: "agent", wrapup_by_queue: WRAP, timeZone: center.time_zone });
+    store.close();
+    // The simulator's truth: a case's work ends when it closes (an open case: at its opening); the data ends at the
+    // log's last line. Each case's own cost was rounded to the cent by the simulator.
+    const end_ms = Number(center.queue_log[center.queue_log.length - 1]!.split("|")[0]) * 1000;
+    let credited = 0;
+    for (const r of agents) {
+      const mine = center.services.filter((c) => c.agent === r.agent && Date.parse(c.closed_at ?? c.opened_at) <= end_ms);
+      credited += mine.length;
+      expect([r.agent, r.cases_handled]).toEqual([r.agent, mine.length]);
+      expect(r.case_work_s).toBe(mine.reduce((s, c) => s + c.handling_s, 0));
+      expect(Math.abs(r.case_cost! - mine.reduce((s, c) => s + c.cost, 0))).toBeLessThanOrEqual(0.005 * mine.length + 1e-9);
+    }
+    // Left out: only cases that close after the last line (closing 1.5–3 days after opening on average, in a 7-day log).
+    expect(credited).toBeGreaterThan(0.75 * center.services.length);
   }, 120_000);
 
   it("rolls teams up to the sum of their agents and runs at 75–88 % occupancy per team", async () => {

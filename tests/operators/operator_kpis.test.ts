@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, openStore, operatorKpis, operatorKpisBy, type OperatorKpiOptions, readSchedules, type StateEvent,
+  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, loadServices, openStore, operatorKpis, operatorKpisBy, type OperatorKpiOptions, readSchedules, type StateEvent,
 } from "../../lib/mod.ts";
 import { fixture } from "../_helpers.ts";
 
@@ -228,5 +228,44 @@ describe("roster, schedules, roll-ups and cost", () => {
     expect(file.rejects[0]!.reason).toContain(":2: field 'starts_at': starts_at '2026-03-29 02:30' does not exist in Europe/Rome");
     // With its offset, 02:30+01:00 is 01:30 UTC; on the 28th, 02:30 is CET (UTC+1), 01:30 UTC.
     expect(file.rows.map((r) => new Date(r.starts_at).toISOString())).toEqual(["2026-03-29T01:30:00.000Z", "2026-03-28T01:30:00.000Z"]);
+  });
+});
+
+describe("case work (services) as the operators' other work, with its cost per handled case", () => {
+  it("credits each case's handling time where the work ended, inside the window, and costs it at the roster's hourly cost (hand-computed)", async () => {
+    const services = join(dir, "services.csv");
+    // Ann (roster: 24 €/h) is logged in 2026-03-02 08:00–09:00 UTC (ex3_idle.queue_log), the data's span.
+    writeFileSync(services, [
+      "service_id,service_type,call_id,queue,agent,opened_at,closed_at,status,outcome,handling_s,cost",
+      "S1,repair,,support,Agent/ann,2026-03-02T07:00:00Z,2026-03-02T08:30:00Z,closed,resolved,600,", // solved 08:30: in
+      "S2,repair,,support,Agent/ann,2026-03-02T08:10:00Z,2026-03-03T10:00:00Z,closed,resolved,1200,", // solved after the data's end: out
+      "S3,repair,,support,Agent/ann,2026-03-02T08:20:00Z,,open,,300,", // unsolved: credited at its opening, 08:20: in
+      "S4,repair,,support,Agent/ann,2026-03-02T08:00:00Z,,open,,,", // no handling time: left out
+      "S5,repair,,support,Agent/zed,2026-03-02T08:00:00Z,2026-03-02T08:40:00Z,closed,resolved,900,", // an agent with no state: no row
+      "",
+    ].join("\n"));
+    const store = await openStore();
+    await loadLogs(store, [op("ex3_idle.queue_log")]);
+    await loadRoster(store, op("roster.csv"));
+    await loadServices(store, services);
+    const [ann] = await operatorKpis(store, { wrapup_s: 30 });
+    // S1 + S3: 2 cases, 900 s; cost 24 €/h × 900 s / 3,600 = 6.00 €, 3.00 € per case.
+    expect(ann).toMatchObject({ agent: "Agent/ann", cases_handled: 2, case_work_s: 900 });
+    expect(ann!.case_cost).toBeCloseTo(6, 10);
+    expect(ann!.cost_per_handled_case).toBeCloseTo(3, 10);
+    // Calls are untouched: occupancy of Ex. 3 is still 540 / 2,700.
+    expect(ann!.occupancy).toBeCloseTo(540 / 2700, 12);
+    // From 08:25 on: S1 only (S3 ended at 08:20): 600 s, 4.00 €.
+    const [late] = await operatorKpis(store, { wrapup_s: 30, states_built: true, from_ms: Date.parse("2026-03-02T08:25:00Z") });
+    expect([late!.cases_handled, late!.case_work_s, late!.case_cost]).toEqual([1, 600, 4]);
+    // By 15-minute interval: S3 in 08:15–08:30, S1 in 08:30–08:45.
+    const iv = await operatorKpis(store, { wrapup_s: 30, states_built: true, period: "interval", interval_minutes: 15 });
+    expect(iv.filter((r) => r.cases_handled > 0).map((r) => [r.interval_start, r.cases_handled, r.case_work_s])).toEqual([
+      ["2026-03-02T08:15:00+00:00", 1, 300], ["2026-03-02T08:30:00+00:00", 1, 600],
+    ]);
+    // The team row sums the same parts.
+    const [team] = await operatorKpis(store, { wrapup_s: 30, states_built: true, by: "team" });
+    expect([team!.team, team!.cases_handled, team!.case_work_s, team!.cost_per_handled_case]).toEqual(["Support A", 2, 900, 3]);
+    store.close();
   });
 });
