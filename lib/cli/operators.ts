@@ -100,7 +100,7 @@ async function tableReport(store: Store, c: IngestCounts, o: OperatorCliOptions)
 }
 
 /** Times in hours for reading (the JSON keeps seconds). */
-const HOURS = ["logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "scheduled_s", "paid_s"] as const;
+const HOURS = ["logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "scheduled_s", "paid_s", "case_work_s"] as const;
 const TABLE: TableColumn[] = [
   { key: "logged_in_h", header: "logged in h", format: "s" }, { key: "talk_h", header: "talk h", format: "s" },
   { key: "wrap_h", header: "wrap h", format: "s" }, { key: "paused_h", header: "paused h", format: "s" },
@@ -119,7 +119,9 @@ const COLUMN_CHOICES: Record<string, TableColumn> = Object.fromEntries([
   ...["occupancy", "utilization", "adherence", "conformance", "shrinkage", "shrinkage_planned", "shrinkage_unplanned"]
     .map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "pct" as const }]),
   ...["calls_per_hour"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
-  ...["cost", "cost_per_answered_call"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "money" as const }]),
+  ...["cost", "cost_per_answered_call", "case_cost", "cost_per_handled_case"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "money" as const }]),
+  ["cases_handled", { key: "cases_handled", header: "cases handled", format: "int" as const }],
+  ["case_work_s", { key: "case_work_h", header: "case work h", format: "s" as const }],
 ]);
 
 /** The table columns of `--columns` (comma-separated JSON keys), or the default set. @throws {UsageError} for an unknown key */
@@ -163,7 +165,8 @@ export function addOperatorCommands(program: Command): void {
     .option("--by <keys>", "agent | team | department, optionally with ,interval | ,day | ,week", "agent")
     .option("--json", "print a JSON array instead of a table", false)
     .option("--columns <keys>", "indicators of the table, comma-separated JSON keys (e.g. ring_s,shrinkage,calls_per_hour); default a summary set")
-    .action(async (o: IndicatorCliOptions & { by: string; columns?: string }) => {
+    .option("--services <file>", "services export (the demo's services.csv, Zendesk, ServiceNow, GLPI): cases handled and their handling time as each operator's case work, with its cost")
+    .action(async (o: IndicatorCliOptions & { by: string; columns?: string; services?: string }) => {
       const [by, period = "period", ...rest] = o.by.split(",").map((s) => s.trim());
       if (!["agent", "team", "department"].includes(by!) || !["period", "interval", "day", "week"].includes(period) || rest.length) {
         throw new UsageError(`--by must be agent, team or department, optionally followed by ,interval ,day or ,week; got '${safe(o.by)}'`);
@@ -171,8 +174,10 @@ export function addOperatorCommands(program: Command): void {
       const columns = tableColumns(o.columns);
       if (o.json && o.columns !== undefined) throw new UsageError("--columns chooses the table's columns; --json prints every indicator");
       const options: OperatorKpiOptions = { ...operatorOptions(o), by: by as "agent", period: period as PeriodKind };
+      if (o.services) checkInputFile("--services", o.services);
       const store = await loadOperatorInputs(o);
       try {
+        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
         const rows = await operatorKpis(store, options);
         if (o.json) process.stdout.write(jsonText(rows));
         else {
@@ -180,9 +185,12 @@ export function addOperatorCommands(program: Command): void {
             .map((k) => ({ key: k, header: k, format: "text" as const }));
           if (period !== "period") keys.push({ key: period === "interval" ? "interval_start" : period, header: `${period} (${o.tz})`, format: "text" });
           const readable = rows.map((r) => ({ ...r, ...Object.fromEntries(HOURS.map((k) => [k.replace(/_s$/, "_h"), r[k] / 3600])) }));
-          process.stdout.write(renderTable(readable, [...keys, ...columns]) +
+          const caseCols: TableColumn[] = o.services && o.columns === undefined
+            ? [{ key: "cases_handled", header: "cases", format: "int" }, { key: "cost_per_handled_case", header: "cost / case", format: "money" }]
+            : [];
+          process.stdout.write(renderTable(readable, [...keys, ...columns, ...caseCols]) +
             `occupancy = handling / (logged in − paused), handling = talk + hold + wrap-up${o.occupancyIncludesRing ? " + ring" : ""}; ` +
-            `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; time ${o.timeAttribution === "split" ? "split across periods" : "of a call credited where it ends"}; cost = hourly cost × paid time (scheduled, else logged in); n/a: the data cannot give it\n`);
+            `adherence rule ${o.adherenceRule}, T = ${o.adherenceThresholdS} s; time ${o.timeAttribution === "split" ? "split across periods" : "of a call credited where it ends"}; cost = hourly cost × paid time (scheduled, else logged in)${o.services ? "; cases: handled with a handling time, credited where the work ended, cost / case = hourly cost × case handling time / cases" : ""}; n/a: the data cannot give it\n`);
         }
       } finally {
         store.close();

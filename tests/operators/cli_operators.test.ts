@@ -34,6 +34,28 @@ describe("qb agents", () => {
     expect(row.conformance).toBeCloseTo(13215 / 13500, 12);
   });
 
+  it("reads --services as the operators' case work: cases handled and cost per case in the JSON and the table; a missing file exits 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-agents-cases-"));
+    const services = join(dir, "services.csv");
+    // Ann (24 €/h) is logged in 08:00–09:00 on 2026-03-02 (Ex. 3): two cases of 600 s and 300 s end inside → 6.00 €, 3.00 € per case.
+    writeFileSync(services, [
+      "service_id,service_type,call_id,queue,agent,opened_at,closed_at,status,outcome,handling_s,cost",
+      "S1,repair,,support,Agent/ann,2026-03-02T07:00:00Z,2026-03-02T08:30:00Z,closed,resolved,600,",
+      "S3,repair,,support,Agent/ann,2026-03-02T08:20:00Z,,open,,300,", "",
+    ].join("\n"));
+    const r = qb("agents", "-i", op("ex3_idle.queue_log"), "--roster", op("roster.csv"), "--services", services, "--json", "-q");
+    expect(r.code, r.stderr).toBe(0);
+    const [row] = JSON.parse(r.stdout);
+    expect(row).toMatchObject({ agent: "Agent/ann", cases_handled: 2, case_work_s: 900, case_cost: 6, cost_per_handled_case: 3 });
+    const t = qb("agents", "-i", op("ex3_idle.queue_log"), "--roster", op("roster.csv"), "--services", services, "-q");
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/cost \/ case/);
+    expect(t.stdout).toMatch(/│\s+2 │\s+3\.00 │/);
+    const bad = qb("agents", "-i", op("ex3_idle.queue_log"), "--services", join(dir, "missing.csv"));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^qb: .*--services/m);
+  });
+
   it("groups by team and interval with a window, wrap-up per queue, and says what it assumed", () => {
     const r = qb("agents", "-i", op("ex2_occupancy.queue_log"), "--roster", op("roster.csv"), "--wrapup", "support=180",
       "--by", "team,interval", "--from", "2026-03-03T09:00", "--to", "2026-03-03T09:30", "--json");
