@@ -48,7 +48,7 @@ export async function buildScope(store: Store): Promise<BuildScope> {
 }
 
 /** The columns that make two agent events the same event (a line logged twice). */
-const AGENT_KEY = ["at_ms", "trim(agent)", "event", "trim(queue)", "call_id", "array_to_string(data, '|')"];
+const AGENT_KEY = ["at_ms", "js_trim(agent)", "event", "js_trim(queue)", "call_id", "array_to_string(data, '|')"];
 /**
  * The columns of `events` the agent steps read. Naming them matters: agent events are spread
  * through the file, so a `SELECT *` decodes every column of every row (1.0 s against 0.3 s for
@@ -85,11 +85,11 @@ export async function stageAgentEvents(store: Store): Promise<void> {
       FROM (SELECT * FROM run_agent UNION ALL SELECT * FROM old_agent)
       WINDOW w AS (PARTITION BY ${AGENT_KEY.join(", ")} ORDER BY source, line);
     CREATE OR REPLACE TABLE stage_agent_events AS
-      SELECT source, line, trim(agent) AS agent, make_timestamptz(at_ms * 1000) AS "at", event,
-        CASE WHEN trim(queue) IN ('', 'NONE') THEN NULL ELSE trim(queue) END AS queue,
-        CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') OR trim(coalesce(data[1], '')) IN ('', 'NONE') THEN NULL ELSE trim(data[1]) END AS reason,
-        CASE WHEN trim(call_id) IN ('', 'NONE') THEN NULL ELSE trim(call_id) END AS call_id,
-        CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') THEN TRY_CAST(nullif(trim(data[1]), '') AS DOUBLE) END AS ring_ms
+      SELECT source, line, js_trim(agent) AS agent, make_timestamptz(at_ms * 1000) AS "at", event,
+        CASE WHEN js_trim(queue) IN ('', 'NONE') THEN NULL ELSE js_trim(queue) END AS queue,
+        CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') OR js_trim(coalesce(data[1], '')) IN ('', 'NONE') THEN NULL ELSE js_trim(data[1]) END AS reason,
+        CASE WHEN js_trim(call_id) IN ('', 'NONE') THEN NULL ELSE js_trim(call_id) END AS call_id,
+        CASE WHEN event IN ('RINGNOANSWER', 'RINGCANCELED') THEN TRY_CAST(nullif(js_trim(data[1]), '') AS DOUBLE) END AS ring_ms
       FROM agent_rows WHERE copy = 1;
     INSERT INTO stage_rejects SELECT source, line, raw,
         source || ':' || line || ': field ''event'': duplicate of line ' || first_line ||

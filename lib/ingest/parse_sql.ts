@@ -38,7 +38,7 @@ const DATA_COLS = Array.from({ length: MAX_DATA_INDEX + 1 }, (_, i) => F(i + 6))
  * column: the checks run only on lines that are not plain ({@link plainLinePattern}), and a
  * column would be extracted for every line.
  */
-const D = (i: number) => `trim(coalesce(${DATA_COLS[i]}, ''))`;
+const D = (i: number) => `js_trim(coalesce(${DATA_COLS[i]}, ''))`;
 /** Every verb with a meaning (any other upper-case name is an unrecognized event). */
 const KNOWN_VERBS = new Set([...AGENT_EVENTS, ...CALL_EVENTS, ...OUTBOUND_EVENTS, ...SYSTEM_EVENTS, ...INFO_EVENTS]);
 const LINK = `upper(${D(0)}) = 'LINK'`;
@@ -170,7 +170,7 @@ INSERT INTO ${target} (source, line, raw, status, reason, at_ms, call_id, queue,
 WITH split AS (
   SELECT rowid + 1 AS line, l, string_split(l, '|') AS f FROM ${table}
 ), f AS (
-  SELECT *, trim(f[1]) AS t, trim(coalesce(f[5], '')) AS ev FROM split
+  SELECT *, js_trim(f[1]) AS t, js_trim(coalesce(f[5], '')) AS ev FROM split
 ), checked AS (
   SELECT *, CASE WHEN ${plainFirst ? `NOT starts_with(l, ${mark}) AND strlen(l) <= ${MAX_LINE_BYTES} AND regexp_full_match(l, ${sqlString(PLAIN_LINE)})` : "false"} THEN NULL
     ELSE CASE
@@ -180,9 +180,9 @@ WITH split AS (
       WHEN NOT ${decimalAtMost("t", MAX_EPOCH_S)} THEN 'time'
       WHEN ev NOT IN (${inList(KNOWN_VERBS)}) AND NOT regexp_full_match(ev, '[A-Z][A-Z0-9_]*') THEN 'event'
       ${numericFieldChecks()}
-      WHEN ev IN (${inList(CALL_EVENTS)}, ${inList(OUTBOUND_EVENTS)}) AND coalesce(trim(f[2]), '') IN ('', 'NONE') THEN 'callid'
-      WHEN ev IN (${inList(CALL_EVENTS)}) AND coalesce(trim(f[3]), '') IN ('', 'NONE') THEN 'queue'
-      WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(trim(f[4]), '') IN ('', 'NONE') THEN 'agent'
+      WHEN ev IN (${inList(CALL_EVENTS)}, ${inList(OUTBOUND_EVENTS)}) AND coalesce(js_trim(f[2]), '') IN ('', 'NONE') THEN 'callid'
+      WHEN ev IN (${inList(CALL_EVENTS)}) AND coalesce(js_trim(f[3]), '') IN ('', 'NONE') THEN 'queue'
+      WHEN ev IN (${inList(AGENT_EVENTS)}) AND coalesce(js_trim(f[4]), '') IN ('', 'NONE') THEN 'agent'
     END END AS bad
   FROM f
 )
@@ -200,8 +200,8 @@ SELECT ${src}, line,
   END,
   CASE WHEN bad <> 'blank' THEN bad END,
   CASE WHEN bad IS NULL THEN round(t::DOUBLE * 1000)::BIGINT END,
-  CASE WHEN bad IS NULL THEN trim(f[2]) END, CASE WHEN bad IS NULL THEN trim(f[3]) END,
-  CASE WHEN bad IS NULL THEN trim(f[4]) END, CASE WHEN bad IS NULL OR bad <> 'blank' THEN ev END,
+  CASE WHEN bad IS NULL THEN js_trim(f[2]) END, CASE WHEN bad IS NULL THEN js_trim(f[3]) END,
+  CASE WHEN bad IS NULL THEN js_trim(f[4]) END, CASE WHEN bad IS NULL OR bad <> 'blank' THEN ev END,
   NULL
 FROM checked`;
 }
@@ -224,16 +224,16 @@ export function eventDataSql(alias = ""): string {
  */
 export function rejectMessagesSql(source: string, target = "events"): string {
   const src = sqlString(source);
-  const part = (i: number) => `trim(coalesce(split_part(raw, '|', ${i}), ''))`;
+  const part = (i: number) => `js_trim(coalesce(split_part(raw, '|', ${i}), ''))`;
   const nf = "len(string_split(raw, '|'))";
-  const numeric = `(CASE ${numericMessages(part(5), (i) => `trim(coalesce(string_split(raw, '|')[${i + 6}], ''))`)} END)`;
+  const numeric = `(CASE ${numericMessages(part(5), (i) => `js_trim(coalesce(string_split(raw, '|')[${i + 6}], ''))`)} END)`;
   return `
 UPDATE ${target} SET reason = ${src} || ':' || line || ': field ''' || CASE
     WHEN reason = 'too_long' THEN 'fields'': line longer than ${MAX_LINE_BYTES} bytes (kept: its first 200 characters)'
     WHEN reason = 'fields' THEN 'fields'': expected at least 5 ''|''-separated fields, got ' || ${nf}
     WHEN reason = 'time' THEN 'time'': time must be epoch seconds between 1970 and 2200, got ''' || substr(${part(1)}, 1, 40) || ''''
     WHEN reason = 'event' THEN 'event'': event must be an upper-case name, got ''' || substr(${part(5)}, 1, 40) || ''''
-    WHEN reason = 'agent' THEN 'agent'': ' || ${part(5)} || ' needs an agent, got ''' || trim(split_part(raw, '|', 4)) || ''''
+    WHEN reason = 'agent' THEN 'agent'': ' || ${part(5)} || ' needs an agent, got ''' || js_trim(split_part(raw, '|', 4)) || ''''
     WHEN reason = 'callid' THEN 'callid'': ' || ${part(5)} || ' needs a call id, got ''' || substr(${part(2)}, 1, 40) || ''''
     WHEN reason = 'queue' THEN 'queue'': ' || ${part(5)} || ' needs a queue, got ''' || substr(${part(3)}, 1, 40) || ''''
     ELSE split_part(${numeric}, '|', 1) || ''': ' || substr(${numeric}, strpos(${numeric}, '|') + 1)

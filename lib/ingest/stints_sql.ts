@@ -22,8 +22,8 @@ import { eventDataSql } from "./parse_sql.ts";
 const list = (xs: Iterable<string>) => [...xs].map(sqlString).join(", ");
 const ANSWER_END = ["COMPLETECALLER", "COMPLETEAGENT", "TRANSFER", "BLINDTRANSFER", "ATTENDEDTRANSFER"];
 const FLOW_END = ["ABANDON", "EXITWITHTIMEOUT", "EXITEMPTY", "EXITWITHKEY", "WITHDRAW"];
-const num = (x: string) => `TRY_CAST(nullif(trim(${x}), '') AS DOUBLE)`;
-const nullable = (x: string) => `CASE WHEN trim(coalesce(${x}, '')) IN ('', 'NONE') THEN NULL ELSE trim(${x}) END`;
+const num = (x: string) => `TRY_CAST(nullif(js_trim(${x}), '') AS DOUBLE)`;
+const nullable = (x: string) => `CASE WHEN js_trim(coalesce(${x}, '')) IN ('', 'NONE') THEN NULL ELSE js_trim(${x}) END`;
 /** `(a_ms, a_line) > (b_ms, b_line)` (one source: the line breaks ties). */
 const after = (a: string, b: string) => `(${a}_ms > ${b}_ms OR (${a}_ms = ${b}_ms AND ${a}_line > ${b}_line))`;
 
@@ -61,11 +61,11 @@ WITH e AS (
     CASE WHEN event = 'CONNECT' THEN ${num("data[1]")} END AS connect_wait_v,
     CASE WHEN event = 'EXITWITHKEY' THEN ${num("data[4]")} WHEN event IN (${list(FLOW_END)}) THEN ${num("data[3]")} END AS flow_wait_v,
     CASE WHEN event = 'CONNECT' THEN ${num("data[3]")} END AS ring_v,
-    CASE WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN ${num("data[5]")}
+    CASE WHEN event = 'ATTENDEDTRANSFER' AND upper(js_trim(coalesce(data[1], ''))) = 'LINK' THEN ${num("data[5]")}
          WHEN event IN ('TRANSFER', 'BLINDTRANSFER', 'ATTENDEDTRANSFER') THEN ${num("data[4]")}
          WHEN event IN (${list(ANSWER_END)}) THEN ${num("data[2]")} END AS talk_v,
     CASE WHEN event IN ('TRANSFER', 'BLINDTRANSFER') THEN ${nullable("data[1]")}
-         WHEN event = 'ATTENDEDTRANSFER' AND upper(trim(coalesce(data[1], ''))) = 'LINK' THEN ${nullable("data[3]")}
+         WHEN event = 'ATTENDEDTRANSFER' AND upper(js_trim(coalesce(data[1], ''))) = 'LINK' THEN ${nullable("data[3]")}
          WHEN event = 'ATTENDEDTRANSFER' THEN ${nullable("data[2]")} END AS transfer_v,
     CASE WHEN event = 'CONNECT' OR event IN (${list(ANSWER_END)}) THEN ${nullable("agent")} END AS agent_v
   FROM e

@@ -134,9 +134,9 @@ WITH e AS (
 ), c AS (
   SELECT *, sum(clears::INT) OVER (PARTITION BY agent ORDER BY k ROWS UNBOUNDED PRECEDING) AS g FROM s2
 ), p AS (
-  SELECT *, count(*) FILTER (event IN (${list(PAUSE_EVENTS)}) OR (event = 'ADDMEMBER' AND upper(trim(coalesce(reason, ''))) = 'PAUSED'))
+  SELECT *, count(*) FILTER (event IN (${list(PAUSE_EVENTS)}) OR (event = 'ADDMEMBER' AND upper(js_trim(coalesce(reason, ''))) = 'PAUSED'))
       OVER (PARTITION BY agent, g ORDER BY k ROWS UNBOUNDED PRECEDING) > 0 AS paused,
-    last_value(CASE WHEN event IN (${list(PAUSE_EVENTS)}) THEN trim(coalesce(reason, '')) END IGNORE NULLS)
+    last_value(CASE WHEN event IN (${list(PAUSE_EVENTS)}) THEN js_trim(coalesce(reason, '')) END IGNORE NULLS)
       OVER (PARTITION BY agent, g ORDER BY k ROWS UNBOUNDED PRECEDING) AS pause_reason
   FROM c
 )

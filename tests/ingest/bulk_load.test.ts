@@ -74,6 +74,29 @@ describe("loadLogs() against the in-memory reference", () => {
     ), { numRuns: 40 });
   }, 300_000);
 
+  it("trims fields as the in-memory parser does: tabs, form feeds, U+2028 and a byte-order mark around fields (known gap of issue 8)", async () => {
+    // JavaScript's trim strips these; DuckDB's plain trim() kept them, so the queue "\tsales" and the call id "c1\u2028"
+    // made other queues and calls than the reference (and a padded ATTENDEDTRANSFER "LINK" another layout).
+    const path = join(dir, "padded.queue_log");
+    writeFileSync(path, [
+      "1700000000|c1\u2028|\tsales|NONE|ENTERQUEUE||555|1",
+      "1700000005|c1|sales\f|Agent/1|CONNECT|5|c1.1|2",
+      "1700000065|c1|sales|Agent/1\u2029|COMPLETECALLER|5|\t60\t|1",
+      "\ufeff1700000070|c2|tech|NONE|ENTERQUEUE||556|1",
+      "1700000080|c2|tech|Agent/2|CONNECT|10|c2.1|3",
+      "1700000100|c2|tech|Agent/2|ATTENDEDTRANSFER|\tLINK|x|y|10|20|1",
+      "1700000110|NONE|tech|Agent/3\t|PAUSE|\u2028lunch",
+      "",
+    ].join("\n"));
+    const r = await bothWays(path);
+    expect(r.bulk).toEqual(r.ref);
+    expect(r.bulkRejects).toEqual(r.refRejects);
+    expect({ ...r.bulkCounts, notes: {} }).toEqual({ ...r.refCounts, notes: {} });
+    // By hand: c1 answered in sales (wait 5 s, talk 60 s), c2 transferred from tech after 20 s of talk.
+    expect((r.bulk as { call_id: string; queue: string; outcome: string; talk_s: number }[]).map((s) => [s.call_id, s.queue, s.outcome, s.talk_s]))
+      .toEqual([["c1", "sales", "answered", 60], ["c2", "tech", "transferred", 20]]);
+  });
+
   it("reads the PBXware export (table format, outbound calls) like the reference", async () => {
     const bulk = await openStore();
     const [c] = await loadLogs(bulk, [PBXWARE]);
