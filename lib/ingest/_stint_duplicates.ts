@@ -50,6 +50,10 @@ export async function dropRepeatedStints(
       return;
     }
     const line = at[i]!;
+    // A rejected further leg is no longer a repeated id of this file.
+    if (s.stint_no > 1 && counts.notes.repeated_cdr_ids) {
+      if (--counts.notes.repeated_cdr_ids === 0) delete counts.notes.repeated_cdr_ids;
+    }
     added.push({ source, line, raw: lines[line - 1] ?? "", reason: `${source}:${line}: field '${idField}': duplicate of call ${s.call_id} in '${twin}' (the same times and parties)` });
   });
   Object.assign(parsed, { stints: kept, stint_lines: keptLines });

@@ -9,7 +9,7 @@
  * @module
  */
 import { parse } from "csv-parse/sync";
-import { localStamp, rowInstants, STAMP, stampChecks } from "./_cdr_times.ts";
+import { dstNote, localStamp, rowInstants, STAMP, stampChecks } from "./_cdr_times.ts";
 import { LogParseError } from "./errors.ts";
 import { MAX_DURATION_S } from "./queue_log_verbs.ts";
 import { type CallStint, emptyCounts, ignoreLine, type ParsedLog, rejectRecord } from "./types.ts";
@@ -129,8 +129,11 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         if (n > MAX_DURATION_S) fail(name, `${name} must be whole seconds up to 30 days (${MAX_DURATION_S}), got '${text.slice(0, 20)}'`);
         return n;
       };
-      // Local stamps in a DST gap or a repeated hour are read in order and kept, with a note per row.
-      const t = rowInstants({ start: stamp(f.start, true)!, answer: "answer" in f ? stamp(f.answer, false) : null, end: "end" in f ? stamp(f.end, true) : null }, zone);
+      // Local stamps in a DST gap or a repeated hour are read in order (as duration and billsec
+      // say, when they are plain numbers) and kept, with a note per row.
+      const plain = (name: string) => (columns.includes(name) && /^\d{1,9}$/.test(col(name)) ? Number(col(name)) : null);
+      const local = { start: stamp(f.start, true)!, answer: "answer" in f ? stamp(f.answer, false) : null, end: "end" in f ? stamp(f.end, true) : null };
+      const t = rowInstants(local, zone, { duration_s: plain("duration"), billsec_s: plain(f.billsec) });
       const billsec = seconds(f.billsec);
       let answer: number | null, end: number;
       if ("duration" in f) {
@@ -140,8 +143,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
         answer = billsec > 0 ? end - billsec * 1000 : null;
       } else {
         [answer, end] = [t.answer, t.end!];
-        const gap = t.notes.includes("local_times_in_dst_gap") ? ` (a stamp falls in a DST gap of ${zone})` : "";
-        const bad = stampChecks({ start: t.start, answer, end }, billsec, columns.includes("duration") ? () => seconds("duration") : null, f, gap);
+        const disposition = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() : null;
+        const bad = stampChecks({ start: t.start, answer, end }, billsec, columns.includes("duration") ? () => seconds("duration") : null, f, disposition, dstNote(t.notes, zone));
         if (bad) fail(bad.field, bad.reason);
       }
       const start = t.start;
@@ -150,13 +153,17 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       if (rule) { ignoreLine(counts, rule); continue; }
       // The same row twice (a file concatenated with itself) is a duplicate; another row with
       // the same id (a second leg of one call) is kept as the call's next stint, with a note.
-      const id = col(f.id), row = cells.map((c) => c.trim()).join("\u001f"), twin = rowLine.get(row);
+      // A row with the same call id, times and parties as an earlier one (another amaflags, a
+      // missing last cell) is that call given twice too, as across files (dropRepeatedStints).
+      const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
+      const id = col(f.id), row = cells.map((c) => c.trim()).join("\u001f"), call = [id, start, answered ? answer : null, end, from, to, billsec].join("\u001f");
+      const twin = rowLine.get(row), same = rowLine.get(call);
       if (twin !== undefined) fail(f.id, `duplicate of line ${twin} (the same row)`);
-      rowLine.set(row, line);
+      if (same !== undefined) fail(f.id, `duplicate of line ${same} (the same call, times and parties)`);
+      rowLine.set(row, line).set(call, line);
       const stint_no = (legs.get(id) ?? 0) + 1;
       legs.set(id, stint_no);
       if (stint_no > 1) addNote(counts, "repeated_cdr_ids");
-      const answered = DISPOSITION_FORMATS.has(format) ? col(f.result).toUpperCase() === "ANSWERED" && answer !== null : answer !== null;
       stint_lines.push(line);
       stints.push(outboundStint({ call_id: id, stint_no, source, agent: from, caller: to }, start, answered ? answer : null, end, billsec));
       counts.used++;

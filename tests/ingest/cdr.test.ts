@@ -243,12 +243,52 @@ describe("CDR readers", () => {
       "4: field 'billsec': billsec (500) exceeds end − answer (48 s)",
       "5: field 'duration': duration (9999) disagrees with end − start (60 s)",
       "6: field 'duration': duration must be whole seconds, got '3e9'",
-      "8: field 'billsec': billsec (62) exceeds end − start (60 s)",
+      "8: field 'billsec': billsec (62) exceeds end − start (60 s) (a stamp falls in the repeated hour of a DST change in Europe/Rome)",
       "9: field 'uniqueid': duplicate of line 1 (the same row)",
     ]);
     expect(await store.query(STINTS)).toEqual([
       { call_id: "1791180000.1", agent: "201", caller: "0612345678", outcome: "answered", e: Date.parse("2026-10-25T00:50:00Z"), a: Date.parse("2026-10-25T00:55:00Z"), x: Date.parse("2026-10-25T01:10:00Z"), ring_s: 300, talk_s: 900 },
       { call_id: "1791180000.7", agent: "201", caller: "0612345678", outcome: "not_connected", e: Date.parse("2026-03-29T00:30:00Z"), a: null, x: Date.parse("2026-03-29T01:10:00Z"), ring_s: 2400, talk_s: null },
+    ]);
+    store.close();
+  });
+
+  it("reads fall-back stamps as duration says, rejects billsec and disposition contradicting the stamps, and a call given twice with other cells (hostile findings, session 12)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-cdr-dst2-"));
+    const f = join(dir, "Master.csv");
+    const row = (id: string, start: string, answer: string, end: string, duration: number, billsec: number, disposition = "ANSWERED", amaflags = "3", last = ',""') =>
+      `"","201","0612345678","from-internal","","SIP/201-1","SIP/trunk-2","Dial","SIP/trunk/0612345678,60","${start}","${answer}","${end}",${duration},${billsec},"${disposition}",${amaflags},"${id}"${last}`;
+    // Europe/Rome, 2025-10-26: 03:00 CEST → 02:00 CET, so 02:00–02:59 happens at 00:xxZ and again at 01:xxZ.
+    writeFileSync(f, [
+      row("a1", "2025-10-26 02:50:00", "2025-10-26 02:50:10", "2025-10-26 02:10:00", 1200, 1190), // 00:50Z → 01:10Z, 20 min
+      row("a2", "2025-10-26 02:10:00", "2025-10-26 02:10:10", "2025-10-26 02:20:00", 4200, 4190), // 00:10Z → 01:20Z, 70 min (not 10)
+      row("a4", "2025-10-26 01:50:00", "2025-10-26 01:50:10", "2025-10-26 02:10:00", 4800, 4790), // 23:50Z → 01:10Z, 80 min (not 20)
+      row("a5", "2025-03-30 02:30:00", "2025-03-30 02:30:10", "2025-03-30 03:05:00", 300, 290), // gap start: 35 or −25 min, never 5: rejected
+      row("b1", "2026-10-05 09:00:00", "2026-10-05 09:00:12", "2026-10-05 09:03:12", 192, 5), // billsec 5 against 180 s of answer → end
+      row("b2", "2026-10-05 09:00:00", "", "2026-10-05 09:03:12", 192, 150), // ANSWERED, billsec 150, no answer stamp
+      row("b3", "2026-10-05 09:00:00", "2026-10-05 09:00:12", "2026-10-05 09:03:12", 192, 180, "NO ANSWER"), // talk in a call never answered
+      row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180),
+      row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180, "ANSWERED", "3", ""), // no userfield cell
+      row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180, "ANSWERED", '"DOCUMENTATION"'), // other amaflags
+      "",
+    ].join("\n"));
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    // Hand count: kept a1, a2, a4, c1 (line 8); rejected a5, b1, b2, b3 and the two copies of c1.
+    expect(c).toMatchObject({ lines_read: 10, used: 4, rejected: 6 });
+    expect(c!.notes.repeated_cdr_ids).toBeUndefined();
+    const reasons = (await store.query<{ reason: string }>("SELECT reason FROM rejects ORDER BY line")).map((r) => r.reason.replace(/^.*?:(\d+): /, "$1: "));
+    expect(reasons).toEqual([
+      "4: field 'billsec': billsec (290) is shorter than end − answer (2090 s) (a stamp falls in a DST gap of Europe/Rome)", // 35 min − 10 s
+      "5: field 'billsec': billsec (5) is shorter than end − answer (180 s)",
+      "6: field 'billsec': billsec (150) without an answer stamp",
+      "7: field 'disposition': disposition 'NO ANSWER' with an answer stamp and 180 s of billsec",
+      "9: field 'uniqueid': duplicate of line 8 (the same call, times and parties)",
+      "10: field 'uniqueid': duplicate of line 8 (the same call, times and parties)",
+    ]);
+    const spans = await store.query<{ call_id: string; e: number; x: number; talk_s: number }>("SELECT call_id, epoch_ms(entered_at) AS e, epoch_ms(ended_at) AS x, talk_s FROM call_stints ORDER BY call_id");
+    expect(spans.map((s) => [s.call_id, new Date(Number(s.e)).toISOString().slice(11, 16), (Number(s.x) - Number(s.e)) / 60_000, s.talk_s])).toEqual([
+      ["a1", "00:50", 20, 1190], ["a2", "00:10", 70, 4190], ["a4", "23:50", 80, 4790], ["c1", "08:00", 3.2, 180],
     ]);
     store.close();
   });
