@@ -15,7 +15,7 @@ import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageErro
 import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
 import { loadRoster, loadServices, readQueueMap } from "../ingest/mod.ts";
 import { applyCalendar, calendarOption } from "./services.ts";
-import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
+import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, tableReport, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
@@ -141,7 +141,7 @@ export function addCallsCommands(program: Command): void {
           const c = await loadRoster(store, o.roster);
           if (!o.quiet) process.stderr.write(`${safe(c.source)} (roster): ${c.lines_read} lines read = ${c.used} used + ${c.ignored} ignored + ${c.rejected} rejected\n`);
         }
-        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
         if (calendars) await applyCalendar(store, o.calendar!, calendars, o.quiet);
         for (const k of kinds) {
           const tables: ExportTable[] = [];

@@ -6,7 +6,7 @@
 import { type Command, Option } from "commander";
 import process from "node:process";
 import { loadFreeswitchStates, loadRoster, loadSchedules, loadServices } from "../ingest/mod.ts";
-import { agentStateAt, buildAgentStatesInStore, type OperatorKpiOptions, operatorKpis, type PeriodKind, periodOf } from "../operators/mod.ts";
+import { agentStateAt, buildAgentStatesInStore, caseWorkAccounting, caseWorkSentence, type OperatorKpiOptions, operatorKpis, type PeriodKind, periodOf } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
 import type { IngestCounts } from "../ingest/mod.ts";
 import { collect, type CommonOptions, jsonText, kpiOptions, load, number, parseWhen, safe, UsageError, withCommonOptions } from "./_common.ts";
@@ -88,7 +88,7 @@ export function reportCounts(c: { source: string; format: string; lines_read: nu
  *
  * @throws {UsageError} with `--strict`, naming the first rejected line
  */
-async function tableReport(store: Store, c: IngestCounts, o: OperatorCliOptions): Promise<void> {
+export async function tableReport(store: Store, c: IngestCounts, o: Pick<OperatorCliOptions, "quiet" | "strict">): Promise<void> {
   reportCounts(c, o.quiet);
   if (c.rejected === 0) return;
   const first = await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source = $1 ORDER BY line LIMIT 3", [c.source]);
@@ -177,8 +177,10 @@ export function addOperatorCommands(program: Command): void {
       if (o.services) checkInputFile("--services", o.services);
       const store = await loadOperatorInputs(o);
       try {
-        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
         const rows = await operatorKpis(store, options);
+        // Every case accounted for: credited, or left out and why.
+        if (o.services && !o.quiet) process.stderr.write(`qb: note: ${caseWorkSentence(await caseWorkAccounting(store, options))}\n`);
         if (o.json) process.stdout.write(jsonText(rows));
         else {
           const keys: TableColumn[] = (by === "agent" ? ["agent", "name", "team"] : by === "team" ? ["team", "department"] : ["department"])
@@ -224,7 +226,7 @@ export function addOperatorCommands(program: Command): void {
       if (o.export !== undefined) checkExport(o.export, { inputs, db: o.db });
       const store = await loadOperatorInputs(o);
       try {
-        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
         if (o.period === "all") {
           writeFileAtomic(o.out, await buildOperatorsReport(store, { ...options, title: o.title, timeline_day: o.day }));
           process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);

@@ -12,7 +12,7 @@ import { checkInputFile } from "./_output.ts";
 import { jsonText, kpiOptions, withCommonOptions } from "./_common.ts";
 import { targetsOption } from "./_targets.ts";
 import { renderTable } from "./_table.ts";
-import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, reportCounts, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
+import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, tableReport, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 
 interface TargetsCliOptions extends IndicatorCliOptions {
   targets: string;
@@ -42,7 +42,7 @@ export function addTargetCommands(program: Command): void {
       if (o.services) checkInputFile("--services", o.services);
       const store = await loadOperatorInputs(o);
       try {
-        if (o.services) reportCounts(await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o.quiet);
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
         const { from_ms, to_ms, timeZone: _z, interval_minutes: _i, ...operator } = operatorOptions(o);
         const rows = await evaluateTargets(store, targets, { ...k, period: o.period, operator, states_built: true, from_ms, to_ms });
         process.stdout.write(o.json ? jsonText(rows) : table(rows, o));

@@ -12,6 +12,7 @@ import { physicalLines, readTableFile, storeTableFile, type TableFile, tableHead
 import { InputError } from "./input_file.ts";
 import { parseInstant } from "./asterisk_csv.ts";
 import { optionalNonNegative } from "./_fields.ts";
+import { MAX_DURATION_S } from "./queue_log_verbs.ts";
 import { EMPTY, type ServiceCase } from "./services_case.ts";
 import { GLPI_COLUMNS, glpiLanguage, glpiSchema, lastUpdates, serviceNowSchema } from "./services_itsm.ts";
 
@@ -53,6 +54,14 @@ function demoSchema(zone: string) {
   }).superRefine((r, ctx) => {
     if (r.closed_at !== null && r.opened_at !== null && r.closed_at < r.opened_at) {
       ctx.addIssue({ code: "custom", path: ["closed_at"], message: "closed_at is before opened_at" });
+    }
+    // Work on one case: at most 30 days, and no longer than the case was open (a 1e20 s case made a 1.8e17 € cost per case).
+    if (r.handling_s !== null && Number.isFinite(r.handling_s)) {
+      const open_s = r.closed_at !== null && r.opened_at !== null ? (r.closed_at - r.opened_at) / 1000 : null;
+      if (r.handling_s > MAX_DURATION_S) ctx.addIssue({ code: "custom", path: ["handling_s"], message: `handling_s must be at most 30 days (${MAX_DURATION_S} s), got ${r.handling_s}` });
+      else if (open_s !== null && r.handling_s > open_s + 60) {
+        ctx.addIssue({ code: "custom", path: ["handling_s"], message: `handling_s (${r.handling_s}) exceeds the time the case was open (${open_s} s)` });
+      }
     }
   }).transform((r): ServiceCase => ({
     ...EMPTY, ...r, opened_at: r.opened_at!, group: r.queue, channel: "phone",

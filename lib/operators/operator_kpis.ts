@@ -85,7 +85,7 @@ export interface OperatorKpiRow extends AgentTimeSeconds {
   cases_handled: number;
   /** Their handling time, s: the agent's "other work" beside calls (not placed in the state timeline). */
   case_work_s: number;
-  /** Hourly cost × case work; null without cases or when an agent with case work has no hourly cost. */
+  /** Hourly cost × case work; null without cases or when an agent with cases has no hourly cost. */
   case_cost: number | null;
   /** case_cost / cases_handled. */
   cost_per_handled_case: number | null;
@@ -116,6 +116,25 @@ export async function operatorKpis(store: Store, options: OperatorKpiOptions = {
   return (await operatorKpisBy(store, options, [by]))[by];
 }
 
+/**
+ * The window operator indicators measure (agent states built): at most from the start of the
+ * local day of the first state (a shift scheduled before the first login that day counts as
+ * missed) to the end of the data (schedules beyond it have no data yet). Before the data nothing
+ * can be measured either: an earlier `from_ms` adds no number, only periods that would cost time
+ * and memory.
+ *
+ * @returns epoch ms `from` (inclusive), `to` (exclusive unless it is the data's end `hi`), `hi` (null without states)
+ */
+export async function operatorWindow(store: Store, options: Pick<OperatorKpiOptions, "from_ms" | "to_ms" | "timeZone">): Promise<{ from: number; to: number; hi: number | null }> {
+  const [bounds] = await store.query<{ lo: number | null; hi: number | null }>(
+    `SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states`,
+  );
+  const lo = num(bounds?.lo);
+  const first = lo === null ? 0 : periodOf("day", lo, options.timeZone ?? "UTC").start_ms;
+  const hi = num(bounds?.hi);
+  return { from: Math.max(options.from_ms ?? first, first), to: Math.min(options.to_ms ?? hi ?? 0, hi ?? Infinity), hi };
+}
+
 /** A grouping of {@link operatorKpis}. */
 export type OperatorGrouping = NonNullable<OperatorKpiOptions["by"]>;
 
@@ -138,18 +157,7 @@ export async function operatorKpisBy<G extends OperatorGrouping>(
   if (options.from_ms != null && options.to_ms != null && !(options.to_ms > options.from_ms)) {
     throw new RangeError(`Cannot compute operator indicators: the window ends before it starts`);
   }
-  const [bounds] = await store.query<{ lo: number | null; hi: number | null }>(
-    `SELECT min(epoch_ms(started_at)) AS lo, max(epoch_ms(ended_at)) AS hi FROM agent_states`,
-  );
-  // The window: at most from the start of the local day of the first state (a shift scheduled before
-  // the first login that day counts as missed) to the end of the data (schedules beyond it have no
-  // data yet). Before the data nothing can be measured either: an earlier --from adds no number,
-  // only periods that would cost time and memory.
-  const lo = num(bounds?.lo);
-  const first = lo === null ? 0 : periodOf("day", lo, zone).start_ms;
-  const from = Math.max(options.from_ms ?? first, first);
-  const hi = num(bounds?.hi);
-  const to = Math.min(options.to_ms ?? hi ?? 0, hi ?? Infinity);
+  const { from, to, hi } = await operatorWindow(store, options);
   const out = Object.fromEntries(groupings.map((g) => [g, [] as OperatorKpiRow[]])) as Record<G, OperatorKpiRow[]>;
   if (!(to > from)) return out; // a window outside the data
   const period = options.period ?? "period";

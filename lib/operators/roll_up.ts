@@ -12,7 +12,7 @@ import { ROSTER_SQL } from "./roster_sql.ts";
 const SUMMED = [
   "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_scheduled_s", "scheduled_s",
   "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
-  "paid_s", "known_cost", "uncosted_paid_s", "ibc_n", "ibc_excl_s", "ibc_incl_s", "cases_handled", "case_work_s", "case_known_cost", "uncosted_case_s",
+  "paid_s", "known_cost", "uncosted_paid_s", "ibc_n", "ibc_excl_s", "ibc_incl_s", "cases_handled", "case_work_s", "case_known_cost", "uncosted_cases",
 ] as const;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -52,7 +52,7 @@ export async function rollUp(
     ), b AS (
       SELECT *, CASE WHEN scheduled_on_queue_s > 0 THEN on_queue_s ELSE 0 END AS on_queue_scheduled_s,
         coalesce(hourly_cost * paid_s / 3600, 0) AS known_cost, CASE WHEN hourly_cost IS NULL THEN paid_s ELSE 0 END AS uncosted_paid_s,
-        coalesce(hourly_cost * case_work_s / 3600, 0) AS case_known_cost, CASE WHEN hourly_cost IS NULL THEN case_work_s ELSE 0 END AS uncosted_case_s
+        coalesce(hourly_cost * case_work_s / 3600, 0) AS case_known_cost, CASE WHEN hourly_cost IS NULL THEN cases_handled ELSE 0 END AS uncosted_cases
       FROM p
     )
     SELECT ${[...keys, ...SUMMED.map((k) => (k.endsWith("_s") ? `round(sum(${k}), 3) AS ${k}` : `sum(${k}) AS ${k}`))].join(", ")}, count(DISTINCT agent) AS agents, coalesce(max(longest_idle_s), -1) AS longest_idle_s,
@@ -87,7 +87,7 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
   const presented = n("calls_answered") + n("ring_no_answer") + n("ring_canceled");
   const scheduled = n("scheduled_s");
   const cost = n("uncosted_paid_s") > 0 ? null : n("known_cost");
-  const caseCost = n("uncosted_case_s") > 0 ? null : n("case_known_cost");
+  const caseCost = n("uncosted_cases") > 0 ? null : n("case_known_cost");
   const keys: Record<string, unknown> = {};
   if (by === "agent") Object.assign(keys, { agent: r.agent, name: r.name ?? null });
   if (by === "agent" || by === "team") keys.team = r.team ?? null;

@@ -9,7 +9,7 @@
 import { DateTime } from "luxon";
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
-import { type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpisBy, periodOf } from "../operators/mod.ts";
+import { caseWorkAccounting, caseWorkSentence, type OperatorKpiOptions, type OperatorKpiRow, operatorKpis, operatorKpisBy, periodOf } from "../operators/mod.ts";
 import { escapeHtml, formatCount, isolate } from "./html.ts";
 import { Plot, plotSvg } from "./plot_svg.ts";
 import { REPORT_CSS } from "./_report_css.ts";
@@ -126,6 +126,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
   // Unresolved work: open cases per operator at the window's end (when services are loaded), summed per team and department.
   const open = await openCasesByAgent(store, options.to_ms ?? null);
   const hasServices = (await store.query<{ n: number }>("SELECT count(*) AS n FROM services"))[0]!.n > 0;
+  const caseWork = hasServices ? caseWorkSentence(await caseWorkAccounting(store, { from_ms: options.from_ms, to_ms: options.to_ms, timeZone: zone })) : "";
   const teamOf = new Map(agents.map((a) => [a.agent!, a]));
   const openOf = (r: OperatorKpiRow): number => {
     if (r.agent) return open.get(r.agent) ?? 0;
@@ -173,7 +174,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Conformance", "on-queue time / scheduled on-queue time (can exceed 100 %)"],
     ["Shrinkage", "(scheduled breaks, lunch, training, meetings + scheduled on-queue time off the queue + absence) / scheduled time"],
     ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}); n/a when an operator has no hourly cost`],
-    ...(hasServices ? [["Case work", "other work beside calls: the handling time of the cases (services) an operator handled, credited where the work ended (solved, else closed; an unsolved case at its last update, else its opening); not placed in the state timeline nor in occupancy; its cost = hourly cost × case handling time, per handled case"] as [string, string]] : []),
+    ...(hasServices ? [["Case work", `other work beside calls: the handling time of the cases (services) an operator handled, credited where the work ended (solved, else closed; an unsolved case at its last update, else its opening); not placed in the state timeline nor in occupancy; its cost = hourly cost × case handling time, per handled case; ${caseWork}`] as [string, string]] : []),
     ["Interval attribution", options.time_attribution === "call_end"
       ? "a call's time is credited whole to the period where it ends (elsewhere it shows as idle); calls count when answered"
       : "agent time is split across periods by activity; calls count when answered"],

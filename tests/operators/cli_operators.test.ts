@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
@@ -51,6 +51,16 @@ describe("qb agents", () => {
     expect(t.code).toBe(0);
     expect(t.stdout).toMatch(/cost \/ case/);
     expect(t.stdout).toMatch(/│\s+2 │\s+3\.00 │/);
+    // A rejected case is listed with its reason (it was a bare count) and stops the command under --strict.
+    const badCase = join(dir, "bad_case.csv");
+    writeFileSync(badCase, readFileSync(services, "utf8").replace("S3,repair,,support,Agent/ann,2026-03-02T08:20:00Z,,open,,300,", "S3,repair,,support,Agent/ann,2026-03-02T08:20:00Z,,open,,-5,"));
+    const listed = qb("agents", "-i", op("ex3_idle.queue_log"), "--services", badCase);
+    expect(listed.code).toBe(0);
+    expect(listed.stderr).toMatch(/rejected: .*bad_case\.csv:3: field 'handling_s': handling_s must be a number ≥ 0, got '-5'/);
+    expect(listed.stderr).toMatch(/qb: note: case work: 1 of 1 cases credited to operators/);
+    const strict = qb("agents", "-i", op("ex3_idle.queue_log"), "--services", badCase, "--strict");
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/^qb: error: --strict: .*bad_case\.csv:3/m);
     const bad = qb("agents", "-i", op("ex3_idle.queue_log"), "--services", join(dir, "missing.csv"));
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^qb: .*--services/m);

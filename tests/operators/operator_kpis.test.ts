@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  buildAgentStates, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, loadServices, openStore, operatorKpis, operatorKpisBy, type OperatorKpiOptions, readSchedules, type StateEvent,
+  buildAgentStates, caseWorkAccounting, caseWorkSentence, loadFreeswitchStates, loadLogs, loadRoster, loadSchedules, loadServices, openStore, operatorKpis, operatorKpisBy, type OperatorKpiOptions, readSchedules, type StateEvent,
 } from "../../lib/mod.ts";
 import { fixture } from "../_helpers.ts";
 
@@ -242,12 +242,19 @@ describe("case work (services) as the operators' other work, with its cost per h
       "S3,repair,,support,Agent/ann,2026-03-02T08:20:00Z,,open,,300,", // unsolved: credited at its opening, 08:20: in
       "S4,repair,,support,Agent/ann,2026-03-02T08:00:00Z,,open,,,", // no handling time: left out
       "S5,repair,,support,Agent/zed,2026-03-02T08:00:00Z,2026-03-02T08:40:00Z,closed,resolved,900,", // an agent with no state: no row
+      "S6,repair,,support,Agent/ann,2026-03-02T08:00:00Z,,open,,99999999999999999999,", // over 30 days of work: rejected
+      "S7,repair,,support,Agent/ann,2026-03-02T08:00:00Z,2026-03-02T08:30:00Z,closed,resolved,7200,", // 2 h of work in 30 min open: rejected
       "",
     ].join("\n"));
     const store = await openStore();
     await loadLogs(store, [op("ex3_idle.queue_log")]);
     await loadRoster(store, op("roster.csv"));
-    await loadServices(store, services);
+    const sc = await loadServices(store, services);
+    expect([sc.used, sc.rejected]).toEqual([5, 2]);
+    expect((await store.query<{ reason: string }>("SELECT reason FROM rejects WHERE source LIKE '%services.csv' ORDER BY line")).map((r) => r.reason.replace(/^.*?: /, ""))).toEqual([
+      "field 'handling_s': handling_s must be at most 30 days (2592000 s), got 100000000000000000000",
+      "field 'handling_s': handling_s (7200) exceeds the time the case was open (1800 s)",
+    ]);
     const [ann] = await operatorKpis(store, { wrapup_s: 30 });
     // S1 + S3: 2 cases, 900 s; cost 24 €/h × 900 s / 3,600 = 6.00 €, 3.00 € per case.
     expect(ann).toMatchObject({ agent: "Agent/ann", cases_handled: 2, case_work_s: 900 });
@@ -263,6 +270,11 @@ describe("case work (services) as the operators' other work, with its cost per h
     expect(iv.filter((r) => r.cases_handled > 0).map((r) => [r.interval_start, r.cases_handled, r.case_work_s])).toEqual([
       ["2026-03-02T08:15:00+00:00", 1, 300], ["2026-03-02T08:30:00+00:00", 1, 600],
     ]);
+    // Every case accounted for: S1, S3 credited; S2 after the data's end; S4 without handling time; S5 of an agent without states.
+    expect(await caseWorkAccounting(store)).toEqual({ cases: 5, credited: 2, outside_window: 1, no_handling: 1, agent_without_states: 1, no_agent: 0 });
+    expect(caseWorkSentence(await caseWorkAccounting(store))).toBe(
+      "case work: 2 of 5 cases credited to operators; left out: 1 ended outside the window, 1 of agents with no agent state in the data, 1 without a handling time",
+    );
     // The team row sums the same parts.
     const [team] = await operatorKpis(store, { wrapup_s: 30, states_built: true, by: "team" });
     expect([team!.team, team!.cases_handled, team!.case_work_s, team!.cost_per_handled_case]).toEqual(["Support A", 2, 900, 3]);
