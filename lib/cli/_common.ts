@@ -89,7 +89,7 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
     throw err instanceof RangeError ? new UsageError(err.message) : err;
   }
   const store = await openStore(o.db);
-  const notices: LoadNotices = { earlier_sources: [], duplicate_paths: [], identical_content: [] };
+  const notices: LoadNotices = { earlier_sources: [], duplicate_paths: [], identical_content: [], reread_sources: [], stale_duplicates: [] };
   const progress = o.quiet ? null : createLoadProgress();
   let counts: IngestCounts[];
   try {
@@ -105,6 +105,10 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
   progress?.stop(true);
   if (o.quiet) return { store, counts };
   for (const p of notices.duplicate_paths) process.stderr.write(`qb: note: '${safe(p)}' names a file already given: loaded once\n`);
+  for (const [s, of] of notices.reread_sources) process.stderr.write(`qb: note: '${safe(s)}' read again: some of its calls were duplicates of '${safe(of)}', which this load replaces\n`);
+  for (const [s, of] of notices.stale_duplicates) {
+    process.stderr.write(`qb: warning: '${safe(s)}' had calls rejected as duplicates of '${safe(of)}', which this load replaces, and is gone or changed: load it again to count them\n`);
+  }
   for (const [a, b] of notices.identical_content) {
     process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content (a copy?): each call counts once, the lines of '${safe(b)}' are rejected as duplicates\n`);
   }

@@ -62,3 +62,22 @@ export async function dropRepeatedStints(
   counts.rejected += added.length;
   return added;
 }
+
+/**
+ * Sources of the database, not among `run`, that had stints rejected as duplicates of a source
+ * of `run` already in the database: when that source is replaced, their rejected stints must be
+ * decided again (the replaced file may no longer hold the call), so the load reads them again.
+ *
+ * @param run real paths of this load's inputs
+ * @returns per dependent source its stored fingerprint and the source of `run` it depends on
+ */
+export async function duplicateDependents(store: Store, run: readonly string[]): Promise<{ source: string; fingerprint: string | null; of: string }[]> {
+  if (run.length === 0) return [];
+  const list = run.map(sqlString).join(", ");
+  return await store.query<{ source: string; fingerprint: string | null; of: string }>(`
+    SELECT DISTINCT r.source, i.fingerprint, o.source AS of FROM rejects r
+      JOIN (SELECT source FROM ingest_runs WHERE source IN (${list})) o
+        ON contains(r.reason, ' in ' || chr(39) || o.source || chr(39) || ' (the same times and parties)')
+      JOIN ingest_runs i ON i.source = r.source
+    WHERE r.source NOT IN (${list}) ORDER BY r.source`);
+}

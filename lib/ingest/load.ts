@@ -19,7 +19,8 @@
 import { rmSync } from "node:fs";
 import { makeScratchDir, type Row, type Store } from "../store/mod.ts";
 import { isStintFormat } from "./detect_format.ts";
-import { InputError } from "./input_file.ts";
+import { InputError, inspectInput } from "./input_file.ts";
+import { duplicateDependents } from "./_stint_duplicates.ts";
 import { applyRun, countRun } from "./load_apply.ts";
 import { buildScope, buildStintsOf, stageAgentEvents } from "./load_build.ts";
 import { checkUsable, createStageTables, formatFor, inspectAll, STAGE_TABLES, stageInput, strictError } from "./load_stage.ts";
@@ -68,6 +69,14 @@ export interface LoadNotices {
    * are rejected as duplicates of the kept file's.
    */
   identical_content: [string, string][];
+  /**
+   * Pairs `[source, replaced]`: a stint-format source of the database read again by this load
+   * because some of its stints were rejected as duplicates of `replaced`, which this load
+   * replaces (the new `replaced` may no longer hold those calls).
+   */
+  reread_sources: [string, string][];
+  /** Pairs `[source, replaced]` as above whose file is gone or changed: not read again (load it again yourself). */
+  stale_duplicates: [string, string][];
 }
 
 /**
@@ -99,7 +108,15 @@ export interface LoadNotices {
  */
 export async function loadLogs(store: Store, paths: readonly string[], options: LoadOptions = {}, notices?: LoadNotices): Promise<IngestCounts[]> {
   if (options.sourceTimeZone !== undefined) ianaZone(options.sourceTimeZone);
-  const { inputs, duplicates, identical } = await inspectAll(paths);
+  let { inputs, duplicates, identical } = await inspectAll(paths);
+  // Duplicates decided against a source this load replaces are decided again: their sources are read again too.
+  const reread: [string, string][] = [], stale: [string, string][] = [];
+  for (const d of await duplicateDependents(store, inputs.map((i) => i.real_path))) {
+    if (reread.some(([s]) => s === d.source)) continue;
+    const same = await inspectInput(d.source).then((i) => i.fingerprint === d.fingerprint, () => false);
+    (same ? reread : stale).push([d.source, d.of]);
+  }
+  if (reread.length) ({ inputs, duplicates, identical } = await inspectAll([...paths, ...reread.map(([s]) => s)]));
   const formats = inputs.map((i) => formatFor(i, options));
   if (notices) {
     const before = await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source");
@@ -115,6 +132,8 @@ export async function loadLogs(store: Store, paths: readonly string[], options: 
       for (const r of earlier.filter((e) => e.fingerprint === input.fingerprint)) identical.push(stints || r.source <= input.real_path ? [r.source, input.path] : [input.path, r.source]);
     }
     notices.identical_content = identical;
+    notices.reread_sources = reread;
+    notices.stale_duplicates = stale;
   }
   const bytes_total = inputs.reduce((n, i) => n + i.bytes, 0);
   const phase = (p: LoadPhase) => options.onProgress?.({ source: "", bytes_done: bytes_total, bytes_total, phase: p });

@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { agentKpis, loadLogs, openStore } from "../../lib/mod.ts";
+import { agentKpis, loadLogs, type LoadNotices, openStore } from "../../lib/mod.ts";
 import { fixture, ROOT } from "../_helpers.ts";
 
 const STINTS = "SELECT call_id, agent, caller, outcome, epoch_ms(entered_at) AS e, epoch_ms(answered_at) AS a, epoch_ms(ended_at) AS x, ring_s, talk_s FROM call_stints WHERE direction = 'outbound' ORDER BY call_id";
@@ -321,6 +321,22 @@ describe("CDR readers", () => {
     // Loading a.csv again replaces its own rows (a source is never its own duplicate): still 3 stints, none from a.csv.
     await loadLogs(s1, [a], { sourceTimeZone: "Europe/Rome" });
     expect((await s1.query<{ n: number }>("SELECT count(*)::INT AS n FROM call_stints WHERE direction = 'outbound'"))[0]!.n).toBe(3);
+    // A newer export of b.csv without call .1 (its first line): a.csv's call .1, rejected as a duplicate of b.csv's, must
+    // count again — a.csv is read again (helper-26 finding 1: call .1 was counted nowhere).
+    writeFileSync(b, readFileSync(fixture("cdr/asterisk_master.csv"), "utf8").split("\n").slice(1).join("\n"));
+    const notices = { earlier_sources: [], duplicate_paths: [], identical_content: [], reread_sources: [], stale_duplicates: [] } as LoadNotices;
+    const again = await loadLogs(s1, [b], { sourceTimeZone: "Europe/Rome" }, notices);
+    expect(notices.reread_sources).toEqual([[a, b]]);
+    // Both in one run now, a.csv (the path sorting first) keeps its 3 calls; b.csv's 2 are its duplicates (+ the bad start).
+    expect(again.map((c) => [c.source.endsWith("a.csv") ? "a" : "b", c.used, c.rejected])).toEqual([["b", 0, 3], ["a", 3, 1]]);
+    expect(await s1.query("SELECT call_id, source FROM call_stints WHERE direction = 'outbound' ORDER BY call_id")).toEqual([
+      { call_id: "1791180000.1", source: a }, { call_id: "1791180000.2", source: a }, { call_id: "1791180000.6", source: a },
+    ]);
+    // b.csv gone, a.csv loaded again: b.csv's duplicates of a.csv cannot be decided again, and the load says so.
+    rmSync(b);
+    const gone = { earlier_sources: [], duplicate_paths: [], identical_content: [], reread_sources: [], stale_duplicates: [] } as LoadNotices;
+    await loadLogs(s1, [a], { sourceTimeZone: "Europe/Rome" }, gone);
+    expect([gone.reread_sources, gone.stale_duplicates]).toEqual([[], [[b, a]]]);
     s1.close();
   });
 
