@@ -35,7 +35,8 @@ export interface OperatorsReportOptions extends OperatorKpiOptions {
 
 const NA = "n/a";
 const pct = (x: number | null) => (x === null || !Number.isFinite(x) ? NA : `${(x * 100).toFixed(1)} %`);
-const hours = (s: number | null) => (s === null ? NA : (s / 3600).toFixed(1));
+const HOURS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+const hours = (s: number | null) => (s === null ? NA : HOURS.format(s / 3600));
 const MONEY = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const money = (x: number | null) => (x === null ? NA : MONEY.format(x));
 const STATE_COLORS: Record<string, string> = {
@@ -154,8 +155,8 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     tile("Answered", formatCount(total.calls_answered), `${formatCount(total.ring_no_answer)} ring-no-answer`),
     tile("Occupancy", pct(total.occupancy), `utilization ${pct(total.utilization)}`),
     tile("Adherence", pct(total.adherence), `conformance ${pct(total.conformance)}`),
-    tile("Cost", money(total.cost), `per answered call ${money(total.cost_per_answered_call)}${hasServices ? ` · per handled case ${money(total.cost_per_handled_case)}` : ""}`),
-    ...(hasServices ? [tile("Case work", `${hours(total.case_work_s)} h`, `${formatCount(total.cases_handled)} cases handled`)] : []),
+    tile("Cost", money(total.cost), `paid time; per answered call ${money(total.cost_per_answered_call)}`),
+    ...(hasServices ? [tile("Case work", `${hours(total.case_work_s)} h`, `${formatCount(total.cases_handled)} cases, ${money(total.case_cost)} (${money(total.cost_per_handled_case)} per case)`)] : []),
   ].join("");
   // Names are cut at 60 characters (a 200,000-character name pushed the numbers off the page).
   const clip = (t: string) => (t.length > 60 ? `${t.slice(0, 59)}…` : t);
@@ -173,7 +174,7 @@ export async function buildOperatorsReport(store: Store, options: OperatorsRepor
     ["Adherence", `1 − out-of-adherence time / scheduled time; exception rule ${options.adherence_rule ?? "raw"}, T = ${options.adherence_threshold_s ?? 60} s; n/a without schedules, and for on-call standby windows (not paid working time, not evaluated)`],
     ["Conformance", "on-queue time / scheduled on-queue time (can exceed 100 %)"],
     ["Shrinkage", "(scheduled breaks, lunch, training, meetings + scheduled on-queue time off the queue + absence) / scheduled time"],
-    ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}); n/a when an operator has no hourly cost`],
+    ["Cost", `hourly cost (roster) × paid time (${options.paid_time === "logged_in" ? "logged-in time" : "scheduled time, else logged-in time"}), in the roster's currency; n/a when an operator has no hourly cost`],
     ...(hasServices ? [["Case work", `other work beside calls: the handling time of the cases (services) an operator handled, credited where the work ended (solved, else closed; an unsolved case at its last update, else its opening); not placed in the state timeline nor in occupancy; its cost = hourly cost × case handling time, per handled case; ${caseWork}`] as [string, string]] : []),
     ["Interval attribution", options.time_attribution === "call_end"
       ? "a call's time is credited whole to the period where it ends (elsewhere it shows as idle); calls count when answered"
@@ -194,7 +195,7 @@ table.sortable td { overflow-wrap: normal; } table.sortable th, table.sortable t
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(period)} · ${sources.map(isolate).join(", ")}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
 ${targetsSection(targetRows, "Operator, team and department targets over the report's window")}
-<section><h2>Agent states on ${escapeHtml(day ?? NA)}</h2>${timeline}</section>
+<section><h2>Agent states on ${escapeHtml(day ?? NA)}${options.timeline_day ? "" : ` <span class="sub">(the day with the most answered calls; choose another with --day)</span>`}</h2>${timeline}</section>
 <section><h2>By department</h2>${sortableTable(depts, [key("Department", (r) => r.department)], total, false, openCol)}</section>
 <section><h2>By team</h2>${sortableTable(teams, [key("Team", (r) => r.team), key("Department", (r) => r.department)], { ...total, department: "" }, false, openCol)}</section>
 <section><h2>By operator</h2><p class="sub">Sorted by calls answered; click a header to sort; hover a row for the agent's id.</p>${sortableTable(agents, [key("Operator", (r) => r.name ?? r.agent), key("Team", (r) => r.team)], total, true, openCol)}</section>
