@@ -26,6 +26,9 @@ function shown(kpi: string, x: number | null): string {
   if (x === null || !Number.isFinite(x)) return "n/a";
   if (isRateKpi(kpi)) return `${(100 * x).toFixed(1)} %`;
   if (/_s$/.test(kpi)) return `${x.toFixed(1)} s`;
+  if (/_h$/.test(kpi)) return `${x.toFixed(1)} h`;
+  if (/_min$/.test(kpi)) return `${x.toFixed(1)} min`;
+  if (/cost/.test(kpi)) return x.toFixed(2);
   return String(Number(x.toPrecision(6)));
 }
 
@@ -53,15 +56,17 @@ export function addTargetCommands(program: Command): void {
 }
 
 function table(rows: TargetEvaluation[], o: TargetsCliOptions): string {
+  // Reasons of n/a under the table, numbered (in a cell they made the table hundreds of characters wide, cut).
+  const reasons = [...new Set(rows.filter((r) => r.status === "not_evaluable").map((r) => r.reason ?? ""))];
   const readable = rows.map((r) => ({
     scope: `${r.scope_type} ${r.scope}`, kpi: r.kpi + (r.threshold_s !== null && r.kpi.startsWith("service_level") ? ` (${r.threshold_s} s, ${r.sl_variant})` : ""),
     period: r.period === "all" ? "window" : r.period_start, value: shown(r.kpi, r.value),
-    target: `${r.direction === "at_least" ? "≥" : "≤"} ${shown(r.kpi, r.target)}`, status: r.status === "not_evaluable" ? `n/a: ${r.reason}` : r.status,
+    target: `${r.direction === "at_least" ? "≥" : "≤"} ${shown(r.kpi, r.target)}`, status: r.status === "not_evaluable" ? `n/a (${reasons.indexOf(r.reason ?? "") + 1})` : r.status,
     trend: r.trend ?? "", met: r.periods_evaluated ? `${r.periods_met}/${r.periods_evaluated}` : "",
   }));
   const cols = ["scope", "kpi", "period", "value", "target", "status", "trend", "met"].map((key) => ({ key, header: key === "met" ? "periods met" : key, format: "text" as const }));
   const missed = rows.filter((r) => r.status === "red" || r.status === "amber").length;
-  return renderTable(readable, cols) +
+  return renderTable(readable, cols) + reasons.map((r, i) => `n/a (${i + 1}): ${r}\n`).join("") +
     `${rows.length} evaluation(s): ${rows.filter((r) => r.status === "green").length} green, ${missed} missed, ${rows.filter((r) => r.status === "not_evaluable").length} not evaluable; ` +
     `periods: ${o.period === "all" ? "the whole window" : o.period} (a target's own period wins); trend against the previous period; times in ${o.tz}\n`;
 }

@@ -53,6 +53,14 @@ describe("qb targets", () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/queue sales .*service_level \(20 s, V2\) .*50\.0 %.*≥ 80\.0 %.*red/);
     expect(r.stdout).toContain("4 evaluation(s): 1 green, 3 missed, 0 not evaluable");
+    // A service target without --services: "n/a (1)" in the table, its reason in full under it, the target with its unit.
+    const withCase = join(d, "with_case.csv");
+    writeFileSync(withCase, readFileSync(targets, "utf8").trimEnd() + "\nresolution_median_h,center,all,<=,24,,\n");
+    const c = qb("targets", "--targets", withCase, "-i", log);
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toMatch(/center all .*resolution_median_h .*n\/a .*≤ 24\.0 h .*n\/a \(1\)/);
+    expect(c.stdout).toContain("n/a (1): resolution_median_h is a service indicator and no case was loaded (give --services with a non-empty export)\n");
+    expect(Math.max(...c.stdout.split("\n").map((l) => l.length))).toBeLessThan(200);
     const empty = join(d, "empty.csv");
     writeFileSync(empty, "kpi,scope_type,scope,direction,target\n");
     const e = qb("targets", "--targets", empty, "-i", log);
