@@ -256,8 +256,8 @@ export function addOperatorCommands(program: Command): void {
         const rows = await agentStateAt(store, at);
         if (o.json) process.stdout.write(jsonText(rows));
         else {
-          // A logged-out agent is neither available nor paused: "–" in the table (the JSON keeps the axis as built).
-          const shown = rows.map((r) => (r.session === "logged_out" && r.work === "idle" ? { ...r, availability: "–" } : r));
+          // A logged-out agent is neither available nor paused, nor idle: "–" in the table (the JSON keeps the axes as built).
+          const shown = rows.map((r) => (r.session === "logged_out" && r.work === "idle" ? { ...r, availability: "–", work: "–" } : r));
           process.stdout.write(renderTable(shown as unknown as Record<string, unknown>[], [
             { key: "agent", header: "agent", format: "text" }, { key: "name", header: "name", format: "text" },
             { key: "state", header: "state", format: "text" }, { key: "session", header: "session", format: "text" },

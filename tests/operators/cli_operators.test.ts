@@ -163,6 +163,10 @@ describe("qb state", () => {
     expect(rows.map((x: { agent: string; state: string; time_in_state_s: number | null }) => [x.agent, x.state, x.time_in_state_s])).toEqual([
       ["Agent/ann", "on_call", 120], ["Agent/bea", "logged_out", null], ["Agent/cy", "logged_out", null],
     ]);
+    // In the table a logged-out agent is neither available nor idle: "–" on both axes (work showed "idle").
+    const t = qb("state", "-i", op("ex3_idle.queue_log"), "--roster", op("roster.csv"), "--at", "2026-03-02T08:07:00", "-q");
+    const bea = t.stdout.split("\n").find((l) => l.includes("Agent/bea"))!.split("│").map((c) => c.trim());
+    expect(bea.slice(3, 8)).toEqual(["logged_out", "logged_out", "–", "n/a", "–"]);
   });
 
   it("refuses --json on the report and a --day outside the window", () => {
