@@ -5,6 +5,8 @@
  *
  * @module
  */
+import { Buffer } from "node:buffer";
+import { closeSync, openSync, readSync } from "node:fs";
 import { z } from "zod";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
@@ -125,10 +127,11 @@ export function readServices(
   ianaZone(zone);
   let format = options.format ?? "auto";
   if (format === "auto") {
+    if (isZip(path)) throw new InputError(path, "it is a ZIP archive (an .xlsx workbook?), not a CSV: save the sheet as CSV first");
     const header = tableHeader(path);
     const found = detectServiceFormat(header);
     if (found === null && header.length) {
-      throw new InputError(path, `its header is not that of the demo's services.csv, a Zendesk Explore export, a ServiceNow incident log or a GLPI search export (found ${header.slice(0, 8).join(", ")}); give --format mapped with a column map`);
+      throw new InputError(path, `its header is not that of the demo's services.csv, a Zendesk Explore export, a ServiceNow incident log or a GLPI search export (found ${header.slice(0, 8).join(", ")}); \`qb services --format mapped --map F.json\` reads any CSV with a column map`);
     }
     format = found ?? "demo";
   }
@@ -192,4 +195,17 @@ export async function loadServices(store: Store, path: string, options: Paramete
 
 function detectFormatName(path: string): string {
   return detectServiceFormat(tableHeader(path)) ?? "services";
+}
+
+/** True when a file starts with a ZIP local-file header (`PK\x03\x04`: .zip, .xlsx, .docx). */
+function isZip(path: string): boolean {
+  const fd = openSync(path, "r");
+  try {
+    const b = Buffer.alloc(4);
+    return readSync(fd, b, 0, 4, 0) === 4 && b[0] === 0x50 && b[1] === 0x4b && b[2] === 0x03 && b[3] === 0x04;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -217,6 +217,10 @@ describe("services from the demo's file and a mapped CSV", () => {
     const t = readServices(f, { format: "mapped", columns: { service_id: "Ticket", opened_at: "Created", status: "State", queue: "Team" } });
     expect(t.rows).toHaveLength(1);
     expect(t.rows[0]).toMatchObject({ service_id: "T-1", status: "closed", group: "helpdesk", opened_at: Date.parse("2026-10-05T08:00:00Z") });
+    // An .xlsx workbook (a ZIP archive) is named as such, not as a CSV with an unknown header.
+    const x = join(d, "tickets.xlsx");
+    writeFileSync(x, new Uint8Array([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
+    expect(() => readServices(x)).toThrow(/it is a ZIP archive \(an \.xlsx workbook\?\), not a CSV: save the sheet as CSV first/);
   });
 
   it("prints the JSON contract with qb services --json and refuses bad options with exit 2", () => {
