@@ -88,7 +88,35 @@ export async function applyRun(store: Store, scope: BuildScope): Promise<void> {
         used = events - coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source AND r.stage = 'build'), 0),
         rejected = coalesce((SELECT count(*) FROM rejects r WHERE r.source = ingest_runs.source), 0)
       WHERE events IS NOT NULL AND NOT ${run};`);
+    if (scope.scope === "affected") await renoteEarlierSources(store);
   });
+}
+
+/** The notes `countRun` derives from a source's stints. */
+const STINT_NOTES = ["open_stints", "reconstructed_stints", "answered_talk_open"] as const;
+
+/**
+ * Recounts the stint notes (open, reconstructed, answered with talk open) of the earlier event
+ * sources of the database: a load that completes a call split across files rebuilds that call's
+ * stints, and the earlier file's `open_stints` (say) no longer holds.
+ */
+async function renoteEarlierSources(store: Store): Promise<void> {
+  const rows = await store.query<{ source: string; ignored_by_rule: string | null; open_stints: number; reconstructed_stints: number; answered_talk_open: number }>(`
+    SELECT i.source, any_value(i.ignored_by_rule) AS ignored_by_rule,
+      count(s.call_id) FILTER (s.outcome = 'open') AS open_stints, count(s.call_id) FILTER (s.reconstructed) AS reconstructed_stints,
+      count(s.call_id) FILTER (s.outcome = 'answered' AND s.ended_at IS NULL AND s.direction = 'inbound') AS answered_talk_open
+    FROM ingest_runs i LEFT JOIN call_stints s ON s.source = i.source
+    WHERE i.events IS NOT NULL AND i.source NOT IN (SELECT source FROM run_sources) GROUP BY i.source`);
+  for (const r of rows) {
+    const rules = JSON.parse(r.ignored_by_rule ?? "{}") as { notes?: Record<string, number> };
+    const notes = { ...(rules.notes ?? {}) };
+    for (const k of STINT_NOTES) {
+      if (Number(r[k]) > 0) notes[k] = Number(r[k]);
+      else delete notes[k];
+    }
+    const text = JSON.stringify({ ...rules, notes });
+    if (text !== r.ignored_by_rule) await store.exec(`UPDATE ingest_runs SET ignored_by_rule = ${sqlString(text)} WHERE source = ${sqlString(r.source)}`);
+  }
 }
 
 /** Moves `staged` into `target`: renamed into place when `target` is empty and alike, else appended. */

@@ -169,6 +169,9 @@ describe("loadLogs() reliability (issue 9 regressions)", () => {
         expect(rows[0]).toMatchObject({ outcome: "answered", wait_s: 10, talk_s: 60, reconstructed: false });
         const [{ n }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM calls") as [{ n: number }];
         expect(n).toBe(1);
+        // Loaded alone, queue_log.1 left an open stint; once the call is complete no source keeps the note (it stayed stale).
+        const notes = await store.query<{ source: string; r: string }>("SELECT source, ignored_by_rule AS r FROM ingest_runs ORDER BY source");
+        for (const x of notes) expect([x.source, JSON.parse(x.r).notes?.open_stints]).toEqual([x.source, undefined]);
         store.close();
       }
     }
