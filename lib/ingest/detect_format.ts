@@ -51,6 +51,7 @@ export function headerFits(format: LogFormat, firstLine: string): boolean {
  *
  * @param firstLine the first non-blank line of the file
  * @param source file name, for the error message
+ * @param firstRecord the first CSV record (the first line, or more when a quoted cell holds a line break): what the CDR checks read
  * @throws {TypeError} when the line matches no format (message quotes the line and the formats)
  * Source: the formats' own documentation (see each parser).
  * @example
@@ -58,16 +59,17 @@ export function headerFits(format: LogFormat, firstLine: string): boolean {
  * detectFormat("1366720340|1366720340.303267|q1|NONE|ENTERQUEUE||555|1", "queue_log"); // "asterisk"
  * ```
  */
-export function detectFormat(firstLine: string, source: string): LogFormat {
+export function detectFormat(firstLine: string, source: string, firstRecord: string = firstLine): LogFormat {
   const line = firstLine.replace(/^\uFEFF/, "");
   if (isTechnionHeader(line)) return "technion";
   if (/^\d+(\.\d+)?\|/.test(line.trim())) return "asterisk";
   const header = csvHeader(line);
   if (isPbxwareHeader(header)) return "pbxware";
   if (isAsteriskCsvHeader(header)) return "asterisk-csv";
-  if (looksLikeCdr(line, "asterisk-cdr")) return "asterisk-cdr";
-  if (looksLikeCdr(line, "freeswitch-cdr")) return "freeswitch-cdr";
-  if (looksLikeCdr(line, "pbxware-cdr")) return "pbxware-cdr";
+  const rec = firstRecord.replace(/^\uFEFF/, "");
+  if (looksLikeCdr(rec, "asterisk-cdr")) return "asterisk-cdr";
+  if (looksLikeCdr(rec, "freeswitch-cdr")) return "freeswitch-cdr";
+  if (looksLikeCdr(rec, "pbxware-cdr")) return "pbxware-cdr";
   throw new TypeError(
     `Cannot detect the format of '${source}': first line '${line.slice(0, 80)}' is not one of ${LOG_FORMATS.join(", ")}; pass the format explicitly`,
   );

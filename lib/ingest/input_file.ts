@@ -32,6 +32,8 @@ export interface InputInfo {
   fingerprint: string;
   /** The first non-blank line (decoded), for format detection; `null` for an empty file. */
   first_line: string | null;
+  /** The first record: the first line, with the lines after it while a quoted cell is open (a CDR caller name over two lines). */
+  first_record: string | null;
 }
 
 const CHUNK = 8 << 20;
@@ -67,19 +69,28 @@ export async function inspectInput(path: string): Promise<InputInfo> {
   const gzip = head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
   const fingerprint = `${st.size}:${createHash("sha256").update(head).update(tail).digest("hex").slice(0, 32)}`;
   if (!gzip && looksUtf16(head)) throw new InputError(path, UTF16_MESSAGE);
-  let first_line: string | null = null;
+  let first_line: string | null = null, first_record: string | null = null;
+  const odd = (t: string) => (t.split('"').length - 1) % 2 === 1;
   try {
+    let more = 0;
     for await (const l of readLines(real_path, { gzip, encoding: "windows-1252" })) {
+      if (first_record !== null) {
+        // A quoted cell holding line breaks: the first record goes on (at most 4 more lines).
+        first_record += "\n" + l.text;
+        if (!odd(first_record) || ++more >= 4) break;
+        continue;
+      }
       if (l.text.trim() !== "") {
-        first_line = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
-        break;
+        first_line = first_record = l.text.replace(/^\u00ef\u00bb\u00bf/, "");
+        if (!odd(first_line)) break;
       }
     }
+    if (first_record !== null && odd(first_record)) first_record = first_line;
   } catch (err) {
     if (gzip) throw new InputError(path, `its gzip data is truncated or corrupt (${(err as Error).message})`);
     throw err;
   }
-  return { path, real_path, bytes: st.size, gzip, fingerprint, first_line };
+  return { path, real_path, bytes: st.size, gzip, fingerprint, first_line, first_record };
 }
 
 

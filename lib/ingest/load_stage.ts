@@ -78,7 +78,7 @@ export function formatFor(input: InputInfo, options: ParseLogOptions): LogFormat
   }
   if (input.first_line === null) return "empty";
   try {
-    return detectFormat(input.first_line, input.path);
+    return detectFormat(input.first_line, input.path, input.first_record ?? input.first_line);
   } catch (err) {
     if (err instanceof TypeError) throw new InputError(input.path, err.message.replace(/^Cannot [^:]*: /, ""));
     throw err;
@@ -231,7 +231,7 @@ export async function checkUsable(store: Store, inputs: readonly InputInfo[], op
 /** What format a file looks like, for messages: `'pbxware'`, or "no known format". */
 function looksLike(input: InputInfo): string {
   try {
-    return `'${detectFormat(input.first_line ?? "", input.path)}'`;
+    return `'${detectFormat(input.first_line ?? "", input.path, input.first_record ?? input.first_line ?? "")}'`;
   } catch {
     return "no known format";
   }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { detectFormat, parseLogText } from "../../lib/mod.ts";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { detectFormat, loadLogs, openStore, parseLogText } from "../../lib/mod.ts";
 
 describe("detectFormat()", () => {
   it.each([
@@ -48,5 +51,21 @@ describe("detectFormat() on CDRs", () => {
     expect(detectFormat(`"Ann","201","0612345678","default","2026-10-05 09:00:00","","2026-10-05 09:00:25","25","0","NO_ANSWER","u1","","","PCMA","PCMA"`, "cdr.csv")).toBe("freeswitch-cdr");
     // Eighteen fields without a date-time where Asterisk writes the start: not a CDR.
     expect(() => detectFormat(`"","201","0612345678","from-internal","","SIP/201-1","","Dial","x","soon","","later",30,0,"NO ANSWER",3,"1.1",""`, "x.csv")).toThrow(TypeError);
+  });
+
+  it("detects a CDR whose first record holds a quoted line break (the caller name over two lines)", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "qb-detect-ml-"));
+    const f = join(dir, "Master.csv");
+    writeFileSync(f, [
+      `"","201","0612345678","from-internal","Ann`,
+      `Smith","SIP/201-1","SIP/trunk-2","Dial","x","2026-10-05 09:00:00","2026-10-05 09:00:12","2026-10-05 09:03:12",192,180,"ANSWERED",3,"1.1",""`,
+      "",
+    ].join("\n"));
+    // The first line alone is 5 cells: no format; the first record is an Asterisk row (it was "first line … is not one of …").
+    expect(() => detectFormat(`"","201","0612345678","from-internal","Ann`, "Master.csv")).toThrow(TypeError);
+    const store = await openStore();
+    const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
+    store.close();
+    expect(c).toMatchObject({ format: "asterisk-cdr", lines_read: 2, used: 1, ignored: 1, ignored_by_rule: { continuation_line: 1 } });
   });
 });
