@@ -101,7 +101,7 @@ export function dstNote(notes: readonly string[], zone: string): string {
  * its disposition: the reason of the first that fails (with the field it names), else null. The
  * end is not before the start, at most 30 days after it; the answer lies between them; `billsec`
  * is end − answer (0 unanswered) and `duration`, when the layout has one, end − start, each within
- * {@link STAMP_SLACK_S}; an `ANSWERED` disposition has an answer stamp, another one no talk.
+ * {@link STAMP_SLACK_S}; an `ANSWERED` disposition has an answer stamp.
  *
  * @param names the row's field names (for the reasons)
  * @param duration reads the row's `duration` cell in seconds (and throws when it is bad), or null
@@ -131,8 +131,7 @@ export function stampChecks(
     return { field: "duration", reason: `duration (${d}) disagrees with ${names.end} − ${names.start} (${span} s)${note}` };
   }
   if (disposition === "ANSWERED" && t.answer === null) return { field: names.result, reason: `${names.result} ANSWERED without an ${names.answer} stamp` };
-  if (disposition !== null && disposition !== "ANSWERED" && t.answer !== null && billsec > 0) {
-    return { field: names.result, reason: `${names.result} '${disposition}' with an ${names.answer} stamp and ${billsec} s of ${names.billsec}` };
-  }
+  // Another disposition with an answer stamp (a channel answered by the dialplan before a Dial
+  // nobody answered) is kept as the disposition says, not connected, with a note (the caller's).
   return null;
 }

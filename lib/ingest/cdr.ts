@@ -164,6 +164,8 @@ export function parseCdr(lines: readonly string[], source: string, format: CdrFo
       const stint_no = (legs.get(id) ?? 0) + 1;
       legs.set(id, stint_no);
       if (stint_no > 1) addNote(counts, "repeated_cdr_ids");
+      // Not ANSWERED but with an answer stamp (answered by the dialplan, then a Dial nobody answered): not connected, noted.
+      if (!answered && answer !== null && DISPOSITION_FORMATS.has(format)) addNote(counts, "unanswered_with_answer_stamp");
       stint_lines.push(line);
       stints.push(outboundStint({ call_id: id, stint_no, source, agent: from, caller: to }, start, answered ? answer : null, end, billsec));
       counts.used++;

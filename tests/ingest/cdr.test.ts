@@ -266,29 +266,30 @@ describe("CDR readers", () => {
       row("a5", "2025-03-30 02:30:00", "2025-03-30 02:30:10", "2025-03-30 03:05:00", 300, 290), // gap start: 35 or −25 min, never 5: rejected
       row("b1", "2026-10-05 09:00:00", "2026-10-05 09:00:12", "2026-10-05 09:03:12", 192, 5), // billsec 5 against 180 s of answer → end
       row("b2", "2026-10-05 09:00:00", "", "2026-10-05 09:03:12", 192, 150), // ANSWERED, billsec 150, no answer stamp
-      row("b3", "2026-10-05 09:00:00", "2026-10-05 09:00:12", "2026-10-05 09:03:12", 192, 180, "NO ANSWER"), // talk in a call never answered
+      row("b3", "2026-10-05 09:00:00", "2026-10-05 09:00:12", "2026-10-05 09:03:12", 192, 180, "NO ANSWER"), // answered by the dialplan, Dial unanswered: kept, not connected, noted
       row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180),
       row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180, "ANSWERED", "3", ""), // no userfield cell
       row("c1", "2026-10-05 10:00:00", "2026-10-05 10:00:12", "2026-10-05 10:03:12", 192, 180, "ANSWERED", '"DOCUMENTATION"'), // other amaflags
+      row("b4", "2026-10-05 11:00:00", "", "2026-10-05 11:00:30", 30, 0), // ANSWERED without an answer stamp
       "",
     ].join("\n"));
     const store = await openStore();
     const [c] = await loadLogs(store, [f], { sourceTimeZone: "Europe/Rome" });
-    // Hand count: kept a1, a2, a4, c1 (line 8); rejected a5, b1, b2, b3 and the two copies of c1.
-    expect(c).toMatchObject({ lines_read: 10, used: 4, rejected: 6 });
+    // Hand count: kept a1, a2, a4, b3, c1 (line 8); rejected a5, b1, b2, the two copies of c1 and b4.
+    expect(c).toMatchObject({ lines_read: 11, used: 5, rejected: 6, notes: { unanswered_with_answer_stamp: 1 } });
     expect(c!.notes.repeated_cdr_ids).toBeUndefined();
     const reasons = (await store.query<{ reason: string }>("SELECT reason FROM rejects ORDER BY line")).map((r) => r.reason.replace(/^.*?:(\d+): /, "$1: "));
     expect(reasons).toEqual([
       "4: field 'billsec': billsec (290) is shorter than end − answer (2090 s) (a stamp falls in a DST gap of Europe/Rome)", // 35 min − 10 s
       "5: field 'billsec': billsec (5) is shorter than end − answer (180 s)",
       "6: field 'billsec': billsec (150) without an answer stamp",
-      "7: field 'disposition': disposition 'NO ANSWER' with an answer stamp and 180 s of billsec",
       "9: field 'uniqueid': duplicate of line 8 (the same call, times and parties)",
       "10: field 'uniqueid': duplicate of line 8 (the same call, times and parties)",
+      "11: field 'disposition': disposition ANSWERED without an answer stamp",
     ]);
     const spans = await store.query<{ call_id: string; e: number; x: number; talk_s: number }>("SELECT call_id, epoch_ms(entered_at) AS e, epoch_ms(ended_at) AS x, talk_s FROM call_stints ORDER BY call_id");
     expect(spans.map((s) => [s.call_id, new Date(Number(s.e)).toISOString().slice(11, 16), (Number(s.x) - Number(s.e)) / 60_000, s.talk_s])).toEqual([
-      ["a1", "00:50", 20, 1190], ["a2", "00:10", 70, 4190], ["a4", "23:50", 80, 4790], ["c1", "08:00", 3.2, 180],
+      ["a1", "00:50", 20, 1190], ["a2", "00:10", 70, 4190], ["a4", "23:50", 80, 4790], ["b3", "07:00", 3.2, null], ["c1", "08:00", 3.2, 180],
     ]);
     store.close();
   });
