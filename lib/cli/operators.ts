@@ -115,7 +115,7 @@ const COLUMN_CHOICES: Record<string, TableColumn> = Object.fromEntries([
   ...["logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "scheduled_s", "paid_s"]
     .map((k) => [k, { key: k.replace(/_s$/, "_h"), header: `${k.replace(/_s$/, "").replaceAll("_", " ")} h`, format: "s" as const }]),
   ...["longest_idle_s", "idle_before_call_s", "idle_before_call_incl_s"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),
-  ...["agents", "calls_presented", "calls_answered", "ring_no_answer", "ring_canceled"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "int" as const }]),
+  ...["agents", "calls_presented", "calls_answered", "ring_no_answer", "ring_canceled", "outbound_calls", "outbound_connected"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "int" as const }]),
   ...["occupancy", "utilization", "adherence", "conformance", "shrinkage", "shrinkage_planned", "shrinkage_unplanned"]
     .map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "pct" as const }]),
   ...["calls_per_hour"].map((k) => [k, { key: k, header: k.replaceAll("_", " "), format: "s" as const }]),

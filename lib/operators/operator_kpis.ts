@@ -78,6 +78,10 @@ export interface OperatorKpiRow extends AgentTimeSeconds {
   paid_s: number;
   cost: number | null;
   cost_per_answered_call: number | null;
+  /** Outbound calls the agent placed in the window (queue_log outbound verbs, CDRs), by their start. */
+  outbound_calls: number;
+  /** Of them, answered by the other party. */
+  outbound_connected: number;
   /**
    * Cases (services) the agent handled with a handling time, credited to the period where the
    * work ended (solved, else closed; an unsolved case at its last update, else its opening).

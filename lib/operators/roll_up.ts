@@ -13,6 +13,7 @@ const SUMMED = [
   "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_scheduled_s", "scheduled_s",
   "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
   "paid_s", "known_cost", "uncosted_paid_s", "ibc_n", "ibc_excl_s", "ibc_incl_s", "cases_handled", "case_work_s", "case_known_cost", "uncosted_cases",
+  "outbound_calls", "outbound_connected",
 ] as const;
 
 const ratio = (a: number, b: number) => (b > 0 ? a / b : null);
@@ -78,7 +79,7 @@ export async function rollUp(
 const NUMERIC_NULLABLE = new Set([
   "logged_in_s", "available_idle_s", "ring_s", "talk_s", "hold_s", "wrap_s", "other_call_s", "paused_s", "on_queue_s", "scheduled_s",
   "scheduled_on_queue_s", "planned_shrinkage_s", "unplanned_shrinkage_s", "out_counted_s", "calls_answered", "ring_no_answer", "ring_canceled",
-  "ibc_n", "ibc_excl_s", "ibc_incl_s", "cases_handled", "case_work_s",
+  "ibc_n", "ibc_excl_s", "ibc_incl_s", "cases_handled", "case_work_s", "outbound_calls", "outbound_connected",
 ]);
 
 function derive(r: Record<string, unknown>, reasons: Record<string, number>, by: string, periodKey: string | null, includeRing: boolean): OperatorKpiRow {
@@ -99,6 +100,7 @@ function derive(r: Record<string, unknown>, reasons: Record<string, number>, by:
     logged_in_s: n("logged_in_s"), available_idle_s: n("available_idle_s"), ring_s: n("ring_s"), talk_s: n("talk_s"), hold_s: n("hold_s"),
     wrap_s: n("wrap_s"), other_call_s: n("other_call_s"), paused_s: n("paused_s"), paused_by_reason: reasons,
     calls_presented: presented, calls_answered: n("calls_answered"), ring_no_answer: n("ring_no_answer"), ring_canceled: n("ring_canceled"),
+    outbound_calls: n("outbound_calls"), outbound_connected: n("outbound_connected"),
     occupancy: ratio(handling, n("logged_in_s") - n("paused_s")),
     utilization: ratio(handling, n("logged_in_s")),
     longest_idle_s: n("longest_idle_s") >= 0 ? n("longest_idle_s") : null,

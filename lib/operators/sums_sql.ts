@@ -210,12 +210,16 @@ CREATE OR REPLACE TEMP TABLE qo_ibc AS ${idleBeforeCallSql(from, to)};
 CREATE OR REPLACE TEMP TABLE qo_calls AS
   SELECT g.aid, pr.pid, count(*) FILTER (kind = 'answered') AS calls_answered, count(*) FILTER (kind = 'RINGNOANSWER') AS ring_no_answer,
     count(*) FILTER (kind = 'RINGCANCELED') AS ring_canceled, count(*) FILTER (kind = 'case') AS cases_handled,
+    count(*) FILTER (kind IN ('outbound', 'outbound_connected')) AS outbound_calls, count(*) FILTER (kind = 'outbound_connected') AS outbound_connected,
     sum(work_s) FILTER (kind = 'case') AS case_work_s
   FROM (
     SELECT agent, epoch_ms(answered_at)::DOUBLE AS "at", 'answered' AS kind, NULL::DOUBLE AS work_s FROM call_stints
       WHERE direction = 'inbound' AND agent IS NOT NULL AND answered_at >= ${ms(from)} AND answered_at ${toOp} ${ms(to)}
     UNION ALL SELECT agent, epoch_ms("at")::DOUBLE, event, NULL FROM agent_events
       WHERE event IN ('RINGNOANSWER', 'RINGCANCELED') AND agent IS NOT NULL AND "at" >= ${ms(from)} AND "at" ${toOp} ${ms(to)}
+    -- Outbound calls (queue_log outbound verbs, CDRs) where they were placed; connected when answered.
+    UNION ALL SELECT agent, epoch_ms(entered_at)::DOUBLE, CASE WHEN answered_at IS NOT NULL THEN 'outbound_connected' ELSE 'outbound' END, NULL FROM call_stints
+      WHERE direction = 'outbound' AND agent IS NOT NULL AND entered_at >= ${ms(from)} AND entered_at ${toOp} ${ms(to)}
     -- Case work ("other work"): a case's handling time, credited where the work ended (solved, else
     -- closed; an unsolved case at its last update, else its opening), cases without handling time left out.
     UNION ALL SELECT agent, epoch_ms(done)::DOUBLE, 'case', handling_s FROM (
@@ -225,7 +229,7 @@ CREATE OR REPLACE TEMP TABLE qo_calls AS
 -- A period in which the agent was only logged out, with nothing scheduled, is no row (calls make one).
 CREATE OR REPLACE TEMP TABLE qo_sums AS
   SELECT coalesce(k.aid, c.aid) AS aid, coalesce(k.pid, c.pid) AS pid, k.* EXCLUDE (aid, pid), st.out_counted_s, st.longest_idle_s,
-    c.calls_answered, c.ring_no_answer, c.ring_canceled, c.cases_handled, c.case_work_s, ibc.ibc_n, ibc.ibc_excl_s, ibc.ibc_incl_s
+    c.calls_answered, c.ring_no_answer, c.ring_canceled, c.cases_handled, c.case_work_s, c.outbound_calls, c.outbound_connected, ibc.ibc_n, ibc.ibc_excl_s, ibc.ibc_incl_s
   FROM (SELECT * FROM qo_a WHERE logged_in_s + ring_s + talk_s + hold_s + wrap_s + other_call_s + scheduled_s > 0) k
     FULL JOIN qo_calls c ON c.aid = k.aid AND c.pid = k.pid
     LEFT JOIN qo_st st ON st.aid = coalesce(k.aid, c.aid) AND st.pid = coalesce(k.pid, c.pid)

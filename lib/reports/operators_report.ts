@@ -211,7 +211,7 @@ function emptyTotal(): OperatorKpiRow {
     agents: 0, logged_in_s: 0, available_idle_s: 0, ring_s: 0, talk_s: 0, hold_s: 0, wrap_s: 0, other_call_s: 0, paused_s: 0, paused_by_reason: {},
     calls_presented: 0, calls_answered: 0, ring_no_answer: 0, ring_canceled: 0, occupancy: null, utilization: null, longest_idle_s: null, idle_before_call_s: null, idle_before_call_incl_s: null, calls_per_hour: null,
     scheduled_s: 0, adherence: null, conformance: null, shrinkage: null, shrinkage_planned: null, shrinkage_unplanned: null, paid_s: 0, cost: null,
-    cost_per_answered_call: null, cases_handled: 0, case_work_s: 0, case_cost: null, cost_per_handled_case: null,
+    cost_per_answered_call: null, outbound_calls: 0, outbound_connected: 0, cases_handled: 0, case_work_s: 0, case_cost: null, cost_per_handled_case: null,
   };
 }
 

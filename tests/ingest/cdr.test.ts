@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
-import { agentKpis, loadLogs, type LoadNotices, openStore } from "../../lib/mod.ts";
+import { agentKpis, loadLogs, type LoadNotices, openStore, operatorKpis } from "../../lib/mod.ts";
 import { fixture, ROOT } from "../_helpers.ts";
 
 const STINTS = "SELECT call_id, agent, caller, outcome, epoch_ms(entered_at) AS e, epoch_ms(answered_at) AS a, epoch_ms(ended_at) AS x, ring_s, talk_s FROM call_stints WHERE direction = 'outbound' ORDER BY call_id";
@@ -32,6 +32,9 @@ describe("CDR readers", () => {
     ]);
     const agents = await agentKpis(store);
     expect(agents.map((r) => [r.agent, r.outbound_calls, r.outbound_connected])).toEqual([["201", 1, 1], ["202", 1, 0], ["203", 1, 0]]);
+    // The operator side counts them too (OPERATIONS.md §2 "outbound calls where the data has them"); their time is other-call time.
+    const ops = await operatorKpis(store, {});
+    expect(ops.map((r) => [r.agent, r.outbound_calls, r.outbound_connected, r.other_call_s])).toEqual([["201", 1, 1, 180], ["202", 1, 0, 30], ["203", 1, 0, 8]]);
     store.close();
   });
 
