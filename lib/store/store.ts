@@ -131,8 +131,13 @@ export async function openStore(path = ":memory:"): Promise<Store> {
   await connection.run("SET TimeZone = 'UTC'");
   // Bounded memory: DuckDB spills to a temporary directory beyond this.
   await connection.run(`SET memory_limit = '${MEMORY_LIMIT}'; SET temp_directory = ${sqlString(processScratchPath("queuebook-duckdb-"))}`);
-  // A session macro (not stored in the file): trim as JavaScript trims (see JS_WHITESPACE).
-  await connection.run(`CREATE OR REPLACE TEMP MACRO js_trim(x) AS trim(x, ${sqlString(JS_WHITESPACE)})`);
+  // A session macro (not stored in the file): trim as JavaScript trims (see JS_WHITESPACE). DuckDB's
+  // trim with a character set is 9× slower than without (1.1 s against 0.12 s for 3M fields; it made
+  // a 1M-call load 2.7× slower), so it runs only on the values that start or end with such a
+  // character, found by one RE2 test as cheap as a plain trim (\p{Z} is every Unicode space and
+  // separator; \s in RE2 lacks the vertical tab).
+  const edge = "[\\t\\n\\x0B\\f\\r\\p{Z}\\x{FEFF}]";
+  await connection.run(`CREATE OR REPLACE TEMP MACRO js_trim(x) AS CASE WHEN regexp_matches(x, '^${edge}|${edge}$') THEN trim(x, ${sqlString(JS_WHITESPACE)}) ELSE x END`);
   // A database with tables but no `ingest_runs` is someone else's: never alter it.
   const tables = (await connection.runAndReadAll("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")).getRows().map((r) => String(r[0]));
   if (tables.length > 0 && !tables.includes("ingest_runs")) {
