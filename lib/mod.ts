@@ -34,6 +34,9 @@ export * from "./models/mod.ts";
 // Simulation: discrete-event simulator and demo center.
 export * from "./simulation/mod.ts";
 
+// Improvements: effects of staffing changes (Erlang A path so far).
+export * from "./improvements/mod.ts";
+
 // Live monitor: follow a queue_log, serve a wallboard.
 export * from "./monitor/mod.ts";
 
