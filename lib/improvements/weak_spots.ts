@@ -30,6 +30,10 @@ export interface WeakSpot {
     on_break_mean: number;
     /** on_break_mean / on_shift_mean. */
     break_share: number;
+    /** offered_mean / (on_shift_mean − on_break_mean); null when every scheduled agent is on a break. */
+    calls_per_available_agent: number | null;
+    /** The median slot's calls per available agent (the bar a collision is above). */
+    median_calls_per_available_agent: number;
   };
 }
 
@@ -44,8 +48,10 @@ export interface BreakCollisionOptions {
 }
 
 /**
- * Slots where a large share of the scheduled agents is on a break or lunch while the calls are
- * above the median slot: the breaks to stagger or move. Agents per slot are time averages
+ * Slots where a large share of the scheduled agents is on a break or lunch while the calls per
+ * available agent (offered / (on shift − on break)) are at or above the median slot's: the breaks
+ * to stagger or move. (Calls alone are not the test: a break at a moderate hour with half the
+ * shift away loads each remaining agent as much as the busiest hour does.) Agents per slot are time averages
  * (schedule seconds in the slot / slot length), per day, then averaged over the days that have
  * the slot scheduled; calls are the inbound stints entering in the slot.
  *
@@ -78,23 +84,29 @@ export async function breakCollisions(store: Store, options: BreakCollisionOptio
       avg(coalesce(on_shift, 0)) AS on_shift_mean, avg(on_break) AS on_break_mean
     FROM sched LEFT JOIN calls USING (b) WHERE coalesce(on_shift, 0) > 0 GROUP BY slot ORDER BY slot`);
   if (rows.length === 0) return [];
-  const offered = rows.map((r) => Number(r.offered_mean)).sort((a, b) => b - a);
-  const median = offered[Math.floor((offered.length - 1) / 2)]!;
+  const slots = rows.map((r) => {
+    const offered_mean = Number(r.offered_mean), on_shift_mean = Number(r.on_shift_mean), on_break_mean = Number(r.on_break_mean);
+    const available = on_shift_mean - on_break_mean;
+    return { slot: r.slot, days: Number(r.days), offered_mean, on_shift_mean, on_break_mean, perAgent: available > 0 ? offered_mean / available : Infinity };
+  });
+  const offered = slots.map((r) => r.offered_mean).sort((a, b) => b - a);
+  const loads = slots.map((r) => r.perAgent).sort((a, b) => b - a);
+  const median = loads[Math.floor((loads.length - 1) / 2)]!;
   const minShare = options.min_break_share ?? 0.2;
   const end = (slot: string) => {
     const [h, m] = slot.split(":").map(Number) as [number, number];
     const t = (h * 60 + m + minutes) % 1440;
     return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
   };
-  return rows
-    .map((r) => ({ ...r, offered_mean: Number(r.offered_mean), on_shift_mean: Number(r.on_shift_mean), on_break_mean: Number(r.on_break_mean), days: Number(r.days) }))
-    .filter((r) => r.on_break_mean / r.on_shift_mean >= minShare && r.offered_mean >= median && r.offered_mean > 0)
+  return slots
+    .filter((r) => r.on_break_mean / r.on_shift_mean >= minShare && r.perAgent >= median && r.offered_mean > 0)
     .sort((a, b) => b.on_break_mean * b.offered_mean - a.on_break_mean * a.offered_mean)
     .map((r): WeakSpot => ({
       kind: "break_collision", queue: null, when: `${r.slot}–${end(r.slot)} (${zone})`, size: r.on_break_mean,
       evidence: {
         days: r.days, offered_mean: r.offered_mean, busy_rank: offered.indexOf(r.offered_mean) + 1, slots: offered.length,
         on_shift_mean: r.on_shift_mean, on_break_mean: r.on_break_mean, break_share: r.on_break_mean / r.on_shift_mean,
+        calls_per_available_agent: Number.isFinite(r.perAgent) ? r.perAgent : null, median_calls_per_available_agent: median,
       },
     }));
 }

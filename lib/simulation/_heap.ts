@@ -4,6 +4,10 @@ export interface Timed {
   seq: number;
 }
 
+/**
+ * A min-heap ordered by (t, seq). `push` stamps the event's `seq` in place (no copy), so events
+ * pushed at the same instant pop in the order they were pushed.
+ */
 export class EventHeap<T extends Timed> {
   private items: T[] = [];
   private counter = 0;
@@ -12,8 +16,8 @@ export class EventHeap<T extends Timed> {
     return this.items.length;
   }
 
-  push(event: T extends unknown ? Omit<T, "seq"> : never): void {
-    const e = { ...event, seq: this.counter++ } as T;
+  push(e: T): void {
+    e.seq = this.counter++;
     const a = this.items;
     a.push(e);
     let i = a.length - 1;

@@ -242,7 +242,7 @@ export function buildDemoCenter(options: DemoOptions = {}): DemoCenter {
   const scenario: ScenarioInput = {
     seed, horizon_s: days * 86_400, replications: 2, threshold_s: 20, ring_s: 4, start_epoch_s,
     queues, agents,
-    on_call: { queue_threshold: 8, activation_delay_s: 600, min_active_s: 3600, cost_per_activation: 20, cost_per_hour: 26 },
+    on_call: { queue_threshold: 10, activation_delay_s: 600, min_active_s: 3600, cost_per_activation: 20, cost_per_hour: 26 },
   };
   const rep = simulateReplication(parseScenario(scenario), rng.fork(), { queue_log: true, calls: true });
 

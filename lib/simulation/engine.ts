@@ -6,6 +6,12 @@
  * @module
  */
 import { EventHeap } from "./_heap.ts";
+import { breakEnd, breakStart, maybeCallIn, shiftEnd, shiftStart } from "./_sim_agents.ts";
+import { arrival, arrivalPlans, connect, leave, ringNoAnswer, scheduleArrival, talkEnd, wrapEnd } from "./_sim_calls.ts";
+import {
+  type Agent, ARRIVAL, BREAK_END, BREAK_START, C_TALKING, CONNECT, DONE, ev, type Ev, OFF, ONCALL_END, PATIENCE, RNA, SHIFT_END, SHIFT_START, type State,
+  IDLE, PAUSED, RINGING, TALK_END, TALKING, TIMEOUT, WAITING, WARMUP, WRAP, WRAP_END,
+} from "./_sim_state.ts";
 import type { Scenario } from "./config.ts";
 import type { Rng } from "./rng.ts";
 
@@ -64,107 +70,106 @@ export interface Replication {
   on_call: { activations: number; active_s: number; cost: number };
 }
 
-type AgentStatus = "off" | "idle" | "ringing" | "talking" | "wrap" | "paused";
-
-interface Call {
-  id: string;
-  /** True when no agent could take the call at once (it queued), ring time aside. */
-  queued: boolean;
-  caller: string;
-  redial: boolean;
-  q: number;
-  arrival: number;
-  state: "waiting" | "ringing" | "talking" | "done";
-  position: number;
-  answeredAt: number;
-}
-
-interface Agent {
-  idx: number;
-  id: string;
-  name: string;
-  skills: [number, number][]; // [queue index, priority], by priority
-  status: AgentStatus;
-  since: number;
-  idleSince: number;
-  call: Call | null;
-  token: number; // invalidates stale ring/talk events
-  logoffPending: boolean;
-  pause: { reason: string; end: number } | null;
-  answerP: number;
-  onCall: boolean;
-  onCallActive: boolean;
-  loggedIn: boolean;
-  breaks: { start: number; end: number; reason: string }[];
-  /** On-call agents: the standby windows (their shifts) within which they may be called in; null = always. */
-  windows: { start_s: number; end_s: number }[] | null;
-}
-
-type Ev =
-  | { t: number; seq: number; kind: "arrival"; q: number; caller?: string }
-  | { t: number; seq: number; kind: "warmup" }
-  | { t: number; seq: number; kind: "patience" | "timeout"; call: Call }
-  | { t: number; seq: number; kind: "connect" | "rna" | "talk_end" | "wrap_end"; agent: Agent; token: number }
-  | { t: number; seq: number; kind: "shift_start" | "shift_end" | "break_end" | "oncall_end"; agent: Agent }
-  | { t: number; seq: number; kind: "break_start"; agent: Agent; reason: string; end: number };
-
 /**
  * Runs one replication of a scenario.
  *
  * @param s a validated scenario
  * @param rng the replication's random stream
- * @param options `queue_log`: also write Asterisk queue_log lines; `calls`: keep call records
+ * @param options `queue_log`: also write Asterisk queue_log lines; `calls`: keep call records.
+ *   Neither changes the numbers: the same seed gives the same tallies with or without them.
  * @returns tallies per queue, agent time by state, optional calls and queue_log
  * Source: Law, "Simulation Modeling and Analysis" (5th ed., 2015) ch. 1–2 (next-event time
  *   advance); Asterisk "Queue Logs" for the events written.
  */
 export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?: boolean; calls?: boolean } = {}): Replication {
-  const heap = new EventHeap<Ev>();
-  const Q = s.queues.length;
-  const waiting: Call[][] = s.queues.map(() => []);
-  const heads = new Array<number>(Q).fill(0);
-  const log: string[] = [];
-  const calls: SimCall[] = [];
-  const tallies: QueueTally[] = s.queues.map((q) => ({
-    queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
-    abandoned_within: 0, short_abandoned: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
-  }));
-  const onCall = { activations: 0, active_s: 0, cost: 0 };
-  const onCallSince = new Map<number, number>();
-  const time = { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 };
-  const byAgent: Replication["agent_time_by_agent_s"] = Object.create(null);
-  const T = s.threshold_s;
-  const S = s.short_abandon_s;
-  const epoch = s.start_epoch_s;
-  let callCounter = 0;
+  const st = createState(s, rng, options);
+  const plans = arrivalPlans(s);
+  scheduleShifts(st);
+  for (let q = 0; q < st.Q; q++) scheduleArrival(st, plans, q, 0);
+  if (s.warmup_s > 0) st.heap.push(ev(s.warmup_s, WARMUP));
+  const heap = st.heap;
+  const horizon = s.horizon_s;
+  const onCall = s.on_call !== undefined;
   let events = 0;
-  const stamp = (t: number) => Math.floor(epoch + t);
-  const write = (t: number, callId: string, queue: string, agent: string, event: string, ...data: (string | number)[]) => {
-    if (options.queue_log) log.push([stamp(t), callId, queue, agent, event, ...data].join("|"));
-  };
+  for (let e = heap.pop(); e !== undefined && e.t <= horizon; e = heap.pop()) {
+    const now = e.t;
+    events++;
+    handle(st, plans, e, now);
+    if (onCall) maybeCallIn(st, now);
+  }
+  return closeBooks(st, events);
+}
 
-  const agents: Agent[] = s.agents.map((a, idx) => ({
-    idx, id: a.id, name: `Agent/${a.id}`,
-    skills: Object.entries(a.skills).map(([q, p]) => [s.queues.findIndex((x) => x.name === q), p] as [number, number]).sort((x, y) => x[1] - y[1] || x[0] - y[0]),
-    status: "off", since: 0, idleSince: 0, call: null, token: 0, logoffPending: false, pause: null,
-    answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false, breaks: [],
-    windows: a.on_call && a.shifts ? [...a.shifts].sort((x, y) => x.start_s - y.start_s) : null,
-  }));
-  const setStatus = (a: Agent, st: AgentStatus, t: number) => {
-    if (a.status !== "off") {
-      time[a.status] += t - a.since;
-      (byAgent[a.name] ??= { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 })[a.status] += t - a.since;
+function handle(st: State, plans: ReturnType<typeof arrivalPlans>, e: Ev, now: number): void {
+  switch (e.kind) {
+    case ARRIVAL:
+      return arrival(st, plans, e, now);
+    case PATIENCE:
+    case TIMEOUT:
+      return leave(st, e, now);
+    case CONNECT:
+      return connect(st, e, now);
+    case RNA:
+      return ringNoAnswer(st, e, now);
+    case TALK_END:
+      return talkEnd(st, e, now);
+    case WRAP_END:
+      return wrapEnd(st, e, now);
+    case SHIFT_START:
+      return shiftStart(st, e.agent!, now);
+    case SHIFT_END:
+      return shiftEnd(st, e.agent!, now, false);
+    case ONCALL_END:
+      return shiftEnd(st, e.agent!, now, true);
+    case BREAK_START:
+      return breakStart(st, e.agent!, now, e.reason, e.end);
+    case BREAK_END:
+      return breakEnd(st, e.agent!, now);
+    case WARMUP: {
+      // Agent time counts from the end of the warm-up, like the calls.
+      st.time.fill(0);
+      for (const a of st.agents) a.since = now;
+      return;
     }
-    a.status = st;
-    a.since = t;
-    if (st === "idle") a.idleSince = t;
-  };
+  }
+}
 
-  // Shifts and breaks.
+function createState(s: Scenario, rng: Rng, options: { queue_log?: boolean; calls?: boolean }): State {
+  const agents: Agent[] = s.agents.map((a, idx) => {
+    const skills = Object.entries(a.skills).map(([q, p]) => [s.queues.findIndex((x) => x.name === q), p] as [number, number])
+      .sort((x, y) => x[1] - y[1] || x[0] - y[0]);
+    return {
+      idx, id: a.id, name: `Agent/${a.id}`, skillQ: skills.map((x) => x[0]), skillP: skills.map((x) => x[1]),
+      status: OFF, since: 0, idleSince: 0, call: null, token: 0, logoffPending: false, pause: null,
+      answerP: a.answer_probability, onCall: a.on_call, onCallActive: false, loggedIn: false, breaks: [],
+      windows: a.on_call && a.shifts ? [...a.shifts].sort((x, y) => x.start_s - y.start_s) : null, acc: null,
+    };
+  });
+  const rngAnswer = rng.fork(), rngRedial = rng.fork(), rngMisc = rng.fork();
+  const rngArrival: Rng[] = [], rngPatience: Rng[] = [], rngTalk: Rng[] = [];
+  for (let q = 0; q < s.queues.length; q++) {
+    rngArrival.push(rng.fork());
+    rngPatience.push(rng.fork());
+    rngTalk.push(rng.fork());
+  }
+  return {
+    s, rngAnswer, rngRedial, rngMisc, rngArrival, rngPatience, rngTalk, heap: new EventHeap<Ev>(), Q: s.queues.length, waiting: s.queues.map(() => []), heads: s.queues.map(() => 0), nWaiting: 0, nWaitingQ: s.queues.map(() => 0),
+    idle: [], agents, onCallAgents: agents.filter((a) => a.onCall),
+    tallies: s.queues.map((q) => ({
+      queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
+      abandoned_within: 0, short_abandoned: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
+    })),
+    time: new Float64Array(6), touched: [], log: options.queue_log ? [] : null, calls: options.calls ? [] : null, callCounter: 0,
+    onCall: { activations: 0, active_s: 0, cost: 0 }, onCallSince: new Map(),
+  };
+}
+
+/** Shifts (overlapping or back-to-back ones merged into one working period) and breaks of the scheduled agents. */
+function scheduleShifts(st: State): void {
+  const s = st.s;
   s.agents.forEach((cfg, i) => {
-    const a = agents[i]!;
+    const a = st.agents[i]!;
     if (a.onCall) return; // called in by the on-call policy only
-    // Overlapping or back-to-back shifts are one working period.
     const shifts: { start_s: number; end_s: number }[] = [];
     for (const sh of [...(cfg.shifts ?? [{ start_s: 0, end_s: s.horizon_s }])].sort((x, y) => x.start_s - y.start_s)) {
       const last = shifts[shifts.length - 1];
@@ -172,364 +177,45 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
       else shifts.push({ ...sh });
     }
     for (const sh of shifts) {
-      heap.push({ t: sh.start_s, kind: "shift_start", agent: a });
-      heap.push({ t: sh.end_s, kind: "shift_end", agent: a });
+      st.heap.push(ev(sh.start_s, SHIFT_START, a));
+      st.heap.push(ev(sh.end_s, SHIFT_END, a));
     }
-    for (const b of cfg.breaks) heap.push({ t: b.start_s, kind: "break_start", agent: a, reason: b.reason ?? "break", end: b.end_s });
+    for (const b of cfg.breaks) st.heap.push(ev(b.start_s, BREAK_START, a, 0, null, -1, -1, b.reason ?? "break", b.end_s));
     a.breaks = cfg.breaks.map((b) => ({ start: b.start_s, end: b.end_s, reason: b.reason ?? "break" }));
   });
+}
 
-  // Arrivals: piecewise-constant Poisson rates; memorylessness lets us restart at each boundary.
-  const scheduleArrival = (q: number, from: number) => {
-    const arr = s.queues[q]!.arrivals;
-    if ("rate_per_hour" in arr) {
-      const t = arr.rate_per_hour > 0 ? from + rng.exponential(3600 / arr.rate_per_hour) : Infinity;
-      if (t < s.horizon_s) heap.push({ t, kind: "arrival", q });
-      return;
-    }
-    // Piecewise-constant rates: step interval by interval (by index, so rounding cannot stall);
-    // memorylessness lets each interval restart the exponential clock at its boundary. All-zero
-    // rates mean no call at all (stepping through a long horizon of empty intervals hung).
-    if (!arr.calls_per_interval.some((c) => c > 0)) return;
-    const w = arr.interval_minutes * 60;
-    let i = Math.floor(from / w);
-    let t = from;
-    while (t < s.horizon_s) {
-      const rate = arr.calls_per_interval[i % arr.calls_per_interval.length]! / w;
-      const until = (i + 1) * w;
-      const gap = rate > 0 ? rng.exponential(1 / rate) : Infinity;
-      if (t + gap < until) {
-        if (t + gap < s.horizon_s) heap.push({ t: t + gap, kind: "arrival", q });
-        return;
-      }
-      i++;
-      t = until;
-    }
-  };
-  for (let q = 0; q < Q; q++) scheduleArrival(q, 0);
-  if (s.warmup_s > 0) heap.push({ t: s.warmup_s, kind: "warmup" });
+type Times = Replication["agent_time_s"];
+const times = (acc: Float64Array): Times => ({ talking: acc[TALKING]!, wrap: acc[WRAP]!, idle: acc[IDLE]!, ringing: acc[RINGING]!, paused: acc[PAUSED]! });
 
-  const drawPatience = (q: Scenario["queues"][number]): number => {
-    switch (q.patience_distribution) {
-      case "lognormal":
-        return rng.lognormal(q.patience_s!, q.patience_cv);
-      case "empirical": {
-        const samples = q.patience_samples_s!;
-        return samples[rng.integer(samples.length)]!;
-      }
-      default:
-        return rng.exponential(q.patience_s!);
+/** Closes the books at the horizon: calls in progress are open (or answered, talk open); agent time up to the horizon. */
+function closeBooks(st: State, events: number): Replication {
+  const s = st.s;
+  for (const [, since] of st.onCallSince) st.onCall.active_s += s.horizon_s - since;
+  if (s.on_call) st.onCall.cost = st.onCall.activations * s.on_call.cost_per_activation + (st.onCall.active_s / 3600) * s.on_call.cost_per_hour;
+  for (const a of st.agents) {
+    if (a.status === OFF) continue;
+    st.time[a.status] += s.horizon_s - a.since;
+    if (a.acc === null) {
+      a.acc = new Float64Array(6);
+      st.touched.push(a);
     }
-  };
-  const record = (c: Call, outcome: SimCall["outcome"], t: number, talk: number | null, agent: Agent | null) => {
-    const wait = (outcome === "answered" ? c.answeredAt : t) - c.arrival;
-    if (c.arrival >= s.warmup_s) {
-      const g = tallies[c.q]!;
-      g.offered++;
-      if (c.redial) g.redials++;
-      g.wait_all_s += wait;
-      if (c.queued) g.waited++;
-      if (outcome === "answered") {
-        g.answered++;
-        g.wait_answered_s += wait;
-        g.talk_s += talk ?? 0;
-        if (wait <= T) g.answered_within++;
-      } else if (outcome === "abandoned") {
-        g.abandoned++;
-        if (wait <= T) g.abandoned_within++;
-        if (wait <= S) g.short_abandoned++;
-      } else {
-        g.timeouts++;
-      }
-    }
-    if (options.calls) {
-      calls.push({
-        call_id: c.id, queue: s.queues[c.q]!.name, arrival_s: c.arrival, outcome, wait_s: wait,
-        answered_at_s: outcome === "answered" ? c.answeredAt : null, talk_s: talk, agent: agent?.name ?? null,
-      });
-    }
-  };
-
-  const waitingCount = () => {
-    let n = 0;
-    for (let q = 0; q < Q; q++) n += waiting[q]!.length - heads[q]!;
-    return n;
-  };
-  const headOf = (q: number): Call | null => {
-    const list = waiting[q]!;
-    while (heads[q]! < list.length && list[heads[q]!]!.state !== "waiting") heads[q]!++;
-    if (heads[q]! > 1024 && heads[q]! * 2 > list.length) {
-      list.splice(0, heads[q]!);
-      heads[q] = 0;
-    }
-    return heads[q]! < list.length ? list[heads[q]!]! : null;
-  };
-
-  const dispatch = (t: number) => {
-    const idle = agents.filter((a) => a.status === "idle").sort((x, y) => x.idleSince - y.idleSince || x.idx - y.idx);
-    for (const a of idle) {
-      let best: Call | null = null;
-      let bestPriority = Infinity;
-      for (const [q, p] of a.skills) {
-        if (p > bestPriority) break;
-        const c = headOf(q);
-        if (c && (p < bestPriority || c.arrival < best!.arrival)) {
-          best = c;
-          bestPriority = p;
-        }
-      }
-      if (!best) continue;
-      best.state = "ringing";
-      heads[best.q]!++;
-      a.call = best;
-      a.token++;
-      setStatus(a, "ringing", t);
-      if (rng.uniform() < a.answerP) heap.push({ t: t + s.ring_s, kind: "connect", agent: a, token: a.token });
-      else heap.push({ t: t + s.ring_timeout_s, kind: "rna", agent: a, token: a.token });
-    }
-  };
-
-  const login = (a: Agent, t: number) => {
-    a.logoffPending = false; // a shift starting as another ends continues the working period
-    if (a.loggedIn) return;
-    a.loggedIn = true;
-    a.logoffPending = false;
-    write(t, "NONE", "NONE", a.name, "AGENTLOGIN", a.id);
-    for (const [q] of a.skills) write(t, "NONE", s.queues[q]!.name, a.name, "ADDMEMBER", "");
-    setStatus(a, "idle", t);
-  };
-  const logoff = (a: Agent, t: number) => {
-    const since = onCallSince.get(a.idx);
-    if (since !== undefined) {
-      onCall.active_s += t - since;
-      onCallSince.delete(a.idx);
-    }
-    for (const [q] of a.skills) write(t, "NONE", s.queues[q]!.name, a.name, "REMOVEMEMBER", "");
-    write(t, "NONE", "NONE", a.name, "AGENTLOGOFF", a.id, Math.round(t));
-    setStatus(a, "off", t);
-    a.loggedIn = false;
-    a.logoffPending = false;
-    a.onCallActive = false;
-  };
-  const available = (a: Agent, t: number) => {
-    a.call = null;
-    if (a.logoffPending) return logoff(a, t);
-    if (a.pause && a.pause.end > t) {
-      write(t, "NONE", "NONE", a.name, "PAUSE", a.pause.reason);
-      return setStatus(a, "paused", t);
-    }
-    a.pause = null;
-    setStatus(a, "idle", t);
-  };
-  const oldestWait = (t: number) => {
-    let oldest = Infinity;
-    for (let q = 0; q < Q; q++) {
-      const c = headOf(q);
-      if (c) oldest = Math.min(oldest, c.arrival);
-    }
-    return oldest === Infinity ? 0 : t - oldest;
-  };
-  const triggered = (t: number) => {
-    const oc = s.on_call!;
-    return (oc.queue_threshold !== undefined && waitingCount() >= oc.queue_threshold) ||
-      (oc.oldest_wait_s !== undefined && oldestWait(t) >= oc.oldest_wait_s);
-  };
-  /** The end of the standby window of `a` in which a call-in at `t` would log in (activation delay included); null: none. */
-  const windowEnd = (a: Agent, t: number): number | null => {
-    if (!a.windows) return Infinity;
-    const login = t + s.on_call!.activation_delay_s;
-    const w = a.windows.find((x) => x.start_s <= t && login < x.end_s);
-    return w ? w.end_s : null;
-  };
-  const maybeCallIn = (t: number) => {
-    if (!s.on_call || !triggered(t)) return;
-    const standby = agents.find((a) => a.onCall && !a.onCallActive && windowEnd(a, t) !== null);
-    if (!standby) return;
-    const end = windowEnd(standby, t)!;
-    standby.onCallActive = true;
-    onCall.activations++;
-    heap.push({ t: t + s.on_call.activation_delay_s, kind: "shift_start", agent: standby });
-    heap.push({ t: Math.min(t + s.on_call.activation_delay_s + s.on_call.min_active_s, end), kind: "oncall_end", agent: standby });
-  };
-
-  let now = 0;
-  for (let e = heap.pop(); e && e.t <= s.horizon_s; e = heap.pop()) {
-    now = e.t;
-    events++;
-    switch (e.kind) {
-      case "warmup": {
-        // Agent time counts from the end of the warm-up, like the calls.
-        for (const k of Object.keys(time) as (keyof typeof time)[]) time[k] = 0;
-        for (const a of agents) a.since = now;
-        break;
-      }
-      case "arrival": {
-        const q = s.queues[e.q]!;
-        ++callCounter;
-        const caller = e.caller ?? `555${String(callCounter).padStart(7, "0")}`;
-        const c: Call = { id: `${stamp(now)}.${callCounter}`, caller, queued: false, redial: e.caller !== undefined, q: e.q, arrival: now, state: "waiting", position: 0, answeredAt: 0 };
-        waiting[e.q]!.push(c);
-        c.position = waiting[e.q]!.length - heads[e.q]!;
-        write(now, c.id, q.name, "NONE", "ENTERQUEUE", "", caller, c.position);
-        if (q.patience_s !== null) heap.push({ t: now + drawPatience(q), kind: "patience", call: c });
-        if (q.timeout_s !== null) heap.push({ t: now + q.timeout_s, kind: "timeout", call: c });
-        if (e.caller === undefined) scheduleArrival(e.q, now);
-        dispatch(now);
-        if (c.state === "waiting") c.queued = true;
-        break;
-      }
-      case "patience":
-      case "timeout": {
-        const c = e.call;
-        if (c.state !== "waiting" && c.state !== "ringing") break;
-        if (c.state === "ringing") {
-          const a = agents.find((x) => x.call === c)!;
-          a.token++;
-          write(now, c.id, s.queues[c.q]!.name, a.name, "RINGCANCELED", Math.round((now - a.since) * 1000));
-          available(a, now);
-        }
-        c.state = "done";
-        const wait = now - c.arrival;
-        write(now, c.id, s.queues[c.q]!.name, "NONE", e.kind === "patience" ? "ABANDON" : "EXITWITHTIMEOUT", 1, c.position, Math.round(wait));
-        record(c, e.kind === "patience" ? "abandoned" : "timeout", now, null, null);
-        const redial = s.queues[c.q]!.redial;
-        if (e.kind === "patience" && redial && rng.uniform() < redial.probability) {
-          const t = now + rng.exponential(redial.mean_delay_s);
-          if (t < s.horizon_s) heap.push({ t, kind: "arrival", q: c.q, caller: c.caller });
-        }
-        dispatch(now);
-        break;
-      }
-      case "connect": {
-        const a = e.agent;
-        if (e.token !== a.token || !a.call) break;
-        const c = a.call;
-        c.state = "talking";
-        c.answeredAt = now;
-        setStatus(a, "talking", now);
-        const q = s.queues[c.q]!;
-        const talk = q.service === "lognormal" ? rng.lognormal(q.aht_s, q.service_cv) : rng.exponential(q.aht_s);
-        write(now, c.id, q.name, a.name, "CONNECT", Math.round(now - c.arrival), `${c.id}.1`, Math.round(s.ring_s));
-        heap.push({ t: now + talk, kind: "talk_end", agent: a, token: a.token });
-        break;
-      }
-      case "rna": {
-        const a = e.agent;
-        if (e.token !== a.token || !a.call) break;
-        const c = a.call;
-        write(now, c.id, s.queues[c.q]!.name, a.name, "RINGNOANSWER", Math.round(s.ring_timeout_s * 1000));
-        c.state = "waiting";
-        c.queued = true;
-        // Back to the head of its queue (it keeps its arrival time).
-        heads[c.q]!--;
-        waiting[c.q]![heads[c.q]!] = c;
-        available(a, now);
-        dispatch(now);
-        break;
-      }
-      case "talk_end": {
-        const a = e.agent;
-        if (e.token !== a.token || !a.call) break;
-        const c = a.call;
-        c.state = "done";
-        const talk = now - c.answeredAt;
-        const q = s.queues[c.q]!;
-        write(now, c.id, q.name, a.name, rng.uniform() < 0.5 ? "COMPLETECALLER" : "COMPLETEAGENT", Math.round(c.answeredAt - c.arrival), Math.round(talk), c.position);
-        record(c, "answered", now, talk, a);
-        if (q.wrap_s > 0) {
-          setStatus(a, "wrap", now);
-          heap.push({ t: now + q.wrap_s, kind: "wrap_end", agent: a, token: a.token });
-        } else {
-          available(a, now);
-          dispatch(now);
-        }
-        break;
-      }
-      case "wrap_end": {
-        const a = e.agent;
-        if (e.token !== a.token) break;
-        available(a, now);
-        dispatch(now);
-        break;
-      }
-      case "shift_start": {
-        const a = e.agent;
-        if (a.onCall && !a.loggedIn) onCallSince.set(a.idx, now);
-        login(a, now);
-        // A break that began before the shift still applies for its remaining time.
-        const active = a.breaks.find((b) => b.start < now && now < b.end);
-        if (active && a.status === "idle") {
-          a.pause = { reason: active.reason, end: active.end };
-          write(now, "NONE", "NONE", a.name, "PAUSE", active.reason);
-          setStatus(a, "paused", now);
-          heap.push({ t: active.end, kind: "break_end", agent: a });
-        }
-        dispatch(now);
-        break;
-      }
-      case "shift_end":
-      case "oncall_end": {
-        const a = e.agent;
-        if (e.kind === "oncall_end" && s.on_call && triggered(now)) {
-          // Stays while the trigger holds, never past the end of its standby window.
-          const end = a.windows?.find((x) => x.start_s <= now && now < x.end_s)?.end_s ?? (a.windows ? null : Infinity);
-          if (end !== null && end !== undefined && now < end) {
-            heap.push({ t: Math.min(now + s.on_call.min_active_s, end), kind: "oncall_end", agent: a });
-            break;
-          }
-        }
-        if (!a.loggedIn) break;
-        if (a.status === "idle" || a.status === "paused") {
-          if (a.status === "paused") write(now, "NONE", "NONE", a.name, "UNPAUSE", "");
-          logoff(a, now);
-        } else {
-          a.logoffPending = true;
-        }
-        break;
-      }
-      case "break_start": {
-        const a = e.agent;
-        if (!a.loggedIn) break;
-        a.pause = { reason: e.reason, end: e.end };
-        heap.push({ t: e.end, kind: "break_end", agent: a });
-        if (a.status === "idle") {
-          write(now, "NONE", "NONE", a.name, "PAUSE", e.reason);
-          setStatus(a, "paused", now);
-        }
-        break;
-      }
-      case "break_end": {
-        const a = e.agent;
-        a.pause = null;
-        if (a.status === "paused") {
-          write(now, "NONE", "NONE", a.name, "UNPAUSE", "");
-          setStatus(a, "idle", now);
-          dispatch(now);
-        }
-        break;
-      }
-    }
-    if (s.on_call) maybeCallIn(now);
+    a.acc[a.status] += s.horizon_s - a.since;
   }
-  // Close the books at the horizon: calls in progress are open; agent time up to the horizon.
-  for (const [, since] of onCallSince) onCall.active_s += s.horizon_s - since;
-  if (s.on_call) onCall.cost = onCall.activations * s.on_call.cost_per_activation + (onCall.active_s / 3600) * s.on_call.cost_per_hour;
-  for (const a of agents) {
-    if (a.status === "off") continue;
-    time[a.status] += s.horizon_s - a.since;
-    (byAgent[a.name] ??= { talking: 0, wrap: 0, idle: 0, ringing: 0, paused: 0 })[a.status] += s.horizon_s - a.since;
-  }
-  for (let q = 0; q < Q; q++) {
-    for (let i = heads[q]!; i < waiting[q]!.length; i++) {
-      const c = waiting[q]![i]!;
-      if (c.state === "waiting" && c.arrival >= s.warmup_s) tallies[q]!.open++;
+  const byAgent: Replication["agent_time_by_agent_s"] = Object.create(null);
+  for (const a of st.touched) byAgent[a.name] = times(a.acc!);
+  for (let q = 0; q < st.Q; q++) {
+    const list = st.waiting[q]!;
+    for (let i = st.heads[q]!; i < list.length; i++) {
+      const c = list[i]!;
+      if (c.state === WAITING && c.arrival >= s.warmup_s) st.tallies[q]!.open++;
     }
   }
-  for (const a of agents) {
+  for (const a of st.agents) {
     const c = a.call;
-    if (!c || c.arrival < s.warmup_s || c.state === "done") continue;
-    const g = tallies[c.q]!;
-    if (c.state !== "talking") {
+    if (!c || c.arrival < s.warmup_s || c.state === DONE) continue;
+    const g = st.tallies[c.q]!;
+    if (c.state !== C_TALKING) {
       g.open++;
       continue;
     }
@@ -540,9 +226,9 @@ export function simulateReplication(s: Scenario, rng: Rng, options: { queue_log?
     g.answered_talk_open++;
     g.wait_all_s += wait;
     g.wait_answered_s += wait;
-    if (wait <= T) g.answered_within++;
+    if (wait <= s.threshold_s) g.answered_within++;
     if (c.queued) g.waited++;
     if (c.redial) g.redials++;
   }
-  return { queues: tallies, agent_time_s: time, agent_time_by_agent_s: byAgent, calls, queue_log: log, events, on_call: onCall };
+  return { queues: st.tallies, agent_time_s: times(st.time), agent_time_by_agent_s: byAgent, calls: st.calls ?? [], queue_log: st.log ?? [], events, on_call: st.onCall };
 }

@@ -112,11 +112,57 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`Cannot simulate: confidence must be in (0, 1), got ${confidence}`);
   const alpha = 1 - confidence;
   const s = parseScenario(input);
+  const reps = runReplications(s, options.keep ?? false);
+  return { ...summarize(s, reps, alpha), ...(options.keep ? { first: reps[0] } : {}) };
+}
+
+/**
+ * The replications of a validated scenario: replication r runs on the r-th fork of the scenario's
+ * seed, so two scenarios with the same seed share their random numbers replication by replication
+ * (common random numbers; the engine keeps separate streams for arrivals, patience and talk times).
+ */
+export function runReplications(s: Scenario, keepFirst = false): Replication[] {
   const root = createRng(s.seed);
   const reps: Replication[] = [];
-  for (let r = 0; r < s.replications; r++) {
-    reps.push(simulateReplication(s, root.fork(), { queue_log: options.keep && r === 0, calls: options.keep && r === 0 }));
+  for (let r = 0; r < s.replications; r++) reps.push(simulateReplication(s, root.fork(), { queue_log: keepFirst && r === 0, calls: keepFirst && r === 0 }));
+  return reps;
+}
+
+/** A replication's KPIs: per queue (by index) and for the whole center (`all`); NaN where undefined. */
+export interface ReplicationKpis {
+  queues: Record<KpiName, number>[];
+  all: Record<KpiName, number>;
+  occupancy: number;
+  on_call_cost: number;
+}
+
+/** The KPIs compared between scenarios. */
+export const KPI_NAMES = ["offered", "answered", "abandoned", "timeouts", "service_level", "p_abandon", "p_wait", "asa_s", "avg_wait_s"] as const;
+export type KpiName = typeof KPI_NAMES[number];
+
+function kpisOfTally(x: QueueTally): Record<KpiName, number> {
+  return {
+    offered: x.offered, answered: x.answered, abandoned: x.abandoned, timeouts: x.timeouts,
+    service_level: slOfTally(x, SL_DEFAULTS.variant), p_abandon: ratio(x.abandoned, x.offered), p_wait: ratio(x.waited, x.offered),
+    asa_s: ratio(x.wait_answered_s, x.answered), avg_wait_s: ratio(x.wait_all_s, x.offered),
+  };
+}
+
+/** The KPIs of one replication, per queue and summed over the center (its tallies added up). */
+export function replicationKpis(rep: Replication): ReplicationKpis {
+  const sum = { ...rep.queues[0]!, queue: "all" };
+  for (const t of rep.queues.slice(1)) {
+    for (const k of Object.keys(sum) as (keyof QueueTally)[]) if (k !== "queue") (sum[k] as number) += t[k] as number;
   }
+  const a = rep.agent_time_s;
+  return {
+    queues: rep.queues.map(kpisOfTally), all: kpisOfTally(sum),
+    occupancy: ratio(a.talking + a.wrap, a.talking + a.wrap + a.idle + a.ringing), on_call_cost: rep.on_call.cost,
+  };
+}
+
+/** Every KPI of a scenario's replications with its interval (the body of {@link simulate}). */
+export function summarize(s: Scenario, reps: Replication[], alpha = 0.05): SimulationResult {
   const queues = s.queues.map((q, i) => {
     const t = reps.map((rep) => rep.queues[i]!);
     const e = (f: (x: QueueTally) => number, bounds = NONNEGATIVE) => estimate(t.map(f), alpha, bounds);
@@ -149,6 +195,5 @@ export function simulate(input: ScenarioInput | Scenario, options: { keep?: bool
   return {
     replications: s.replications, seed: s.seed, threshold_s: s.threshold_s, short_abandon_s: s.short_abandon_s, sl_variant: SL_DEFAULTS.variant, queues, occupancy, on_call,
     tallies: reps.map((r) => r.queues),
-    ...(options.keep ? { first: reps[0] } : {}),
   };
 }

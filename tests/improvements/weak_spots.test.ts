@@ -24,11 +24,13 @@ describe("breakCollisions", () => {
     await loadSchedules(store, schedules);
     const spots = await breakCollisions(store);
     store.close();
-    // 10:00–10:30: 3 agents × 900 s / 1,800 s = 1.5 on break of 3 on shift (50 %), 6 calls: the busiest of 8 slots, above
-    // the median slot (1 call). No other slot has a break.
+    // 10:00–10:30: 3 agents × 900 s / 1,800 s = 1.5 on break of 3 on shift (50 %), 6 calls: the busiest of 8 slots; 6 / 1.5 =
+    // 4 calls per available agent, above the median slot's (per agent: 2/3, 0, 2/3, 0, 4, 0, 1/3, 0 → sorted down, the 4th: 1/3).
+    // No other slot has a break.
     expect(spots).toEqual([{
       kind: "break_collision", queue: null, when: "10:00–10:30 (UTC)", size: 1.5,
-      evidence: { days: 1, offered_mean: 6, busy_rank: 1, slots: 8, on_shift_mean: 3, on_break_mean: 1.5, break_share: 0.5 },
+      evidence: { days: 1, offered_mean: 6, busy_rank: 1, slots: 8, on_shift_mean: 3, on_break_mean: 1.5, break_share: 0.5, calls_per_available_agent: 4,
+        median_calls_per_available_agent: 1 / 3 },
     }]);
   });
 
@@ -61,6 +63,9 @@ describe("breakCollisions", () => {
     expect(ten).toBeDefined();
     expect([ten.evidence.days, ten.evidence.on_shift_mean, ten.evidence.on_break_mean]).toEqual([t.days, t.on_shift, t.on_break]);
     expect(ten.evidence.break_share).toBeGreaterThan(0.4);
+    // Its calls per available agent: the slot's calls over the agents the schedule leaves on the phones.
+    expect(ten.evidence.calls_per_available_agent).toBeCloseTo(ten.evidence.offered_mean / (t.on_shift - t.on_break), 9);
+    expect(ten.evidence.calls_per_available_agent!).toBeGreaterThanOrEqual(ten.evidence.median_calls_per_available_agent);
     // And the bigger one: the mid shift's break at 15:00 local (13:00 UTC), in the busiest slot of the day, ranked first.
     const three = spots[0]!, f = slot(13);
     expect(three.when).toBe(`15:00–15:30 (${center.time_zone})`);
