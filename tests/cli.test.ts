@@ -176,6 +176,31 @@ describe("qb simulate", () => {
     expect([json.sl_variant, json.threshold_s, json.short_abandon_s]).toEqual(["V2", 20, 5]);
     expect(table.stdout).toContain("SL V2");
   });
+
+  it("compares changes with common random numbers (--compare): paired differences, notes, labour; bad change files exit 2", () => {
+    const json = JSON.parse(qb("simulate", "--config", fixture("small_scenario.json"), "--compare", fixture("changes/plus1.json"), "--json").stdout);
+    const v = json.variants[0];
+    expect(v.name).toBe("one more agent");
+    // 20,000 s × 25 per hour = 138.89 of labour; the 10th agent at 8.3 Erlangs lowers abandonment in every replication.
+    expect(v.added_labour_cost).toBeCloseTo(20_000 / 3600 * 25, 9);
+    expect(v.differences.all.p_abandon.mean).toBeLessThan(0);
+    expect(v.differences.all.p_abandon.ci_high).toBeLessThan(0);
+    // The baseline inside the comparison is the plain run of the same scenario (same seed).
+    const plain = JSON.parse(qb("simulate", "--config", fixture("small_scenario.json"), "--json").stdout);
+    expect(json.baseline.queues[0].p_abandon).toEqual(plain.queues[0].p_abandon);
+    expect(v.differences.all.p_abandon.baseline).toBeCloseTo(plain.queues[0].p_abandon.mean, 12);
+    const table = qb("simulate", "--config", fixture("small_scenario.json"), "--compare", fixture("changes/plus1.json"));
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain("one more agent");
+    expect(table.stdout).toContain("add_agents: 1 agent(s) with q:1");
+    for (const [file, message] of [["changes/bad_queue.json", "unknown queue 'nope'"], ["changes/bad_time.json", "a local time HH:MM"], ["nope.json", "nope.json"]] as const) {
+      const r = qb("simulate", "--config", fixture("small_scenario.json"), "--compare", fixture(file));
+      expect([file, r.code]).toEqual([file, 2]);
+      expect(r.stderr).toContain("qb:");
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    }
+  });
 });
 
 describe("file options other than --input", () => {

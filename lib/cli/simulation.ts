@@ -5,9 +5,12 @@
  */
 import type { Command } from "commander";
 import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { resolve } from "node:path";
+import { basename, resolve } from "node:path";
 import process from "node:process";
-import { buildDemoCenter, type Estimate, type SimulatedQueueKpis, simulate, type SimulationResult, writeDemoCenter } from "../simulation/mod.ts";
+import {
+  applyChanges, buildDemoCenter, type Change, type Comparison, compareScenarios, type Estimate, type KpiName, type PairedDifference, parseChanges, parseScenario, type SimulatedQueueKpis, simulate,
+  type SimulationResult, type VariantComparison, writeDemoCenter,
+} from "../simulation/mod.ts";
 import { jsonText, number, safe, UsageError } from "./_common.ts";
 import { type CellFormat, cell, renderTable, type TableColumn } from "./_table.ts";
 import { checkInputFile } from "./_output.ts";
@@ -29,6 +32,58 @@ function simulationTable(r: SimulationResult): string {
   return renderTable(rows, columns) +
     `mean [95 % confidence interval] over ${r.replications} replications (seed ${r.seed}); SL = answered within ${r.threshold_s} s / offered; ` +
     `occupancy ${withCi(r.occupancy, "pct")}\n`;
+}
+
+/** A variant file: a change, a list of changes, or `{ name?, changes }`; its name defaults to the file's. */
+function readVariant(path: string): { name: string; changes: Change[] } {
+  checkInputFile("--compare", path);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, "utf8"));
+  } catch (err) {
+    throw new UsageError(`Cannot read change '${safe(path)}': ${(err as Error).message}`);
+  }
+  let changes: Change[];
+  try {
+    changes = parseChanges(raw);
+  } catch (err) {
+    throw new UsageError(`${safe(path)}: ${(err as Error).message}`);
+  }
+  const named = raw && typeof raw === "object" && !Array.isArray(raw) && typeof (raw as { name?: unknown }).name === "string" ? (raw as { name: string }).name : null;
+  return { name: named ?? basename(path).replace(/\.json$/i, ""), changes };
+}
+
+const DIFF_COLUMNS: [string, KpiName, CellFormat][] = [
+  ["SL V2", "service_level", "pct"], ["P(abandon)", "p_abandon", "pct"], ["abandoned", "abandoned", "s"], ["ASA s", "asa_s", "s"],
+];
+
+function diffCell(d: PairedDifference, format: CellFormat): string {
+  if (d.baseline === null || d.variant === null) return "n/a";
+  // Differences of fractions in percentage points.
+  const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "") + (format === "pct" ? `${Math.abs(x * 100).toFixed(1)} pt` : cell(Math.abs(x), format));
+  const ci = d.ci_low === null ? "" : ` [${sign(d.ci_low)}, ${sign(d.ci_high!)}]`;
+  return `${cell(d.baseline, format)} → ${cell(d.variant, format)}: ${d.mean === null ? "n/a" : sign(d.mean)}${ci}`;
+}
+
+function comparisonTable(c: Comparison): string {
+  const rows: Record<string, string>[] = [];
+  for (const v of c.variants) {
+    for (const [queue, d] of [["all queues", v.differences.all] as const, ...v.differences.queues.map((q) => [q.queue, q] as const)]) {
+      rows.push(Object.fromEntries([["variant", v.name], ["queue", queue], ...DIFF_COLUMNS.map(([h, k, f]) => [h, diffCell(d[k], f)])]));
+    }
+  }
+  const columns: TableColumn[] = [{ key: "variant", header: "variant", format: "text" }, { key: "queue", header: "queue", format: "text" },
+    ...DIFF_COLUMNS.map(([h]) => ({ key: h, header: `${h} base → variant: Δ [95 % CI]`, format: "text" as const }))];
+  const notes = c.variants.flatMap((v) => v.notes.map((n) => `  ${v.name}: ${n}`));
+  const width = (v: VariantComparison) => {
+    const d = v.differences.all.p_abandon;
+    return d.ci_low === null || d.unpaired_ci_low === null ? "" : `  ${v.name}: P(abandon) interval ${cell((d.ci_high! - d.ci_low) * 100, "s")} points wide paired, ${cell((d.unpaired_ci_high! - d.unpaired_ci_low) * 100, "s")} unpaired`;
+  };
+  return renderTable(rows, columns) +
+    `Δ = variant − baseline, mean of the paired differences over ${c.replications} replications with common random numbers (seed ${c.seed}); ` +
+    `SL V2 = answered within ${c.baseline.threshold_s} s / (offered − abandoned within ${c.baseline.short_abandon_s} s)\n` +
+    (notes.length ? `changes:\n${notes.join("\n")}\n` : "") +
+    `common random numbers: paired against unpaired interval widths\n` + c.variants.map(width).filter(Boolean).join("\n") + "\n";
 }
 
 /** Adds `demo` and `simulate` to the program. */
@@ -65,8 +120,9 @@ export function addSimulationCommands(program: Command): void {
   program.command("simulate").description("simulate a scenario and print per-queue KPIs with confidence intervals")
     .requiredOption("--config <file>", "scenario JSON (see lib/simulation/config.ts; unknown keys are errors)")
     .option("--replications <n>", "override the scenario's replications", number("--replications", 2))
+    .option("--compare <change...>", "change files (JSON: a change, a list of changes or { name, changes }) to run against the scenario with common random numbers; prints the paired differences")
     .option("--json", "print one JSON object instead of a table", false)
-    .action((o: { config: string; replications?: number; json: boolean }) => {
+    .action((o: { config: string; replications?: number; compare?: string[]; json: boolean }) => {
       checkInputFile("--config", o.config);
       let raw: unknown;
       try {
@@ -76,7 +132,31 @@ export function addSimulationCommands(program: Command): void {
         throw new Error(`Cannot read scenario '${o.config}': ${e.code === "ENOENT" ? "no such file" : e.message}`);
       }
       if (o.replications !== undefined && raw && typeof raw === "object") (raw as Record<string, unknown>).replications = o.replications;
-      const r = simulate(raw as never);
+      const named = <T>(file: string, f: () => T): T => {
+        try {
+          return f();
+        } catch (err) {
+          if (err instanceof TypeError) throw new UsageError(`${safe(file)}: ${err.message}`);
+          throw err;
+        }
+      };
+      const scenario = named(o.config, () => parseScenario(raw));
+      if (o.compare) {
+        const variants = o.compare.map((file) => {
+          const v = readVariant(file);
+          named(file, () => applyChanges(scenario, v.changes));
+          return v;
+        });
+        const c = compareScenarios(scenario, variants);
+        const strip = (r: SimulationResult) => {
+          const { tallies: _t, ...rest } = r;
+          return rest;
+        };
+        const out = { ...c, baseline: strip(c.baseline), variants: c.variants.map((v) => ({ ...v, result: strip(v.result) })) };
+        process.stdout.write(o.json ? jsonText(out) : comparisonTable(c));
+        return;
+      }
+      const r = simulate(scenario);
       const { tallies: _t, ...out } = r;
       process.stdout.write(o.json ? jsonText(out) : simulationTable(r));
     });
