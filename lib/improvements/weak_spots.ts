@@ -8,8 +8,26 @@
 import { sqlString, type Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 
-/** A weak spot: what, where and when, how big, and the numbers that show it. */
+/** Kinds of weak spots. */
+export type WeakSpotKind = "break_collision" | "target_miss" | "operator_idle" | "operator_unplanned_pause" | "operator_adherence" | "thin_skill";
+
+/** A weak spot: what, where and when, how big, and the numbers that show it (the `qb improve --json` contract). */
 export interface WeakSpot {
+  kind: WeakSpotKind;
+  /** The queue concerned, or null for the whole center. */
+  queue: string | null;
+  /** When: a local time slot or window, e.g. `10:00–10:30 (Europe/Rome)`; null when it is not about a time. */
+  when: string | null;
+  /** How big, in the unit the kind says (agents on break; calls short of target per day; hours; agents). */
+  size: number;
+  /** The numbers that show it. */
+  evidence: Record<string, number | string | null>;
+  /** The operator concerned (operator kinds), else absent. */
+  agent?: string;
+}
+
+/** A break collision (the evidence of {@link breakCollisions}). */
+export interface BreakCollision extends WeakSpot {
   kind: "break_collision";
   /** The queue concerned, or null for the whole center. */
   queue: string | null;
@@ -59,7 +77,7 @@ export interface BreakCollisionOptions {
  * @throws {RangeError} for an unknown zone or a slot length that does not divide a day
  * Source: OPERATIONS.md §6 (breaks moved out of a peak); schedules nest as in §2 (a break inside an on-queue shift).
  */
-export async function breakCollisions(store: Store, options: BreakCollisionOptions = {}): Promise<WeakSpot[]> {
+export async function breakCollisions(store: Store, options: BreakCollisionOptions = {}): Promise<BreakCollision[]> {
   const zone = options.timeZone ?? "UTC";
   ianaZone(zone);
   const minutes = options.interval_minutes ?? 30;
@@ -101,7 +119,7 @@ export async function breakCollisions(store: Store, options: BreakCollisionOptio
   return slots
     .filter((r) => r.on_break_mean / r.on_shift_mean >= minShare && r.perAgent >= median && r.offered_mean > 0)
     .sort((a, b) => b.on_break_mean * b.offered_mean - a.on_break_mean * a.offered_mean)
-    .map((r): WeakSpot => ({
+    .map((r): BreakCollision => ({
       kind: "break_collision", queue: null, when: `${r.slot}–${end(r.slot)} (${zone})`, size: r.on_break_mean,
       evidence: {
         days: r.days, offered_mean: r.offered_mean, busy_rank: offered.indexOf(r.offered_mean) + 1, slots: offered.length,

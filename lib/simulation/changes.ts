@@ -53,6 +53,8 @@ export const changeSchema = z.discriminatedUnion("kind", [
     /** Agent ids, or "all"; narrowed to those having `with_skill` when given. */
     agents: z.union([z.literal("all"), z.array(z.string().min(1)).min(1)]),
     with_skill: z.string().min(1).optional(),
+    /** Only give a skill to agents who do not have it (cross-skilling without demoting anyone; default false). */
+    if_missing: z.boolean().default(false),
     /** Queue → priority (1 = first); null removes the skill. */
     skills: z.record(z.string(), z.number().int().min(1).nullable()),
   }).strict(),
@@ -148,11 +150,14 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
       for (const a of s.agents) {
         if (chosen && !chosen.has(a.id)) continue;
         if (c.with_skill !== undefined && !(c.with_skill in a.skills)) continue;
+        let touched = false;
         for (const [q, p] of Object.entries(c.skills)) {
+          if (c.if_missing && q in a.skills) continue;
+          touched = true;
           if (p === null) delete a.skills[q];
           else a.skills[q] = p;
         }
-        n++;
+        if (touched) n++;
       }
       notes.push(`priority: ${n} agent(s) set to ${Object.entries(c.skills).map(([q, p]) => (p === null ? `no ${q}` : `${q}:${p}`)).join(", ")}`);
     } else {

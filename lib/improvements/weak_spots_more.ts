@@ -1,0 +1,142 @@
+/**
+ * More weak spots (issue 13 "diagnosis"): queues missing their service-level or abandonment
+ * targets in a local slot, operators with much idle time, unplanned pauses or low adherence, and
+ * queues whose skill coverage is thin.
+ *
+ * @module
+ */
+import type { Target } from "../ingest/mod.ts";
+import type { OperatorKpiRow } from "../operators/mod.ts";
+import type { Store } from "../store/mod.ts";
+import type { SlotProfile } from "./slots.ts";
+import type { WeakSpot } from "./weak_spots.ts";
+
+const slotEnd = (slot: string, minutes: number) => {
+  const [h, m] = slot.split(":").map(Number) as [number, number];
+  const t = (h * 60 + m + minutes) % 1440;
+  return `${String(Math.floor(t / 60)).padStart(2, "0")}:${String(t % 60).padStart(2, "0")}`;
+};
+
+/** The queue targets of a kpi (scope queue), by queue. */
+function queueTargets(targets: readonly Target[], kpi: string): Map<string, Target> {
+  return new Map(targets.filter((t) => t.kpi === kpi && t.scope_type === "queue").map((t) => [t.scope, t]));
+}
+
+/**
+ * Slots where a queue misses its service-level target (`service_level`, at least) or its
+ * abandonment target (`abandon_rate`, at most), pooled over the days of the slot; consecutive
+ * missed slots of a queue are one weak spot. Size: calls short of the SL target per day (offered
+ * × gap), summed over the run; evidence: the worst slot's numbers.
+ *
+ * @param profiles {@link slotProfiles} of the data
+ * @param targets loaded targets (queue-scope rows used; a target's own threshold_s is not
+ *   re-applied here: the profiles use the run's T)
+ * @param options `timeZone` (for the label), `interval_minutes` (default 30), `min_offered_mean`
+ *   (slots with fewer calls per day are left out; default 5)
+ * @returns misses, biggest first
+ * Source: OPERATIONS.md §3 (targets, direction); §6 (weak spots).
+ */
+export function targetMisses(profiles: readonly SlotProfile[], targets: readonly Target[], options: { timeZone?: string; interval_minutes?: number; min_offered_mean?: number } = {}): WeakSpot[] {
+  const minutes = options.interval_minutes ?? 30, zone = options.timeZone ?? "UTC", min = options.min_offered_mean ?? 5;
+  const sl = queueTargets(targets, "service_level"), ab = queueTargets(targets, "abandon_rate");
+  const out: WeakSpot[] = [];
+  const queues = [...new Set(profiles.map((p) => p.queue))].filter((q) => q !== "(all)");
+  for (const q of queues) {
+    const ts = sl.get(q), ta = ab.get(q);
+    if (!ts && !ta) continue;
+    const misses = (p: SlotProfile) => p.offered_mean >= min &&
+      ((ts && p.service_level !== null && (ts.direction === "at_least" ? p.service_level < ts.target : p.service_level > ts.target)) ||
+        (ta && p.abandon_rate !== null && (ta.direction === "at_most" ? p.abandon_rate > ta.target : p.abandon_rate < ta.target)));
+    const slots = profiles.filter((p) => p.queue === q).sort((a, b) => (a.slot < b.slot ? -1 : 1));
+    let run: SlotProfile[] = [];
+    const flush = () => {
+      if (!run.length) return;
+      const gap = (p: SlotProfile) => (ts && p.service_level !== null ? Math.max(0, ts.target - p.service_level) : 0) * p.offered_mean;
+      const worst = run.reduce((a, b) => (gap(b) > gap(a) || (gap(b) === gap(a) && (b.abandon_rate ?? 0) > (a.abandon_rate ?? 0)) ? b : a));
+      out.push({
+        kind: "target_miss", queue: q, when: `${run[0]!.slot}–${slotEnd(run[run.length - 1]!.slot, minutes)} (${zone})`,
+        size: run.reduce((x, p) => x + gap(p), 0),
+        evidence: {
+          slots: run.length, worst_slot: worst.slot, days: worst.days, offered_mean: worst.offered_mean,
+          service_level: worst.service_level, service_level_target: ts?.target ?? null, abandon_rate: worst.abandon_rate, abandon_rate_target: ta?.target ?? null,
+          available_mean: worst.available_mean, first_slot: run[0]!.slot, last_slot: run[run.length - 1]!.slot,
+        },
+      });
+      run = [];
+    };
+    for (const p of slots) {
+      if (misses(p) && (!run.length || slotEnd(run[run.length - 1]!.slot, minutes) === p.slot)) run.push(p);
+      else {
+        flush();
+        if (misses(p)) run.push(p);
+      }
+    }
+    flush();
+  }
+  return out.sort((a, b) => b.size - a.size || (b.evidence.abandon_rate as number ?? 0) - (a.evidence.abandon_rate as number ?? 0));
+}
+
+/**
+ * Operators who stand out within their team: occupancy 10 points or more below the team's
+ * median (much idle time), unplanned shrinkage 5 points or more above it, or adherence below
+ * the team's adherence target (or 90 % without one).
+ *
+ * @param rows operator KPI rows by agent (`operatorKpis(store, { by: "agent" })`)
+ * @param targets loaded targets (team-scope `adherence` rows)
+ * Source: OPERATIONS.md §2 (occupancy, shrinkage, adherence definitions).
+ */
+export function operatorSpots(rows: readonly OperatorKpiRow[], targets: readonly Target[] = []): WeakSpot[] {
+  const median = (v: number[]) => {
+    const s = [...v].sort((a, b) => a - b);
+    return s.length ? (s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : null;
+  };
+  const adherenceTarget = new Map(targets.filter((t) => t.kpi === "adherence" && t.scope_type === "team").map((t) => [t.scope, t.target]));
+  const out: WeakSpot[] = [];
+  const teams = new Map<string, OperatorKpiRow[]>();
+  for (const r of rows) (teams.get(r.team ?? "(no team)") ?? teams.set(r.team ?? "(no team)", []).get(r.team ?? "(no team)")!).push(r);
+  for (const [team, members] of teams) {
+    const occ = median(members.flatMap((r) => (r.occupancy === null ? [] : [r.occupancy])));
+    const unpl = median(members.flatMap((r) => (r.shrinkage_unplanned === null ? [] : [r.shrinkage_unplanned])));
+    const adh = adherenceTarget.get(team) ?? 0.9;
+    for (const r of members) {
+      const base = { team, name: r.name ?? null, logged_in_h: r.logged_in_s / 3600 };
+      if (occ !== null && r.occupancy !== null && r.occupancy <= occ - 0.10) {
+        out.push({ kind: "operator_idle", queue: null, when: null, agent: r.agent!, size: (occ - r.occupancy) * (r.logged_in_s - r.paused_s) / 3600, evidence: { ...base, occupancy: r.occupancy, team_median_occupancy: occ, available_idle_h: r.available_idle_s / 3600, longest_idle_s: r.longest_idle_s } });
+      }
+      if (unpl !== null && r.shrinkage_unplanned !== null && r.shrinkage_unplanned >= unpl + 0.05) {
+        out.push({ kind: "operator_unplanned_pause", queue: null, when: null, agent: r.agent!, size: r.shrinkage_unplanned - unpl, evidence: { ...base, shrinkage_unplanned: r.shrinkage_unplanned, team_median_unplanned: unpl } });
+      }
+      if (r.adherence !== null && r.adherence < adh) {
+        out.push({ kind: "operator_adherence", queue: null, when: null, agent: r.agent!, size: adh - r.adherence, evidence: { ...base, adherence: r.adherence, target: adh } });
+      }
+    }
+  }
+  return out.sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : b.size - a.size));
+}
+
+/**
+ * Queues whose skill coverage is thin: fewer than `min_primary` roster agents (default 3) with
+ * the queue as a first-priority skill, or fewer than `min_any` (default 5) with it at all.
+ *
+ * @param store a store with the roster loaded (`agents.skills` as `queue:priority;…`)
+ * @param queues the queues with calls
+ */
+export async function thinSkills(store: Store, queues: readonly string[], options: { min_primary?: number; min_any?: number } = {}): Promise<WeakSpot[]> {
+  const rows = await store.query<{ agent: string; skills: string | null }>("SELECT agent, skills FROM agents");
+  if (rows.length === 0) return [];
+  const minP = options.min_primary ?? 3, minA = options.min_any ?? 5;
+  const primary = new Map<string, number>(), any = new Map<string, number>();
+  for (const r of rows) {
+    const skills = (r.skills ?? "").split(/[;,]/).map((x) => x.trim()).filter(Boolean).map((x) => x.split(":"));
+    if (!skills.length) continue;
+    const best = Math.min(...skills.map(([, p]) => Number(p ?? 1) || 1));
+    for (const [q, p] of skills) {
+      any.set(q!, (any.get(q!) ?? 0) + 1);
+      if ((Number(p ?? 1) || 1) === best) primary.set(q!, (primary.get(q!) ?? 0) + 1);
+    }
+  }
+  return queues.flatMap((q) => {
+    const p = primary.get(q) ?? 0, a = any.get(q) ?? 0;
+    return p < minP || a < minA ? [{ kind: "thin_skill" as const, queue: q, when: null, size: Math.max(minP - p, minA - a), evidence: { primary_agents: p, skilled_agents: a, min_primary: minP, min_any: minA } }] : [];
+  });
+}
