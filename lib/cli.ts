@@ -15,6 +15,7 @@ import { addOperatorCommands } from "./cli/operators.ts";
 import { addQueueingCommands } from "./cli/queueing.ts";
 import { addModelCommands } from "./cli/models.ts";
 import { addSimulationCommands } from "./cli/simulation.ts";
+import { addImproveCommand } from "./cli/improve.ts";
 import { addMonitorCommands } from "./cli/monitor.ts";
 import { addTargetCommands } from "./cli/targets.ts";
 import { addServiceCommands } from "./cli/services.ts";
@@ -40,6 +41,7 @@ export function createProgram(): Command {
   addQueueingCommands(program);
   addModelCommands(program);
   addSimulationCommands(program);
+  addImproveCommand(program);
   addMonitorCommands(program);
   addTargetCommands(program);
   addServiceCommands(program);

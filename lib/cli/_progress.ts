@@ -37,3 +37,27 @@ export function createLoadProgress(): { update: (p: LoadProgress) => void; stop:
     },
   };
 }
+
+/**
+ * A progress display for work in counted steps (e.g. simulated variants): a bar on stderr when
+ * it is a terminal, else one line at the end; nothing when quiet.
+ */
+export function createStepProgress(label: string, total: number, quiet: boolean): { update: (done: number) => void; stop: () => void } {
+  const tty = process.stderr.isTTY === true;
+  const t0 = Date.now();
+  let bar: cliProgress.SingleBar | null = null;
+  return {
+    update(done) {
+      if (quiet || !tty) return;
+      if (!bar) {
+        bar = new cliProgress.SingleBar({ stream: process.stderr, format: `${label} {bar} {value}/{total}`, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        bar.start(total, 0);
+      }
+      bar.update(done);
+    },
+    stop() {
+      bar?.stop();
+      if (!quiet) process.stderr.write(`${label}: ${total} done in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
+    },
+  };
+}

@@ -11,6 +11,7 @@ import type { OperatorKpiRow } from "../operators/mod.ts";
 import { estimatePatience } from "../queueing/mod.ts";
 import { applyChanges, compareScenarios, parseScenario, type Scenario } from "../simulation/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { isoInZone } from "../time/mod.ts";
 import { availabilityChange, scheduledAvailability } from "./availability.ts";
 import { erlangAEstimate, erlangAt, fitStaffingRegressions, type MethodEstimate, type QueueParameters, regressionEstimate, simulationEstimate } from "./estimates.ts";
 import { type ImprovementCosts, type Proposal, proposeFor } from "./proposals.ts";
@@ -35,6 +36,10 @@ export interface EvaluatedProposal extends Proposal {
   simulation: MethodEstimate | null;
   /** Why null estimates are null, and where the methods disagree and why. */
   notes: string[];
+  /** Per local slot: the mean change in scheduled available agents per day (empty for routing changes). */
+  slot_change: { slot: string; delta_available: number }[];
+  /** Simulation per queue: SL and abandonment base → proposal, Δ abandoned with its paired interval. */
+  simulation_by_queue: { queue: string; service_level_base: number | null; service_level: number | null; abandon_rate_base: number | null; abandon_rate: number | null; delta_abandoned: number | null; ci_low: number | null; ci_high: number | null }[];
 }
 
 /** Options of {@link improve}. */
@@ -51,6 +56,8 @@ export interface ImproveOptions {
   operators?: readonly OperatorKpiRow[];
   /** Proposals to evaluate beside the generated ones (a manager's own idea, or a control). */
   extra_proposals?: readonly Proposal[];
+  /** Called as the simulation runs: scenarios done (baseline first) out of proposals + 1. */
+  on_progress?: (done: number, total: number) => void;
 }
 
 /** Result of {@link improve}. */
@@ -58,7 +65,9 @@ export interface ImprovementResult {
   weak_spots: WeakSpot[];
   proposals: EvaluatedProposal[];
   /** The data's period totals the estimates change. */
-  baseline: { offered: number; abandoned: number; service_level: number | null; abandon_rate: number | null; intervals: number };
+  baseline: { offered: number; abandoned: number; service_level: number | null; abandon_rate: number | null; intervals: number; first_day: string | null; last_day: string | null };
+  /** Per queue (and the center, `(all)`) and local slot: the observed profile the weak spots come from. */
+  slots: ReturnType<typeof slotProfiles>;
   /** Per queue: AHT and patience used by Erlang A. */
   queue_parameters: Record<string, QueueParameters>;
   replications: number | null;
@@ -78,8 +87,14 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
   const profiles = slotProfiles(obs);
   const targets = options.targets ?? [];
   const queues = [...new Set(obs.map((o) => o.queue))];
+  // Each queue's SL target is judged at its own threshold (80 % within 60 s is its own target).
+  const byThreshold = new Map([[T, profiles]]);
+  for (const t of targets) {
+    if (t.kpi !== "service_level" || t.threshold_s === null || byThreshold.has(t.threshold_s)) continue;
+    byThreshold.set(t.threshold_s, slotProfiles(await intervalObservations(store, { timeZone: zone, interval_minutes: minutes, sl_threshold_s: t.threshold_s })));
+  }
   const weak_spots: WeakSpot[] = [
-    ...targetMisses(profiles, targets, { timeZone: zone, interval_minutes: minutes }),
+    ...targetMisses(byThreshold, targets, { timeZone: zone, interval_minutes: minutes, threshold_s: T }),
     ...(await breakCollisions(store, { timeZone: zone, interval_minutes: minutes })),
     ...(await thinSkills(store, queues)),
     ...operatorSpots(options.operators ?? [], targets),
@@ -94,18 +109,19 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
   const days = new Map<string, string[]>();
   for (const o of obs) if (o.counts.offered > 0) days.set(o.queue, [...new Set([...(days.get(o.queue) ?? []), o.day])]);
   const proposals = [
-    ...(scenario ? proposeFor(weak_spots, { timeZone: zone, start_epoch_s: scenario.start_epoch_s, horizon_s: scenario.horizon_s, costs: options.costs, days_by_queue: days, agents_needed: agentsNeeded(weak_spots, profiles, params, minutes, T) }) : []),
+    ...(scenario ? proposeFor(weak_spots, { timeZone: zone, start_epoch_s: scenario.start_epoch_s, horizon_s: scenario.horizon_s, costs: options.costs, days_by_queue: days, on_call: scenario.on_call ?? null, agents_needed: agentsNeeded(weak_spots, profiles, params, minutes, T) }) : []),
     ...(options.extra_proposals ?? []),
   ];
   const models = fitStaffingRegressions(obs);
-  const comparison = scenario && proposals.length ? compareScenarios(scenario, proposals.map((p) => ({ name: p.title, changes: p.changes }))) : null;
+  const comparison = scenario && proposals.length ? compareScenarios(scenario, proposals.map((p) => ({ name: p.title, changes: p.changes })), { on_progress: options.on_progress }) : null;
   const evaluated = proposals.map((p, i) => evaluate(p, {
-    obs, params, models, scenario, minutes, T, variant: comparison?.variants[i] ?? null, costs: options.costs, replications: scenario?.replications ?? 0,
+    obs, params, models, scenario, minutes, T, zone, variant: comparison?.variants[i] ?? null, costs: options.costs, replications: scenario?.replications ?? 0,
   }));
   return {
     weak_spots, proposals: rankProposals(evaluated),
-    baseline: { offered: totals.offered, abandoned: totals.abandoned, service_level: serviceLevel(totals), abandon_rate: totals.offered ? totals.abandoned / totals.offered : null, intervals: center.length },
-    queue_parameters: Object.fromEntries(params), replications: scenario?.replications ?? null,
+    baseline: { offered: totals.offered, abandoned: totals.abandoned, service_level: serviceLevel(totals), abandon_rate: totals.offered ? totals.abandoned / totals.offered : null, intervals: center.length,
+      first_day: obs.length ? obs.reduce((a, o) => (o.day < a ? o.day : a), obs[0]!.day) : null, last_day: obs.length ? obs.reduce((a, o) => (o.day > a ? o.day : a), obs[0]!.day) : null },
+    slots: profiles, queue_parameters: Object.fromEntries(params), replications: scenario?.replications ?? null,
     assumptions: [
       `Service level V2 with T = ${T} s over ${minutes}-minute intervals in ${zone}; Δ abandoned is over the data's whole period (${center.length} intervals with calls).`,
       "Erlang A: per queue and interval, stationary, exponential talk and patience; the observed available agents are shared among queues by workload.",
@@ -143,13 +159,15 @@ function agentsNeeded(spots: readonly WeakSpot[], profiles: ReturnType<typeof sl
     const total = inSlot.reduce((x, y) => x + work(y.queue), 0);
     const calls = s.evidence.offered_mean as number, n = total > 0 ? (s.evidence.available_mean as number) * work(s.queue) / total : 0;
     let k = 1;
-    while (k < 5 && erlangAt(calls, minutes * 60, p, n + k, T).sl < target) k++;
+    const threshold = (s.evidence.threshold_s as number | null) ?? T;
+    while (k < 5 && erlangAt(calls, minutes * 60, p, n + k, threshold).sl < target) k++;
     out.set(s.queue, k);
   }
   return out;
 }
 
 interface EvalContext {
+  zone: string;
   obs: Awaited<ReturnType<typeof intervalObservations>>;
   params: Map<string, QueueParameters>;
   models: ReturnType<typeof fitStaffingRegressions>;
@@ -191,8 +209,20 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
   }
   if (regression && !regression.valid) notes.push(`Regression: ${regression.note.split("; ").slice(1).join("; ") || "not usable"}.`);
   const value = c.costs.value_per_avoided_abandon;
+  const perSlot = new Map<string, { sum: number; days: Set<string> }>();
+  for (const [start, m] of change ?? []) {
+    const iso = isoInZone(start, c.zone);
+    const e = perSlot.get(iso.slice(11, 16)) ?? perSlot.set(iso.slice(11, 16), { sum: 0, days: new Set() }).get(iso.slice(11, 16))!;
+    for (const v of m.values()) e.sum += v;
+    e.days.add(iso.slice(0, 10));
+  }
+  const slot_change = [...perSlot].map(([slot, e]) => ({ slot, delta_available: e.sum / Math.max(1, e.days.size) })).filter((x) => Math.abs(x.delta_available) > 1e-9).sort((a, b) => (a.slot < b.slot ? -1 : 1));
+  const simulation_by_queue = (c.variant?.differences.queues ?? []).map((q) => ({
+    queue: q.queue, service_level_base: q.service_level.baseline, service_level: q.service_level.variant, abandon_rate_base: q.p_abandon.baseline, abandon_rate: q.p_abandon.variant,
+    delta_abandoned: q.abandoned.mean, ci_low: q.abandoned.ci_low, ci_high: q.abandoned.ci_high,
+  }));
   return {
-    ...p, cost, cost_note, erlang_a, regression, simulation, notes,
+    ...p, cost, cost_note, erlang_a, regression, simulation, notes, slot_change, simulation_by_queue,
     cost_per_avoided_abandon: cost !== null && avoided !== null && avoided > 0 ? cost / avoided : null,
     roi: cost !== null && cost > 0 && value !== null && avoided !== null ? (avoided * value - cost) / cost : null,
   };

@@ -68,6 +68,8 @@ export interface ProposeOptions {
   days_by_queue: ReadonlyMap<string, string[]>;
   /** Agents to add for a target miss, per queue (the evaluator's Erlang A count), default 2. */
   agents_needed?: ReadonlyMap<string, number>;
+  /** The scenario's standby policy, kept by a proposed pool (its trigger and delay apply to every standby agent). */
+  on_call?: { queue_threshold?: number; oldest_wait_s?: number; activation_delay_s: number; min_active_s: number } | null;
   /** At most this many target misses and thin skills proposed for (default 2; every break collision is: moving breaks is free). */
   per_kind?: number;
 }
@@ -76,7 +78,8 @@ export interface ProposeOptions {
  * Proposals for the weak spots, in the spots' order: for each break collision,
  * its breaks staggered in 4 groups 15 minutes apart; for each of the biggest target misses, the
  * agents needed added over its window on the days with calls, and an on-call pool of the same
- * size for the same window (called in at 6 waiting calls, 10 minutes to log in); for a thin
+ * size for the same window (under the center's standby policy, else called in at 6 waiting
+ * calls with 10 minutes to log in); for a thin
  * skill, the agents without it given it at priority 3.
  *
  * Source: OPERATIONS.md §6 (the interventions and their parameters).
@@ -106,12 +109,18 @@ export function proposeFor(spots: readonly WeakSpot[], o: ProposeOptions): Propo
       parameters: { queue: q, count: k, from, to, time_zone: o.timeZone, days: days.length, agent_hours: k * hours, hourly_cost: o.costs.added_agent_hourly },
       changes: [{ kind: "add_agents", count: k, skills: { [q]: 1 }, shifts: windows, answer_probability: 1, hourly_cost: o.costs.added_agent_hourly }],
     });
+    // A center with a standby pool keeps its policy (one trigger for every standby agent); else called in at 6 waiting, 10 min to log in.
+    const policy = o.on_call ?? { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800 };
+    const trigger = [policy.queue_threshold !== undefined ? `at ${policy.queue_threshold} waiting` : "", policy.oldest_wait_s !== undefined ? `after a ${policy.oldest_wait_s} s wait` : ""].filter(Boolean).join(" or ");
     out.push({
-      kind: "on_call_pool", title: `On-call pool of ${k} for ${q} ${from}–${to} (called in at 6 waiting, 10 min to log in)`, addresses: [spotLabel(s)],
-      parameters: { queue: q, size: k, from, to, time_zone: o.timeZone, queue_threshold: 6, activation_delay_min: 10, min_active_min: 30, standby_hourly_cost: o.costs.on_call_hourly, call_in_cost: o.costs.call_in },
+      kind: "on_call_pool", title: `On-call pool of ${k} more for ${q} ${from}–${to} (called in ${trigger}, ${Math.round(policy.activation_delay_s / 60)} min to log in)`, addresses: [spotLabel(s)],
+      parameters: {
+        queue: q, size: k, from, to, time_zone: o.timeZone, queue_threshold: policy.queue_threshold ?? null, oldest_wait_s: policy.oldest_wait_s ?? null,
+        activation_delay_min: policy.activation_delay_s / 60, min_active_min: policy.min_active_s / 60, standby_hourly_cost: o.costs.on_call_hourly, call_in_cost: o.costs.call_in,
+      },
       changes: [{
-        kind: "on_call_pool", size: k, skills: { [q]: 1 }, windows, queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800,
-        cost_per_activation: o.costs.call_in, cost_per_hour: o.costs.on_call_hourly,
+        kind: "on_call_pool", size: k, skills: { [q]: 1 }, windows, queue_threshold: policy.queue_threshold, oldest_wait_s: policy.oldest_wait_s,
+        activation_delay_s: policy.activation_delay_s, min_active_s: policy.min_active_s, cost_per_activation: o.costs.call_in, cost_per_hour: o.costs.on_call_hourly,
       }],
     });
   }

@@ -28,22 +28,30 @@ function queueTargets(targets: readonly Target[], kpi: string): Map<string, Targ
  * missed slots of a queue are one weak spot. Size: calls short of the SL target per day (offered
  * × gap), summed over the run; evidence: the worst slot's numbers.
  *
- * @param profiles {@link slotProfiles} of the data
- * @param targets loaded targets (queue-scope rows used; a target's own threshold_s is not
- *   re-applied here: the profiles use the run's T)
- * @param options `timeZone` (for the label), `interval_minutes` (default 30), `min_offered_mean`
- *   (slots with fewer calls per day are left out; default 5)
+ * @param profiles {@link slotProfiles} of the data by service-level threshold T (seconds): each
+ *   queue is judged at its SL target's own `threshold_s` (80 % within 60 s is its own target),
+ *   else at `threshold_s`
+ * @param targets loaded targets (queue-scope rows used)
+ * @param options `timeZone` (for the label), `interval_minutes` (default 30), `threshold_s`
+ *   (default 20), `min_offered_mean` (slots with fewer calls per day are left out; default 5)
  * @returns misses, biggest first
  * Source: OPERATIONS.md §3 (targets, direction); §6 (weak spots).
  */
-export function targetMisses(profiles: readonly SlotProfile[], targets: readonly Target[], options: { timeZone?: string; interval_minutes?: number; min_offered_mean?: number } = {}): WeakSpot[] {
-  const minutes = options.interval_minutes ?? 30, zone = options.timeZone ?? "UTC", min = options.min_offered_mean ?? 5;
+export function targetMisses(
+  profilesByThreshold: ReadonlyMap<number, readonly SlotProfile[]>,
+  targets: readonly Target[],
+  options: { timeZone?: string; interval_minutes?: number; threshold_s?: number; min_offered_mean?: number } = {},
+): WeakSpot[] {
+  const minutes = options.interval_minutes ?? 30, zone = options.timeZone ?? "UTC", min = options.min_offered_mean ?? 5, T = options.threshold_s ?? 20;
   const sl = queueTargets(targets, "service_level"), ab = queueTargets(targets, "abandon_rate");
   const out: WeakSpot[] = [];
-  const queues = [...new Set(profiles.map((p) => p.queue))].filter((q) => q !== "(all)");
+  const queues = [...new Set([...profilesByThreshold.values()].flat().map((p) => p.queue))].filter((q) => q !== "(all)");
   for (const q of queues) {
     const ts = sl.get(q), ta = ab.get(q);
     if (!ts && !ta) continue;
+    const threshold = ts?.threshold_s ?? T;
+    const profiles = profilesByThreshold.get(threshold);
+    if (!profiles) throw new RangeError(`Cannot judge queue '${q}': no profile at its target's threshold of ${threshold} s`);
     const misses = (p: SlotProfile) => p.offered_mean >= min &&
       ((ts && p.service_level !== null && (ts.direction === "at_least" ? p.service_level < ts.target : p.service_level > ts.target)) ||
         (ta && p.abandon_rate !== null && (ta.direction === "at_most" ? p.abandon_rate > ta.target : p.abandon_rate < ta.target)));
@@ -58,7 +66,7 @@ export function targetMisses(profiles: readonly SlotProfile[], targets: readonly
         size: run.reduce((x, p) => x + gap(p), 0),
         evidence: {
           slots: run.length, worst_slot: worst.slot, days: worst.days, offered_mean: worst.offered_mean,
-          service_level: worst.service_level, service_level_target: ts?.target ?? null, abandon_rate: worst.abandon_rate, abandon_rate_target: ta?.target ?? null,
+          service_level: worst.service_level, service_level_target: ts?.target ?? null, threshold_s: threshold, abandon_rate: worst.abandon_rate, abandon_rate_target: ta?.target ?? null,
           available_mean: worst.available_mean, first_slot: run[0]!.slot, last_slot: run[run.length - 1]!.slot,
         },
       });

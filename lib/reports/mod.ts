@@ -10,3 +10,4 @@ export { escapeHtml, formatCount, formatDuration, formatPercent, formatSeconds, 
 export { buildOperatorsReport, type OperatorsReportOptions, stateTimelineSvg } from "./operators_report.ts";
 export { buildServicesReport, type ServicesReportOptions } from "./services_report.ts";
 export { columnsOf, exportCell, type ExportTable, tableCsv, tablesXlsx } from "./export.ts";
+export { buildImprovementsReport, type ImprovementsReportInput, type ImprovementsReportOptions } from "./improvements_report.ts";

@@ -106,7 +106,8 @@ function differences(base: ReplicationKpis[], variant: ReplicationKpis[], pick: 
  *
  * @param input the base scenario (its seed and replications are used for every variant)
  * @param variants names and changes ({@link parseChanges})
- * @param options `confidence` of the intervals (default 0.95)
+ * @param options `confidence` of the intervals (default 0.95); `on_progress(done, total)` after
+ *   the baseline and after each variant (total = variants + 1)
  * @throws {TypeError} for an invalid scenario or a change that makes it invalid
  * Source: Law (2015) §11.2 (common random numbers) and §10.2.1 (paired-t).
  * @example
@@ -115,13 +116,18 @@ function differences(base: ReplicationKpis[], variant: ReplicationKpis[], pick: 
  *   .variants[0].differences.all.p_abandon; // mean, ci_low, ci_high (paired) and the unpaired interval
  * ```
  */
-export function compareScenarios(input: ScenarioInput | Scenario, variants: readonly { name: string; changes: readonly Change[] }[], options: { confidence?: number } = {}): Comparison {
+export function compareScenarios(
+  input: ScenarioInput | Scenario,
+  variants: readonly { name: string; changes: readonly Change[] }[],
+  options: { confidence?: number; on_progress?: (done: number, total: number) => void } = {},
+): Comparison {
   const confidence = options.confidence ?? 0.95;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`Cannot compare: confidence must be in (0, 1), got ${confidence}`);
   const alpha = 1 - confidence;
   const s = parseScenario(input);
   const baseReps = runReplications(s);
   const baseK = baseReps.map(replicationKpis);
+  options.on_progress?.(1, variants.length + 1);
   return {
     replications: s.replications, seed: s.seed, confidence, baseline: summarize(s, baseReps, alpha),
     variants: variants.map((v) => {
@@ -131,6 +137,7 @@ export function compareScenarios(input: ScenarioInput | Scenario, variants: read
       }
       const reps = runReplications(changed.scenario);
       const k = reps.map(replicationKpis);
+      options.on_progress?.(variants.indexOf(v) + 2, variants.length + 1);
       return {
         name: v.name, changes: [...v.changes], notes: changed.notes, added_labour_cost: changed.added_labour_cost, added_agent_hours: changed.added_agent_hours,
         result: summarize(changed.scenario, reps, alpha),

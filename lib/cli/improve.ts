@@ -1,0 +1,172 @@
+/**
+ * `qb improve`: weak spots, proposals and their three estimates, cost, ROI and rank (issue 13).
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { parse } from "csv-parse/sync";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import process from "node:process";
+import { type ImprovementCosts, type ImprovementResult, improve } from "../improvements/mod.ts";
+import { operatorKpis } from "../operators/mod.ts";
+import { buildImprovementsReport } from "../reports/mod.ts";
+import { parseScenario, type Scenario } from "../simulation/mod.ts";
+import type { Store } from "../store/mod.ts";
+import { jsonText, number, safe, UsageError, withCommonOptions } from "./_common.ts";
+import { checkInputFile, checkOutput, writeFileAtomic } from "./_output.ts";
+import { createStepProgress } from "./_progress.ts";
+import { renderTable } from "./_table.ts";
+import { targetsOption } from "./_targets.ts";
+import { loadOperatorInputs, type OperatorCliOptions, tableReport, withOperatorInputs } from "./operators.ts";
+import { loadServices } from "../ingest/mod.ts";
+
+interface ImproveCliOptions extends OperatorCliOptions {
+  demoDir?: string;
+  targets?: string;
+  services?: string;
+  costs?: string;
+  scenario?: string;
+  replications: number;
+  out?: string;
+}
+
+const COST_ITEMS = ["added_agent_hourly", "on_call_hourly", "call_in", "value_per_avoided_abandon"] as const;
+
+/** Reads `--costs`: a CSV of `item,value` rows (items: {@link COST_ITEMS}). @throws {UsageError} naming the line */
+function readCosts(path: string): Partial<ImprovementCosts> {
+  checkInputFile("--costs", path);
+  let rows: string[][];
+  try {
+    rows = parse(readFileSync(path, "utf8"), { skip_empty_lines: true, trim: true, relax_column_count: true }) as string[][];
+  } catch (err) {
+    throw new UsageError(`--costs '${safe(path)}': ${(err as Error).message}`);
+  }
+  const out: Partial<ImprovementCosts> = {};
+  rows.forEach((r, i) => {
+    if (i === 0 && r[0]?.toLowerCase() === "item") return;
+    const [item, value] = r;
+    if (!COST_ITEMS.includes(item as typeof COST_ITEMS[number])) throw new UsageError(`${safe(path)}:${i + 1}: field 'item': '${safe(item ?? "")}' is not one of ${COST_ITEMS.join(", ")}`);
+    const x = Number(value);
+    if (value === undefined || value === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${safe(path)}:${i + 1}: field 'value': '${safe(value ?? "")}' is not a number ≥ 0`);
+    (out as Record<string, number>)[item!] = x;
+  });
+  return out;
+}
+
+/** The roster's median hourly cost (rostered, and on-call agents), null without costs. */
+async function rosterCosts(store: Store): Promise<{ rostered: number | null; on_call: number | null }> {
+  const [r] = await store.query<{ rostered: number | null; on_call: number | null }>(
+    "SELECT median(hourly_cost) FILTER (NOT coalesce(on_call, false)) AS rostered, median(hourly_cost) FILTER (coalesce(on_call, false)) AS on_call FROM agents",
+  );
+  return { rostered: r?.rostered ?? null, on_call: r?.on_call ?? null };
+}
+
+/** Fills the options from a `qb demo` folder (the options given on the command line win). */
+function fromDemoDir(o: ImproveCliOptions, given: (name: string) => boolean): void {
+  const dir = o.demoDir!;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--demo-dir '${safe(dir)}' is not a folder (write one with 'qb demo --out ${safe(dir)}')`);
+  const file = (name: string) => {
+    const p = join(dir, name);
+    if (!existsSync(p)) throw new UsageError(`--demo-dir '${safe(dir)}' has no ${name}: is it a folder written by 'qb demo'?`);
+    return p;
+  };
+  if (o.input.length) throw new UsageError("give --demo-dir or --input, not both");
+  o.input = [file("queue_log")];
+  o.roster ??= file("roster.csv");
+  o.schedules ??= file("schedules.csv");
+  o.targets ??= file("targets.csv");
+  o.services ??= file("services.csv");
+  o.scenario ??= file("scenario.json");
+  const about = JSON.parse(readFileSync(file("demo.json"), "utf8")) as { time_zone: string; wrapup_s_by_queue: Record<string, number> };
+  if (!given("tz")) o.tz = about.time_zone;
+  if (!o.wrapup.length) o.wrapup = Object.entries(about.wrapup_s_by_queue).map(([q, s]) => `${q}=${s}`);
+}
+
+function readScenario(path: string): Scenario {
+  checkInputFile("--scenario", path);
+  try {
+    return parseScenario(JSON.parse(readFileSync(path, "utf8")));
+  } catch (err) {
+    throw new UsageError(`--scenario '${safe(path)}': ${(err as Error).message}`);
+  }
+}
+
+const n1 = (x: number | null | undefined) => (x === null || x === undefined ? "n/a" : x.toLocaleString("en-US", { maximumFractionDigits: 1 }));
+const ci = (e: { delta_abandoned: number | null; ci_low: number | null; ci_high: number | null; valid: boolean } | null) =>
+  e === null ? "n/a" : (e.ci_low === null ? n1(e.delta_abandoned) : `${n1(e.delta_abandoned)} [${n1(e.ci_low)}, ${n1(e.ci_high)}]`) + (e.valid ? "" : " (not valid)");
+
+/** The readable output: weak spots, then the ranked proposals. */
+function improvementTables(r: ImprovementResult): string {
+  const spots = renderTable(r.weak_spots.slice(0, 20).map((w) => ({ kind: w.kind, where: w.queue ?? w.agent ?? "center", when: w.when ?? "", size: n1(w.size) })), [
+    { key: "kind", header: "weak spot", format: "text" }, { key: "where", header: "queue / operator", format: "text" }, { key: "when", header: "when", format: "text" }, { key: "size", header: "size", format: "text" },
+  ]);
+  const props = renderTable(r.proposals.map((p) => ({
+    rank: String(p.rank), title: p.title, ea: ci(p.erlang_a), reg: ci(p.regression), sim: ci(p.simulation), cost: n1(p.cost),
+    cpa: n1(p.cost_per_avoided_abandon), roi: p.roi === null ? "n/a" : `${(p.roi * 100).toFixed(0)} %`,
+  })), [
+    { key: "rank", header: "rank", format: "text" }, { key: "title", header: "proposal", format: "text" }, { key: "ea", header: "Δ abandoned: Erlang A", format: "text" },
+    { key: "reg", header: "regression [95 % CI]", format: "text" }, { key: "sim", header: "simulation [95 % CI]", format: "text" }, { key: "cost", header: "cost", format: "text" },
+    { key: "cpa", header: "cost / avoided abandon", format: "text" }, { key: "roi", header: "ROI", format: "text" },
+  ]);
+  const more = r.weak_spots.length > 20 ? `… and ${r.weak_spots.length - 20} more weak spots (--json lists them all)\n` : "";
+  return `weak spots (${r.weak_spots.length})\n${spots}${more}\nproposals, ranked (Δ abandoned over the data's period; negative = fewer)\n${props}${r.assumptions.map((a) => `· ${a}`).join("\n")}\n`;
+}
+
+/** Adds `improve` to the program. */
+export function addImproveCommand(program: Command): void {
+  const cmd = withOperatorInputs(withCommonOptions(program.command("improve").description("find weak spots, propose improvements and quantify each by Erlang A, regression and simulation, with cost and rank"), { window: false }));
+  // --input is required unless --demo-dir names a demo folder.
+  const input = cmd.options.find((x) => x.long === "--input")!;
+  input.mandatory = false;
+  cmd.option("--demo-dir <dir>", "a folder written by 'qb demo': its queue_log, roster, schedules, targets, services, scenario and time zone")
+    .option("--targets <file>", "targets CSV: queues missing their service-level or abandonment targets are weak spots")
+    .option("--services <file>", "services export (the operators' case work)")
+    .option("--costs <file>", `costs CSV 'item,value': ${COST_ITEMS.join(", ")} (default: the roster's median hourly costs, the scenario's standby costs, no value per abandon)`)
+    .option("--scenario <file>", "the center as a simulation scenario JSON ('qb demo' writes scenario.json): needed to lay proposals on the intervals and simulate them")
+    .option("--replications <n>", "simulation replications per proposal (common random numbers)", number("--replications", 2), 20)
+    .option("-o, --out <path>", "also write the HTML improvements report")
+    .option("--title <text>", "report title", "Improvements")
+    .option("--json", "print one JSON object instead of tables", false)
+    .action(async (o: ImproveCliOptions & { title: string }) => {
+      o.input ??= [];
+      if (!Number.isInteger(o.replications) || o.replications > 1000) throw new UsageError(`--replications must be a whole number from 2 to 1000, got ${o.replications}`);
+      if (o.demoDir !== undefined) fromDemoDir(o, (name) => cmd.getOptionValueSource(name) === "cli");
+      if (!o.input.length) throw new UsageError("give --input LOG (and --roster, --schedules, --targets) or --demo-dir DIR");
+      const costsGiven = o.costs ? readCosts(o.costs) : {};
+      const scenario = o.scenario ? readScenario(o.scenario) : null;
+      const targets = o.targets ? targetsOption(o.targets, o) : [];
+      if (o.services) checkInputFile("--services", o.services);
+      if (o.out) checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)], db: o.db });
+      const store = await loadOperatorInputs(o);
+      try {
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
+        const roster = await rosterCosts(store);
+        const costs: ImprovementCosts = {
+          // Standby costs: as given, else the scenario's policy (so a proposed pool is costed as the pool it joins), else the roster's.
+          added_agent_hourly: costsGiven.added_agent_hourly ?? roster.rostered ?? 0,
+          on_call_hourly: costsGiven.on_call_hourly ?? scenario?.on_call?.cost_per_hour ?? roster.on_call ?? roster.rostered ?? 0,
+          call_in: costsGiven.call_in ?? scenario?.on_call?.cost_per_activation ?? 0, value_per_avoided_abandon: costsGiven.value_per_avoided_abandon ?? null,
+        };
+        const wrap = Object.fromEntries(o.wrapup.map((w) => w.split("=")).map(([q, s]) => [q!, Number(s)]));
+        const operators = o.roster ? await operatorKpis(store, { by: "agent", timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrap, states_built: true }) : [];
+        const progress: { bar: ReturnType<typeof createStepProgress> | null } = { bar: null };
+        const result = await improve(store, {
+          timeZone: o.tz, interval_minutes: o.intervalMinutes, threshold_s: o.slThresholdS, targets, scenario, replications: o.replications, costs, operators,
+          on_progress: (done, total) => {
+            progress.bar ??= createStepProgress(`simulated the baseline and ${total - 1} proposals × ${o.replications} replications`, total, o.quiet);
+            progress.bar.update(done);
+          },
+        });
+        progress.bar?.stop();
+        const out = { ...result, options: { time_zone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS, replications: scenario ? o.replications : null, costs, scenario: o.scenario ?? null } };
+        process.stdout.write(o.json ? jsonText(out) : improvementTables(result));
+        if (o.out) {
+          writeFileAtomic(o.out, buildImprovementsReport(out, { title: o.title }));
+          if (!o.quiet) process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}

@@ -1,0 +1,79 @@
+/**
+ * `qb improve`: the JSON contract of issue 13, the HTML report in headless Chromium, and usage
+ * errors (exit 2 with a qb: message).
+ */
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { ROOT } from "../_helpers.ts";
+import { HAS_CHROMIUM, inspectPage } from "../_browser.ts";
+
+const qb = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, ...args], { encoding: "utf8", cwd: ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const dir = mkdtempSync(join(tmpdir(), "qb-improve-cli-"));
+const demo = join(dir, "demo");
+const made = qb("demo", "--days", "4", "--out", demo);
+
+const ESTIMATE_KEYS = ["service_level", "abandon_rate", "delta_abandoned", "ci_low", "ci_high", "valid", "note"];
+
+describe("qb improve", () => {
+  it("prints the JSON contract for a demo folder and writes the report, which renders in Chromium", async () => {
+    expect(made.code).toBe(0);
+    const out = join(dir, "improvements.html");
+    const r = qb("improve", "--demo-dir", demo, "--replications", "4", "--json", "--out", out, "--title", "<script>alert(1)</script> Improvements");
+    expect(r.code, r.stderr).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.weak_spots.length).toBeGreaterThan(0);
+    for (const w of j.weak_spots) for (const k of ["kind", "queue", "when", "size", "evidence"]) expect(w).toHaveProperty(k);
+    expect(j.proposals.length).toBeGreaterThan(0);
+    for (const p of j.proposals) {
+      for (const k of ["kind", "parameters", "rank", "cost", "roi", "erlang_a", "regression", "simulation"]) expect(p).toHaveProperty(k);
+      for (const m of ["erlang_a", "regression", "simulation"]) {
+        if (p[m] === null) expect(p.notes.join(" ")).toMatch(/cannot judge|Without a scenario/);
+        else expect(Object.keys(p[m]).sort()).toEqual([...ESTIMATE_KEYS].sort());
+      }
+    }
+    // The demo's own zone and wrap-up come from its demo.json; every option the run used is in the output.
+    expect(j.options).toMatchObject({ time_zone: "Europe/Rome", replications: 4, interval_minutes: 30, sl_threshold_s: 20 });
+    expect(j.proposals.map((p: { rank: number }) => p.rank)).toEqual(j.proposals.map((_: unknown, i: number) => i + 1));
+    // The table form names the same proposals.
+    const table = qb("improve", "--demo-dir", demo, "--replications", "4", "-q");
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain(j.proposals[0].title.slice(0, 40));
+    if (!HAS_CHROMIUM) return;
+    const page = await inspectPage(out, join(dir, "improvements.png"));
+    expect(page.consoleErrors).toEqual([]);
+    expect(page.dialogs).toEqual([]);
+    expect(page.scriptTags).toBe(0);
+    expect(page.svgCount).toBeGreaterThanOrEqual(4);
+    expect(page.text).toContain("<script>alert(1)</script> Improvements");
+    expect(page.text).toContain("Definitions and assumptions");
+  }, 240_000);
+
+  it("refuses bad usage with exit 2 and a qb: message", () => {
+    const costs = join(dir, "costs.csv");
+    writeFileSync(costs, "item,value\nadded_agent_hourly,25\nabandon_cost,3\n");
+    const bad = join(dir, "bad_costs.csv");
+    writeFileSync(bad, "item,value\nadded_agent_hourly,lots\n");
+    for (const [args, message] of [
+      [[], "give --input"],
+      [["--demo-dir", join(dir, "nowhere")], "is not a folder"],
+      [["--demo-dir", demo, "--input", join(demo, "queue_log")], "not both"],
+      [["--demo-dir", demo, "--costs", costs], "costs.csv:3: field 'item': 'abandon_cost'"],
+      [["--demo-dir", demo, "--costs", bad], "bad_costs.csv:2: field 'value': 'lots'"],
+      [["--demo-dir", demo, "--replications", "1"], "--replications"],
+      [["--input", join(demo, "queue_log"), "--scenario", join(demo, "roster.csv")], "--scenario"],
+    ] as const) {
+      const r = qb("improve", ...args);
+      expect([args.join(" "), r.code]).toEqual([args.join(" "), 2]);
+      expect(r.stderr).toContain("qb:");
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+    }
+  }, 120_000);
+});
