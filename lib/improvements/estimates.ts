@@ -140,6 +140,8 @@ export function regressionEstimate(obs: readonly IntervalObservation[], models: 
     abandoned += o.counts.abandoned;
     for (const k of Object.keys(counts) as (keyof typeof counts)[]) counts[k] += o.counts[k];
   }
+  // Rounding noise of a change that only moves agent-time (a moved break) is no change.
+  if (Math.abs(sumD) < 1e-9) sumD = 0;
   const unit = (m: OlsModel) => effectOfChange(m, { offered: 0, available_agents: 0 }, { offered: 0, available_agents: 1 });
   const ab = unit(models.abandoned), sl = unit(models.service_level);
   const ends = [ab.ci_low * sumD, ab.ci_high * sumD].sort((a, b) => a - b);

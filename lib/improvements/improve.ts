@@ -112,13 +112,9 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
     ...(scenario ? proposeFor(weak_spots, { timeZone: zone, start_epoch_s: scenario.start_epoch_s, horizon_s: scenario.horizon_s, costs: options.costs, days_by_queue: days, on_call: scenario.on_call ?? null, agents_needed: agentsNeeded(weak_spots, profiles, params, minutes, T) }) : []),
     ...(options.extra_proposals ?? []),
   ];
-  const models = fitStaffingRegressions(obs);
-  const comparison = scenario && proposals.length ? compareScenarios(scenario, proposals.map((p) => ({ name: p.title, changes: p.changes })), { on_progress: options.on_progress }) : null;
-  const evaluated = proposals.map((p, i) => evaluate(p, {
-    obs, params, models, scenario, minutes, T, zone, variant: comparison?.variants[i] ?? null, costs: options.costs, replications: scenario?.replications ?? 0,
-  }));
+  const evaluated = await evaluateProposals(store, proposals, { ...options, scenario }, { obs, params });
   return {
-    weak_spots, proposals: rankProposals(evaluated),
+    weak_spots, proposals: evaluated,
     baseline: { offered: totals.offered, abandoned: totals.abandoned, service_level: serviceLevel(totals), abandon_rate: totals.offered ? totals.abandoned / totals.offered : null, intervals: center.length,
       first_day: obs.length ? obs.reduce((a, o) => (o.day < a ? o.day : a), obs[0]!.day) : null, last_day: obs.length ? obs.reduce((a, o) => (o.day > a ? o.day : a), obs[0]!.day) : null },
     slots: profiles, queue_parameters: Object.fromEntries(params), replications: scenario?.replications ?? null,
@@ -130,6 +126,33 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
       options.costs.value_per_avoided_abandon === null ? "ROI: no value per avoided abandon was given (--costs value_per_avoided_abandon), so ROI is n/a; the cost per avoided abandon is its break-even value." : `ROI: ${options.costs.value_per_avoided_abandon} per avoided abandon, as given.`,
     ],
   };
+}
+
+/**
+ * Evaluates proposals three ways and ranks them — a manager's own, or one of {@link improve}'s
+ * with a parameter changed (the what-if of the notebook). Same inputs and methods as `improve`.
+ *
+ * @param store a store with calls and agent states built
+ * @param proposals proposals as {@link proposeFor} writes them (kind, title, parameters, changes)
+ * @param options zone, interval, T, the scenario (without one, no estimate), replications, costs
+ * @returns the proposals evaluated and ranked among themselves
+ * Source: OPERATIONS.md §6; Law (2015) §11.2.
+ */
+export async function evaluateProposals(
+  store: Store,
+  proposals: readonly Proposal[],
+  options: Pick<ImproveOptions, "timeZone" | "interval_minutes" | "threshold_s" | "scenario" | "replications" | "costs" | "on_progress">,
+  known: { obs?: Awaited<ReturnType<typeof intervalObservations>>; params?: Map<string, QueueParameters> } = {},
+): Promise<EvaluatedProposal[]> {
+  const zone = options.timeZone ?? "UTC", minutes = options.interval_minutes ?? 30, T = options.threshold_s ?? 20;
+  const obs = known.obs ?? await intervalObservations(store, { timeZone: zone, interval_minutes: minutes, sl_threshold_s: T });
+  const params = known.params ?? await queueParameters(store, zone);
+  const scenario = options.scenario ? parseScenario({ ...options.scenario, replications: options.replications ?? options.scenario.replications }) : null;
+  const models = fitStaffingRegressions(obs);
+  const comparison = scenario && proposals.length ? compareScenarios(scenario, proposals.map((p) => ({ name: p.title, changes: p.changes })), { on_progress: options.on_progress }) : null;
+  return rankProposals(proposals.map((p, i) => evaluate(p, {
+    obs, params, models, scenario, minutes, T, zone, variant: comparison?.variants[i] ?? null, costs: options.costs, replications: scenario?.replications ?? 0,
+  })));
 }
 
 /** AHT per queue from the data, patience from its abandons (Little's law estimate); queues lacking one are left out. */
@@ -207,7 +230,6 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
       notes.push(`Erlang A (${e.toFixed(0)}) falls outside the simulation's interval (${simulation.ci_low!.toFixed(0)} to ${simulation.ci_high!.toFixed(0)}): it sees each queue and interval alone, stationary, with no redials and no skills shared across queues, while the simulation follows the calls that wait across interval ends and the agents that serve several queues.`);
     }
   }
-  if (regression && !regression.valid) notes.push(`Regression: ${regression.note.split("; ").slice(1).join("; ") || "not usable"}.`);
   const value = c.costs.value_per_avoided_abandon;
   const perSlot = new Map<string, { sum: number; days: Set<string> }>();
   for (const [start, m] of change ?? []) {

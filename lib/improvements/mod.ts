@@ -15,7 +15,7 @@ export {
 export { type BreakCollision, type BreakCollisionOptions, breakCollisions, type WeakSpot, type WeakSpotKind } from "./weak_spots.ts";
 export { type AvailabilityByInterval, availabilityChange, scheduledAvailability } from "./availability.ts";
 export { erlangAEstimate, erlangAt, fitStaffingRegressions, type MethodEstimate, type QueueParameters, regressionEstimate, simulationEstimate, type StaffingRegressions } from "./estimates.ts";
-export { type EvaluatedProposal, improve, type ImprovementResult, type ImproveOptions } from "./improve.ts";
+export { evaluateProposals, type EvaluatedProposal, improve, type ImprovementResult, type ImproveOptions } from "./improve.ts";
 export { bounds, type ImprovementCosts, localWindows, type ProposeOptions, proposeFor, type Proposal, spotLabel } from "./proposals.ts";
 export { harms, helps, mainEstimate, rankProposals } from "./rank.ts";
 export { centerObservations, type IntervalObservation, intervalObservations, type SlotProfile, slotProfiles } from "./slots.ts";

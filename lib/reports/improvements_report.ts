@@ -80,10 +80,12 @@ function loadChart(r: ImprovementsReportInput): string {
 }
 
 /** The detail of one proposal: parameters, the staffing change per slot, the simulated queues. */
-function detail(p: EvaluatedProposal): string {
-  const params = Object.entries(p.parameters).map(([k, v]) => `${k} = ${typeof v === "number" ? num(v, 2) : String(v)}`).join(" · ");
+function detail(p: EvaluatedProposal, slots: readonly string[]): string {
+  const params = Object.entries(p.parameters).map(([k, v]) => `${k} = ${typeof v === "number" ? num(v, Number.isInteger(v) ? 0 : 2) : String(v)}`).join(" · ");
+  // Every slot of the day that has calls, so that the bars of every proposal share one axis.
+  const domain = [...new Set([...slots, ...p.slot_change.map((x) => x.slot)])].sort();
   const chart = p.slot_change.length ? plotSvg({
-    width: 1100, height: 200, marginLeft: 60, style: { fontSize: "11px" }, x: { label: "local slot", type: "band", tickRotate: -45 }, y: { label: "Δ available agents per day", grid: true },
+    width: 1100, height: 220, marginLeft: 60, marginBottom: 50, style: { fontSize: "11px" }, x: { label: "local slot", type: "band", domain, tickRotate: -45 }, y: { label: "Δ available agents per day", grid: true },
     marks: [Plot.ruleY([0]), Plot.barY(p.slot_change, { x: "slot", y: "delta_available", fill: (d: { delta_available: number }) => (d.delta_available >= 0 ? "#59a14f" : "#e15759") } as never)],
   }) : "<p>No change in scheduled staffing (a routing change).</p>";
   const queues = p.simulation_by_queue.length ? htmlTable(p.simulation_by_queue, [
@@ -162,7 +164,7 @@ section.proposal { border-top: 1px solid var(--line); margin-top: 18px; } p.note
 <section><h2>Weak spots</h2>${spots}
 <figure class="chart">${slotChart(r)}<figcaption>Service level per local slot and queue, pooled over the days (dashed: 80 %)</figcaption></figure>
 <figure class="chart">${loadChart(r)}<figcaption>Calls per available agent per slot, the center; break collisions shaded</figcaption></figure></section>
-<section><h2>Each proposal</h2>${r.proposals.map(detail).join("\n")}</section>
+<section><h2>Each proposal</h2>${r.proposals.map((p) => detail(p, r.slots.filter((x) => x.queue === "(all)").map((x) => x.slot))).join("\n")}</section>
 <footer><h2>Definitions and assumptions</h2><dl>${defs}</dl><p class="sub">queuebook · improvements report</p></footer>
 </body></html>
 `;
