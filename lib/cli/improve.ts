@@ -8,7 +8,7 @@ import { parse } from "csv-parse/sync";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
-import { type ImprovementCosts, type ImprovementResult, improve } from "../improvements/mod.ts";
+import { type ImprovementCosts, type ImprovementResult, improve, scenarioFromData } from "../improvements/mod.ts";
 import { operatorKpis } from "../operators/mod.ts";
 import { buildImprovementsReport } from "../reports/mod.ts";
 import { parseScenario, type Scenario } from "../simulation/mod.ts";
@@ -123,7 +123,7 @@ export function addImproveCommand(program: Command): void {
     .option("--targets <file>", "targets CSV: queues missing their service-level or abandonment targets are weak spots")
     .option("--services <file>", "services export (the operators' case work)")
     .option("--costs <file>", `costs CSV 'item,value': ${COST_ITEMS.join(", ")} (default: the roster's median hourly costs, the scenario's standby costs, no value per abandon)`)
-    .option("--scenario <file>", "the center as a simulation scenario JSON ('qb demo' writes scenario.json): needed to lay proposals on the intervals and simulate them")
+    .option("--scenario <file>", "the center as a simulation scenario JSON ('qb demo' writes scenario.json); default: built from the data (calls per interval, talk, patience, roster skills, schedules or observed sessions)")
     .option("--replications <n>", "simulation replications per proposal (common random numbers)", number("--replications", 2), 20)
     .option("-o, --out <path>", "also write the HTML improvements report")
     .option("--title <text>", "report title", "Improvements")
@@ -134,21 +134,32 @@ export function addImproveCommand(program: Command): void {
       if (o.demoDir !== undefined) fromDemoDir(o, (name) => cmd.getOptionValueSource(name) === "cli");
       if (!o.input.length) throw new UsageError("give --input LOG (and --roster, --schedules, --targets) or --demo-dir DIR");
       const costsGiven = o.costs ? readCosts(o.costs) : {};
-      const scenario = o.scenario ? readScenario(o.scenario) : null;
+      const given = o.scenario ? readScenario(o.scenario) : null;
       const targets = o.targets ? targetsOption(o.targets, o) : [];
       if (o.services) checkInputFile("--services", o.services);
       if (o.out) checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)], db: o.db });
       const store = await loadOperatorInputs(o);
       try {
         if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
+        const wrap = Object.fromEntries(o.wrapup.map((w) => w.split("=")).map(([q, x]) => [q!, Number(x)]));
         const roster = await rosterCosts(store);
+        // Without a scenario, the center as its data shows it (calls per interval, talk, patience, roster, schedules).
+        let scenario = given, scenario_notes: string[] = [];
+        if (!scenario) {
+          const built = await scenarioFromData(store, {
+            timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_by_queue: wrap,
+            on_call: { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800, cost_per_hour: costsGiven.on_call_hourly ?? roster.on_call ?? roster.rostered ?? 0, cost_per_activation: costsGiven.call_in ?? 0 },
+          });
+          scenario = built.scenario;
+          scenario_notes = built.notes;
+          if (!o.quiet) process.stderr.write(`scenario built from the data: ${scenario.queues.length} queues, ${scenario.agents.length} agents; ${built.notes.map(safe).join("; ")}\n`);
+        }
         const costs: ImprovementCosts = {
           // Standby costs: as given, else the scenario's policy (so a proposed pool is costed as the pool it joins), else the roster's.
           added_agent_hourly: costsGiven.added_agent_hourly ?? roster.rostered ?? 0,
           on_call_hourly: costsGiven.on_call_hourly ?? scenario?.on_call?.cost_per_hour ?? roster.on_call ?? roster.rostered ?? 0,
           call_in: costsGiven.call_in ?? scenario?.on_call?.cost_per_activation ?? 0, value_per_avoided_abandon: costsGiven.value_per_avoided_abandon ?? null,
         };
-        const wrap = Object.fromEntries(o.wrapup.map((w) => w.split("=")).map(([q, s]) => [q!, Number(s)]));
         const operators = o.roster ? await operatorKpis(store, { by: "agent", timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrap, states_built: true }) : [];
         const progress: { bar: ReturnType<typeof createStepProgress> | null } = { bar: null };
         const result = await improve(store, {
@@ -159,7 +170,7 @@ export function addImproveCommand(program: Command): void {
           },
         });
         progress.bar?.stop();
-        const out = { ...result, options: { time_zone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS, replications: scenario ? o.replications : null, costs, scenario: o.scenario ?? null } };
+        const out = { ...result, options: { time_zone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS, replications: o.replications, costs, scenario: o.scenario ?? "built from the data", scenario_notes } };
         process.stdout.write(o.json ? jsonText(out) : improvementTables(result));
         if (o.out) {
           writeFileAtomic(o.out, buildImprovementsReport(out, { title: o.title }));

@@ -20,3 +20,4 @@ export { bounds, type ImprovementCosts, localWindows, type ProposeOptions, propo
 export { harms, helps, mainEstimate, rankProposals } from "./rank.ts";
 export { centerObservations, type IntervalObservation, intervalObservations, type SlotProfile, slotProfiles } from "./slots.ts";
 export { operatorSpots, targetMisses, thinSkills } from "./weak_spots_more.ts";
+export { type BuiltScenario, scenarioFromData, type ScenarioFromDataOptions } from "./scenario_from_data.ts";

@@ -13,7 +13,7 @@ import { REPORT_CSS } from "./_report_css.ts";
 
 /** What `qb improve` adds to the result: the options it ran with. */
 export interface ImprovementsReportInput extends ImprovementResult {
-  options: { time_zone: string; interval_minutes: number; sl_threshold_s: number; replications: number | null; scenario: string | null; costs: ImprovementCosts };
+  options: { time_zone: string; interval_minutes: number; sl_threshold_s: number; replications: number | null; scenario: string | null; scenario_notes?: string[]; costs: ImprovementCosts };
 }
 
 /** Options of {@link buildImprovementsReport}. */
@@ -149,6 +149,7 @@ export function buildImprovementsReport(r: ImprovementsReportInput, options: Imp
     ["ROI", c.value_per_avoided_abandon === null ? "n/a: no value per avoided abandon was given (--costs); the cost per avoided abandon is the break-even value" : `(avoided abandons × ${money(c.value_per_avoided_abandon)} − cost) / cost, on the proposal's marginal agents`],
     ...r.assumptions.map((a, i): [string, string] => [`Assumption ${i + 1}`, a]),
     ["Queue parameters", Object.entries(r.queue_parameters).map(([q, p]) => `${q}: AHT ${num(p.aht_s, 0)} s, patience ${num(p.patience_s, 0)} s`).join("; ") || NA],
+    ["Scenario", `${r.options.scenario ?? "none"}${r.options.scenario_notes?.length ? `: ${r.options.scenario_notes.join("; ")}` : ""}`],
     ["Options", `time zone ${r.options.time_zone}; ${r.options.interval_minutes}-minute intervals; T = ${r.options.sl_threshold_s} s; replications ${r.options.replications ?? NA}; scenario ${r.options.scenario ?? "none"}`],
   ];
   const defs = definitions.map(([a, b]) => `<dt>${escapeHtml(a)}</dt><dd>${isolate(b)}</dd>`).join("");

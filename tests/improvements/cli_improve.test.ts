@@ -55,6 +55,18 @@ describe("qb improve", () => {
     expect(page.text).toContain("Definitions and assumptions");
   }, 240_000);
 
+  it("builds the scenario from the data when none is given, and simulates the proposals on it", () => {
+    const r = qb("improve", "--input", join(demo, "queue_log"), "--roster", join(demo, "roster.csv"), "--schedules", join(demo, "schedules.csv"),
+      "--targets", join(demo, "targets.csv"), "--tz", "Europe/Rome", "--wrapup", "sales=30", "--replications", "3", "--json");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/scenario built from the data: 4 queues, 60 agents/);
+    const j = JSON.parse(r.stdout);
+    expect(j.options.scenario).toBe("built from the data");
+    expect(j.options.scenario_notes.join(" ")).toContain("no redials");
+    expect(j.proposals.length).toBeGreaterThan(0);
+    for (const p of j.proposals) expect(p.simulation).not.toBeNull();
+  }, 120_000);
+
   it("refuses bad usage with exit 2 and a qb: message", () => {
     const costs = join(dir, "costs.csv");
     writeFileSync(costs, "item,value\nadded_agent_hourly,25\nabandon_cost,3\n");
