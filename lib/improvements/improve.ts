@@ -205,7 +205,7 @@ interface EvalContext {
 function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> {
   const notes: string[] = [];
   let change = null;
-  if (c.scenario && p.kind !== "priority") {
+  if (c.scenario && p.kind !== "priority" && p.kind !== "callbacks") {
     const changed = applyChanges(c.scenario, p.changes).scenario;
     // Standby agents count for Erlang A as if present through their windows after the delay: an upper bound.
     const asRostered = (s: Scenario) => ({ ...s, agents: s.agents.map((a) => ({ ...a, on_call: false })) });
@@ -213,6 +213,7 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
       ? scale(availabilityChange(scheduledAvailability(asRostered(c.scenario), c.minutes), scheduledAvailability(asRostered(changed), c.minutes)), c.scenario, changed, c.minutes)
       : availabilityChange(scheduledAvailability(c.scenario, c.minutes), scheduledAvailability(changed, c.minutes));
   }
+  if (p.kind === "callbacks") notes.push("Erlang A gives callbacks only to first order (the calls deferred leave the interval, their later load is not seen: OPERATIONS.md §6) and the history has no callbacks to learn from; only the simulation can judge them.");
   if (p.kind === "priority") notes.push("Erlang A and the regression cannot judge a routing change: Erlang A sees each queue alone and the history has no routing variation to learn from; only the simulation can.");
   if (!c.scenario) notes.push("Without a scenario of the center, the proposal's staffing change cannot be laid on the intervals: no Erlang A, regression or simulation estimate.");
   const erlang_a = erlangAEstimate(c.obs, change, c.params, {
@@ -260,6 +261,7 @@ function scale(d: ReturnType<typeof availabilityChange>, _base: Scenario, change
 function costOf(p: Proposal, c: EvalContext): { cost: number | null; cost_note: string } {
   if (p.kind === "move_breaks") return { cost: 0, cost_note: "no cost: the same paid hours, breaks moved within their shifts" };
   if (p.kind === "priority") return { cost: 0, cost_note: "no labour cost in the period; training for the new skill is not counted" };
+  if (p.kind === "callbacks") return { cost: 0, cost_note: "no added labour: the callbacks are made in the agents' paid time (the calls' telephony cost is not counted)" };
   if (p.kind === "add_agents") {
     const added = c.scenario ? applyChanges(c.scenario, p.changes) : null;
     return added ? { cost: added.added_labour_cost, cost_note: `${added.added_agent_hours.toFixed(1)} agent-hours × ${c.costs.added_agent_hourly.toFixed(2)} per hour` } : { cost: null, cost_note: "no scenario" };

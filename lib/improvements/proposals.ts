@@ -12,7 +12,7 @@ import type { WeakSpot } from "./weak_spots.ts";
 
 /** A proposal before evaluation. */
 export interface Proposal {
-  kind: "move_breaks" | "add_agents" | "on_call_pool" | "priority";
+  kind: "move_breaks" | "add_agents" | "on_call_pool" | "priority" | "callbacks";
   /** One line a manager reads, e.g. `Stagger the breaks starting 10:00–10:30 in 4 groups 15 min apart`. */
   title: string;
   /** The weak spots it answers (`kind queue when`). */
@@ -80,7 +80,8 @@ export interface ProposeOptions {
  * agents needed added over its window on the days with calls, and an on-call pool of the same
  * size for the same window (under the center's standby policy, else called in at 6 waiting
  * calls with 10 minutes to log in); for a thin
- * skill, the agents without it given it at priority 3.
+ * skill, the agents without it given it at priority 3; callbacks offered after 60 s (37 %
+ * accepting, OPERATIONS.md §6) on the queues missing their abandonment target.
  *
  * Source: OPERATIONS.md §6 (the interventions and their parameters).
  */
@@ -122,6 +123,15 @@ export function proposeFor(spots: readonly WeakSpot[], o: ProposeOptions): Propo
         kind: "on_call_pool", size: k, skills: { [q]: 1 }, windows, queue_threshold: policy.queue_threshold, oldest_wait_s: policy.oldest_wait_s,
         activation_delay_s: policy.activation_delay_s, min_active_s: policy.min_active_s, cost_per_activation: o.costs.call_in, cost_per_hour: o.costs.on_call_hourly,
       }],
+    });
+  }
+  // Callbacks for the queues whose abandonment misses its target the most (at most `per` of them).
+  const abandonMisses = spots.filter((s) => s.kind === "target_miss" && s.evidence.abandon_rate_target !== null && (s.evidence.abandon_rate as number) > (s.evidence.abandon_rate_target as number));
+  for (const q of [...new Set(abandonMisses.map((s) => s.queue!))].slice(0, per)) {
+    out.push({
+      kind: "callbacks", title: `Offer callbacks on ${q} after 60 s of wait (37 % accept)`, addresses: abandonMisses.filter((s) => s.queue === q).map(spotLabel),
+      parameters: { queue: q, offer_after_s: 60, acceptance: 0.37 },
+      changes: [{ kind: "callbacks", queues: [q], offer_after_s: 60, acceptance: 0.37 }],
     });
   }
   for (const s of take("thin_skill")) {

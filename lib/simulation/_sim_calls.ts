@@ -6,7 +6,7 @@
  */
 import { available } from "./_sim_agents.ts";
 import {
-  ARRIVAL, C_RINGING, C_TALKING, type Call, callerOf, callId, dispatch, DONE, ev, type Ev, PATIENCE, record, setStatus,
+  ARRIVAL, C_RINGING, CALLBACK_OFFER, C_TALKING, type Call, callerOf, callId, dispatch, DONE, ev, type Ev, PATIENCE, record, setStatus,
   type State, TALK_END, TALKING, TIMEOUT, WAITING, WRAP, WRAP_END, write,
 } from "./_sim_state.ts";
 import type { Scenario } from "./config.ts";
@@ -81,7 +81,11 @@ export function arrival(st: State, plans: ArrivalPlan[], e: Ev, now: number): vo
   const redial = e.callerNo >= 0;
   // A first call draws from its queue's streams, a redial from the redial stream: the first calls keep their draws in every run.
   const talk = drawTalk(redial ? st.rngRedial : st.rngTalk[e.q]!, q);
-  const c: Call = { no, callerNo: redial ? e.callerNo : no, queued: false, redial, q: e.q, arrival: now, state: WAITING, position: 0, answeredAt: 0, agent: null, talk };
+  const acceptsCallback = q.callback !== undefined && (redial ? st.rngRedial : st.rngCallback[e.q]!).uniform() < q.callback.acceptance;
+  const c: Call = {
+    no, callerNo: redial ? e.callerNo : no, queued: false, redial, q: e.q, arrival: now, state: WAITING, position: 0, answeredAt: 0, agent: null, talk,
+    acceptsCallback, isCallback: false,
+  };
   const list = st.waiting[e.q]!;
   list.push(c);
   st.nWaiting++;
@@ -89,6 +93,7 @@ export function arrival(st: State, plans: ArrivalPlan[], e: Ev, now: number): vo
   if (st.log) write(st, now, callId(st, c), q.name, "NONE", "ENTERQUEUE", "", callerOf(c), c.position);
   if (q.patience_s !== null) st.heap.push(ev(now + drawPatience(redial ? st.rngRedial : st.rngPatience[e.q]!, q), PATIENCE, null, 0, c));
   if (q.timeout_s !== null) st.heap.push(ev(now + q.timeout_s, TIMEOUT, null, 0, c));
+  if (acceptsCallback) st.heap.push(ev(now + q.callback!.offer_after_s, CALLBACK_OFFER, null, 0, c));
   if (!redial) scheduleArrival(st, plans, e.q, now);
   dispatch(st, now);
   if (c.state === WAITING) c.queued = true;
@@ -121,6 +126,25 @@ export function leave(st: State, e: Ev, now: number): void {
   dispatch(st, now);
 }
 
+/**
+ * A caller still waiting when the callback is offered, who takes it: the live call leaves the
+ * line (EXITWITHKEY, key 1) and a callback joins the queue's callback line.
+ */
+export function offerCallback(st: State, e: Ev, now: number): void {
+  const c = e.call!;
+  if (c.state !== WAITING) return;
+  c.state = DONE;
+  st.nWaiting--;
+  st.nWaitingQ[c.q]!--;
+  const qname = st.s.queues[c.q]!.name;
+  if (st.log) write(st, now, callId(st, c), qname, "NONE", "EXITWITHKEY", 1, c.position, c.position, Math.round(now - c.arrival));
+  if (c.arrival >= st.s.warmup_s) st.tallies[c.q]!.callbacks++;
+  if (st.calls) st.calls.push({ call_id: callId(st, c), queue: qname, arrival_s: c.arrival, outcome: "callback", wait_s: now - c.arrival, answered_at_s: null, talk_s: null, agent: null });
+  st.callbacks[c.q]!.push({ ...c, state: WAITING, arrival: now, queued: true, agent: null, isCallback: true, acceptsCallback: false, redial: false });
+  st.nCallbacks++;
+  dispatch(st, now);
+}
+
 export function connect(st: State, e: Ev, now: number): void {
   const a = e.agent!;
   if (e.token !== a.token || !a.call) return;
@@ -130,7 +154,7 @@ export function connect(st: State, e: Ev, now: number): void {
   setStatus(st, a, TALKING, now);
   const q = st.s.queues[c.q]!;
   const talk = c.talk;
-  if (st.log) {
+  if (st.log && !c.isCallback) {
     const id = callId(st, c);
     write(st, now, id, q.name, a.name, "CONNECT", Math.round(now - c.arrival), `${id}.1`, Math.round(st.s.ring_s));
   }
@@ -141,6 +165,16 @@ export function ringNoAnswer(st: State, e: Ev, now: number): void {
   const a = e.agent!;
   if (e.token !== a.token || !a.call) return;
   const c = a.call;
+  if (c.isCallback) {
+    // A callback not answered by the agent goes back to the head of its line.
+    c.state = WAITING;
+    c.agent = null;
+    st.callbacks[c.q]!.unshift(c);
+    st.nCallbacks++;
+    available(st, a, now);
+    dispatch(st, now);
+    return;
+  }
   if (st.log) write(st, now, callId(st, c), st.s.queues[c.q]!.name, a.name, "RINGNOANSWER", Math.round(st.s.ring_timeout_s * 1000));
   c.state = WAITING;
   c.queued = true;
@@ -162,13 +196,25 @@ export function talkEnd(st: State, e: Ev, now: number): void {
   c.state = DONE;
   const talk = now - c.answeredAt;
   const q = st.s.queues[c.q]!;
+  if (c.isCallback) {
+    if (c.arrival >= st.s.warmup_s) {
+      st.tallies[c.q]!.callbacks_served++;
+      st.tallies[c.q]!.callback_delay_s += c.answeredAt - c.arrival;
+    }
+    return afterCall(st, a, q.wrap_s, now);
+  }
   // The uniform is drawn with or without a log, so a run's numbers do not depend on logging.
   const byCaller = st.rngMisc.uniform() < 0.5;
   if (st.log) write(st, now, callId(st, c), q.name, a.name, byCaller ? "COMPLETECALLER" : "COMPLETEAGENT", Math.round(c.answeredAt - c.arrival), Math.round(talk), c.position);
   record(st, c, "answered", now, talk, a);
-  if (q.wrap_s > 0) {
+  afterCall(st, a, q.wrap_s, now);
+}
+
+/** Wrap-up after a call, else available at once. */
+function afterCall(st: State, a: Call["agent"] & object, wrap_s: number, now: number): void {
+  if (wrap_s > 0) {
     setStatus(st, a, WRAP, now);
-    st.heap.push(ev(now + q.wrap_s, WRAP_END, a, a.token));
+    st.heap.push(ev(now + wrap_s, WRAP_END, a, a.token));
   } else {
     available(st, a, now);
     dispatch(st, now);

@@ -18,7 +18,7 @@ export const WAITING = 0, C_RINGING = 1, C_TALKING = 2, DONE = 3;
 
 /** Event kinds. */
 export const ARRIVAL = 0, WARMUP = 1, PATIENCE = 2, TIMEOUT = 3, CONNECT = 4, RNA = 5, TALK_END = 6, WRAP_END = 7,
-  SHIFT_START = 8, SHIFT_END = 9, BREAK_END = 10, ONCALL_END = 11, BREAK_START = 12;
+  SHIFT_START = 8, SHIFT_END = 9, BREAK_END = 10, ONCALL_END = 11, BREAK_START = 12, CALLBACK_OFFER = 13;
 
 export interface Call {
   /** Sequence number of the call (1, 2, …), the second part of its uniqueid. */
@@ -37,6 +37,10 @@ export interface Call {
   agent: Agent | null;
   /** Talk time, seconds, drawn on arrival (so that both runs of a comparison give a caller the same talk). */
   talk: number;
+  /** Would take a callback if offered (drawn on arrival in queues that offer them). */
+  acceptsCallback: boolean;
+  /** A callback to make (not a live call): never abandons, served when no live call waits. */
+  isCallback: boolean;
 }
 
 export interface Agent {
@@ -102,6 +106,10 @@ export interface Tally {
   open: number;
   answered_talk_open: number;
   redials: number;
+  callbacks: number;
+  callbacks_served: number;
+  callback_delay_s: number;
+  callbacks_pending: number;
 }
 
 /** A call record (the public SimCall). */
@@ -109,7 +117,7 @@ export interface CallRecord {
   call_id: string;
   queue: string;
   arrival_s: number;
-  outcome: "answered" | "abandoned" | "timeout";
+  outcome: "answered" | "abandoned" | "timeout" | "callback";
   wait_s: number;
   answered_at_s: number | null;
   talk_s: number | null;
@@ -131,6 +139,11 @@ export interface State {
   rngArrival: Rng[];
   rngPatience: Rng[];
   rngTalk: Rng[];
+  /** Per queue, the callback decisions (forked after every other stream, so scenarios without callbacks draw as before). */
+  rngCallback: Rng[];
+  /** Callbacks to make, per queue (oldest first), and how many wait. */
+  callbacks: Call[][];
+  nCallbacks: number;
   heap: EventHeap<Ev>;
   Q: number;
   waiting: Call[][];
@@ -203,7 +216,7 @@ export function headOf(st: State, q: number): Call | null {
 export function dispatch(st: State, t: number): void {
   const idle = st.idle;
   let i = 0;
-  while (st.nWaiting > 0 && i < idle.length) {
+  while ((st.nWaiting > 0 || st.nCallbacks > 0) && i < idle.length) {
     const a = idle[i]!;
     let best: Call | null = null;
     let bestPriority = Infinity;
@@ -217,15 +230,18 @@ export function dispatch(st: State, t: number): void {
         bestPriority = p;
       }
     }
+    if (best === null && st.nCallbacks > 0) best = callbackFor(st, a);
     if (best === null) {
       i++;
       continue;
     }
     best.state = C_RINGING;
     best.agent = a;
-    st.heads[best.q]!++;
-    st.nWaiting--;
-    st.nWaitingQ[best.q]!--;
+    if (!best.isCallback) {
+      st.heads[best.q]!++;
+      st.nWaiting--;
+      st.nWaitingQ[best.q]!--;
+    }
     a.call = best;
     a.token++;
     setStatus(st, a, RINGING, t); // leaves the idle list: the next agent is now at i
@@ -233,6 +249,23 @@ export function dispatch(st: State, t: number): void {
     if (st.rngAnswer.uniform() < a.answerP) st.heap.push(ev(t + s.ring_s, CONNECT, a, a.token));
     else st.heap.push(ev(t + s.ring_timeout_s, RNA, a, a.token));
   }
+}
+
+/** Takes the oldest callback of the agent's best-priority skill that has one (no live call waits for it). */
+function callbackFor(st: State, a: Agent): Call | null {
+  let bestK = -1, bestP = Infinity;
+  for (let k = 0; k < a.skillQ.length; k++) {
+    const p = a.skillP[k]!;
+    if (p > bestP) break;
+    const list = st.callbacks[a.skillQ[k]!]!;
+    if (list.length && (bestK < 0 || list[0]!.arrival < st.callbacks[a.skillQ[bestK]!]![0]!.arrival)) {
+      bestK = k;
+      bestP = p;
+    }
+  }
+  if (bestK < 0) return null;
+  st.nCallbacks--;
+  return st.callbacks[a.skillQ[bestK]!]!.shift()!;
 }
 
 /** The call's uniqueid (`<epoch second of arrival>.<sequence>`). */

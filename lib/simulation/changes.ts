@@ -9,7 +9,9 @@
  * - `priority`: set or remove skills and their priorities for some agents (cross-skilling,
  *   priority tiers);
  * - `move_breaks`: breaks starting in a local time window moved by `shift_s` and/or staggered in
- *   `groups` of `step_s`, each kept inside its agent's shift and off its other breaks.
+ *   `groups` of `step_s`, each kept inside its agent's shift and off its other breaks;
+ * - `callbacks`: callers still waiting after `offer_after_s` offered a callback, taken with
+ *   probability `acceptance` (37 % by default: Hathaway, Emadi & Deshpande).
  *
  * @module
  */
@@ -72,6 +74,13 @@ export const changeSchema = z.discriminatedUnion("kind", [
     /** Staggering: the k-th matched break of a day moves (k mod groups) × step_s more. */
     stagger: z.object({ groups: z.number().int().min(2).max(100), step_s: positive }).strict().optional(),
   }).strict().refine((m) => m.shift_s !== 0 || m.stagger !== undefined, { message: "give shift_s and/or stagger" }),
+  z.object({
+    kind: z.literal("callbacks"),
+    /** Queues that offer callbacks (default every queue). */
+    queues: z.array(z.string().min(1)).min(1).optional(),
+    offer_after_s: nonNegative.default(60),
+    acceptance: z.number().min(0).max(1).default(0.37),
+  }).strict(),
 ]);
 
 /** A validated change (defaults filled). */
@@ -160,6 +169,13 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
         if (touched) n++;
       }
       notes.push(`priority: ${n} agent(s) set to ${Object.entries(c.skills).map(([q, p]) => (p === null ? `no ${q}` : `${q}:${p}`)).join(", ")}`);
+    } else if (c.kind === "callbacks") {
+      const names = new Set(s.queues.map((q) => q.name));
+      const unknown = (c.queues ?? []).filter((q) => !names.has(q));
+      if (unknown.length) throw new TypeError(`Invalid change: callbacks: unknown queue(s) ${unknown.slice(0, 5).join(", ")}; queues are ${[...names].join(", ")}`);
+      const chosen = c.queues ?? [...names];
+      for (const q of s.queues) if (chosen.includes(q.name)) q.callback = { offer_after_s: c.offer_after_s, acceptance: c.acceptance };
+      notes.push(`callbacks: offered on ${chosen.join(", ")} after ${c.offer_after_s} s of wait, ${Math.round(c.acceptance * 100)} % accept`);
     } else {
       notes.push(moveBreaks(s, c));
     }

@@ -54,6 +54,13 @@ const queueSchema = z.object({
   redial: z.object({ probability: z.number().min(0).max(1), mean_delay_s: positive }).strict().optional(),
   /** Queue timeout (EXITWITHTIMEOUT), seconds; null = none. */
   timeout_s: positive.nullable().default(null),
+  /**
+   * Callback offers: a caller still waiting after `offer_after_s` is offered a callback and takes
+   * it with probability `acceptance` (37 %: Hathaway, Emadi & Deshpande); the call leaves the
+   * live line (EXITWITHKEY) and is called back by an agent of the queue when no live call of
+   * theirs waits. Callbacks are not in `offered`: SL and abandonment are of the live calls.
+   */
+  callback: z.object({ offer_after_s: nonNegative.default(60), acceptance: z.number().min(0).max(1).default(0.37) }).strict().optional(),
 }).strict();
 
 const periodSchema = z.object({ start_s: nonNegative, end_s: nonNegative, reason: z.string().min(1).optional() }).strict()

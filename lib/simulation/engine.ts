@@ -7,9 +7,9 @@
  */
 import { EventHeap } from "./_heap.ts";
 import { breakEnd, breakStart, maybeCallIn, shiftEnd, shiftStart } from "./_sim_agents.ts";
-import { arrival, arrivalPlans, connect, leave, ringNoAnswer, scheduleArrival, talkEnd, wrapEnd } from "./_sim_calls.ts";
+import { arrival, arrivalPlans, connect, leave, offerCallback, ringNoAnswer, scheduleArrival, talkEnd, wrapEnd } from "./_sim_calls.ts";
 import {
-  type Agent, ARRIVAL, BREAK_END, BREAK_START, C_TALKING, CONNECT, DONE, ev, type Ev, OFF, ONCALL_END, PATIENCE, RNA, SHIFT_END, SHIFT_START, type State,
+  type Agent, ARRIVAL, BREAK_END, BREAK_START, C_TALKING, CALLBACK_OFFER, CONNECT, DONE, ev, type Ev, OFF, ONCALL_END, PATIENCE, RNA, SHIFT_END, SHIFT_START, type State,
   IDLE, PAUSED, RINGING, TALK_END, TALKING, TIMEOUT, WAITING, WARMUP, WRAP, WRAP_END,
 } from "./_sim_state.ts";
 import type { Scenario } from "./config.ts";
@@ -20,7 +20,8 @@ export interface SimCall {
   call_id: string;
   queue: string;
   arrival_s: number;
-  outcome: "answered" | "abandoned" | "timeout";
+  /** `callback`: the caller took a callback offer and left the live line. */
+  outcome: "answered" | "abandoned" | "timeout" | "callback";
   wait_s: number;
   answered_at_s: number | null;
   talk_s: number | null;
@@ -52,6 +53,11 @@ export interface QueueTally {
   answered_talk_open: number;
   /** Offered calls that were redials of an abandoned call. */
   redials: number;
+  /** Callers who took a callback (left the live line; not in `offered`), callbacks made, their delay (s) and those left at the horizon. */
+  callbacks: number;
+  callbacks_served: number;
+  callback_delay_s: number;
+  callbacks_pending: number;
 }
 
 /** Output of one replication. */
@@ -125,6 +131,8 @@ function handle(st: State, plans: ReturnType<typeof arrivalPlans>, e: Ev, now: n
       return breakStart(st, e.agent!, now, e.reason, e.end);
     case BREAK_END:
       return breakEnd(st, e.agent!, now);
+    case CALLBACK_OFFER:
+      return offerCallback(st, e, now);
     case WARMUP: {
       // Agent time counts from the end of the warm-up, like the calls.
       st.time.fill(0);
@@ -152,12 +160,15 @@ function createState(s: Scenario, rng: Rng, options: { queue_log?: boolean; call
     rngPatience.push(rng.fork());
     rngTalk.push(rng.fork());
   }
+  // Forked after every other stream: a scenario without callbacks draws exactly as before they existed.
+  const rngCallback = s.queues.map(() => rng.fork());
   return {
-    s, rngAnswer, rngRedial, rngMisc, rngArrival, rngPatience, rngTalk, heap: new EventHeap<Ev>(), Q: s.queues.length, waiting: s.queues.map(() => []), heads: s.queues.map(() => 0), nWaiting: 0, nWaitingQ: s.queues.map(() => 0),
+    s, rngAnswer, rngRedial, rngMisc, rngArrival, rngPatience, rngTalk, rngCallback, callbacks: s.queues.map(() => []), nCallbacks: 0, heap: new EventHeap<Ev>(), Q: s.queues.length, waiting: s.queues.map(() => []), heads: s.queues.map(() => 0), nWaiting: 0, nWaitingQ: s.queues.map(() => 0),
     idle: [], agents, onCallAgents: agents.filter((a) => a.onCall),
     tallies: s.queues.map((q) => ({
       queue: q.name, offered: 0, answered: 0, abandoned: 0, timeouts: 0, waited: 0, answered_within: 0,
       abandoned_within: 0, short_abandoned: 0, wait_answered_s: 0, wait_all_s: 0, talk_s: 0, open: 0, answered_talk_open: 0, redials: 0,
+      callbacks: 0, callbacks_served: 0, callback_delay_s: 0, callbacks_pending: 0,
     })),
     time: new Float64Array(6), touched: [], log: options.queue_log ? [] : null, calls: options.calls ? [] : null, callCounter: 0,
     onCall: { activations: 0, active_s: 0, cost: 0 }, onCallSince: new Map(),
@@ -211,10 +222,15 @@ function closeBooks(st: State, events: number): Replication {
       if (c.state === WAITING && c.arrival >= s.warmup_s) st.tallies[q]!.open++;
     }
   }
+  for (let q = 0; q < st.Q; q++) st.tallies[q]!.callbacks_pending += st.callbacks[q]!.filter((c) => c.arrival >= s.warmup_s).length;
   for (const a of st.agents) {
     const c = a.call;
     if (!c || c.arrival < s.warmup_s || c.state === DONE) continue;
     const g = st.tallies[c.q]!;
+    if (c.isCallback) {
+      g.callbacks_pending++;
+      continue;
+    }
     if (c.state !== C_TALKING) {
       g.open++;
       continue;

@@ -32,6 +32,10 @@ export interface SimulatedQueueKpis {
   open: Estimate;
   /** Offered calls that were redials after an abandon. */
   redials: Estimate;
+  /** Callers who took a callback (not in offered), callbacks made by the horizon, and their mean delay (s). */
+  callbacks: Estimate;
+  callbacks_served: Estimate;
+  callback_delay_s: Estimate;
   /** Service level V2 (the default of every command): answered within T / (offered − abandoned within S). */
   service_level: Estimate;
   /** Service level V1: answered within T / offered. */
@@ -137,12 +141,12 @@ export interface ReplicationKpis {
 }
 
 /** The KPIs compared between scenarios. */
-export const KPI_NAMES = ["offered", "answered", "abandoned", "timeouts", "service_level", "p_abandon", "p_wait", "asa_s", "avg_wait_s"] as const;
+export const KPI_NAMES = ["offered", "answered", "abandoned", "timeouts", "callbacks", "service_level", "p_abandon", "p_wait", "asa_s", "avg_wait_s"] as const;
 export type KpiName = typeof KPI_NAMES[number];
 
 function kpisOfTally(x: QueueTally): Record<KpiName, number> {
   return {
-    offered: x.offered, answered: x.answered, abandoned: x.abandoned, timeouts: x.timeouts,
+    offered: x.offered, answered: x.answered, abandoned: x.abandoned, timeouts: x.timeouts, callbacks: x.callbacks,
     service_level: slOfTally(x, SL_DEFAULTS.variant), p_abandon: ratio(x.abandoned, x.offered), p_wait: ratio(x.waited, x.offered),
     asa_s: ratio(x.wait_answered_s, x.answered), avg_wait_s: ratio(x.wait_all_s, x.offered),
   };
@@ -174,6 +178,9 @@ export function summarize(s: Scenario, reps: Replication[], alpha = 0.05): Simul
       timeouts: e((x) => x.timeouts),
       open: e((x) => x.open),
       redials: e((x) => x.redials),
+      callbacks: e((x) => x.callbacks),
+      callbacks_served: e((x) => x.callbacks_served),
+      callback_delay_s: e((x) => ratio(x.callback_delay_s, x.callbacks_served)),
       service_level: e((x) => slOfTally(x, SL_DEFAULTS.variant), FRACTION),
       service_level_v1: e((x) => slOfTally(x, "V1"), FRACTION),
       p_wait: e((x) => ratio(x.waited, x.offered), FRACTION),
