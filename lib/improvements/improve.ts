@@ -18,7 +18,7 @@ import { type ImprovementCosts, type Proposal, proposeFor } from "./proposals.ts
 import { rankProposals } from "./rank.ts";
 import { centerObservations, intervalObservations, slotProfiles } from "./slots.ts";
 import { breakCollisions, type WeakSpot } from "./weak_spots.ts";
-import { operatorSpots, targetMisses, thinSkills } from "./weak_spots_more.ts";
+import { onCallTiming, operatorSpots, targetMisses, thinSkills } from "./weak_spots_more.ts";
 
 /** A proposal with its three estimates, cost and rank (the `qb improve --json` contract). */
 export interface EvaluatedProposal extends Proposal {
@@ -97,6 +97,7 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
     ...targetMisses(byThreshold, targets, { timeZone: zone, interval_minutes: minutes, threshold_s: T }),
     ...(await breakCollisions(store, { timeZone: zone, interval_minutes: minutes })),
     ...(await thinSkills(store, queues)),
+    ...(await onCallTiming(store, obs, { interval_minutes: minutes })),
     ...operatorSpots(options.operators ?? [], targets),
   ];
   const params = await queueParameters(store, zone);

@@ -19,5 +19,5 @@ export { evaluateProposals, type EvaluatedProposal, improve, type ImprovementRes
 export { bounds, type ImprovementCosts, localWindows, type ProposeOptions, proposeFor, type Proposal, spotLabel } from "./proposals.ts";
 export { harms, helps, mainEstimate, rankProposals } from "./rank.ts";
 export { centerObservations, type IntervalObservation, intervalObservations, type SlotProfile, slotProfiles } from "./slots.ts";
-export { operatorSpots, targetMisses, thinSkills } from "./weak_spots_more.ts";
+export { onCallTiming, operatorSpots, targetMisses, thinSkills } from "./weak_spots_more.ts";
 export { type BuiltScenario, scenarioFromData, type ScenarioFromDataOptions } from "./scenario_from_data.ts";

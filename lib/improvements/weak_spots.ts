@@ -9,7 +9,7 @@ import { sqlString, type Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
 
 /** Kinds of weak spots. */
-export type WeakSpotKind = "break_collision" | "target_miss" | "operator_idle" | "operator_unplanned_pause" | "operator_adherence" | "thin_skill";
+export type WeakSpotKind = "break_collision" | "target_miss" | "operator_idle" | "operator_unplanned_pause" | "operator_adherence" | "thin_skill" | "on_call_timing";
 
 /** A weak spot: what, where and when, how big, and the numbers that show it (the `qb improve --json` contract). */
 export interface WeakSpot {

@@ -8,7 +8,7 @@
 import type { Target } from "../ingest/mod.ts";
 import type { OperatorKpiRow } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
-import type { SlotProfile } from "./slots.ts";
+import { centerObservations, type IntervalObservation, type SlotProfile } from "./slots.ts";
 import type { WeakSpot } from "./weak_spots.ts";
 
 const slotEnd = (slot: string, minutes: number) => {
@@ -147,4 +147,43 @@ export async function thinSkills(store: Store, queues: readonly string[], option
     const p = primary.get(q) ?? 0, a = any.get(q) ?? 0;
     return p < minP || a < minA ? [{ kind: "thin_skill" as const, queue: q, when: null, size: Math.max(minP - p, minA - a), evidence: { primary_agents: p, skilled_agents: a, min_primary: minP, min_any: minA } }] : [];
   });
+}
+
+/**
+ * An on-call pool whose time logged in misses the peaks: the roster's on-call agents' logged-in
+ * hours per interval set against the interval's calls per available agent; when half or more of
+ * those hours fall in intervals below the median load, the call-ins come too late or stay too
+ * long (size: the off-peak standby hours).
+ *
+ * @param store a store with the roster and agent states built
+ * @param obs interval observations ({@link intervalObservations})
+ * @param options `interval_minutes` (default 30), `min_off_peak_share` (default 0.5)
+ * Source: OPERATIONS.md §6 (on-call pool: activation delay, standby cost).
+ */
+export async function onCallTiming(store: Store, obs: readonly IntervalObservation[], options: { interval_minutes?: number; min_off_peak_share?: number } = {}): Promise<WeakSpot[]> {
+  const P = (options.interval_minutes ?? 30) * 60_000;
+  const rows = await store.query<{ b: number; hours: number; sessions: number }>(`
+    WITH seg AS (
+      SELECT s.agent, epoch_ms(s.started_at) AS s, epoch_ms(s.ended_at) AS e FROM agent_states s JOIN agents a USING (agent)
+      WHERE coalesce(a.on_call, false) AND s.session = 'logged_in' AND s.ended_at > s.started_at
+    ), cut AS (SELECT agent, s, e, unnest(generate_series(s // ${P} * ${P}, (e - 1) // ${P} * ${P}, ${P})) AS b FROM seg)
+    SELECT b, sum(least(e, b + ${P}) - greatest(s, b)) / 3600000.0 AS hours, count(DISTINCT agent) AS sessions FROM cut GROUP BY b`);
+  if (!rows.length) return [];
+  const center = centerObservations(obs).filter((o) => o.counts.offered > 0);
+  const load = new Map(center.map((o) => [o.start_ms, o.counts.offered / Math.max(o.available_agents, 0.5)]));
+  const sorted = [...load.values()].sort((a, b) => a - b);
+  const median = sorted.length ? sorted[Math.floor((sorted.length - 1) / 2)]! : 0;
+  let total = 0, off = 0;
+  for (const r of rows) {
+    const h = Number(r.hours);
+    total += h;
+    if ((load.get(Number(r.b)) ?? 0) < median) off += h;
+  }
+  const share = total > 0 ? off / total : 0;
+  if (total === 0 || share < (options.min_off_peak_share ?? 0.5)) return [];
+  const [{ n } = { n: 0 }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM agents WHERE coalesce(on_call, false)`);
+  return [{
+    kind: "on_call_timing", queue: null, when: null, size: off,
+    evidence: { on_call_agents: Number(n), standby_hours_logged_in: total, off_peak_hours: off, off_peak_share: share, median_calls_per_available_agent: median },
+  }];
 }
