@@ -39,7 +39,7 @@ export interface EvaluatedProposal extends Proposal {
   /** Per local slot: the mean change in scheduled available agents per day (empty for routing changes). */
   slot_change: { slot: string; delta_available: number }[];
   /** Simulation per queue: SL and abandonment base → proposal, Δ abandoned with its paired interval. */
-  simulation_by_queue: { queue: string; service_level_base: number | null; service_level: number | null; abandon_rate_base: number | null; abandon_rate: number | null; delta_abandoned: number | null; ci_low: number | null; ci_high: number | null }[];
+  simulation_by_queue: { queue: string; service_level_base: number | null; service_level: number | null; abandon_rate_base: number | null; abandon_rate: number | null; asa_s_base: number | null; asa_s: number | null; delta_abandoned: number | null; ci_low: number | null; ci_high: number | null }[];
 }
 
 /** Options of {@link improve}. */
@@ -232,6 +232,9 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
       notes.push(`Erlang A (${e.toFixed(0)}) falls outside the simulation's interval (${simulation.ci_low!.toFixed(0)} to ${simulation.ci_high!.toFixed(0)}): it sees each queue and interval alone, stationary, with no redials and no skills shared across queues, while the simulation follows the calls that wait across interval ends and the agents that serve several queues.`);
     }
   }
+  if (regression?.valid && simulation && regression.delta_abandoned !== null && simulation.ci_low !== null && regression.ci_high !== null && (regression.ci_high < simulation.ci_low! || regression.ci_low! > simulation.ci_high!)) {
+    notes.push(`The regression (${regression.delta_abandoned.toFixed(0)}) and the simulation (${simulation.ci_low!.toFixed(0)} to ${simulation.ci_high!.toFixed(0)}) do not overlap: the regression's slope is an association across this history's intervals (staffing follows load, busier intervals differ in more than agents), applied linearly to every interval; the simulation changes the agents alone.`);
+  }
   const value = c.costs.value_per_avoided_abandon;
   const perSlot = new Map<string, { sum: number; days: Set<string> }>();
   for (const [start, m] of change ?? []) {
@@ -242,7 +245,7 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
   }
   const slot_change = [...perSlot].map(([slot, e]) => ({ slot, delta_available: e.sum / Math.max(1, e.days.size) })).filter((x) => Math.abs(x.delta_available) > 1e-9).sort((a, b) => (a.slot < b.slot ? -1 : 1));
   const simulation_by_queue = (c.variant?.differences.queues ?? []).map((q) => ({
-    queue: q.queue, service_level_base: q.service_level.baseline, service_level: q.service_level.variant, abandon_rate_base: q.p_abandon.baseline, abandon_rate: q.p_abandon.variant,
+    queue: q.queue, service_level_base: q.service_level.baseline, service_level: q.service_level.variant, abandon_rate_base: q.p_abandon.baseline, abandon_rate: q.p_abandon.variant, asa_s_base: q.asa_s.baseline, asa_s: q.asa_s.variant,
     delta_abandoned: q.abandoned.mean, ci_low: q.abandoned.ci_low, ci_high: q.abandoned.ci_high,
   }));
   return {

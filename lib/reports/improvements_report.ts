@@ -92,11 +92,13 @@ function detail(p: EvaluatedProposal, slots: readonly string[]): string {
     { header: "Queue", cell: (q) => q.queue },
     { header: "SL base → proposal", cell: (q) => `${pct(q.service_level_base)} → ${pct(q.service_level)}`, numeric: true },
     { header: "Abandon rate base → proposal", cell: (q) => `${pct(q.abandon_rate_base)} → ${pct(q.abandon_rate)}`, numeric: true },
+    { header: "ASA s base → proposal", cell: (q) => `${num(q.asa_s_base)} → ${num(q.asa_s)}`, numeric: true },
     { header: "Δ abandoned [95 % CI]", cell: (q) => (q.ci_low === null ? num(q.delta_abandoned) : `${num(q.delta_abandoned)} [${num(q.ci_low)}, ${num(q.ci_high)}]`), numeric: true },
   ], { className: "data" }) : "";
   const methods = METHODS.map(([k, name]) => {
     const e = p[k];
-    return `<li><b>${name}</b>: ${e === null ? "cannot judge this proposal" : `Δ abandoned ${escapeHtml(est(e))}, SL ${escapeHtml(pct(e.service_level))}, abandon rate ${escapeHtml(pct(e.abandon_rate))}${e.valid ? "" : " (not valid here)"} — ${isolate(e.note)}`}</li>`;
+    const extra = e && e.occupancy !== undefined ? `, ASA ${num(e.asa_s_base)} → ${num(e.asa_s)} s, occupancy ${pct(e.occupancy_base)} → ${pct(e.occupancy)}` : "";
+    return `<li><b>${name}</b>: ${e === null ? "cannot judge this proposal" : `Δ abandoned ${escapeHtml(est(e))}, SL ${escapeHtml(pct(e.service_level))}, abandon rate ${escapeHtml(pct(e.abandon_rate))}${escapeHtml(extra)}${e.valid ? "" : " (not valid here)"} — ${isolate(e.note)}`}</li>`;
   }).join("");
   return `<section class="proposal"><h3>${p.rank}. ${isolate(p.title)}</h3><p class="sub">${isolate(params)}</p>
 <p>Answers: ${p.addresses.map(isolate).join("; ") || "a proposal given by hand"}. Cost ${escapeHtml(money(p.cost))} (${isolate(p.cost_note)}); cost per avoided abandon ${escapeHtml(money(p.cost_per_avoided_abandon))}; ROI ${escapeHtml(p.roi === null ? NA : formatPercent(p.roi))}.</p>

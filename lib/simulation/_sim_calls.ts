@@ -6,7 +6,7 @@
  */
 import { available } from "./_sim_agents.ts";
 import {
-  ARRIVAL, C_RINGING, CALLBACK_OFFER, C_TALKING, type Call, callerOf, callId, dispatch, DONE, ev, type Ev, PATIENCE, record, setStatus,
+  ARRIVAL, C_RINGING, CALLBACK_OFFER, OVERFLOW, C_TALKING, type Call, callerOf, callId, dispatch, DONE, ev, type Ev, PATIENCE, record, setStatus,
   type State, TALK_END, TALKING, TIMEOUT, WAITING, WRAP, WRAP_END, write,
 } from "./_sim_state.ts";
 import type { Scenario } from "./config.ts";
@@ -83,7 +83,7 @@ export function arrival(st: State, plans: ArrivalPlan[], e: Ev, now: number): vo
   const talk = drawTalk(redial ? st.rngRedial : st.rngTalk[e.q]!, q);
   const acceptsCallback = q.callback !== undefined && (redial ? st.rngRedial : st.rngCallback[e.q]!).uniform() < q.callback.acceptance;
   const c: Call = {
-    no, callerNo: redial ? e.callerNo : no, queued: false, redial, q: e.q, arrival: now, state: WAITING, position: 0, answeredAt: 0, agent: null, talk,
+    no, callerNo: redial ? e.callerNo : no, queued: false, redial, q: e.q, line: e.q, arrival: now, state: WAITING, position: 0, answeredAt: 0, agent: null, talk,
     acceptsCallback, isCallback: false,
   };
   const list = st.waiting[e.q]!;
@@ -94,6 +94,7 @@ export function arrival(st: State, plans: ArrivalPlan[], e: Ev, now: number): vo
   if (q.patience_s !== null) st.heap.push(ev(now + drawPatience(redial ? st.rngRedial : st.rngPatience[e.q]!, q), PATIENCE, null, 0, c));
   if (q.timeout_s !== null) st.heap.push(ev(now + q.timeout_s, TIMEOUT, null, 0, c));
   if (acceptsCallback) st.heap.push(ev(now + q.callback!.offer_after_s, CALLBACK_OFFER, null, 0, c));
+  if (q.overflow) st.heap.push(ev(now + q.overflow.after_s, OVERFLOW, null, 0, c));
   if (!redial) scheduleArrival(st, plans, e.q, now);
   dispatch(st, now);
   if (c.state === WAITING) c.queued = true;
@@ -112,7 +113,7 @@ export function leave(st: State, e: Ev, now: number): void {
     available(st, a, now);
   } else {
     st.nWaiting--;
-    st.nWaitingQ[c.q]!--;
+    st.nWaitingQ[c.line]!--;
   }
   c.state = DONE;
   const abandoned = e.kind === PATIENCE;
@@ -135,13 +136,28 @@ export function offerCallback(st: State, e: Ev, now: number): void {
   if (c.state !== WAITING) return;
   c.state = DONE;
   st.nWaiting--;
-  st.nWaitingQ[c.q]!--;
+  st.nWaitingQ[c.line]!--;
   const qname = st.s.queues[c.q]!.name;
   if (st.log) write(st, now, callId(st, c), qname, "NONE", "EXITWITHKEY", 1, c.position, c.position, Math.round(now - c.arrival));
   if (c.arrival >= st.s.warmup_s) st.tallies[c.q]!.callbacks++;
   if (st.calls) st.calls.push({ call_id: callId(st, c), queue: qname, arrival_s: c.arrival, outcome: "callback", wait_s: now - c.arrival, answered_at_s: null, talk_s: null, agent: null });
   st.callbacks[c.q]!.push({ ...c, state: WAITING, arrival: now, queued: true, agent: null, isCallback: true, acceptsCallback: false, redial: false });
   st.nCallbacks++;
+  dispatch(st, now);
+}
+
+/** A call still waiting in its own line after the overflow delay moves to the overflow queue's line, in arrival order. */
+export function overflow(st: State, e: Ev, now: number): void {
+  const c = e.call!;
+  if (c.state !== WAITING || c.line !== c.q) return;
+  const to = st.s.queues.findIndex((x) => x.name === st.s.queues[c.q]!.overflow!.to);
+  st.nWaitingQ[c.q]!--;
+  c.line = to;
+  const list = st.waiting[to]!;
+  let j = list.length;
+  while (j > st.heads[to]! && list[j - 1]!.arrival > c.arrival) j--;
+  list.splice(j, 0, c);
+  st.nWaitingQ[to]!++;
   dispatch(st, now);
 }
 
@@ -180,11 +196,11 @@ export function ringNoAnswer(st: State, e: Ev, now: number): void {
   c.queued = true;
   c.agent = null;
   st.nWaiting++;
-  st.nWaitingQ[c.q]!++;
-  // Back to the head of its queue (it keeps its arrival time).
-  const h = st.heads[c.q]!;
-  if (h > 0) st.waiting[c.q]![(st.heads[c.q] = h - 1)] = c;
-  else st.waiting[c.q]!.unshift(c);
+  st.nWaitingQ[c.line]!++;
+  // Back to the head of its line (it keeps its arrival time).
+  const h = st.heads[c.line]!;
+  if (h > 0) st.waiting[c.line]![(st.heads[c.line] = h - 1)] = c;
+  else st.waiting[c.line]!.unshift(c);
   available(st, a, now);
   dispatch(st, now);
 }

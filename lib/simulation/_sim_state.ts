@@ -18,7 +18,7 @@ export const WAITING = 0, C_RINGING = 1, C_TALKING = 2, DONE = 3;
 
 /** Event kinds. */
 export const ARRIVAL = 0, WARMUP = 1, PATIENCE = 2, TIMEOUT = 3, CONNECT = 4, RNA = 5, TALK_END = 6, WRAP_END = 7,
-  SHIFT_START = 8, SHIFT_END = 9, BREAK_END = 10, ONCALL_END = 11, BREAK_START = 12, CALLBACK_OFFER = 13;
+  SHIFT_START = 8, SHIFT_END = 9, BREAK_END = 10, ONCALL_END = 11, BREAK_START = 12, CALLBACK_OFFER = 13, OVERFLOW = 14;
 
 export interface Call {
   /** Sequence number of the call (1, 2, …), the second part of its uniqueid. */
@@ -29,6 +29,8 @@ export interface Call {
   queued: boolean;
   redial: boolean;
   q: number;
+  /** The waiting line the call is in: its queue's, or the one it overflowed to. */
+  line: number;
   arrival: number;
   state: number;
   position: number;
@@ -200,7 +202,7 @@ export function headOf(st: State, q: number): Call | null {
   const list = st.waiting[q]!;
   const heads = st.heads;
   let h = heads[q]!;
-  while (h < list.length && list[h]!.state !== WAITING) h++;
+  while (h < list.length && (list[h]!.state !== WAITING || list[h]!.line !== q)) h++;
   if (h > 1024 && h * 2 > list.length) {
     list.splice(0, h);
     h = 0;
@@ -238,9 +240,9 @@ export function dispatch(st: State, t: number): void {
     best.state = C_RINGING;
     best.agent = a;
     if (!best.isCallback) {
-      st.heads[best.q]!++;
+      st.heads[best.line]!++;
       st.nWaiting--;
-      st.nWaitingQ[best.q]!--;
+      st.nWaitingQ[best.line]!--;
     }
     a.call = best;
     a.token++;

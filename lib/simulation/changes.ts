@@ -59,6 +59,8 @@ export const changeSchema = z.discriminatedUnion("kind", [
     if_missing: z.boolean().default(false),
     /** Queue → priority (1 = first); null removes the skill. */
     skills: z.record(z.string(), z.number().int().min(1).nullable()),
+    /** Overflow after a wait: calls of `from` still waiting after `after_s` go to the line of `to`. */
+    overflow: z.array(z.object({ from: z.string().min(1), to: z.string().min(1), after_s: nonNegative }).strict()).optional(),
   }).strict(),
   z.object({
     kind: z.literal("move_breaks"),
@@ -168,7 +170,13 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
         }
         if (touched) n++;
       }
-      notes.push(`priority: ${n} agent(s) set to ${Object.entries(c.skills).map(([q, p]) => (p === null ? `no ${q}` : `${q}:${p}`)).join(", ")}`);
+      for (const o of c.overflow ?? []) {
+        const q = s.queues.find((x) => x.name === o.from);
+        if (!q) throw new TypeError(`Invalid change: priority: overflow from unknown queue '${o.from}'`);
+        q.overflow = { to: o.to, after_s: o.after_s };
+      }
+      notes.push(`priority: ${n} agent(s) set to ${Object.entries(c.skills).map(([q, p]) => (p === null ? `no ${q}` : `${q}:${p}`)).join(", ") || "no skill change"}` +
+        (c.overflow?.length ? `; overflow ${c.overflow.map((o) => `${o.from} → ${o.to} after ${o.after_s} s`).join(", ")}` : ""));
     } else if (c.kind === "callbacks") {
       const names = new Set(s.queues.map((q) => q.name));
       const unknown = (c.queues ?? []).filter((q) => !names.has(q));

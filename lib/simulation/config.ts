@@ -61,6 +61,12 @@ const queueSchema = z.object({
    * theirs waits. Callbacks are not in `offered`: SL and abandonment are of the live calls.
    */
   callback: z.object({ offer_after_s: nonNegative.default(60), acceptance: z.number().min(0).max(1).default(0.37) }).strict().optional(),
+  /**
+   * Overflow after a wait: a call still waiting after `after_s` moves to the line of queue `to`
+   * (keeping its arrival time and its own queue's tallies), where that queue's agents take it at
+   * their priority for `to`. Not written to the queue_log (the call stays its queue's).
+   */
+  overflow: z.object({ to: z.string().min(1), after_s: nonNegative }).strict().optional(),
 }).strict();
 
 const periodSchema = z.object({ start_s: nonNegative, end_s: nonNegative, reason: z.string().min(1).optional() }).strict()
@@ -124,6 +130,9 @@ export const scenarioSchema = z.object({
   if (s.warmup_s >= s.horizon_s) ctx.addIssue({ code: "custom", path: ["warmup_s"], message: `must be less than horizon_s (${s.horizon_s})` });
   s.queues.forEach((q, i) => {
     if (!s.agents.some((a) => q.name in a.skills)) ctx.addIssue({ code: "custom", path: ["queues", i, "name"], message: `no agent has the skill '${q.name}'` });
+    if (q.overflow && (!names.has(q.overflow.to) || q.overflow.to === q.name)) {
+      ctx.addIssue({ code: "custom", path: ["queues", i, "overflow", "to"], message: q.overflow.to === q.name ? "a queue cannot overflow to itself" : `unknown queue '${q.overflow.to}'` });
+    }
     if (q.patience_distribution === "empirical" && !q.patience_samples_s) {
       ctx.addIssue({ code: "custom", path: ["queues", i, "patience_samples_s"], message: "required with patience_distribution 'empirical'" });
     }

@@ -7,9 +7,9 @@
  */
 import { EventHeap } from "./_heap.ts";
 import { breakEnd, breakStart, maybeCallIn, shiftEnd, shiftStart } from "./_sim_agents.ts";
-import { arrival, arrivalPlans, connect, leave, offerCallback, ringNoAnswer, scheduleArrival, talkEnd, wrapEnd } from "./_sim_calls.ts";
+import { arrival, arrivalPlans, connect, leave, offerCallback, overflow, ringNoAnswer, scheduleArrival, talkEnd, wrapEnd } from "./_sim_calls.ts";
 import {
-  type Agent, ARRIVAL, BREAK_END, BREAK_START, C_TALKING, CALLBACK_OFFER, CONNECT, DONE, ev, type Ev, OFF, ONCALL_END, PATIENCE, RNA, SHIFT_END, SHIFT_START, type State,
+  type Agent, ARRIVAL, BREAK_END, BREAK_START, C_TALKING, CALLBACK_OFFER, CONNECT, DONE, OVERFLOW, ev, type Ev, OFF, ONCALL_END, PATIENCE, RNA, SHIFT_END, SHIFT_START, type State,
   IDLE, PAUSED, RINGING, TALK_END, TALKING, TIMEOUT, WAITING, WARMUP, WRAP, WRAP_END,
 } from "./_sim_state.ts";
 import type { Scenario } from "./config.ts";
@@ -133,6 +133,8 @@ function handle(st: State, plans: ReturnType<typeof arrivalPlans>, e: Ev, now: n
       return breakEnd(st, e.agent!, now);
     case CALLBACK_OFFER:
       return offerCallback(st, e, now);
+    case OVERFLOW:
+      return overflow(st, e, now);
     case WARMUP: {
       // Agent time counts from the end of the warm-up, like the calls.
       st.time.fill(0);
@@ -219,7 +221,7 @@ function closeBooks(st: State, events: number): Replication {
     const list = st.waiting[q]!;
     for (let i = st.heads[q]!; i < list.length; i++) {
       const c = list[i]!;
-      if (c.state === WAITING && c.arrival >= s.warmup_s) st.tallies[q]!.open++;
+      if (c.state === WAITING && c.line === q && c.arrival >= s.warmup_s) st.tallies[c.q]!.open++;
     }
   }
   for (let q = 0; q < st.Q; q++) st.tallies[q]!.callbacks_pending += st.callbacks[q]!.filter((c) => c.arrival >= s.warmup_s).length;
