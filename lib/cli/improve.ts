@@ -126,9 +126,10 @@ export function addImproveCommand(program: Command): void {
     .option("--scenario <file>", "the center as a simulation scenario JSON ('qb demo' writes scenario.json); default: built from the data (calls per interval, talk, patience, roster skills, schedules or observed sessions)")
     .option("--replications <n>", "simulation replications per proposal (common random numbers)", number("--replications", 2), 20)
     .option("-o, --out <path>", "also write the HTML improvements report")
+    .option("--json-out <path>", "also write the JSON (what --json prints) to a file")
     .option("--title <text>", "report title", "Improvements")
     .option("--json", "print one JSON object instead of tables", false)
-    .action(async (o: ImproveCliOptions & { title: string }) => {
+    .action(async (o: ImproveCliOptions & { title: string; jsonOut?: string }) => {
       o.input ??= [];
       if (!Number.isInteger(o.replications) || o.replications > 1000) throw new UsageError(`--replications must be a whole number from 2 to 1000, got ${o.replications}`);
       if (o.demoDir !== undefined) fromDemoDir(o, (name) => cmd.getOptionValueSource(name) === "cli");
@@ -137,7 +138,10 @@ export function addImproveCommand(program: Command): void {
       const given = o.scenario ? readScenario(o.scenario) : null;
       const targets = o.targets ? targetsOption(o.targets, o) : [];
       if (o.services) checkInputFile("--services", o.services);
-      if (o.out) checkOutput(o.out, { inputs: [...o.input, ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)], db: o.db });
+      const inputs = [...o.input, ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)];
+      if (o.out) checkOutput(o.out, { inputs, db: o.db });
+      if (o.jsonOut) checkOutput(o.jsonOut, { inputs, db: o.db });
+      if (o.out && o.jsonOut && resolve(o.out) === resolve(o.jsonOut)) throw new UsageError("--out and --json-out name the same file");
       const store = await loadOperatorInputs(o);
       try {
         if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
@@ -148,7 +152,7 @@ export function addImproveCommand(program: Command): void {
         if (!scenario) {
           const built = await scenarioFromData(store, {
             timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_by_queue: wrap,
-            on_call: { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800, cost_per_hour: costsGiven.on_call_hourly ?? roster.on_call ?? roster.rostered ?? 0, cost_per_activation: costsGiven.call_in ?? 0 },
+            on_call_costs: { cost_per_hour: costsGiven.on_call_hourly ?? roster.on_call ?? roster.rostered ?? 0, cost_per_activation: costsGiven.call_in ?? 0 },
           });
           scenario = built.scenario;
           scenario_notes = built.notes;
@@ -175,6 +179,10 @@ export function addImproveCommand(program: Command): void {
         if (o.out) {
           writeFileAtomic(o.out, buildImprovementsReport(out, { title: o.title }));
           if (!o.quiet) process.stderr.write(`report written to ${safe(resolve(o.out))}\n`);
+        }
+        if (o.jsonOut) {
+          writeFileAtomic(o.jsonOut, jsonText(out));
+          if (!o.quiet) process.stderr.write(`JSON written to ${safe(resolve(o.jsonOut))}\n`);
         }
       } finally {
         store.close();

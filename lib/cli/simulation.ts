@@ -60,7 +60,7 @@ const DIFF_COLUMNS: [string, KpiName, CellFormat][] = [
 function diffCell(d: PairedDifference, format: CellFormat): string {
   if (d.baseline === null || d.variant === null) return "n/a";
   // Differences of fractions in percentage points.
-  const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "") + (format === "pct" ? `${Math.abs(x * 100).toFixed(1)} pt` : cell(Math.abs(x), format));
+  const sign = (x: number) => (x > 0 ? "+" : x < 0 ? "−" : "") + (format === "pct" ? `${Math.abs(x * 100).toFixed(2)} pt` : cell(Math.abs(x), format));
   const ci = d.ci_low === null ? "" : ` [${sign(d.ci_low)}, ${sign(d.ci_high!)}]`;
   return `${cell(d.baseline, format)} → ${cell(d.variant, format)}: ${d.mean === null ? "n/a" : sign(d.mean)}${ci}`;
 }

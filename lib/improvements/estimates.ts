@@ -27,7 +27,9 @@ export interface MethodEstimate {
   /** Whether the method can judge this proposal (its assumptions hold well enough). */
   valid: boolean;
   note: string;
-  /** The simulation only: ASA (s) and agents' occupancy with the proposal, and their baseline values. */
+  /** The simulation only: the baseline's SL and abandon rate, ASA (s) and agents' occupancy with the proposal and in the baseline. */
+  service_level_base?: number | null;
+  abandon_rate_base?: number | null;
   asa_s?: number | null;
   asa_s_base?: number | null;
   occupancy?: number | null;
@@ -170,6 +172,6 @@ export function simulationEstimate(v: VariantComparison | null, note: string): M
   return {
     service_level: d.service_level.variant, abandon_rate: d.p_abandon.variant, delta_abandoned: d.abandoned.mean,
     ci_low: d.abandoned.ci_low, ci_high: d.abandoned.ci_high, valid: true, note,
-    asa_s: d.asa_s.variant, asa_s_base: d.asa_s.baseline, occupancy: v.differences.occupancy.variant, occupancy_base: v.differences.occupancy.baseline,
+    service_level_base: d.service_level.baseline, abandon_rate_base: d.p_abandon.baseline, asa_s: d.asa_s.variant, asa_s_base: d.asa_s.baseline, occupancy: v.differences.occupancy.variant, occupancy_base: v.differences.occupancy.baseline,
   };
 }

@@ -66,8 +66,10 @@ export interface ImprovementResult {
   proposals: EvaluatedProposal[];
   /** The data's period totals the estimates change. */
   baseline: { offered: number; abandoned: number; service_level: number | null; abandon_rate: number | null; intervals: number; first_day: string | null; last_day: string | null };
-  /** Per queue (and the center, `(all)`) and local slot: the observed profile the weak spots come from. */
+  /** Per queue (at its SL target's threshold) and the center (`(all)`, at T), per local slot: the observed profile the weak spots come from. */
   slots: ReturnType<typeof slotProfiles>;
+  /** Each queue's service-level threshold T (s): its SL target's own, else the run's. */
+  sl_thresholds: Record<string, number>;
   /** Per queue: AHT and patience used by Erlang A. */
   queue_parameters: Record<string, QueueParameters>;
   replications: number | null;
@@ -93,10 +95,11 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
     if (t.kpi !== "service_level" || t.threshold_s === null || byThreshold.has(t.threshold_s)) continue;
     byThreshold.set(t.threshold_s, slotProfiles(await intervalObservations(store, { timeZone: zone, interval_minutes: minutes, sl_threshold_s: t.threshold_s })));
   }
+  const misses = targetMisses(byThreshold, targets, { timeZone: zone, interval_minutes: minutes, threshold_s: T });
   const weak_spots: WeakSpot[] = [
-    ...targetMisses(byThreshold, targets, { timeZone: zone, interval_minutes: minutes, threshold_s: T }),
+    ...misses,
     ...(await breakCollisions(store, { timeZone: zone, interval_minutes: minutes })),
-    ...(await thinSkills(store, queues)),
+    ...(await thinSkills(store, queues, new Set(misses.map((m) => m.queue!)))),
     ...(await onCallTiming(store, obs, { interval_minutes: minutes })),
     ...operatorSpots(options.operators ?? [], targets),
   ];
@@ -107,10 +110,11 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
     return c;
   }, { offered: 0, answered: 0, abandoned: 0, short_abandoned: 0, timeouts: 0, answered_within: 0, abandoned_within: 0 });
   const scenario = options.scenario ? parseScenario({ ...options.scenario, replications: options.replications ?? 20 }) : null;
-  const days = new Map<string, string[]>();
-  for (const o of obs) if (o.counts.offered > 0) days.set(o.queue, [...new Set([...(days.get(o.queue) ?? []), o.day])]);
+  // The local days a queue had calls in a window's slots (a Saturday closing at 14:00 has no 15:00 window).
+  const daysFor = (queue: string, from: string, to: string) =>
+    [...new Set(obs.filter((o) => o.queue === queue && o.counts.offered > 0 && o.slot >= from && (to === "00:00" || o.slot < to)).map((o) => o.day))].sort();
   const proposals = [
-    ...(scenario ? proposeFor(weak_spots, { timeZone: zone, start_epoch_s: scenario.start_epoch_s, horizon_s: scenario.horizon_s, costs: options.costs, days_by_queue: days, on_call: scenario.on_call ?? null, agents_needed: agentsNeeded(weak_spots, profiles, params, minutes, T) }) : []),
+    ...(scenario ? proposeFor(weak_spots, { timeZone: zone, start_epoch_s: scenario.start_epoch_s, horizon_s: scenario.horizon_s, costs: options.costs, days_for: daysFor, on_call: scenario.on_call ?? null, agents_needed: agentsNeeded(weak_spots, profiles, params, minutes, T) }) : []),
     ...(options.extra_proposals ?? []),
   ];
   const evaluated = await evaluateProposals(store, proposals, { ...options, scenario }, { obs, params });
@@ -118,7 +122,9 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
     weak_spots, proposals: evaluated,
     baseline: { offered: totals.offered, abandoned: totals.abandoned, service_level: serviceLevel(totals), abandon_rate: totals.offered ? totals.abandoned / totals.offered : null, intervals: center.length,
       first_day: obs.length ? obs.reduce((a, o) => (o.day < a ? o.day : a), obs[0]!.day) : null, last_day: obs.length ? obs.reduce((a, o) => (o.day > a ? o.day : a), obs[0]!.day) : null },
-    slots: profiles, queue_parameters: Object.fromEntries(params), replications: scenario?.replications ?? null,
+    slots: profilesAtTargets(byThreshold, targets, T),
+    sl_thresholds: Object.fromEntries(queues.map((q) => [q, targets.find((t) => t.kpi === "service_level" && t.scope_type === "queue" && t.scope === q)?.threshold_s ?? T])),
+    queue_parameters: Object.fromEntries(params), replications: scenario?.replications ?? null,
     assumptions: [
       `Service level V2 with T = ${T} s over ${minutes}-minute intervals in ${zone}; Δ abandoned is over the data's whole period (${center.length} intervals with calls).`,
       "Erlang A: per queue and interval, stationary, exponential talk and patience; the observed available agents are shared among queues by workload.",
@@ -127,6 +133,12 @@ export async function improve(store: Store, options: ImproveOptions): Promise<Im
       options.costs.value_per_avoided_abandon === null ? "ROI: no value per avoided abandon was given (--costs value_per_avoided_abandon), so ROI is n/a; the cost per avoided abandon is its break-even value." : `ROI: ${options.costs.value_per_avoided_abandon} per avoided abandon, as given.`,
     ],
   };
+}
+
+/** Each queue's profile at its SL target's own threshold (the center's at T): what the report charts against the targets. */
+function profilesAtTargets(byThreshold: ReadonlyMap<number, ReturnType<typeof slotProfiles>>, targets: readonly Target[], T: number): ReturnType<typeof slotProfiles> {
+  const at = new Map(targets.filter((t) => t.kpi === "service_level" && t.scope_type === "queue" && t.threshold_s !== null).map((t) => [t.scope, t.threshold_s!]));
+  return byThreshold.get(T)!.map((p) => (at.has(p.queue) ? byThreshold.get(at.get(p.queue)!)!.find((x) => x.queue === p.queue && x.slot === p.slot) ?? p : p));
 }
 
 /**
@@ -181,7 +193,7 @@ function agentsNeeded(spots: readonly WeakSpot[], profiles: ReturnType<typeof sl
     const inSlot = profiles.filter((x) => x.slot === slot && x.queue !== "(all)");
     const work = (q: string) => (inSlot.find((x) => x.queue === q)?.offered_mean ?? 0) * (params.get(q)?.aht_s ?? 0);
     const total = inSlot.reduce((x, y) => x + work(y.queue), 0);
-    const calls = s.evidence.offered_mean as number, n = total > 0 ? (s.evidence.available_mean as number) * work(s.queue) / total : 0;
+    const calls = s.evidence.offered_mean as number, n = total > 0 ? (s.evidence.center_available_mean as number) * work(s.queue) / total : 0;
     let k = 1;
     const threshold = (s.evidence.threshold_s as number | null) ?? T;
     while (k < 5 && erlangAt(calls, minutes * 60, p, n + k, threshold).sl < target) k++;

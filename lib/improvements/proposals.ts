@@ -64,8 +64,8 @@ export interface ProposeOptions {
   start_epoch_s: number;
   horizon_s: number;
   costs: ImprovementCosts;
-  /** Local days each queue has calls on (for the windows of added agents and standby). */
-  days_by_queue: ReadonlyMap<string, string[]>;
+  /** The local days a queue had calls in a local window (for the shifts of added agents and standby windows). */
+  days_for: (queue: string, from: string, to: string) => string[];
   /** Agents to add for a target miss, per queue (the evaluator's Erlang A count), default 2. */
   agents_needed?: ReadonlyMap<string, number>;
   /** The scenario's standby policy, kept by a proposed pool (its trigger and delay apply to every standby agent). */
@@ -100,7 +100,7 @@ export function proposeFor(spots: readonly WeakSpot[], o: ProposeOptions): Propo
   for (const s of take("target_miss")) {
     const [from, to] = bounds(s.when!);
     const q = s.queue!;
-    const days = o.days_by_queue.get(q) ?? [];
+    const days = o.days_for(q, from, to);
     const windows = localWindows(days, from, to, o.timeZone, o.start_epoch_s, o.horizon_s);
     if (!windows.length) continue;
     const k = o.agents_needed?.get(q) ?? 2;

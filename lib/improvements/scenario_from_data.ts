@@ -26,8 +26,10 @@ export interface ScenarioFromDataOptions {
   interval_minutes?: number;
   /** Wrap-up seconds per queue (the PBX's wrapuptime), default 0. */
   wrapup_by_queue?: Readonly<Record<string, number>>;
-  /** The standby pool's call-in policy for roster on-call agents (the data cannot say it). */
+  /** The standby pool's call-in policy for roster on-call agents (the data cannot say it; default 6 waiting calls, 10 minutes to log in, 30 minutes at least). */
   on_call?: ScenarioInput["on_call"];
+  /** The pool's costs when no policy is given: per hour logged in and per call-in (default 0). */
+  on_call_costs?: { cost_per_hour: number; cost_per_activation: number };
   seed?: number;
   replications?: number;
 }
@@ -87,11 +89,15 @@ export async function scenarioFromData(store: Store, options: ScenarioFromDataOp
   const agents = await agentsOf(store, start, horizon_s, new Set(queues.map((q) => q.name)), notes);
   if (!agents.length) throw new RangeError("Cannot build a scenario: no agent with a skill on the loaded queues");
   const onCall = agents.some((a) => a.on_call);
-  if (onCall) notes.push(`on-call agents called in ${options.on_call ? "by the policy given" : "at 6 waiting calls after 10 minutes (assumed: the data does not say)"}`);
+  const assumed = { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800, ...(options.on_call_costs ?? {}) };
+  if (onCall) {
+    notes.push(options.on_call ? "on-call agents called in by the policy given"
+      : `on-call agents called in at 6 waiting calls, 10 minutes to log in, 30 minutes at least (assumed: the data does not say); standby ${assumed.cost_per_hour ?? 0} per hour, ${assumed.cost_per_activation ?? 0} per call-in`);
+  }
   notes.push("arrivals: the calls offered per interval replayed as Poisson rates; no redials (the data's redials are in the counts)");
   const scenario = parseScenario({
     seed: options.seed ?? 1, horizon_s, replications: options.replications ?? 20, start_epoch_s: start / 1000, queues, agents,
-    ...(onCall ? { on_call: options.on_call ?? { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800 } } : {}),
+    ...(onCall ? { on_call: options.on_call ?? assumed } : {}),
   });
   return { scenario, notes };
 }

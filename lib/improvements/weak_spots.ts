@@ -18,8 +18,10 @@ export interface WeakSpot {
   queue: string | null;
   /** When: a local time slot or window, e.g. `10:00–10:30 (Europe/Rome)`; null when it is not about a time. */
   when: string | null;
-  /** How big, in the unit the kind says (agents on break; calls short of target per day; hours; agents). */
+  /** How big, in `size_unit`. */
   size: number;
+  /** The unit of `size`, e.g. `calls per day short of target`, `agents on a break or lunch`. */
+  size_unit: string;
   /** The numbers that show it. */
   evidence: Record<string, number | string | null>;
   /** The operator concerned (operator kinds), else absent. */
@@ -120,7 +122,7 @@ export async function breakCollisions(store: Store, options: BreakCollisionOptio
     .filter((r) => r.on_break_mean / r.on_shift_mean >= minShare && r.perAgent >= median && r.offered_mean > 0)
     .sort((a, b) => b.on_break_mean * b.offered_mean - a.on_break_mean * a.offered_mean)
     .map((r): BreakCollision => ({
-      kind: "break_collision", queue: null, when: `${r.slot}–${end(r.slot)} (${zone})`, size: r.on_break_mean,
+      kind: "break_collision", queue: null, when: `${r.slot}–${end(r.slot)} (${zone})`, size: r.on_break_mean, size_unit: "agents on a break or lunch (mean)",
       evidence: {
         days: r.days, offered_mean: r.offered_mean, busy_rank: offered.indexOf(r.offered_mean) + 1, slots: offered.length,
         on_shift_mean: r.on_shift_mean, on_break_mean: r.on_break_mean, break_share: r.on_break_mean / r.on_shift_mean,

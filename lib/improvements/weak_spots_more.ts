@@ -25,8 +25,9 @@ function queueTargets(targets: readonly Target[], kpi: string): Map<string, Targ
 /**
  * Slots where a queue misses its service-level target (`service_level`, at least) or its
  * abandonment target (`abandon_rate`, at most), pooled over the days of the slot; consecutive
- * missed slots of a queue are one weak spot. Size: calls short of the SL target per day (offered
- * × gap), summed over the run; evidence: the worst slot's numbers.
+ * missed slots of a queue are one weak spot. Size: calls per day short of target — per slot the
+ * larger of offered × SL gap and offered × abandonment excess — summed over the run; evidence:
+ * the worst slot's numbers (agents available: the whole center's).
  *
  * @param profiles {@link slotProfiles} of the data by service-level threshold T (seconds): each
  *   queue is judged at its SL target's own `threshold_s` (80 % within 60 s is its own target),
@@ -59,15 +60,18 @@ export function targetMisses(
     let run: SlotProfile[] = [];
     const flush = () => {
       if (!run.length) return;
-      const gap = (p: SlotProfile) => (ts && p.service_level !== null ? Math.max(0, ts.target - p.service_level) : 0) * p.offered_mean;
+      const gap = (p: SlotProfile) => Math.max(
+        (ts && p.service_level !== null ? Math.max(0, ts.target - p.service_level) : 0) * p.offered_mean,
+        (ta && p.abandon_rate !== null ? Math.max(0, p.abandon_rate - ta.target) : 0) * p.offered_mean,
+      );
       const worst = run.reduce((a, b) => (gap(b) > gap(a) || (gap(b) === gap(a) && (b.abandon_rate ?? 0) > (a.abandon_rate ?? 0)) ? b : a));
       out.push({
         kind: "target_miss", queue: q, when: `${run[0]!.slot}–${slotEnd(run[run.length - 1]!.slot, minutes)} (${zone})`,
-        size: run.reduce((x, p) => x + gap(p), 0),
+        size: run.reduce((x, p) => x + gap(p), 0), size_unit: "calls per day short of target",
         evidence: {
           slots: run.length, worst_slot: worst.slot, days: worst.days, offered_mean: worst.offered_mean,
           service_level: worst.service_level, service_level_target: ts?.target ?? null, threshold_s: threshold, abandon_rate: worst.abandon_rate, abandon_rate_target: ta?.target ?? null,
-          available_mean: worst.available_mean, first_slot: run[0]!.slot, last_slot: run[run.length - 1]!.slot,
+          center_available_mean: worst.available_mean, first_slot: run[0]!.slot, last_slot: run[run.length - 1]!.slot,
         },
       });
       run = [];
@@ -109,13 +113,13 @@ export function operatorSpots(rows: readonly OperatorKpiRow[], targets: readonly
     for (const r of members) {
       const base = { team, name: r.name ?? null, logged_in_h: r.logged_in_s / 3600 };
       if (occ !== null && r.occupancy !== null && r.occupancy <= occ - 0.10) {
-        out.push({ kind: "operator_idle", queue: null, when: null, agent: r.agent!, size: (occ - r.occupancy) * (r.logged_in_s - r.paused_s) / 3600, evidence: { ...base, occupancy: r.occupancy, team_median_occupancy: occ, available_idle_h: r.available_idle_s / 3600, longest_idle_s: r.longest_idle_s } });
+        out.push({ kind: "operator_idle", queue: null, when: null, agent: r.agent!, size: (occ - r.occupancy) * (r.logged_in_s - r.paused_s) / 3600, size_unit: "hours idle beyond the team's median", evidence: { ...base, occupancy: r.occupancy, team_median_occupancy: occ, available_idle_h: r.available_idle_s / 3600, longest_idle_s: r.longest_idle_s } });
       }
       if (unpl !== null && r.shrinkage_unplanned !== null && r.shrinkage_unplanned >= unpl + 0.05) {
-        out.push({ kind: "operator_unplanned_pause", queue: null, when: null, agent: r.agent!, size: r.shrinkage_unplanned - unpl, evidence: { ...base, shrinkage_unplanned: r.shrinkage_unplanned, team_median_unplanned: unpl } });
+        out.push({ kind: "operator_unplanned_pause", queue: null, when: null, agent: r.agent!, size: r.shrinkage_unplanned - unpl, size_unit: "unplanned shrinkage above the team's median (fraction)", evidence: { ...base, shrinkage_unplanned: r.shrinkage_unplanned, team_median_unplanned: unpl } });
       }
       if (r.adherence !== null && r.adherence < adh) {
-        out.push({ kind: "operator_adherence", queue: null, when: null, agent: r.agent!, size: adh - r.adherence, evidence: { ...base, adherence: r.adherence, target: adh } });
+        out.push({ kind: "operator_adherence", queue: null, when: null, agent: r.agent!, size: adh - r.adherence, size_unit: "adherence under target (fraction)", evidence: { ...base, adherence: r.adherence, target: adh } });
       }
     }
   }
@@ -123,13 +127,15 @@ export function operatorSpots(rows: readonly OperatorKpiRow[], targets: readonly
 }
 
 /**
- * Queues whose skill coverage is thin: fewer than `min_primary` roster agents (default 3) with
- * the queue as a first-priority skill, or fewer than `min_any` (default 5) with it at all.
+ * Queues whose skill coverage is thin: fewer than `min_any` roster agents (default 5) with the
+ * skill at all, or fewer than `min_primary` (default 3) with it as a first-priority skill while
+ * the queue misses a target (a queue served well as everyone's second skill is not thin).
  *
  * @param store a store with the roster loaded (`agents.skills` as `queue:priority;…`)
  * @param queues the queues with calls
+ * @param missing the queues with a target miss
  */
-export async function thinSkills(store: Store, queues: readonly string[], options: { min_primary?: number; min_any?: number } = {}): Promise<WeakSpot[]> {
+export async function thinSkills(store: Store, queues: readonly string[], missing: ReadonlySet<string> = new Set(), options: { min_primary?: number; min_any?: number } = {}): Promise<WeakSpot[]> {
   const rows = await store.query<{ agent: string; skills: string | null }>("SELECT agent, skills FROM agents");
   if (rows.length === 0) return [];
   const minP = options.min_primary ?? 3, minA = options.min_any ?? 5;
@@ -145,7 +151,9 @@ export async function thinSkills(store: Store, queues: readonly string[], option
   }
   return queues.flatMap((q) => {
     const p = primary.get(q) ?? 0, a = any.get(q) ?? 0;
-    return p < minP || a < minA ? [{ kind: "thin_skill" as const, queue: q, when: null, size: Math.max(minP - p, minA - a), evidence: { primary_agents: p, skilled_agents: a, min_primary: minP, min_any: minA } }] : [];
+    return a < minA || (p < minP && missing.has(q))
+      ? [{ kind: "thin_skill" as const, queue: q, when: null, size: Math.max(minP - p, minA - a, 0), size_unit: "agents short of the coverage minimum", evidence: { primary_agents: p, skilled_agents: a, min_primary: minP, min_any: minA, misses_a_target: missing.has(q) ? "yes" : "no" } }]
+      : [];
   });
 }
 
@@ -183,7 +191,7 @@ export async function onCallTiming(store: Store, obs: readonly IntervalObservati
   if (total === 0 || share < (options.min_off_peak_share ?? 0.5)) return [];
   const [{ n } = { n: 0 }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM agents WHERE coalesce(on_call, false)`);
   return [{
-    kind: "on_call_timing", queue: null, when: null, size: off,
+    kind: "on_call_timing", queue: null, when: null, size: off, size_unit: "standby hours logged in off-peak",
     evidence: { on_call_agents: Number(n), standby_hours_logged_in: total, off_peak_hours: off, off_peak_share: share, median_calls_per_available_agent: median },
   }];
 }

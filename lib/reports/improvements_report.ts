@@ -13,6 +13,7 @@ import { REPORT_CSS } from "./_report_css.ts";
 
 /** What `qb improve` adds to the result: the options it ran with. */
 export interface ImprovementsReportInput extends ImprovementResult {
+
   options: { time_zone: string; interval_minutes: number; sl_threshold_s: number; replications: number | null; scenario: string | null; scenario_notes?: string[]; costs: ImprovementCosts };
 }
 
@@ -26,8 +27,13 @@ const NA = "n/a";
 const num = (x: number | null | undefined, d = 1) => (x === null || x === undefined || !Number.isFinite(x) ? NA : x.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d > 1 ? d : 0 }));
 const pct = (x: number | null | undefined) => (x === null || x === undefined ? NA : formatPercent(x));
 const money = (x: number | null) => (x === null ? NA : x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+// An estimate the method itself calls not valid is shown as n/a (its numbers stay in the JSON).
 const est = (e: MethodEstimate | null) =>
-  e === null ? NA : (e.ci_low === null ? num(e.delta_abandoned) : `${num(e.delta_abandoned)} [${num(e.ci_low)}, ${num(e.ci_high)}]`) + (e.valid ? "" : " (not valid)");
+  e === null ? NA : !e.valid ? `${NA} (not valid here)` : e.ci_low === null ? num(e.delta_abandoned) : `${num(e.delta_abandoned)} [${num(e.ci_low)}, ${num(e.ci_high)}]`;
+/** Fractions as percentages in the evidence (service levels, rates, shares, occupancy, adherence). */
+const evidenceValue = (k: string, v: number | string | null) =>
+  typeof v !== "number" ? String(v ?? NA) : /service_level|rate|share|occupancy|adherence|shrinkage/.test(k) && !/target_s|per_/.test(k) ? pct(v)
+  : num(v, Number.isInteger(v) ? 0 : 1);
 const tile = (label: string, value: string, note: string) =>
   `<div class="tile"><div class="label">${escapeHtml(label)}</div><div class="value">${escapeHtml(value)}</div><div class="note">${escapeHtml(note)}</div></div>`;
 const METHODS = [["erlang_a", "Erlang A", "#4e79a7"], ["regression", "Regression", "#f28e2b"], ["simulation", "Simulation", "#59a14f"]] as const;
@@ -37,7 +43,7 @@ function effectsChart(proposals: readonly EvaluatedProposal[]): string {
   const label = (p: EvaluatedProposal) => `${p.rank}. ${p.title.length > 48 ? `${p.title.slice(0, 47)}…` : p.title}`;
   const points = proposals.flatMap((p) => METHODS.flatMap(([k, name]) => {
     const e = p[k];
-    return e && e.delta_abandoned !== null ? [{ p: label(p), method: name, d: e.delta_abandoned, lo: e.ci_low ?? e.delta_abandoned, hi: e.ci_high ?? e.delta_abandoned }] : [];
+    return e && e.valid && e.delta_abandoned !== null ? [{ p: label(p), method: name, d: e.delta_abandoned, lo: e.ci_low ?? e.delta_abandoned, hi: e.ci_high ?? e.delta_abandoned }] : [];
   }));
   if (!points.length) return "<p>No proposal could be estimated.</p>";
   return plotSvg({
@@ -54,6 +60,7 @@ function effectsChart(proposals: readonly EvaluatedProposal[]): string {
 
 /** Service level per slot and queue against the targets (SVG). */
 function slotChart(r: ImprovementsReportInput): string {
+  // Each queue at its own SL target's threshold (the profiles are computed so).
   const rows = r.slots.filter((s) => s.queue !== "(all)" && s.service_level !== null).map((s) => ({ ...s, t: Number(s.slot.slice(0, 2)) + Number(s.slot.slice(3)) / 60 }));
   if (!rows.length) return "";
   return plotSvg({
@@ -129,7 +136,8 @@ export function buildImprovementsReport(r: ImprovementsReportInput, options: Imp
     { header: "Queue / operator", cell: (w) => w.queue ?? (w.agent ? `${w.evidence.name ?? ""} (${w.agent})` : "center") },
     { header: "When", cell: (w) => w.when ?? "" },
     { header: "Size", cell: (w) => num(w.size), numeric: true },
-    { header: "Evidence", cell: (w) => Object.entries(w.evidence).map(([k, v]) => `${k} ${typeof v === "number" ? num(v, Number.isInteger(v) ? 0 : Math.abs(v) < 1 ? 3 : 1) : v ?? NA}`).join(" · ") },
+    { header: "Unit of size", cell: (w) => w.size_unit },
+    { header: "Evidence", cell: (w) => Object.entries(w.evidence).map(([k, v]) => `${k.replace(/_/g, " ")} ${evidenceValue(k, v)}`).join(" · ") },
   ], { className: "data" });
   const table = htmlTable(r.proposals, [
     { header: "Rank", cell: (p) => String(p.rank), numeric: true },
@@ -137,7 +145,7 @@ export function buildImprovementsReport(r: ImprovementsReportInput, options: Imp
     { header: "Δ abandoned, Erlang A", cell: (p) => est(p.erlang_a), numeric: true },
     { header: "Regression [95 % CI]", cell: (p) => est(p.regression), numeric: true },
     { header: "Simulation [95 % CI]", cell: (p) => est(p.simulation), numeric: true },
-    { header: "SL (simulated)", cell: (p) => pct(p.simulation?.service_level), numeric: true },
+    { header: "SL simulated, base → proposal", cell: (p) => (p.simulation ? `${pct(p.simulation.service_level_base)} → ${pct(p.simulation.service_level)}` : NA), numeric: true },
     { header: "Cost", cell: (p) => money(p.cost), numeric: true },
     { header: "Cost / avoided abandon", cell: (p) => money(p.cost_per_avoided_abandon), numeric: true },
     { header: "ROI", cell: (p) => (p.roi === null ? NA : formatPercent(p.roi)), numeric: true },
@@ -147,6 +155,7 @@ export function buildImprovementsReport(r: ImprovementsReportInput, options: Imp
     ["Weak spots", "target miss: a queue's service level (V2) or abandon rate in a local slot, pooled over the days, worse than its queue target (size: calls short of the SL target per day); break collision: ≥ 20 % of the shift scheduled on a break or lunch in a slot whose calls per available agent are at or above the median slot's (size: agents on break); thin skill: fewer than 3 agents with the queue as a first skill or fewer than 5 with it at all; on-call timing: half or more of the standby agents' logged-in hours in intervals below the median calls per available agent (size: those hours); operators: occupancy 10 points below the team median, unplanned shrinkage 5 points above it, adherence below the team target"],
     ["Δ abandoned", "change in abandoned calls over the data's whole period, proposal − baseline; negative is better"],
     ["Ranking", "those that avoid abandons (interval below 0) first, cheapest per avoided abandon first; then those without evidence either way, cheapest first; last those that add abandons"],
+    ["Currency", "costs are in the roster's (and --costs') currency, whatever it is; queuebook converts nothing"],
     ["Cost", `added agents: their hours × ${money(c.added_agent_hourly)} per hour; on-call pool: the simulated standby hours × ${money(c.on_call_hourly)} + call-ins × ${money(c.call_in)}; moved breaks and cross-skilling: none counted`],
     ["ROI", c.value_per_avoided_abandon === null ? "n/a: no value per avoided abandon was given (--costs); the cost per avoided abandon is the break-even value" : `(avoided abandons × ${money(c.value_per_avoided_abandon)} − cost) / cost, on the proposal's marginal agents`],
     ...r.assumptions.map((a, i): [string, string] => [`Assumption ${i + 1}`, a]),
@@ -163,9 +172,9 @@ section.proposal { border-top: 1px solid var(--line); margin-top: 18px; } p.note
 <body>
 <header><h1>${isolate(title)}</h1><p class="sub">${escapeHtml(`${r.baseline.first_day ?? NA} to ${r.baseline.last_day ?? NA} (${r.options.time_zone}) · ${r.baseline.intervals} intervals with calls`)}${options.generated_at ? ` · generated ${escapeHtml(options.generated_at)}` : ""}</p></header>
 <section class="tiles">${tiles}</section>
-<section><h2>Proposals, ranked</h2>${table}<figure class="chart">${effectsChart(r.proposals)}<figcaption>Δ abandoned by each method, with its 95 % interval where it has one (Erlang A is exact for its inputs)</figcaption></figure></section>
+<section><h2>Proposals, ranked</h2><p class="note">Ranked on abandons avoided (the simulation's interval must lie below 0), then on cost per avoided abandon; a proposal can cut abandons and still lower the service level (more callers stay and are answered later): read both columns. Costs are in the roster's currency.</p>${table}<figure class="chart">${effectsChart(r.proposals)}<figcaption>Δ abandoned by each method, with its 95 % interval where it has one (Erlang A is a formula: no sampling interval); estimates a method calls not valid are left out</figcaption></figure></section>
 <section><h2>Weak spots</h2>${spots}
-<figure class="chart">${slotChart(r)}<figcaption>Service level per local slot and queue, pooled over the days (dashed: 80 %)</figcaption></figure>
+<figure class="chart">${slotChart(r)}<figcaption>${escapeHtml(`Service level per local slot and queue, pooled over the days, each queue at its SL target's threshold (${Object.entries(r.sl_thresholds).map(([q, t]) => `${q} ${t} s`).join(", ") || `${r.options.sl_threshold_s} s`}); dashed: 80 %; a slot with few calls swings`)}</figcaption></figure>
 <figure class="chart">${loadChart(r)}<figcaption>Calls per available agent per slot, the center; break collisions shaded</figcaption></figure></section>
 <section><h2>Each proposal</h2>${r.proposals.map((p) => detail(p, r.slots.filter((x) => x.queue === "(all)").map((x) => x.slot))).join("\n")}</section>
 <footer><h2>Definitions and assumptions</h2><dl>${defs}</dl><p class="sub">queuebook · improvements report</p></footer>

@@ -35,7 +35,7 @@ describe("qb improve", () => {
       for (const k of ["kind", "parameters", "rank", "cost", "roi", "erlang_a", "regression", "simulation"]) expect(p).toHaveProperty(k);
       for (const m of ["erlang_a", "regression", "simulation"]) {
         if (p[m] === null) expect(p.notes.join(" ")).toMatch(/can judge|cannot judge|Without a scenario/);
-        else expect(Object.keys(p[m]).sort()).toEqual([...ESTIMATE_KEYS].sort());
+        else for (const k of ESTIMATE_KEYS) expect(p[m]).toHaveProperty(k);
       }
     }
     // The demo's own zone and wrap-up come from its demo.json; every option the run used is in the output.

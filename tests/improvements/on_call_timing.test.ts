@@ -34,7 +34,7 @@ describe("onCallTiming", () => {
     // Calls per available agent: 10/1, 10/1, 1/2 (Agent/2 in), 10/1 → sorted 0.5, 10, 10, 10; the median (lower middle) 10.
     // Agent/2's 0.5 h are all in the 09:00 interval, below it: share 1, size 0.5 h.
     expect(spots).toEqual([{
-      kind: "on_call_timing", queue: null, when: null, size: 0.5,
+      kind: "on_call_timing", queue: null, when: null, size: 0.5, size_unit: "standby hours logged in off-peak",
       evidence: { on_call_agents: 1, standby_hours_logged_in: 0.5, off_peak_hours: 0.5, off_peak_share: 1, median_calls_per_available_agent: 10 },
     }]);
   });

@@ -28,7 +28,7 @@ describe("breakCollisions", () => {
     // 4 calls per available agent, above the median slot's (per agent: 2/3, 0, 2/3, 0, 4, 0, 1/3, 0 → sorted down, the 4th: 1/3).
     // No other slot has a break.
     expect(spots).toEqual([{
-      kind: "break_collision", queue: null, when: "10:00–10:30 (UTC)", size: 1.5,
+      kind: "break_collision", queue: null, when: "10:00–10:30 (UTC)", size: 1.5, size_unit: "agents on a break or lunch (mean)",
       evidence: { days: 1, offered_mean: 6, busy_rank: 1, slots: 8, on_shift_mean: 3, on_break_mean: 1.5, break_share: 0.5, calls_per_available_agent: 4,
         median_calls_per_available_agent: 1 / 3 },
     }]);
