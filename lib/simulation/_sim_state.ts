@@ -8,6 +8,7 @@
  */
 import { EventHeap } from "./_heap.ts";
 import type { Scenario } from "./config.ts";
+import type { QueueTally, SimCall } from "./engine.ts";
 import type { Rng } from "./rng.ts";
 
 /** Agent states, as indices of the time accumulators. */
@@ -91,40 +92,9 @@ export function ev(t: number, kind: number, agent: Agent | null = null, token = 
   return { t, seq: 0, kind, q, callerNo, call, agent, token, reason, end };
 }
 
-/** Counts and sums of one queue in one replication (the public QueueTally). */
-export interface Tally {
-  queue: string;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  timeouts: number;
-  waited: number;
-  answered_within: number;
-  abandoned_within: number;
-  short_abandoned: number;
-  wait_answered_s: number;
-  wait_all_s: number;
-  talk_s: number;
-  open: number;
-  answered_talk_open: number;
-  redials: number;
-  callbacks: number;
-  callbacks_served: number;
-  callback_delay_s: number;
-  callbacks_pending: number;
-}
-
-/** A call record (the public SimCall). */
-export interface CallRecord {
-  call_id: string;
-  queue: string;
-  arrival_s: number;
-  outcome: "answered" | "abandoned" | "timeout" | "callback";
-  wait_s: number;
-  answered_at_s: number | null;
-  talk_s: number | null;
-  agent: string | null;
-}
+/** Counts and sums of one queue in one replication, and a call record (the engine's public types). */
+export type Tally = QueueTally;
+export type CallRecord = SimCall;
 
 export interface State {
   s: Scenario;

@@ -17,7 +17,7 @@
  */
 import { z } from "zod";
 import { ianaZone, offsetMinutes } from "../time/mod.ts";
-import { parseScenario, type Scenario, type ScenarioInput } from "./config.ts";
+import { hasTrigger, onCallPolicyFields, parseScenario, type Scenario, type ScenarioInput } from "./config.ts";
 
 const positive = z.number().positive().finite();
 const nonNegative = z.number().nonnegative().finite();
@@ -43,13 +43,8 @@ export const changeSchema = z.discriminatedUnion("kind", [
     skills,
     /** Standby windows, seconds from the start (default: the whole horizon). */
     windows: z.array(period).optional(),
-    queue_threshold: z.number().int().min(1).optional(),
-    oldest_wait_s: positive.optional(),
-    activation_delay_s: nonNegative.default(0),
-    min_active_s: positive.default(1800),
-    cost_per_activation: nonNegative.default(0),
-    cost_per_hour: nonNegative.default(0),
-  }).strict().refine((o) => o.queue_threshold !== undefined || o.oldest_wait_s !== undefined, { message: "give queue_threshold and/or oldest_wait_s" }),
+    ...onCallPolicyFields,
+  }).strict().refine(...hasTrigger),
   z.object({
     kind: z.literal("priority"),
     /** Agent ids, or "all"; narrowed to those having `with_skill` when given. */

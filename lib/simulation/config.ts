@@ -89,6 +89,18 @@ const agentSchema = z.object({
   answer_probability: z.number().min(0.01).max(1).default(1),
 }).strict();
 
+/** The standby pool's call-in policy and costs: fields shared by the scenario's `on_call` and the `on_call_pool` change. */
+export const onCallPolicyFields = {
+  queue_threshold: z.number().int().min(1).optional(),
+  oldest_wait_s: positive.optional(),
+  activation_delay_s: nonNegative.default(0),
+  min_active_s: positive.default(1800),
+  cost_per_activation: nonNegative.default(0),
+  cost_per_hour: nonNegative.default(0),
+};
+/** A call-in policy needs a trigger. */
+export const hasTrigger = [(o: { queue_threshold?: number; oldest_wait_s?: number }) => o.queue_threshold !== undefined || o.oldest_wait_s !== undefined, { message: "give queue_threshold and/or oldest_wait_s" }] as const;
+
 /** The scenario format of `qb simulate --config` and `simulate()`. */
 export const scenarioSchema = z.object({
   /** Seed, a whole number in [0, 2³²) (default 1). */
@@ -116,14 +128,7 @@ export const scenarioSchema = z.object({
    * oldest call has waited this long (oldest_wait_s), logs in after activation_delay_s, and stays
    * at least min_active_s (longer while the trigger holds). Costs are reported per replication.
    */
-  on_call: z.object({
-    queue_threshold: z.number().int().min(1).optional(),
-    oldest_wait_s: positive.optional(),
-    activation_delay_s: nonNegative.default(0),
-    min_active_s: positive.default(1800),
-    cost_per_activation: nonNegative.default(0),
-    cost_per_hour: nonNegative.default(0),
-  }).strict().refine((o) => o.queue_threshold !== undefined || o.oldest_wait_s !== undefined, { message: "give queue_threshold and/or oldest_wait_s" }).optional(),
+  on_call: z.object(onCallPolicyFields).strict().refine(...hasTrigger).optional(),
 }).strict().superRefine((s, ctx) => {
   const names = new Set(s.queues.map((q) => q.name));
   if (names.size !== s.queues.length) ctx.addIssue({ code: "custom", path: ["queues"], message: "queue names must be unique" });
