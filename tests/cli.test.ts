@@ -200,6 +200,9 @@ describe("qb simulate", () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
     }
+    // A scenario that is not JSON is a usage error too (exit 2), naming the file.
+    const bad = qb("simulate", "--config", fixture("changes/bad_time.json").replace("bad_time.json", "not_json.txt"));
+    expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("not_json.txt")]);
   });
 });
 

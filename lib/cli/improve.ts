@@ -5,6 +5,8 @@
  */
 import type { Command } from "commander";
 import { parse } from "csv-parse/sync";
+import { z } from "zod";
+import { ianaZone } from "../time/mod.ts";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
@@ -23,6 +25,8 @@ import { loadServices } from "../ingest/mod.ts";
 
 interface ImproveCliOptions extends OperatorCliOptions {
   demoDir?: string;
+  /** Every file of the demo folder (protected from --out). */
+  demoFiles?: string[];
   targets?: string;
   services?: string;
   costs?: string;
@@ -43,14 +47,21 @@ function readCosts(path: string): Partial<ImprovementCosts> {
     throw new UsageError(`--costs '${safe(path)}': ${(err as Error).message}`);
   }
   const out: Partial<ImprovementCosts> = {};
+  const seen = new Map<string, number>();
   rows.forEach((r, i) => {
-    if (i === 0 && r[0]?.toLowerCase() === "item") return;
-    const [item, value] = r;
+    if (i === 0 && r[0]?.replace(/^\uFEFF/, "").toLowerCase() === "item") return;
+    const [rawItem, value, ...extra] = r;
+    const item = rawItem?.replace(/^\uFEFF/, "");
+    if (extra.some((x) => x !== "")) throw new UsageError(`${safe(path)}:${i + 1}: ${r.length} fields; a costs row is 'item,value'`);
     if (!COST_ITEMS.includes(item as typeof COST_ITEMS[number])) throw new UsageError(`${safe(path)}:${i + 1}: field 'item': '${safe(item ?? "")}' is not one of ${COST_ITEMS.join(", ")}`);
-    const x = Number(value);
-    if (value === undefined || value === "" || !Number.isFinite(x) || x < 0) throw new UsageError(`${safe(path)}:${i + 1}: field 'value': '${safe(value ?? "")}' is not a number ≥ 0`);
+    if (seen.has(item!)) throw new UsageError(`${safe(path)}:${i + 1}: field 'item': '${item}' is given twice (line ${seen.get(item!)} too)`);
+    seen.set(item!, i + 1);
+    // Plain decimals only (no hex, no exponent tricks), and amounts a center's costs can be.
+    const x = /^\d+(\.\d+)?$/.test(value ?? "") ? Number(value) : NaN;
+    if (!Number.isFinite(x) || x > 1e7) throw new UsageError(`${safe(path)}:${i + 1}: field 'value': '${safe(value ?? "")}' is not a decimal number from 0 to 10,000,000`);
     (out as Record<string, number>)[item!] = x;
   });
+  if (!seen.size) throw new UsageError(`--costs '${safe(path)}' holds no cost item (rows 'item,value': ${COST_ITEMS.join(", ")})`);
   return out;
 }
 
@@ -78,10 +89,30 @@ function fromDemoDir(o: ImproveCliOptions, given: (name: string) => boolean): vo
   o.targets ??= file("targets.csv");
   o.services ??= file("services.csv");
   o.scenario ??= file("scenario.json");
-  const about = JSON.parse(readFileSync(file("demo.json"), "utf8")) as { time_zone: string; wrapup_s_by_queue: Record<string, number> };
-  if (!given("tz")) o.tz = about.time_zone;
-  if (!o.wrapup.length) o.wrapup = Object.entries(about.wrapup_s_by_queue).map(([q, s]) => `${q}=${s}`);
+  const aboutPath = file("demo.json");
+  checkInputFile("--demo-dir demo.json", aboutPath);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(aboutPath, "utf8"));
+  } catch (err) {
+    throw new UsageError(`${safe(aboutPath)}: ${(err as Error).message}`);
+  }
+  const about = DEMO_ABOUT.safeParse(raw);
+  if (!about.success) throw new UsageError(`${safe(aboutPath)}: ${about.error.issues.map((i) => `field '${i.path.join(".") || "(root)"}': ${i.message}`).join("; ")}`);
+  if (!given("tz")) {
+    try {
+      ianaZone(about.data.time_zone);
+    } catch {
+      throw new UsageError(`${safe(aboutPath)}: field 'time_zone': unknown IANA zone '${safe(about.data.time_zone)}'`);
+    }
+    o.tz = about.data.time_zone;
+  }
+  if (!o.wrapup.length) o.wrapup = Object.entries(about.data.wrapup_s_by_queue).map(([q, s]) => `${q}=${s}`);
+  o.demoFiles = ["queue_log", "roster.csv", "schedules.csv", "targets.csv", "services.csv", "scenario.json", "demo.json"].map((n) => join(dir, n));
 }
+
+/** What `qb demo` writes in demo.json. */
+const DEMO_ABOUT = z.object({ time_zone: z.string().min(1), wrapup_s_by_queue: z.record(z.string(), z.number().nonnegative().finite()) }).passthrough();
 
 function readScenario(path: string): Scenario {
   checkInputFile("--scenario", path);
@@ -113,6 +144,32 @@ function improvementTables(r: ImprovementResult): string {
   return `weak spots (${r.weak_spots.length})\n${spots}${more}\nproposals, ranked (Δ abandoned over the data's period; negative = fewer)\n${props}${r.assumptions.map((a) => `· ${a}`).join("\n")}\n`;
 }
 
+/** A scenario error (too much work for --replications, a change the scenario cannot take) as a usage error naming its source. */
+async function asUsage<T>(source: string, replications: number, f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof TypeError && /^Invalid (scenario|change)/.test(err.message)) {
+      throw new UsageError(`${safe(source)} with --replications ${replications}: ${err.message}`);
+    }
+    throw err;
+  }
+}
+
+/** The given scenario must be of the data: its queues and its horizon around the data's calls. */
+async function checkScenarioCoversData(store: Store, s: Scenario, path: string): Promise<void> {
+  const [span] = await store.query<{ lo: number | null; hi: number | null }>("SELECT epoch_ms(min(entered_at)) AS lo, epoch_ms(max(entered_at)) AS hi FROM call_stints WHERE direction = 'inbound'");
+  const queues = (await store.query<{ queue: string }>("SELECT DISTINCT queue FROM call_stints WHERE direction = 'inbound' AND queue IS NOT NULL")).map((r) => r.queue);
+  const missing = queues.filter((q) => !s.queues.some((x) => x.name === q));
+  if (missing.length) throw new UsageError(`--scenario '${safe(path)}' has no queue ${missing.slice(0, 5).map((q) => `'${safe(q)}'`).join(", ")} of the data (its queues: ${s.queues.map((q) => safe(q.name)).join(", ")})`);
+  if (!span || span.lo === null || span.hi === null) return;
+  const start = s.start_epoch_s * 1000, end = start + s.horizon_s * 1000, day = 86_400_000;
+  const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
+  if (Number(span.lo) < start - day || Number(span.hi) > end + day || start < Number(span.lo) - day || end > Number(span.hi) + 2 * day) {
+    throw new UsageError(`--scenario '${safe(path)}' covers ${iso(start)} to ${iso(end)} UTC, the data's calls ${iso(Number(span.lo))} to ${iso(Number(span.hi))}: give the scenario of the same period (or none: it is then built from the data)`);
+  }
+}
+
 /** Adds `improve` to the program. */
 export function addImproveCommand(program: Command): void {
   const cmd = withOperatorInputs(withCommonOptions(program.command("improve").description("find weak spots, propose improvements and quantify each by Erlang A, regression and simulation, with cost and rank"), { window: false }));
@@ -138,7 +195,7 @@ export function addImproveCommand(program: Command): void {
       const given = o.scenario ? readScenario(o.scenario) : null;
       const targets = o.targets ? targetsOption(o.targets, o) : [];
       if (o.services) checkInputFile("--services", o.services);
-      const inputs = [...o.input, ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)];
+      const inputs = [...o.input, ...(o.demoFiles ?? []), ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)];
       if (o.out) checkOutput(o.out, { inputs, db: o.db });
       if (o.jsonOut) checkOutput(o.jsonOut, { inputs, db: o.db });
       if (o.out && o.jsonOut && resolve(o.out) === resolve(o.jsonOut)) throw new UsageError("--out and --json-out name the same file");
@@ -146,6 +203,7 @@ export function addImproveCommand(program: Command): void {
       try {
         if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
         const wrap = Object.fromEntries(o.wrapup.map((w) => w.split("=")).map(([q, x]) => [q!, Number(x)]));
+        if (given) await checkScenarioCoversData(store, given, o.scenario!);
         const roster = await rosterCosts(store);
         // Without a scenario, the center as its data shows it (calls per interval, talk, patience, roster, schedules).
         let scenario = given, scenario_notes: string[] = [];
@@ -166,13 +224,13 @@ export function addImproveCommand(program: Command): void {
         };
         const operators = o.roster ? await operatorKpis(store, { by: "agent", timeZone: o.tz, interval_minutes: o.intervalMinutes, wrapup_s: o.wrapupS, wrapup_by_queue: wrap, states_built: true }) : [];
         const progress: { bar: ReturnType<typeof createStepProgress> | null } = { bar: null };
-        const result = await improve(store, {
+        const result = await asUsage(o.scenario ?? "the scenario built from the data", o.replications, () => improve(store, {
           timeZone: o.tz, interval_minutes: o.intervalMinutes, threshold_s: o.slThresholdS, targets, scenario, replications: o.replications, costs, operators,
           on_progress: (done, total) => {
             progress.bar ??= createStepProgress(`simulated the baseline and ${total - 1} proposals × ${o.replications} replications`, total, o.quiet);
             progress.bar.update(done);
           },
-        });
+        }));
         progress.bar?.stop();
         const out = { ...result, options: { time_zone: o.tz, interval_minutes: o.intervalMinutes, sl_threshold_s: o.slThresholdS, replications: o.replications, costs, scenario: o.scenario ?? "built from the data", scenario_notes } };
         process.stdout.write(o.json ? jsonText(out) : improvementTables(result));

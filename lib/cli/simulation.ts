@@ -14,6 +14,7 @@ import {
 import { jsonText, number, safe, UsageError } from "./_common.ts";
 import { type CellFormat, cell, renderTable, type TableColumn } from "./_table.ts";
 import { checkInputFile } from "./_output.ts";
+import { createStepProgress } from "./_progress.ts";
 
 /** A mean with its confidence interval, as the table prints it. */
 function withCi(e: Estimate, format: CellFormat): string {
@@ -129,7 +130,7 @@ export function addSimulationCommands(program: Command): void {
         raw = JSON.parse(readFileSync(o.config, "utf8"));
       } catch (err) {
         const e = err as { code?: string; message: string };
-        throw new Error(`Cannot read scenario '${o.config}': ${e.code === "ENOENT" ? "no such file" : e.message}`);
+        throw new UsageError(`Cannot read scenario '${safe(o.config)}': ${e.code === "ENOENT" ? "no such file" : e.message}`);
       }
       if (o.replications !== undefined && raw && typeof raw === "object") (raw as Record<string, unknown>).replications = o.replications;
       const named = <T>(file: string, f: () => T): T => {
@@ -147,7 +148,14 @@ export function addSimulationCommands(program: Command): void {
           named(file, () => applyChanges(scenario, v.changes));
           return v;
         });
-        const c = compareScenarios(scenario, variants);
+        let bar: ReturnType<typeof createStepProgress> | null = null;
+        const c = compareScenarios(scenario, variants, {
+          on_progress: (done, total) => {
+            bar ??= createStepProgress(`simulated the scenario and ${total - 1} variant(s) × ${scenario.replications} replications`, total, false);
+            bar.update(done);
+          },
+        });
+        (bar as ReturnType<typeof createStepProgress> | null)?.stop();
         const strip = (r: SimulationResult) => {
           const { tallies: _t, ...rest } = r;
           return rest;

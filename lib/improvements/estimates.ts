@@ -151,6 +151,13 @@ export function regressionEstimate(obs: readonly IntervalObservation[], models: 
   if (Math.abs(sumD) < 1e-9) sumD = 0;
   const unit = (m: OlsModel) => effectOfChange(m, { offered: 0, available_agents: 0 }, { offered: 0, available_agents: 1 });
   const ab = unit(models.abandoned), sl = unit(models.service_level);
+  if (sumD === 0) {
+    // A linear model sees only the total agent-time; a change that keeps it (a moved break) has no estimate here, not a zero.
+    return {
+      service_level: null, abandon_rate: null, delta_abandoned: null, ci_low: null, ci_high: null, valid: false,
+      note: `OLS over ${models.n} intervals of the center (${ab.effect.toFixed(3)} abandons per available agent per interval); ${options.linear_note ?? "the proposal does not change the total agent-time, which is all a linear model sees"}: no estimate`,
+    };
+  }
   const ends = [ab.ci_low * sumD, ab.ci_high * sumD].sort((a, b) => a - b);
   const baseSl = serviceLevel(counts);
   const wrongSign = ab.effect >= 0;

@@ -87,7 +87,10 @@ export async function scenarioFromData(store: Store, options: ScenarioFromDataOp
     };
   });
   const agents = await agentsOf(store, start, horizon_s, new Set(queues.map((q) => q.name)), notes);
-  if (!agents.length) throw new RangeError("Cannot build a scenario: no agent with a skill on the loaded queues");
+  const unserved = queues.filter((q) => !agents.some((a) => q.name in a.skills)).map((q) => q.name);
+  if (unserved.length) {
+    throw new RangeError(`Cannot build a scenario: no agent of the roster has the skill of queue${unserved.length > 1 ? "s" : ""} ${unserved.slice(0, 5).map((q) => `'${q}'`).join(", ")} (roster skills are 'queue:priority;…' with the queues' names as the log writes them)`);
+  }
   const onCall = agents.some((a) => a.on_call);
   const assumed = { queue_threshold: 6, activation_delay_s: 600, min_active_s: 1800, ...(options.on_call_costs ?? {}) };
   if (onCall) {
@@ -121,9 +124,14 @@ async function agentsOf(store: Store, start: number, horizon_s: number, queues: 
     : [...new Set(answered.map((r) => r.agent))].sort().map((agent) => ({ agent, skills: Object.fromEntries(answered.filter((r) => r.agent === agent).map((r) => [r.queue, 1])), on_call: false }));
   const bySched = Map.groupBy(sched, (r) => r.agent), byObs = Map.groupBy(observed, (r) => r.agent);
   let fromSessions = 0;
+  const unknownSkills = new Set<string>(), skillless: string[] = [];
   const out = people.flatMap((p) => {
+    for (const q of Object.keys(p.skills)) if (!queues.has(q)) unknownSkills.add(q);
     const skills = Object.fromEntries(Object.entries(p.skills).filter(([q]) => queues.has(q)));
-    if (!Object.keys(skills).length) return [];
+    if (!Object.keys(skills).length) {
+      skillless.push(p.agent);
+      return [];
+    }
     const mine = bySched.get(p.agent) ?? [];
     let shifts: Period[], breaks: Period[];
     if (mine.length) {
@@ -140,6 +148,8 @@ async function agentsOf(store: Store, start: number, horizon_s: number, queues: 
     if (!shifts.length && !p.on_call) return [];
     return [{ id: p.agent.replace(/^Agent\//, ""), skills, shifts: p.on_call && !shifts.length ? undefined : shifts, breaks, on_call: p.on_call }];
   });
+  if (unknownSkills.size) notes.push(`roster skills on queues with no call in the data left out: ${[...unknownSkills].slice(0, 8).join(", ")}`);
+  if (skillless.length) notes.push(`${skillless.length} roster agent(s) with no skill on a queue of the data left out (${skillless.slice(0, 5).join(", ")})`);
   if (fromSessions) notes.push(`${fromSessions} agent(s) without schedules: their logged-in sessions are their shifts and their pauses their breaks`);
   return out;
 }

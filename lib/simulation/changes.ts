@@ -29,17 +29,17 @@ const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: "a local t
 export const changeSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("add_agents"),
-    count: z.number().int().min(1).max(10_000),
+    count: z.number().int().min(1).max(1000),
     skills,
-    /** Working periods, seconds from the start of the simulation (default: the whole horizon). */
-    shifts: z.array(period).optional(),
+    /** Working periods, seconds from the start of the simulation (default: the whole horizon); overlaps count once. */
+    shifts: z.array(period).min(1).optional(),
     answer_probability: z.number().min(0.01).max(1).default(1),
     /** Paid cost per hour of each added agent (for the proposal's labour cost; default 0). */
     hourly_cost: nonNegative.default(0),
   }).strict(),
   z.object({
     kind: z.literal("on_call_pool"),
-    size: z.number().int().min(1).max(10_000),
+    size: z.number().int().min(1).max(1000),
     skills,
     /** Standby windows, seconds from the start (default: the whole horizon). */
     windows: z.array(period).optional(),
@@ -70,7 +70,8 @@ export const changeSchema = z.discriminatedUnion("kind", [
     shift_s: z.number().finite().default(0),
     /** Staggering: the k-th matched break of a day moves (k mod groups) × step_s more. */
     stagger: z.object({ groups: z.number().int().min(2).max(100), step_s: positive }).strict().optional(),
-  }).strict().refine((m) => m.shift_s !== 0 || m.stagger !== undefined, { message: "give shift_s and/or stagger" }),
+  }).strict().refine((m) => m.shift_s !== 0 || m.stagger !== undefined, { message: "give shift_s and/or stagger" })
+    .refine((m) => m.from !== m.to, { message: "from and to are the same time: the window is empty" }),
   z.object({
     kind: z.literal("callbacks"),
     /** Queues that offer callbacks (default every queue). */
@@ -130,8 +131,9 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
   };
   for (const c of changes) {
     if (c.kind === "add_agents") {
-      const shifts = c.shifts ?? [{ start_s: 0, end_s: s.horizon_s }];
-      const h = shifts.reduce((x, p) => x + (Math.min(p.end_s, s.horizon_s) - Math.min(p.start_s, s.horizon_s)), 0) / 3600;
+      const shifts = mergePeriods(c.shifts ?? [{ start_s: 0, end_s: s.horizon_s }]);
+      if (shifts.some((p) => p.start_s >= s.horizon_s)) throw new TypeError(`Invalid change: add_agents.shifts: a shift starts at or after the horizon (${s.horizon_s} s)`);
+      const h = shifts.reduce((x, p) => x + (Math.min(p.end_s, s.horizon_s) - p.start_s), 0) / 3600;
       for (let i = 0; i < c.count; i++) {
         s.agents.push({ id: freshId("added-"), skills: { ...c.skills }, shifts: shifts.map((p) => ({ ...p })), breaks: [], on_call: false, answer_probability: c.answer_probability });
       }
@@ -153,6 +155,10 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
       const chosen = c.agents === "all" ? null : new Set(c.agents);
       const unknown = chosen ? [...chosen].filter((id) => !ids.has(id)) : [];
       if (unknown.length) throw new TypeError(`Invalid change: priority: unknown agent(s) ${unknown.slice(0, 5).join(", ")}`);
+      const queueNames = new Set(s.queues.map((q) => q.name));
+      for (const q of [...Object.keys(c.skills), ...(c.with_skill !== undefined ? [c.with_skill] : [])]) {
+        if (!queueNames.has(q)) throw new TypeError(`Invalid change: priority: unknown queue '${q}'; queues are ${[...queueNames].join(", ")}`);
+      }
       for (const a of s.agents) {
         if (chosen && !chosen.has(a.id)) continue;
         if (c.with_skill !== undefined && !(c.with_skill in a.skills)) continue;
@@ -188,12 +194,29 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
   return { scenario: parseScenario(s), notes, added_labour_cost: cost, added_agent_hours: hours };
 }
 
+/** Overlapping or touching periods as one (an agent works a period once). */
+function mergePeriods(list: readonly { start_s: number; end_s: number }[]): { start_s: number; end_s: number }[] {
+  const out: { start_s: number; end_s: number }[] = [];
+  for (const p of [...list].sort((a, b) => a.start_s - b.start_s)) {
+    const last = out[out.length - 1];
+    if (last && p.start_s <= last.end_s) last.end_s = Math.max(last.end_s, p.end_s);
+    else out.push({ start_s: p.start_s, end_s: p.end_s });
+  }
+  return out;
+}
+
 const skillText = (k: Record<string, number>) => Object.entries(k).map(([q, p]) => `${q}:${p}`).join(", ");
 const fmt = (x: number) => x.toLocaleString("en-US", { maximumFractionDigits: 1 });
 
 /** Moves the matching breaks in place; returns the note. */
 function moveBreaks(s: Scenario, c: Extract<Change, { kind: "move_breaks" }>): string {
-  ianaZone(c.time_zone);
+  try {
+    ianaZone(c.time_zone);
+  } catch {
+    throw new TypeError(`Invalid change: move_breaks.time_zone: unknown IANA zone '${c.time_zone}'`);
+  }
+  const unknownAgents = (c.agents ?? []).filter((id) => !s.agents.some((a) => a.id === id));
+  if (unknownAgents.length) throw new TypeError(`Invalid change: move_breaks.agents: unknown agent(s) ${unknownAgents.slice(0, 5).join(", ")}`);
   const minute = (x: string) => Number(x.slice(0, 2)) * 60 + Number(x.slice(3));
   const from = minute(c.from), to = minute(c.to);
   const inWindow = (t: number) => {

@@ -120,7 +120,7 @@ export const scenarioSchema = z.object({
   /** Ring time before RINGNOANSWER, seconds (default 15). */
   ring_timeout_s: positive.default(15),
   /** Epoch seconds of simulated time 0 (for queue_log timestamps; default 2024-01-01T00:00Z). */
-  start_epoch_s: nonNegative.default(1_704_067_200),
+  start_epoch_s: z.number().min(0).max(4_102_444_800).default(1_704_067_200),
   queues: z.array(queueSchema).min(1),
   agents: z.array(agentSchema).min(1),
   /**
@@ -132,6 +132,11 @@ export const scenarioSchema = z.object({
 }).strict().superRefine((s, ctx) => {
   const names = new Set(s.queues.map((q) => q.name));
   if (names.size !== s.queues.length) ctx.addIssue({ code: "custom", path: ["queues"], message: "queue names must be unique" });
+  const ids = new Set<string>();
+  s.agents.forEach((a, i) => {
+    if (ids.has(a.id)) ctx.addIssue({ code: "custom", path: ["agents", i, "id"], message: `agent id '${a.id}' is given twice` });
+    ids.add(a.id);
+  });
   if (s.warmup_s >= s.horizon_s) ctx.addIssue({ code: "custom", path: ["warmup_s"], message: `must be less than horizon_s (${s.horizon_s})` });
   s.queues.forEach((q, i) => {
     if (!s.agents.some((a) => q.name in a.skills)) ctx.addIssue({ code: "custom", path: ["queues", i, "name"], message: `no agent has the skill '${q.name}'` });

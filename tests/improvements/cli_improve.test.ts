@@ -67,6 +67,38 @@ describe("qb improve", () => {
     for (const p of j.proposals) expect(p.simulation).not.toBeNull();
   }, 120_000);
 
+  it("refuses what the hostile pass found (helper-29): an output over demo.json, a broken demo.json, a scenario of another period, loose costs", () => {
+    const broken = join(dir, "broken");
+    qb("demo", "--days", "2", "--out", broken);
+    const other = join(dir, "other");
+    qb("demo", "--days", "2", "--start-date", "2026-11-02", "--out", other);
+    const costs = (name: string, text: string) => {
+      const p = join(dir, name);
+      writeFileSync(p, text);
+      return p;
+    };
+    const cases: [string[], string][] = [
+      [["--demo-dir", broken, "-o", join(broken, "demo.json")], "is also an input"],
+      [["--demo-dir", broken, "--scenario", join(other, "scenario.json")], "covers 2026-11-0"],
+      [["--demo-dir", broken, "--costs", costs("hex.csv", "item,value\nadded_agent_hourly,0x10\n")], "hex.csv:2: field 'value': '0x10'"],
+      [["--demo-dir", broken, "--costs", costs("huge.csv", "item,value\nadded_agent_hourly,1e308\n")], "huge.csv:2: field 'value'"],
+      [["--demo-dir", broken, "--costs", costs("twice.csv", "item,value\ncall_in,1\ncall_in,2\n")], "twice.csv:3: field 'item': 'call_in' is given twice (line 2 too)"],
+      [["--demo-dir", broken, "--costs", costs("wide.csv", "item,value\ncall_in,1,9\n")], "wide.csv:2: 3 fields"],
+      [["--demo-dir", broken, "--costs", costs("empty.csv", "")], "holds no cost item"],
+      [["--demo-dir", demo, "--replications", "1000"], "with --replications 1000: Invalid scenario"],
+    ];
+    for (const [args, message] of cases) {
+      const r = qb("improve", ...args);
+      expect([args.join(" "), r.code, r.stderr.includes(message)], r.stderr).toEqual([args.join(" "), 2, true]);
+    }
+    // demo.json broken in each way the hostile pass tried: named, exit 2, and the file left as it was for the next run.
+    for (const [text, message] of [["garbage{{", "not valid JSON"], ["null", "field '(root)'"], ['{"time_zone":5,"wrapup_s_by_queue":{}}', "field 'time_zone'"], ['{"time_zone":"Not/AZone","wrapup_s_by_queue":{}}', "unknown IANA zone"], ["[]", "field '(root)'"]]) {
+      writeFileSync(join(broken, "demo.json"), text);
+      const r = qb("improve", "--demo-dir", broken);
+      expect([text, r.code, r.stderr.includes("demo.json"), r.stderr.includes(message)], r.stderr).toEqual([text, 2, true, true]);
+    }
+  }, 180_000);
+
   it("refuses bad usage with exit 2 and a qb: message", () => {
     const costs = join(dir, "costs.csv");
     writeFileSync(costs, "item,value\nadded_agent_hourly,25\nabandon_cost,3\n");

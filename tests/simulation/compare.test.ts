@@ -37,6 +37,27 @@ describe("scenario changes", () => {
     expect(() => applyChanges(base, parseChanges({ kind: "add_agents", count: 1, skills: { c: 1 } }))).toThrow(/unknown queue 'c'/);
   });
 
+  it("refuses changes that would do nothing or count twice, naming the field (hostile pass, helper-29)", () => {
+    const base = { horizon_s: 36_000, queues: [{ name: "a", arrivals: { rate_per_hour: 10 }, aht_s: 100 }], agents: pool(2, { a: 1 }) };
+    // Two identical shifts are one: 10 h, not 20 h (cost 100, not 200).
+    const twice = applyChanges(base, parseChanges({ kind: "add_agents", count: 1, skills: { a: 1 }, shifts: [{ start_s: 0, end_s: 36_000 }, { start_s: 0, end_s: 36_000 }], hourly_cost: 10 }));
+    expect([twice.added_agent_hours, twice.added_labour_cost]).toEqual([10, 100]);
+    for (const [change, message] of [
+      [{ kind: "move_breaks", from: "10:00", to: "10:00", shift_s: 60 }, "the window is empty"],
+      [{ kind: "move_breaks", from: "10:00", to: "11:00", shift_s: 60, agents: ["nobody"] }, "move_breaks.agents: unknown agent(s) nobody"],
+      [{ kind: "move_breaks", from: "10:00", to: "11:00", shift_s: 60, time_zone: "Not/AZone" }, "move_breaks.time_zone: unknown IANA zone"],
+      [{ kind: "priority", agents: "all", skills: { nosuchqueue: null } }, "priority: unknown queue 'nosuchqueue'"],
+      [{ kind: "priority", agents: "all", with_skill: "nosuchqueue", skills: { a: 2 } }, "priority: unknown queue 'nosuchqueue'"],
+      [{ kind: "add_agents", count: 1, skills: { a: 1 }, shifts: [] }, "shifts"],
+      [{ kind: "add_agents", count: 1, skills: { a: 1 }, shifts: [{ start_s: 40_000, end_s: 50_000 }] }, "at or after the horizon"],
+      [{ kind: "on_call_pool", size: 1001, skills: { a: 1 }, queue_threshold: 3 }, "size"],
+    ] as const) {
+      expect(() => applyChanges(base, parseChanges(change)), message).toThrow(message);
+    }
+    expect(() => parseScenario({ ...base, agents: [...base.agents, { id: "1000", skills: { a: 1 } }] })).toThrow(/agent id '1000' is given twice/);
+    expect(() => parseScenario({ ...base, start_epoch_s: 1e300 })).toThrow(/start_epoch_s/);
+  });
+
   it("staggers the breaks of a local window inside their shifts, and leaves in place a break that would leave its shift", () => {
     // 00:00 UTC = 01:00 in Rome (CET, January). Five agents on 07:00–15:00 UTC with a 15-minute break at 09:00 UTC (10:00 in Rome);
     // agent 1003's shift ends at 09:30 UTC, so its break cannot move 45 minutes later.
