@@ -94,7 +94,7 @@ export function erlangAEstimate(obs: readonly IntervalObservation[], change: Ava
   return {
     service_level: offered > 0 ? slWeighted / offered : null, abandon_rate: offered > 0 ? (observedAbandoned + delta) / offered : null,
     delta_abandoned: delta, ci_low: null, ci_high: null, valid: true,
-    note: options.note ?? "Erlang A per queue and 30-minute interval, stationary, exponential talk and patience; queues share the available agents in proportion to their workload; redials and the build-up after a peak are not seen; exact for its inputs (no interval)",
+    note: options.note ?? "Erlang A per queue and 30-minute interval, stationary, exponential talk and patience; queues share the available agents in proportion to their workload; redials and the build-up after a peak are not seen; a formula: no sampling interval",
   };
 }
 
