@@ -30,6 +30,8 @@ export interface MethodEstimate {
   /** The simulation only: the baseline's SL and abandon rate, ASA (s) and agents' occupancy with the proposal and in the baseline. */
   service_level_base?: number | null;
   abandon_rate_base?: number | null;
+  /** Erlang A only: per queue and local slot the proposal changes, the mean per day of calls, and SL and P(abandon) base → proposal. */
+  by_slot?: { queue: string; slot: string; days: number; offered_mean: number; service_level_base: number; service_level: number; abandon_rate_base: number; abandon_rate: number }[];
   asa_s?: number | null;
   asa_s_base?: number | null;
   occupancy?: number | null;
@@ -68,6 +70,7 @@ export function erlangAEstimate(obs: readonly IntervalObservation[], change: Ava
   const byStart = new Map<number, IntervalObservation[]>();
   for (const o of obs) (byStart.get(o.start_ms) ?? byStart.set(o.start_ms, []).get(o.start_ms)!).push(o);
   let offered = 0, base = 0, changed = 0, slWeighted = 0, observedAbandoned = 0;
+  const slots = new Map<string, { queue: string; slot: string; days: number; calls: number; slB: number; slC: number; abB: number; abC: number }>();
   for (const [start, list] of byStart) {
     const work = list.map((o) => o.counts.offered * (params.get(o.queue)?.aht_s ?? 0));
     const total = work.reduce((a, b) => a + b, 0);
@@ -88,12 +91,26 @@ export function erlangAEstimate(obs: readonly IntervalObservation[], change: Ava
       base += calls * b.p_abandon;
       changed += calls * c.p_abandon;
       slWeighted += calls * c.sl;
+      if (dn !== 0) {
+        const k = `${o.queue}\u0000${o.slot}`;
+        const e = slots.get(k) ?? slots.set(k, { queue: o.queue, slot: o.slot, days: 0, calls: 0, slB: 0, slC: 0, abB: 0, abC: 0 }).get(k)!;
+        e.days++;
+        e.calls += calls;
+        e.slB += calls * b.sl;
+        e.slC += calls * c.sl;
+        e.abB += calls * b.p_abandon;
+        e.abC += calls * c.p_abandon;
+      }
     });
   }
+  const by_slot = [...slots.values()].sort((a, b) => (a.queue < b.queue ? -1 : a.queue > b.queue ? 1 : a.slot < b.slot ? -1 : 1)).map((e) => ({
+    queue: e.queue, slot: e.slot, days: e.days, offered_mean: e.calls / e.days, service_level_base: e.slB / e.calls, service_level: e.slC / e.calls,
+    abandon_rate_base: e.abB / e.calls, abandon_rate: e.abC / e.calls,
+  }));
   const delta = changed - base;
   return {
     service_level: offered > 0 ? slWeighted / offered : null, abandon_rate: offered > 0 ? (observedAbandoned + delta) / offered : null,
-    delta_abandoned: delta, ci_low: null, ci_high: null, valid: true,
+    delta_abandoned: delta, ci_low: null, ci_high: null, valid: true, by_slot,
     note: options.note ?? "Erlang A per queue and 30-minute interval, stationary, exponential talk and patience; queues share the available agents in proportion to their workload; redials and the build-up after a peak are not seen; a formula: no sampling interval",
   };
 }

@@ -102,6 +102,13 @@ function detail(p: EvaluatedProposal, slots: readonly string[]): string {
     { header: "ASA s base → proposal", cell: (q) => `${num(q.asa_s_base)} → ${num(q.asa_s)}`, numeric: true },
     { header: "Δ abandoned [95 % CI]", cell: (q) => (q.ci_low === null ? num(q.delta_abandoned) : `${num(q.delta_abandoned)} [${num(q.ci_low)}, ${num(q.ci_high)}]`), numeric: true },
   ], { className: "data" }) : "";
+  const slotRows = p.erlang_a?.by_slot ?? [];
+  const slotTable = slotRows.length ? `<details><summary>Erlang A per queue and slot the proposal changes (${slotRows.length})</summary>${htmlTable(slotRows, [
+    { header: "Queue", cell: (x) => x.queue }, { header: "Slot", cell: (x) => x.slot }, { header: "Days", cell: (x) => num(x.days, 0), numeric: true },
+    { header: "Calls per day", cell: (x) => num(x.offered_mean), numeric: true },
+    { header: "SL base → proposal", cell: (x) => `${pct(x.service_level_base)} → ${pct(x.service_level)}`, numeric: true },
+    { header: "P(abandon) base → proposal", cell: (x) => `${pct(x.abandon_rate_base)} → ${pct(x.abandon_rate)}`, numeric: true },
+  ], { className: "data" })}</details>` : "";
   const methods = METHODS.map(([k, name]) => {
     const e = p[k];
     const extra = e && e.occupancy !== undefined ? `, ASA ${num(e.asa_s_base)} → ${num(e.asa_s)} s, occupancy ${pct(e.occupancy_base)} → ${pct(e.occupancy)}` : "";
@@ -110,7 +117,7 @@ function detail(p: EvaluatedProposal, slots: readonly string[]): string {
   return `<section class="proposal"><h3>${p.rank}. ${isolate(p.title)}</h3><p class="sub">${isolate(params)}</p>
 <p>Answers: ${p.addresses.map(isolate).join("; ") || "a proposal given by hand"}. Cost ${escapeHtml(money(p.cost))} (${isolate(p.cost_note)}); cost per avoided abandon ${escapeHtml(money(p.cost_per_avoided_abandon))}; ROI ${escapeHtml(p.roi === null ? NA : formatPercent(p.roi))}.</p>
 <ul>${methods}</ul>${p.notes.length ? `<p class="note">${p.notes.map(isolate).join("<br>")}</p>` : ""}
-<figure class="chart">${chart}<figcaption>Scheduled available agents the proposal adds (green) or takes away (red), per local slot, mean per day</figcaption></figure>${queues}</section>`;
+<figure class="chart">${chart}<figcaption>Scheduled available agents the proposal adds (green) or takes away (red), per local slot, mean per day</figcaption></figure>${queues}${slotTable}</section>`;
 }
 
 /**

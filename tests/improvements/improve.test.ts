@@ -99,6 +99,13 @@ describe("qb improve's workflow on the demo center", () => {
     expect(p.cost).toBe(0);
     expect(p.simulation!.ci_high!).toBeLessThan(0);
     expect(p.erlang_a!.delta_abandoned!).toBeLessThan(0);
+    // Per queue and slot, Erlang A sees the 10:00 slot gain agents (SL up) and the 10:30 slot lose them (SL down) …
+    const slots = p.erlang_a!.by_slot!;
+    expect([...new Set(slots.map((x) => x.slot))].sort()).toEqual(["10:00", "10:30"]);
+    for (const x of slots) expect(x.slot === "10:00" ? x.service_level > x.service_level_base : x.service_level < x.service_level_base).toBe(true);
+    // … and its period total is the sum over those slots of calls × the change in P(abandon).
+    const sum = slots.reduce((s, x) => s + x.days * x.offered_mean * (x.abandon_rate - x.abandon_rate_base), 0);
+    expect(sum).toBeCloseTo(p.erlang_a!.delta_abandoned!, 6);
     // A moved break keeps the agent-time: the linear regression sees nothing and says so.
     expect(p.regression!.valid).toBe(false);
     expect(p.regression!.delta_abandoned).toBeNull();
