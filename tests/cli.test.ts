@@ -200,6 +200,11 @@ describe("qb simulate", () => {
       expect(r.stderr).toContain(message);
       expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
     }
+    // Callers who took a callback are shown beside the live calls (re-check, helper-30: SL looked 99.8 % with no word).
+    const cb = qb("simulate", "--config", fixture("small_scenario.json"), "--compare", fixture("changes/callbacks_all.json"));
+    expect(cb.code).toBe(0);
+    expect(cb.stdout).toContain("callbacks taken base → variant");
+    expect(cb.stdout).toContain("callers who took a callback are counted apart");
     // A scenario that is not JSON is a usage error too (exit 2), naming the file.
     const bad = qb("simulate", "--config", fixture("changes/bad_time.json").replace("bad_time.json", "not_json.txt"));
     expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining("not_json.txt")]);

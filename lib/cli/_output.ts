@@ -47,36 +47,36 @@ export function checkInputFile(option: string, path: string): void {
  *
  * @throws {UsageError} naming the path
  */
-export function checkOutput(out: string, protect: { inputs?: readonly string[]; db?: string }): void {
-  if (out.trim() === "") throw new UsageError("--out is empty: give a file name such as 'out/report.html'");
+export function checkOutput(out: string, protect: { inputs?: readonly string[]; db?: string }, option = "--out"): void {
+  if (out.trim() === "") throw new UsageError(`${option} is empty: give a file name such as 'out/report.html'`);
   const dir = dirname(resolve(out));
   if (!existsSync(dir)) {
     try {
       mkdirSync(dir, { recursive: true });
     } catch (err) {
-      throw new UsageError(`Cannot create the folder of --out '${safe(out)}': ${(err as { code?: string }).code ?? (err as Error).message}`);
+      throw new UsageError(`Cannot create the folder of ${option} '${safe(out)}': ${(err as { code?: string }).code ?? (err as Error).message}`);
     }
-  } else if (!statSync(dir).isDirectory()) throw new UsageError(`--out '${safe(out)}': '${safe(dir)}' is not a folder`);
+  } else if (!statSync(dir).isDirectory()) throw new UsageError(`${option} '${safe(out)}': '${safe(dir)}' is not a folder`);
   if (existsSync(out) && !statSync(out).isDirectory() && !statSync(out).isFile()) {
-    throw new UsageError(`--out '${safe(out)}' is a device, a pipe or a socket, not a file: give a file name such as 'out/report.html'`);
+    throw new UsageError(`${option} '${safe(out)}' is a device, a pipe or a socket, not a file: give a file name such as 'out/report.html'`);
   }
-  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out '${safe(out)}' is a directory: give a file name such as '${safe(join(out, "report.html"))}'`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`${option} '${safe(out)}' is a directory: give a file name such as '${safe(join(out, "report.html"))}'`);
   const target = realOrResolved(out);
   for (const input of protect.inputs ?? []) {
-    if (realOrResolved(input) === target) throw new UsageError(`--out '${safe(out)}' is also an input: it would overwrite '${safe(input)}'`);
+    if (realOrResolved(input) === target) throw new UsageError(`${option} '${safe(out)}' is also an input: it would overwrite '${safe(input)}'`);
   }
   if (protect.db && protect.db !== ":memory:") {
     const db = realOrResolved(protect.db);
-    if (db === target) throw new UsageError(`--out '${safe(out)}' is the --db database: it would overwrite it`);
+    if (db === target) throw new UsageError(`${option} '${safe(out)}' is the --db database: it would overwrite it`);
     // DuckDB keeps a write-ahead log beside the database and deletes it on close.
-    if (`${db}.wal` === target) throw new UsageError(`--out '${safe(out)}' is the --db database's write-ahead log: DuckDB deletes it`);
+    if (`${db}.wal` === target) throw new UsageError(`${option} '${safe(out)}' is the --db database's write-ahead log: DuckDB deletes it`);
   }
   // Before any long work: can a file be created beside the target (as writeFileAtomic will)?
   const probe = tempBeside(out);
   try {
     writeFileSync(probe, "", { flag: "wx" });
   } catch (err) {
-    if ((err as { code?: string }).code !== "EEXIST") throw new UsageError(`Cannot write --out '${safe(out)}': ${ioWhy(err)}`);
+    if ((err as { code?: string }).code !== "EEXIST") throw new UsageError(`Cannot write ${option} '${safe(out)}': ${ioWhy(err)}`);
   } finally {
     rmSync(probe, { force: true });
   }

@@ -112,7 +112,7 @@ function fromDemoDir(o: ImproveCliOptions, given: (name: string) => boolean): vo
 }
 
 /** What `qb demo` writes in demo.json. */
-const DEMO_ABOUT = z.object({ time_zone: z.string().min(1), wrapup_s_by_queue: z.record(z.string(), z.number().nonnegative().finite()) }).passthrough();
+const DEMO_ABOUT = z.object({ time_zone: z.string().min(1), wrapup_s_by_queue: z.record(z.string(), z.number().nonnegative().max(86_400)) }).passthrough();
 
 function readScenario(path: string): Scenario {
   checkInputFile("--scenario", path);
@@ -165,7 +165,8 @@ async function checkScenarioCoversData(store: Store, s: Scenario, path: string):
   if (!span || span.lo === null || span.hi === null) return;
   const start = s.start_epoch_s * 1000, end = start + s.horizon_s * 1000, day = 86_400_000;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-  if (Number(span.lo) < start - day || Number(span.hi) > end + day || start < Number(span.lo) - day || end > Number(span.hi) + 2 * day) {
+  // The scenario's horizon must hold the data's calls and end within a day after the last (its Δ is over its horizon).
+  if (Number(span.lo) < start || Number(span.hi) > end || Number(span.lo) - start >= day || end - Number(span.hi) >= day) {
     throw new UsageError(`--scenario '${safe(path)}' covers ${iso(start)} to ${iso(end)} UTC, the data's calls ${iso(Number(span.lo))} to ${iso(Number(span.hi))}: give the scenario of the same period (or none: it is then built from the data)`);
   }
 }
@@ -197,7 +198,7 @@ export function addImproveCommand(program: Command): void {
       if (o.services) checkInputFile("--services", o.services);
       const inputs = [...o.input, ...(o.demoFiles ?? []), ...[o.roster, o.schedules, o.targets, o.services, o.costs, o.scenario].filter((f): f is string => !!f)];
       if (o.out) checkOutput(o.out, { inputs, db: o.db });
-      if (o.jsonOut) checkOutput(o.jsonOut, { inputs, db: o.db });
+      if (o.jsonOut) checkOutput(o.jsonOut, { inputs, db: o.db }, "--json-out");
       if (o.out && o.jsonOut && resolve(o.out) === resolve(o.jsonOut)) throw new UsageError("--out and --json-out name the same file");
       const store = await loadOperatorInputs(o);
       try {

@@ -73,8 +73,15 @@ function comparisonTable(c: Comparison): string {
       rows.push(Object.fromEntries([["variant", v.name], ["queue", queue], ...DIFF_COLUMNS.map(([h, k, f]) => [h, diffCell(d[k], f)])]));
     }
   }
+  // Callers who took a callback leave the live calls: show them whenever a variant has any.
+  const withCallbacks = c.variants.some((v) => (v.differences.all.callbacks.variant ?? 0) > 0 || (v.differences.all.callbacks.baseline ?? 0) > 0);
+  if (withCallbacks) {
+    let i = 0;
+    for (const v of c.variants) for (const d of [v.differences.all, ...v.differences.queues]) rows[i++]!["callbacks"] = diffCell(d.callbacks, "s");
+  }
   const columns: TableColumn[] = [{ key: "variant", header: "variant", format: "text" }, { key: "queue", header: "queue", format: "text" },
-    ...DIFF_COLUMNS.map(([h]) => ({ key: h, header: `${h} base → variant: Δ [95 % CI]`, format: "text" as const }))];
+    ...DIFF_COLUMNS.map(([h]) => ({ key: h, header: `${h} base → variant: Δ [95 % CI]`, format: "text" as const })),
+    ...(withCallbacks ? [{ key: "callbacks", header: "callbacks taken base → variant", format: "text" as const }] : [])];
   const notes = c.variants.flatMap((v) => v.notes.map((n) => `  ${v.name}: ${n}`));
   const width = (v: VariantComparison) => {
     const d = v.differences.all.p_abandon;
@@ -82,7 +89,8 @@ function comparisonTable(c: Comparison): string {
   };
   return renderTable(rows, columns) +
     `Δ = variant − baseline, mean of the paired differences over ${c.replications} replications with common random numbers (seed ${c.seed}); ` +
-    `SL V2 = answered within ${c.baseline.threshold_s} s / (offered − abandoned within ${c.baseline.short_abandon_s} s)\n` +
+    `SL V2 = answered within ${c.baseline.threshold_s} s / (offered − abandoned within ${c.baseline.short_abandon_s} s)` +
+    (withCallbacks ? "; offered, SL and abandons are of the live calls: callers who took a callback are counted apart" : "") + "\n" +
     (notes.length ? `changes:\n${notes.join("\n")}\n` : "") +
     `common random numbers: paired against unpaired interval widths\n` + c.variants.map(width).filter(Boolean).join("\n") + "\n";
 }

@@ -262,7 +262,8 @@ function evaluate(p: Proposal, c: EvalContext): Omit<EvaluatedProposal, "rank"> 
   }));
   return {
     ...p, cost, cost_note, erlang_a, regression, simulation, notes, slot_change, simulation_by_queue,
-    cost_per_avoided_abandon: cost !== null && avoided !== null && avoided > 0 ? cost / avoided : null,
+    // A proposal that saves money (cost < 0) and avoids abandons costs nothing per avoided abandon.
+    cost_per_avoided_abandon: cost !== null && avoided !== null && avoided > 0 ? Math.max(0, cost) / avoided : null,
     roi: cost !== null && cost > 0 && value !== null && avoided !== null ? (avoided * value - cost) / cost : null,
   };
 }

@@ -171,9 +171,12 @@ export function applyChanges(base: ScenarioInput | Scenario, changes: readonly C
         }
         if (touched) n++;
       }
+      const froms = new Set<string>();
       for (const o of c.overflow ?? []) {
         const q = s.queues.find((x) => x.name === o.from);
         if (!q) throw new TypeError(`Invalid change: priority: overflow from unknown queue '${o.from}'`);
+        if (froms.has(o.from)) throw new TypeError(`Invalid change: priority.overflow: '${o.from}' overflows twice; a queue overflows to one queue`);
+        froms.add(o.from);
         q.overflow = { to: o.to, after_s: o.after_s };
       }
       notes.push(`priority: ${n} agent(s) set to ${Object.entries(c.skills).map(([q, p]) => (p === null ? `no ${q}` : `${q}:${p}`)).join(", ") || "no skill change"}` +

@@ -72,6 +72,8 @@ describe("qb improve", () => {
     qb("demo", "--days", "2", "--out", broken);
     const other = join(dir, "other");
     qb("demo", "--days", "2", "--start-date", "2026-11-02", "--out", other);
+    const longer = join(dir, "longer");
+    qb("demo", "--days", "3", "--out", longer);
     const costs = (name: string, text: string) => {
       const p = join(dir, name);
       writeFileSync(p, text);
@@ -80,6 +82,9 @@ describe("qb improve", () => {
     const cases: [string[], string][] = [
       [["--demo-dir", broken, "-o", join(broken, "demo.json")], "is also an input"],
       [["--demo-dir", broken, "--scenario", join(other, "scenario.json")], "covers 2026-11-0"],
+      // The same start and one day longer (re-check, helper-30): its Δ would be over three days, not the data's two.
+      [["--demo-dir", broken, "--scenario", join(longer, "scenario.json")], "give the scenario of the same period"],
+      [["--demo-dir", broken, "--json-out", join(broken, "roster.csv")], "--json-out '"],
       [["--demo-dir", broken, "--costs", costs("hex.csv", "item,value\nadded_agent_hourly,0x10\n")], "hex.csv:2: field 'value': '0x10'"],
       [["--demo-dir", broken, "--costs", costs("huge.csv", "item,value\nadded_agent_hourly,1e308\n")], "huge.csv:2: field 'value'"],
       [["--demo-dir", broken, "--costs", costs("twice.csv", "item,value\ncall_in,1\ncall_in,2\n")], "twice.csv:3: field 'item': 'call_in' is given twice (line 2 too)"],

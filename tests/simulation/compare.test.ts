@@ -51,10 +51,14 @@ describe("scenario changes", () => {
       [{ kind: "add_agents", count: 1, skills: { a: 1 }, shifts: [] }, "shifts"],
       [{ kind: "add_agents", count: 1, skills: { a: 1 }, shifts: [{ start_s: 40_000, end_s: 50_000 }] }, "at or after the horizon"],
       [{ kind: "on_call_pool", size: 1001, skills: { a: 1 }, queue_threshold: 3 }, "size"],
+      [{ kind: "priority", agents: "all", skills: {}, overflow: [{ from: "a", to: "a", after_s: 5 }] }, "cannot overflow to itself"],
     ] as const) {
       expect(() => applyChanges(base, parseChanges(change)), message).toThrow(message);
     }
     expect(() => parseScenario({ ...base, agents: [...base.agents, { id: "1000", skills: { a: 1 } }] })).toThrow(/agent id '1000' is given twice/);
+    // One overflow per queue (re-check, helper-30: the first of two was silently dropped).
+    const two = { ...base, queues: [...base.queues, { name: "b", arrivals: { rate_per_hour: 1 }, aht_s: 100 }, { name: "c", arrivals: { rate_per_hour: 1 }, aht_s: 100 }], agents: [...base.agents, { id: "x", skills: { b: 1, c: 1 } }] };
+    expect(() => applyChanges(two, parseChanges({ kind: "priority", agents: "all", skills: {}, overflow: [{ from: "a", to: "b", after_s: 10 }, { from: "a", to: "c", after_s: 20 }] }))).toThrow(/'a' overflows twice/);
     expect(() => parseScenario({ ...base, start_epoch_s: 1e300 })).toThrow(/start_epoch_s/);
   });
 
