@@ -165,9 +165,16 @@ async function checkScenarioCoversData(store: Store, s: Scenario, path: string):
   if (!span || span.lo === null || span.hi === null) return;
   const start = s.start_epoch_s * 1000, end = start + s.horizon_s * 1000, day = 86_400_000;
   const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace("T", " ");
-  // The scenario's horizon must hold the data's calls and end within a day after the last (its Δ is over its horizon).
-  if (Number(span.lo) < start || Number(span.hi) > end || Number(span.lo) - start >= day || end - Number(span.hi) >= day) {
+  // The scenario's horizon must hold the data's calls (a day either side: local midnights) …
+  if (Number(span.lo) < start - day || Number(span.hi) > end + day || start < Number(span.lo) - day || end > Number(span.hi) + 3 * day) {
     throw new UsageError(`--scenario '${safe(path)}' covers ${iso(start)} to ${iso(end)} UTC, the data's calls ${iso(Number(span.lo))} to ${iso(Number(span.hi))}: give the scenario of the same period (or none: it is then built from the data)`);
+  }
+  // … and expect about as many calls: its Δ is over its own horizon (a scenario a day longer, or of a busier period, would inflate it).
+  const expected = s.queues.reduce((n, q) => n + ("rate_per_hour" in q.arrivals ? q.arrivals.rate_per_hour * s.horizon_s / 3600
+    : q.arrivals.calls_per_interval.reduce((a, b) => a + b, 0) * Math.max(1, s.horizon_s / (q.arrivals.interval_minutes * 60 * q.arrivals.calls_per_interval.length))), 0);
+  const [{ n } = { n: 0 }] = await store.query<{ n: number }>("SELECT count(*) AS n FROM call_stints WHERE direction = 'inbound'");
+  if (Number(n) > 0 && (expected < 0.8 * Number(n) || expected > 1.25 * Number(n))) {
+    throw new UsageError(`--scenario '${safe(path)}' expects ${Math.round(expected)} calls (first calls, redials aside) over ${(s.horizon_s / 86_400).toFixed(1)} days; the data has ${n}: give the scenario of the same period and load (or none: it is then built from the data)`);
   }
 }
 
