@@ -11,6 +11,7 @@ import { queueKpis } from "../indicators/mod.ts";
 import { estimatePatience } from "../queueing/mod.ts";
 import { parseScenario, type Scenario, type ScenarioInput } from "../simulation/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { skillsOf } from "./_skills.ts";
 import { localToInstant, offsetMinutes } from "../time/mod.ts";
 
 /** A built scenario and what it had to assume. */
@@ -36,15 +37,6 @@ export interface ScenarioFromDataOptions {
 
 type Period = { start_s: number; end_s: number; reason?: string };
 
-/** Parses roster skills `queue:priority;…` (priority 1 when left out). */
-function skillsOf(text: string | null): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const part of (text ?? "").split(/[;,]/).map((x) => x.trim()).filter(Boolean)) {
-    const [q, p] = part.split(":");
-    out[q!.trim()] = Math.max(1, Math.round(Number(p ?? 1)) || 1);
-  }
-  return out;
-}
 
 /**
  * Builds the scenario (validated) from a store holding calls, agent states (built) and, when

@@ -8,6 +8,7 @@
 import type { Target } from "../ingest/mod.ts";
 import type { OperatorKpiRow } from "../operators/mod.ts";
 import type { Store } from "../store/mod.ts";
+import { skillsOf } from "./_skills.ts";
 import { centerObservations, type IntervalObservation, type SlotProfile } from "./slots.ts";
 import type { WeakSpot } from "./weak_spots.ts";
 
@@ -141,12 +142,12 @@ export async function thinSkills(store: Store, queues: readonly string[], missin
   const minP = options.min_primary ?? 3, minA = options.min_any ?? 5;
   const primary = new Map<string, number>(), any = new Map<string, number>();
   for (const r of rows) {
-    const skills = (r.skills ?? "").split(/[;,]/).map((x) => x.trim()).filter(Boolean).map((x) => x.split(":"));
+    const skills = Object.entries(skillsOf(r.skills));
     if (!skills.length) continue;
-    const best = Math.min(...skills.map(([, p]) => Number(p ?? 1) || 1));
+    const best = Math.min(...skills.map(([, p]) => p));
     for (const [q, p] of skills) {
-      any.set(q!, (any.get(q!) ?? 0) + 1);
-      if ((Number(p ?? 1) || 1) === best) primary.set(q!, (primary.get(q!) ?? 0) + 1);
+      any.set(q, (any.get(q) ?? 0) + 1);
+      if (p === best) primary.set(q, (primary.get(q) ?? 0) + 1);
     }
   }
   return queues.flatMap((q) => {
