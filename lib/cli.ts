@@ -19,6 +19,7 @@ import { addImproveCommand } from "./cli/improve.ts";
 import { addMonitorCommands } from "./cli/monitor.ts";
 import { addTargetCommands } from "./cli/targets.ts";
 import { addServiceCommands } from "./cli/services.ts";
+import { addArchiveCommands } from "./cli/archive.ts";
 
 /** The version `qb --version` prints. */
 export const QB_VERSION = "0.2.0";
@@ -45,6 +46,7 @@ export function createProgram(): Command {
   addMonitorCommands(program);
   addTargetCommands(program);
   addServiceCommands(program);
+  addArchiveCommands(program);
   // Mark required options in every command's --help.
   for (const cmd of program.commands) {
     for (const opt of cmd.options) if (opt.mandatory && !opt.description.endsWith("(required)")) opt.description += " (required)";

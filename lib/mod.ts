@@ -10,6 +10,9 @@ export * from "./store/mod.ts";
 // Ingest: logs → tables, with rejects and reconciled counts.
 export * from "./ingest/mod.ts";
 
+// Archives: the derived tables as day-partitioned Parquet, and back.
+export * from "./parquet/mod.ts";
+
 // Indicators: service level, abandonment, ASA, AHT, agent KPIs.
 export * from "./indicators/mod.ts";
 

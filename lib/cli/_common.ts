@@ -11,6 +11,7 @@ import { DateTime } from "luxon";
 import { ianaZone } from "../time/mod.ts";
 import { createLoadProgress } from "./_progress.ts";
 import { openStore, type Store } from "../store/mod.ts";
+import { type ArchiveManifest, importArchive, isArchive } from "../parquet/mod.ts";
 
 /**
  * Reads `--sl-variant`: an id (`V2`, `v2`) or its long name (`answered_within_over_offered_less_short_abandons`).
@@ -56,10 +57,12 @@ export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
 }
 
-export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?: boolean; intervals?: boolean } = {}): Command {
-  const { queue = true, window = true, intervals = true } = what;
+export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?: boolean; intervals?: boolean; inputRequired?: boolean } = {}): Command {
+  const { queue = true, window = true, intervals = true, inputRequired = true } = what;
+  const input = "log file (repeat for several): queue_log, table export, PBXware, Technion, Asterisk or FreeSWITCH CDR; .gz ok; or a Parquet archive folder written by qb export";
+  if (inputRequired) cmd.requiredOption("-i, --input <file>", input, collect);
+  else cmd.option("-i, --input <file>", input, collect, []);
   cmd
-    .requiredOption("-i, --input <file>", "log file (repeat for several): queue_log, table export, PBXware, Technion, Asterisk or FreeSWITCH CDR; .gz ok", collect)
     .addOption(new Option("--format <format>", "input format").choices(["auto", ...LOG_FORMATS]).default("auto"))
     .option("--tz <zone>", "report time zone (IANA name) for intervals and days", "UTC")
     .option("--source-tz <zone>", "time zone of local wall-clock times in the input (default: UTC; Technion: Asia/Jerusalem)")
@@ -80,13 +83,38 @@ export function withCommonOptions(cmd: Command, what: { queue?: boolean; window?
     .option("-q, --quiet", "print no progress and no input accounting on stderr", false);
 }
 
-export async function load(o: CommonOptions): Promise<{ store: Store; counts: IngestCounts[] }> {
+/**
+ * Opens the store of `--db` and loads the `--input` logs into it, printing the input accounting
+ * on stderr; or, for an `--input` that is a Parquet archive folder (`qb export`), loads the
+ * archive's tables instead (`archive` is then its manifest).
+ *
+ * @throws {UsageError} for an archive given with other inputs
+ */
+export async function load(o: CommonOptions): Promise<{ store: Store; counts: IngestCounts[]; archive?: ArchiveManifest }> {
   checkZone("--tz", o.tz);
   if (o.sourceTz !== undefined) checkZone("--source-tz", o.sourceTz);
   try {
     resolveKpiOptions(kpiOptions(o));
   } catch (err) {
     throw err instanceof RangeError ? new UsageError(err.message) : err;
+  }
+  const archives = o.input.filter(isArchive);
+  if (archives.length > 0) {
+    if (o.input.length > 1) throw new UsageError(`--input '${safe(archives[0]!)}' is a Parquet archive: give it alone (no other --input)`);
+    const store = await openStore(o.db);
+    try {
+      const [held] = await store.query<{ n: number }>("SELECT count(*) AS n FROM ingest_runs");
+      if (Number(held?.n) > 0) throw new UsageError(`the database '${safe(o.db)}' already holds loaded sources: read the archive '${safe(archives[0]!)}' without --db, or into a new --db file`);
+      const archive = await importArchive(store, archives[0]!);
+      if (!o.quiet) {
+        const t = archive.tables;
+        process.stderr.write(`${safe(archives[0]!)} (parquet archive of ${safe(archive.written_at)}): ${t.call_stints?.rows ?? 0} stints, ${t.agent_states?.rows ?? 0} agent-state segments, ${t.services?.rows ?? 0} services, ${t.agents?.rows ?? 0} roster rows, ${t.schedules?.rows ?? 0} schedule rows\n`);
+      }
+      return { store, counts: [], archive };
+    } catch (err) {
+      store.close();
+      throw err instanceof Error && err.name === "ArchiveError" ? new UsageError(err.message) : err;
+    }
   }
   const store = await openStore(o.db);
   const notices: LoadNotices = { earlier_sources: [], duplicate_paths: [], identical_content: [], reread_sources: [], stale_duplicates: [] };

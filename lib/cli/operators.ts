@@ -50,8 +50,18 @@ export function operatorOptions(o: IndicatorCliOptions): OperatorKpiOptions {
 /** Loads the logs, roster, schedules and FreeSWITCH states, builds agent states, and reports them on stderr. */
 export async function loadOperatorInputs(o: OperatorCliOptions): Promise<Store> {
   const wrapup_by_queue = wrapupMap(o.wrapup);
-  const { store } = await load(o);
+  const { store, archive } = await load(o);
   try {
+    if (archive && (archive.tables.agent_states?.rows ?? 0) > 0) {
+      // The archive's agent states were built when it was written: they are used as they are.
+      if (!o.quiet) {
+        process.stderr.write(`agent states: ${archive.tables.agent_states!.rows} segments from the archive (built with ${safe(JSON.stringify(archive.options.agent_states ?? {}))})\n`);
+        if (o.wrapupS > 0 || o.wrapup.length > 0 || o.agentStates) process.stderr.write("qb: warning: --wrapup, --wrapup-s and --agent-states do not apply to an archive: its agent states are used as written\n");
+      }
+      if (o.roster) await tableReport(store, await loadRoster(store, o.roster), o);
+      if (o.schedules) await tableReport(store, await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o);
+      return store;
+    }
     if (o.roster) await tableReport(store, await loadRoster(store, o.roster), o);
     if (o.schedules) await tableReport(store, await loadSchedules(store, o.schedules, { timeZone: o.sourceTz ?? o.tz }), o);
     if (o.agentStates) await tableReport(store, await loadFreeswitchStates(store, o.agentStates, { timeZone: o.sourceTz ?? o.tz }), o);

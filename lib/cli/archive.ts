@@ -1,0 +1,73 @@
+/**
+ * Private: `qb export` — a store's derived tables as a day-partitioned Parquet archive.
+ *
+ * @module
+ */
+import type { Command } from "commander";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import process from "node:process";
+import { resolve } from "node:path";
+import { loadServices } from "../ingest/mod.ts";
+import { ArchiveError, exportArchive, isArchive } from "../parquet/mod.ts";
+import { type CommonOptions, safe, UsageError, withCommonOptions } from "./_common.ts";
+import { checkInputFile } from "./_output.ts";
+import { loadOperatorInputs, type OperatorCliOptions, tableReport, withOperatorInputs } from "./operators.ts";
+import { wrapupMap } from "./_wrapup.ts";
+
+interface ExportCliOptions extends CommonOptions, OperatorCliOptions {
+  parquet: string;
+  services?: string;
+}
+
+/** Refuses an archive folder that exists and is neither empty nor an archive, or that is an input. @throws {UsageError} */
+function checkArchiveTarget(dir: string, inputs: readonly string[], db: string): void {
+  const target = resolve(dir);
+  if (inputs.some((i) => resolve(i) === target) || (db !== ":memory:" && resolve(db) === target)) {
+    throw new UsageError(`--parquet '${safe(dir)}' is also an input: give another folder`);
+  }
+  if (!existsSync(target)) return;
+  if (!statSync(target).isDirectory()) throw new UsageError(`--parquet '${safe(dir)}' is a file: give a folder (new, empty, or an earlier archive to replace)`);
+  if (!isArchive(target) && readdirSync(target).length > 0) {
+    throw new UsageError(`--parquet '${safe(dir)}' is a folder that holds other files: give a new or empty folder, or an earlier archive to replace`);
+  }
+}
+
+/** Adds `export` to the program. */
+export function addArchiveCommands(program: Command): void {
+  withOperatorInputs(withCommonOptions(
+    program.command("export").description("write the derived tables (stints, calls, agent states, services, roster, schedules) as day-partitioned Parquet"),
+    { queue: false, window: false, intervals: false, inputRequired: false },
+  ))
+    .requiredOption("--parquet <dir>", "archive folder to write (new, empty, or an earlier archive, replaced whole)")
+    .option("--services <file>", "services (cases) export to archive too")
+    .action(async (o: ExportCliOptions) => {
+      if (o.input.length === 0 && o.db === ":memory:") throw new UsageError("give the data to export: --input LOG… and/or --db FILE");
+      for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services]] as const) {
+        if (f) checkInputFile(flag, f);
+      }
+      checkArchiveTarget(o.parquet, [...o.input, ...[o.roster, o.schedules, o.agentStates, o.services].filter((f): f is string => !!f)], o.db);
+      const store = await loadOperatorInputs(o);
+      try {
+        if (o.services) await tableReport(store, await loadServices(store, o.services, { timeZone: o.sourceTz ?? "UTC" }), o);
+        const sources = (await store.query<{ source: string }>("SELECT source FROM ingest_runs ORDER BY source")).map((r) => r.source);
+        let manifest;
+        try {
+          manifest = await exportArchive(store, o.parquet, {
+            agent_states: { wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup) },
+            sources,
+          });
+        } catch (err) {
+          throw err instanceof ArchiveError ? new UsageError(err.message) : err;
+        }
+        if (!o.quiet) {
+          for (const [name, t] of Object.entries(manifest.tables)) {
+            const days = t.partitioned_on ? ` in ${t.days.length} day partition(s)${t.days.length ? ` ${t.days[0]} … ${t.days[t.days.length - 1]}` : ""}` : "";
+            process.stderr.write(`  ${name}: ${t.rows} rows${days}\n`);
+          }
+          process.stderr.write(`archive written to ${safe(resolve(o.parquet))}\n`);
+        }
+      } finally {
+        store.close();
+      }
+    });
+}
