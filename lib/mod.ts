@@ -16,6 +16,9 @@ export * from "./parquet/mod.ts";
 // Indicators: service level, abandonment, ASA, AHT, agent KPIs.
 export * from "./indicators/mod.ts";
 
+// Distributed backend: the same indicators on a ClickHouse cluster.
+export * from "./distributed/mod.ts";
+
 // Operators: agent states, operator indicators, adherence, cost.
 export * from "./operators/mod.ts";
 

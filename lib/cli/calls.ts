@@ -8,7 +8,6 @@ import { type Command, Option } from "commander";
 import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import process from "node:process";
-import { agentKpis, queueKpis, type QueueDimension } from "../indicators/mod.ts";
 import { buildCallsReport, buildOperatorsReport, buildServicesReport, type ExportTable } from "../reports/mod.ts";
 import { checkExport, writeExport } from "./_export.ts";
 import { type CommonOptions, jsonText, kpiOptions, load, number, safe, UsageError, withCommonOptions } from "./_common.ts";
@@ -17,6 +16,7 @@ import { loadRoster, loadServices, readQueueMap } from "../ingest/mod.ts";
 import { applyCalendar, calendarOption } from "./services.ts";
 import { type IndicatorCliOptions, loadOperatorInputs, operatorOptions, tableReport, withIndicatorOptions, withOperatorInputs } from "./operators.ts";
 import { targetsOption } from "./_targets.ts";
+import { checkEngineOptions, type EngineCliOptions, engineKpis, withEngineOptions } from "./_engine.ts";
 import { renderTable, type TableColumn } from "./_table.ts";
 
 const QUEUE_COLUMNS: TableColumn[] = [
@@ -160,10 +160,11 @@ export function addCallsCommands(program: Command): void {
       }
     });
 
-  withCommonOptions(program.command("kpis").description("print indicators: a table, or a JSON array with --json"))
+  withEngineOptions(withCommonOptions(program.command("kpis").description("print indicators: a table, or a JSON array with --json")))
     .option("--by <dims>", "grouping: queue | agent | day | interval, or a comma list such as queue,interval", "queue")
     .option("--json", "print a JSON array (snake_case keys) instead of a table", false)
-    .action(async (o: CommonOptions & { by: string; json: boolean }) => {
+    .action(async (o: CommonOptions & EngineCliOptions & { by: string; json: boolean }) => {
+      checkEngineOptions(o);
       const dims = o.by.split(",").map((d) => d.trim()).filter(Boolean);
       if (dims.includes("agent") && dims.length > 1) throw new UsageError(`--by agent cannot be combined, got '${o.by}'`);
       for (const d of dims) {
@@ -173,9 +174,7 @@ export function addCallsCommands(program: Command): void {
       }
       const { store } = await load(o);
       try {
-        const rows = dims[0] === "agent"
-          ? await agentKpis(store, kpiOptions(o))
-          : await queueKpis(store, dims as QueueDimension[], kpiOptions(o));
+        const rows = await engineKpis(store, dims, kpiOptions(o), o);
         // Queue rows name the variant and thresholds their `service_level` used (added keys).
         const named = dims[0] === "agent" ? rows : rows.map((r) => ({ ...r, sl_variant: o.slVariant, sl_threshold_s: o.slThresholdS, short_abandon_s: o.shortAbandonS }));
         if (o.json) process.stdout.write(jsonText(named));

@@ -80,8 +80,21 @@ export async function agentKpis(store: Store, options: KpiOptions = {}): Promise
       coalesce(ring_no_answer_s, 0) AS ring_no_answer_s
     FROM st FULL OUTER JOIN ev ON st.agent = ev.agent
     ORDER BY agent`);
+  return agentRowsFromCounts(rows);
+}
+
+/**
+ * The agent indicator rows from their additive partial aggregates, one row per agent: the one
+ * place where the ratios are taken (DuckDB and the distributed backend send the same counts).
+ *
+ * @param rows per agent: `agent`, `answered`, `transferred`, `handled`, `talk_s`, `handle_s`,
+ *   `outbound_calls`, `outbound_connected`, `outbound_talk_s`, `ring_no_answer`,
+ *   `ring_canceled`, `ring_no_answer_s` (numbers, numeric strings or bigints; absent counts 0)
+ * @returns rows as {@link agentKpis} returns them, in the order given
+ */
+export function agentRowsFromCounts(rows: readonly Record<string, unknown>[]): AgentKpiRow[] {
   return rows.map((r) => {
-    const c = r as Record<string, number> & { agent: string };
+    const c = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "agent" ? v : Number(v ?? 0)])) as Record<string, number> & { agent: string };
     const presented = c.answered + c.ring_no_answer + c.ring_canceled;
     return {
       agent: c.agent, presented, answered: c.answered, ring_no_answer: c.ring_no_answer,

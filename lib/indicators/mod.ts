@@ -5,8 +5,8 @@
  * @module
  */
 export { ratio, serviceLevel, SL_DEFAULTS, SL_FORMULAS, SL_VARIANTS, type ServiceLevelCounts, type SlVariant } from "./service_level.ts";
-export { listSources, queueKpis, type QueueDimension, type QueueKpiRow } from "./queue_kpis.ts";
-export { agentKpis, type AgentKpiRow } from "./agent_kpis.ts";
+export { listSources, queueKpis, queueRowsFromCounts, type QueueDimension, type QueueKpiRow } from "./queue_kpis.ts";
+export { agentKpis, agentRowsFromCounts, type AgentKpiRow } from "./agent_kpis.ts";
 export { intervalStaffing, type IntervalStaffingRow } from "./interval_staffing.ts";
 export { INTERVAL_MINUTES, type KpiOptions, resolveKpiOptions, type ResolvedKpiOptions, scopeFilter } from "./options.ts";
 export { disconnectionCauses, type DisconnectionRow } from "./disconnections.ts";

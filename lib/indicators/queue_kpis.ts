@@ -5,7 +5,7 @@
  */
 import type { Store } from "../store/mod.ts";
 import { isoInZone } from "../time/mod.ts";
-import { bucketSql, type KpiOptions, resolveKpiOptions, scopeFilter, sqlString } from "./options.ts";
+import { bucketSql, type KpiOptions, resolveKpiOptions, type ResolvedKpiOptions, scopeFilter, sqlString } from "./options.ts";
 import { ratio, serviceLevel, type ServiceLevelCounts, SL_VARIANTS, type SlVariant } from "./service_level.ts";
 
 /** Grouping dimensions of {@link queueKpis}. */
@@ -118,9 +118,25 @@ export async function queueKpis(
       throw new RangeError(`Cannot group queue indicators: dimension must be queue, day or interval, got '${d}'`);
     }
   }
-  const rows = await store.query(countsSql(by, o));
+  return queueRowsFromCounts(await store.query(countsSql(by, o)), by, o);
+}
+
+/**
+ * The queue indicator rows from their additive partial aggregates, one row per group: the one
+ * place where every ratio is taken (DuckDB and the distributed backend send the same counts and
+ * sums; numbers may arrive as strings or bigints).
+ *
+ * @param rows per group: the grouping keys (`queue`, `day`, `interval_start_ms`) and the counts
+ *   and sums of `countsSql` (`offered`, `answered`, …, `wait_answered_s`, `max_wait_s` or null,
+ *   `handled`, `talk_s`, `handle_s`)
+ * @param by the grouping dimensions of the rows
+ * @param o resolved options (time zone of `interval_start`, SL variant)
+ * @returns rows as {@link queueKpis} returns them
+ */
+export function queueRowsFromCounts(rows: readonly Record<string, unknown>[], by: readonly QueueDimension[], o: ResolvedKpiOptions): QueueKpiRow[] {
   return rows.map((r) => {
-    const c = r as Record<string, number> & { queue?: string; day?: string };
+    const c = Object.fromEntries(Object.entries(r).map(([k, v]) => [k, k === "queue" || k === "day" || v === null || v === undefined ? v : Number(v)])) as
+      Record<string, number> & { queue?: string; day?: string };
     const counts = {
       offered: c.offered, answered: c.answered, abandoned: c.abandoned, short_abandoned: c.short_abandoned,
       timeouts: c.timeouts, answered_within: c.answered_within, abandoned_within: c.abandoned_within,

@@ -1,0 +1,182 @@
+/**
+ * A ClickHouse cluster as the distributed backend: derived stints and agent events loaded from a
+ * store into `Distributed` tables sharded by call id (stints) and agent (agent events), each
+ * over a local `MergeTree` on every shard partitioned by (UTC day, center). Call-level logic
+ * (multi-stint calls, ring-all, pause pairing) stays in queuebook's ingest: only derived rows
+ * travel, and every stint of a call sits on one shard. Source: SCALE.md "Cluster recipe".
+ *
+ * @module
+ */
+import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import type { Store } from "../store/mod.ts";
+import { chIdent, chString } from "./sql.ts";
+
+/** Where the cluster is and how to reach it. */
+export interface ClickHouseOptions {
+  /** HTTP URL of the node queries are sent to (e.g. `http://127.0.0.1:8124`). */
+  url: string;
+  /** The cluster name of the servers' `remote_servers` (e.g. `qb`). */
+  cluster: string;
+  /** Database of queuebook's tables (default `queuebook`); created where missing. */
+  database?: string;
+  /**
+   * HTTP URLs of one node of every shard, where DDL and partition drops run one node at a time
+   * (a cluster without ZooKeeper/Keeper). Absent: they run once with `ON CLUSTER` (a production
+   * cluster with Keeper).
+   */
+  shard_urls?: readonly string[];
+  /** User and password (default `default`, none). */
+  username?: string;
+  password?: string;
+}
+
+/** The center the rows of a load belong to, when not given (the data model has one center per load). */
+export const DEFAULT_CENTER = "default";
+
+/** A connection to the cluster (see {@link openClickHouse}). */
+export class ClickHouseBackend {
+  readonly database: string;
+  readonly #main: ClickHouseClient;
+  readonly #shards: ClickHouseClient[];
+  constructor(readonly options: ClickHouseOptions) {
+    this.database = options.database ?? "queuebook";
+    chIdent(this.database);
+    chIdent(options.cluster);
+    const client = (url: string) =>
+      createClient({
+        url, username: options.username ?? "default", password: options.password ?? "", request_timeout: 600_000, compression: { request: false, response: false },
+        // Long queries keep the connection alive with progress headers (both settings exist on 18.16).
+        clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: "10000" },
+      });
+    this.#main = client(options.url);
+    this.#shards = (options.shard_urls ?? []).map(client);
+  }
+
+  /** `db`.`name` of one of queuebook's tables. */
+  table(name: string): string {
+    return `${chIdent(this.database)}.${chIdent(name)}`;
+  }
+
+  /** Runs a statement that returns nothing on the main node. */
+  async command(sql: string): Promise<void> {
+    await this.#main.command({ query: sql });
+  }
+
+  /** Runs a statement on every shard (or once `ON CLUSTER`, spliced in by `onCluster`). */
+  async onEveryShard(sql: (onCluster: string) => string): Promise<void> {
+    if (this.#shards.length === 0) await this.#main.command({ query: sql(` ON CLUSTER ${chIdent(this.options.cluster)}`) });
+    else for (const s of this.#shards) await s.command({ query: sql("") });
+  }
+
+  /** Runs a query on the main node; rows as objects (64-bit integers as numbers). */
+  async query<T = Record<string, unknown>>(sql: string): Promise<T[]> {
+    const r = await this.#main.query({ query: sql, format: "JSONEachRow", clickhouse_settings: { output_format_json_quote_64bit_integers: 0 } });
+    return await r.json<T>();
+  }
+
+  /** Inserts rows into a Distributed table, returning when every shard has them. */
+  async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.#main.insert({ table, values: rows as Record<string, unknown>[], format: "JSONEachRow", clickhouse_settings: { insert_distributed_sync: 1 } });
+  }
+
+  /** Closes every connection. */
+  async close(): Promise<void> {
+    await this.#main.close();
+    for (const s of this.#shards) await s.close();
+  }
+}
+
+/** The local tables' columns (ClickHouse types), also the order rows are sent in. */
+const STINT_COLUMNS: readonly [string, string][] = [
+  ["center", "String"], ["source", "String"], ["call_id", "String"], ["stint_no", "Int32"], ["queue", "Nullable(String)"], ["direction", "String"],
+  ["entered_at", "DateTime('UTC')"], ["entered_ms", "Int64"], ["answered_ms", "Nullable(Int64)"], ["ended_at", "Nullable(DateTime('UTC'))"],
+  ["ended_ms", "Nullable(Int64)"], ["agent", "Nullable(String)"], ["outcome", "String"], ["wait_s", "Nullable(Float64)"], ["ring_s", "Nullable(Float64)"],
+  ["talk_s", "Nullable(Float64)"], ["hold_s", "Nullable(Float64)"], ["wrap_s", "Nullable(Float64)"], ["position_entered", "Nullable(Int32)"],
+  ["caller", "Nullable(String)"], ["transfer_to", "Nullable(String)"], ["reconstructed", "UInt8"], ["ended_by", "Nullable(String)"],
+];
+const AGENT_EVENT_COLUMNS: readonly [string, string][] = [
+  ["center", "String"], ["source", "String"], ["line", "Nullable(Int64)"], ["agent", "String"], ["at", "DateTime('UTC')"], ["at_ms", "Int64"],
+  ["event", "String"], ["queue", "Nullable(String)"], ["reason", "Nullable(String)"], ["call_id", "Nullable(String)"], ["ring_ms", "Nullable(Float64)"],
+];
+
+/** The tables: local name, Distributed name, columns, sort key, partition instant, sharding key. */
+export const CH_TABLES = {
+  call_stints: { columns: STINT_COLUMNS, order: "(center, entered_ms, call_id)", day: "entered_at", shard: "cityHash64(call_id)" },
+  agent_events: { columns: AGENT_EVENT_COLUMNS, order: "(center, agent, at_ms)", day: "at", shard: "cityHash64(agent)" },
+} as const;
+
+/**
+ * Connects to the cluster and creates queuebook's database and tables where missing (on every
+ * shard: the local `MergeTree` tables and the `Distributed` tables over them).
+ *
+ * @throws {Error} when a server cannot be reached or refuses the DDL (its message, with `Code: N`)
+ * @example
+ * ```ts
+ * const ch = await openClickHouse({ url: "http://127.0.0.1:8124", cluster: "qb", shard_urls: ["http://127.0.0.1:8124", "http://127.0.0.1:8125"] });
+ * await loadIntoClickHouse(ch, store);
+ * ```
+ */
+export async function openClickHouse(options: ClickHouseOptions): Promise<ClickHouseBackend> {
+  const ch = new ClickHouseBackend(options);
+  try {
+    const db = chIdent(ch.database);
+    await ch.onEveryShard((on) => `CREATE DATABASE IF NOT EXISTS ${db}${on}`);
+    for (const [name, t] of Object.entries(CH_TABLES)) {
+      const cols = t.columns.map(([c, type]) => `${chIdent(c)} ${type}`).join(", ");
+      await ch.onEveryShard((on) =>
+        `CREATE TABLE IF NOT EXISTS ${ch.table(`${name}_local`)}${on} (${cols}) ENGINE = MergeTree() PARTITION BY (toYYYYMMDD(${t.day}), center) ORDER BY ${t.order}`
+      );
+      await ch.onEveryShard((on) =>
+        `CREATE TABLE IF NOT EXISTS ${ch.table(name)}${on} (${cols}) ENGINE = Distributed(${chIdent(options.cluster)}, ${db}, ${chIdent(`${name}_local`)}, ${t.shard})`
+      );
+    }
+    return ch;
+  } catch (err) {
+    await ch.close();
+    throw err;
+  }
+}
+
+/** SQL (DuckDB) selecting the rows of one table to send, in {@link CH_TABLES} column order. */
+function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
+  const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
+  const c = `'${center.replaceAll("'", "''")}' AS center`;
+  return name === "call_stints"
+    ? `SELECT ${c}, source, call_id, stint_no, queue, direction, ${utc("entered_at")} AS entered_at, epoch_ms(entered_at) AS entered_ms,
+        epoch_ms(answered_at) AS answered_ms, ${utc("ended_at")} AS ended_at, epoch_ms(ended_at) AS ended_ms, agent, outcome, wait_s, ring_s,
+        talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, CASE WHEN reconstructed THEN 1 ELSE 0 END AS reconstructed, ended_by
+      FROM call_stints WHERE entered_at IS NOT NULL`
+    : `SELECT ${c}, source, line, agent, ${utc('"at"')} AS "at", epoch_ms("at") AS at_ms, event, queue, reason, call_id, ring_ms
+      FROM agent_events WHERE "at" IS NOT NULL AND agent IS NOT NULL`;
+}
+
+/** Rows sent per insert (bounded memory). */
+export const CH_ROWS_PER_INSERT = 100_000;
+
+/**
+ * Loads the store's derived stints and agent events into the cluster as the rows of `center`:
+ * the (UTC day, center) partitions the store has rows for are dropped on every shard first, so
+ * loading the same data again replaces it (idempotent); other days and centers stay.
+ *
+ * @param center the center the rows belong to (default {@link DEFAULT_CENTER})
+ * @returns the rows sent per table
+ */
+export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number }> {
+  const sent = { call_stints: 0, agent_events: 0 };
+  for (const name of Object.keys(CH_TABLES) as (keyof typeof CH_TABLES)[]) {
+    const t = CH_TABLES[name];
+    const at = t.day === "at" ? '"at"' : t.day;
+    const days = await store.query<{ d: number }>(`SELECT DISTINCT CAST(strftime(${at} AT TIME ZONE 'UTC', '%Y%m%d') AS INTEGER) AS d FROM ${name} WHERE ${at} IS NOT NULL ORDER BY d`);
+    for (const { d } of days) {
+      await ch.onEveryShard((on) => `ALTER TABLE ${ch.table(`${name}_local`)}${on} DROP PARTITION (${Number(d)}, ${chString(center)})`);
+    }
+    const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM (${sourceSelect(name, center)})`) as [{ n: number }];
+    for (let offset = 0; offset < Number(n); offset += CH_ROWS_PER_INSERT) {
+      const rows = await store.query(`${sourceSelect(name, center)} ORDER BY ALL LIMIT ${CH_ROWS_PER_INSERT} OFFSET ${offset}`);
+      await ch.insert(ch.table(name), rows);
+      sent[name] += rows.length;
+    }
+  }
+  return sent;
+}
