@@ -10,6 +10,7 @@
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
 import type { Store } from "../store/mod.ts";
 import { chIdent, chString } from "./sql.ts";
+import { DONE_STATUS_SQL, OPEN_STATUS_SQL } from "../services/kpis.ts";
 
 /** Where the cluster is and how to reach it. */
 export interface ClickHouseOptions {
@@ -100,10 +101,20 @@ const AGENT_EVENT_COLUMNS: readonly [string, string][] = [
   ["event", "String"], ["queue", "Nullable(String)"], ["reason", "Nullable(String)"], ["call_id", "Nullable(String)"], ["ring_ms", "Nullable(Float64)"],
 ];
 
+const SERVICE_COLUMNS: readonly [string, string][] = [
+  ["center", "String"], ["source", "Nullable(String)"], ["line", "Nullable(Int64)"], ["service_id", "String"], ["group", "Nullable(String)"],
+  ["channel", "Nullable(String)"], ["agent", "Nullable(String)"], ["status", "Nullable(String)"], ["is_done", "UInt8"], ["is_open", "UInt8"],
+  ["opened_at", "DateTime('UTC')"], ["opened_ms", "Int64"], ["solved_ms", "Nullable(Int64)"], ["latest_ms", "Nullable(Int64)"],
+  ["reopens", "Nullable(Int32)"], ["sla_breached", "Nullable(UInt8)"], ["reassigned", "Nullable(UInt8)"], ["first_reply_min", "Nullable(Float64)"],
+  ["first_reply_bh_min", "Nullable(Float64)"], ["resolution_min", "Nullable(Float64)"], ["resolution_bh_min", "Nullable(Float64)"],
+  ["csat_good", "UInt8"], ["csat_bad", "UInt8"], ["csat_score", "Nullable(Int32)"], ["cost", "Nullable(Float64)"],
+];
+
 /** The tables: local name, Distributed name, columns, sort key, partition instant, sharding key. */
 export const CH_TABLES = {
   call_stints: { columns: STINT_COLUMNS, order: "(center, entered_ms, call_id)", day: "entered_at", shard: "cityHash64(call_id)" },
   agent_events: { columns: AGENT_EVENT_COLUMNS, order: "(center, agent, at_ms)", day: "at", shard: "cityHash64(agent)" },
+  services: { columns: SERVICE_COLUMNS, order: "(center, opened_ms, service_id)", day: "opened_at", shard: "cityHash64(service_id)" },
 } as const;
 
 /**
@@ -142,6 +153,20 @@ export async function openClickHouse(options: ClickHouseOptions): Promise<ClickH
 function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
   const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
   const c = `'${center.replaceAll("'", "''")}' AS center`;
+  if (name === "services") {
+    // The status words and survey answers are classified here, by the SQL that serviceKpis uses
+    // (DuckDB's Unicode lower(), TRY_CAST): only the derived flags travel.
+    const score = "TRY_CAST(csat AS INTEGER)";
+    return `SELECT ${c}, source, line, service_id, "group", channel, agent, status,
+        CASE WHEN ${DONE_STATUS_SQL} THEN 1 ELSE 0 END AS is_done, CASE WHEN ${OPEN_STATUS_SQL} THEN 1 ELSE 0 END AS is_open,
+        ${utc("opened_at")} AS opened_at, epoch_ms(opened_at) AS opened_ms, epoch_ms(solved_at) AS solved_ms,
+        epoch_ms(greatest(updated_at, opened_at, solved_at, closed_at)) AS latest_ms, reopens,
+        CASE WHEN sla_breached THEN 1 WHEN NOT sla_breached THEN 0 END AS sla_breached, CASE WHEN reassigned THEN 1 WHEN NOT reassigned THEN 0 END AS reassigned,
+        first_reply_min, first_reply_bh_min, resolution_min, resolution_bh_min,
+        CASE WHEN csat = 'good' OR ${score} IN (4, 5) THEN 1 ELSE 0 END AS csat_good, CASE WHEN csat = 'bad' OR ${score} IN (1, 2, 3) THEN 1 ELSE 0 END AS csat_bad,
+        CASE WHEN ${score} BETWEEN 1 AND 5 THEN ${score} END AS csat_score, cost
+      FROM services WHERE opened_at IS NOT NULL`;
+  }
   return name === "call_stints"
     ? `SELECT ${c}, source, call_id, stint_no, queue, direction, ${utc("entered_at")} AS entered_at, epoch_ms(entered_at) AS entered_ms,
         epoch_ms(answered_at) AS answered_ms, ${utc("ended_at")} AS ended_at, epoch_ms(ended_at) AS ended_ms, agent, outcome, wait_s, ring_s,
@@ -155,15 +180,15 @@ function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
 export const CH_ROWS_PER_INSERT = 100_000;
 
 /**
- * Loads the store's derived stints and agent events into the cluster as the rows of `center`:
+ * Loads the store's derived stints, agent events and services (cases) into the cluster as the rows of `center`:
  * the (UTC day, center) partitions the store has rows for are dropped on every shard first, so
  * loading the same data again replaces it (idempotent); other days and centers stay.
  *
  * @param center the center the rows belong to (default {@link DEFAULT_CENTER})
  * @returns the rows sent per table
  */
-export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number }> {
-  const sent = { call_stints: 0, agent_events: 0 };
+export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number; services: number }> {
+  const sent = { call_stints: 0, agent_events: 0, services: 0 };
   for (const name of Object.keys(CH_TABLES) as (keyof typeof CH_TABLES)[]) {
     const t = CH_TABLES[name];
     const at = t.day === "at" ? '"at"' : t.day;

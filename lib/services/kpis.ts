@@ -111,7 +111,6 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
     : options.by === "month" ? `strftime(timezone('${zone}', opened_at), '%Y-%m')`
     : options.by === "team" ? "a.team" : `s."${options.by}"`;
   const open = byStatus ? OPEN : `opened_at <= ${atSql} AND (solved_at IS NULL OR solved_at > ${atSql})`;
-  const hasCalendar = `count(first_reply_min)`;
   const rows = await store.query<Record<string, unknown>>(`
     SELECT ${key === null ? "" : `${key} AS k,`}
       count(*) AS cases,
@@ -119,19 +118,20 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
       count(*) FILTER (${open}) AS open_n,
       count(*) FILTER (coalesce(reopens, 0) >= 1 AND ${DONE}) AS reopened_solved,
       count(*) FILTER (${DONE}) AS solved_or_closed,
-      count(*) FILTER (coalesce(reopens, 0) >= 1) AS reopened, count(reopens) AS reopens_known,
+      count(reopens) AS reopens_known,
       count(sla_breached) AS sla_measured, count(*) FILTER (sla_breached) AS sla_breached,
       count(reassigned) AS reassign_known, count(*) FILTER (reassigned) AS reassigned,
-      median(first_reply_min) AS fr_med, median(first_reply_bh_min) AS fr_bh_med,
-      ${hasCalendar} AS fr_cal_n, count(first_reply_bh_min) AS fr_bh_n,
+      list(first_reply_min ORDER BY first_reply_min) FILTER (first_reply_min IS NOT NULL) AS fr_list,
+      list(first_reply_bh_min ORDER BY first_reply_bh_min) FILTER (first_reply_bh_min IS NOT NULL) AS fr_bh_list,
       count(*) FILTER (first_reply_min <= ${target}) AS fr_cal_within, count(*) FILTER (first_reply_bh_min <= ${target}) AS fr_bh_within,
       count(*) FILTER (first_reply_min IS NOT NULL OR first_reply_bh_min IS NOT NULL) AS fr_cases,
-      median(resolution_min) FILTER (solved_at IS NOT NULL OR ${DONE}) AS res_med,
-      median(resolution_bh_min) FILTER (solved_at IS NOT NULL OR ${DONE}) AS res_bh_med,
+      list(resolution_min ORDER BY resolution_min) FILTER ((solved_at IS NOT NULL OR ${DONE}) AND resolution_min IS NOT NULL) AS res_list,
+      list(resolution_bh_min ORDER BY resolution_bh_min) FILTER ((solved_at IS NOT NULL OR ${DONE}) AND resolution_bh_min IS NOT NULL) AS res_bh_list,
       count(*) FILTER (csat = 'good' OR TRY_CAST(csat AS INTEGER) IN (4, 5)) AS good,
       count(*) FILTER (csat = 'bad' OR TRY_CAST(csat AS INTEGER) IN (1, 2, 3)) AS bad,
-      avg(TRY_CAST(csat AS INTEGER)) FILTER (TRY_CAST(csat AS INTEGER) BETWEEN 1 AND 5) AS csat_mean,
-      sum(cost) AS cost, count(cost) AS cost_n
+      coalesce(sum(TRY_CAST(csat AS INTEGER)) FILTER (TRY_CAST(csat AS INTEGER) BETWEEN 1 AND 5), 0) AS csat_sum,
+      count(*) FILTER (TRY_CAST(csat AS INTEGER) BETWEEN 1 AND 5) AS csat_n,
+      coalesce(sum(cost), 0) AS cost, count(cost) AS cost_n
     FROM services s ${options.by === "team" ? "LEFT JOIN agents a ON a.agent = s.agent" : ""}
     WHERE ${where}
     ${key === null ? "" : "GROUP BY k ORDER BY k NULLS LAST"}`);
@@ -139,24 +139,58 @@ export async function serviceKpis(store: Store, options: ServiceKpiOptions = {})
   const openRows = await store.query<{ k: unknown; status: string; n: number }>(
     `SELECT ${key === null ? "NULL" : key} AS k, status, count(*) AS n ${from} AND ${open} GROUP BY ALL ORDER BY n DESC, status`,
   );
+  return serviceRowsFromPartials(rows, openRows, { by: options.by, at_ms: at, timeZone: zone, first_reply_target_min: target });
+}
+
+/**
+ * The median of sorted values as DuckDB's `median` (`quantile_cont(0.5)`) gives it: the middle
+ * value, or `lo + (hi − lo) × 0.5` of the two middle ones; null for none.
+ * Source: DuckDB "Aggregate functions: quantile_cont" (linear interpolation between the closest ranks).
+ */
+export function medianOfSorted(sorted: readonly number[]): number | null {
+  if (sorted.length === 0) return null;
+  const pos = (sorted.length - 1) * 0.5;
+  const lo = sorted[Math.floor(pos)]!, hi = sorted[Math.ceil(pos)]!;
+  return lo === hi ? lo : lo + (hi - lo) * (pos - Math.floor(pos));
+}
+
+/**
+ * The service indicator rows from their partial aggregates, one row per group: the one place
+ * where every ratio and median is taken (DuckDB and the distributed backend send the same
+ * counts, sums and sorted value lists, which add up across shards by summing and merging).
+ *
+ * @param rows per group: `k` (the group's key, absent for totals), the counts and sums of
+ *   `serviceKpis`' SQL (`cases`, `solved`, `open_n`, …, `cost`, `cost_n`) and the sorted lists
+ *   `fr_list`, `fr_bh_list`, `res_list`, `res_bh_list` (minutes)
+ * @param openRows open cases at the snapshot per key and status (`k`, `status`, `n`)
+ * @param o the grouping, snapshot instant, zone and first-reply target the partials were made with
+ */
+export function serviceRowsFromPartials(
+  rows: readonly Record<string, unknown>[], openRows: readonly { k: unknown; status: string; n: number }[],
+  o: { by?: ServiceGrouping; at_ms: number | null; timeZone: string; first_reply_target_min: number },
+): ServiceKpiRow[] {
+  const keyed = o.by !== undefined;
   return rows.map((r) => {
     const n = (k: string) => Number(r[k] ?? 0);
+    const list = (k: string) => ((r[k] as unknown[] | null) ?? []).map(Number);
     const openBy: Record<string, number> = {};
-    for (const o of openRows) if (key === null || String(o.k) === String(r.k)) openBy[o.status] = Number(o.n);
-    const calendar = n("fr_cal_n") > 0;
+    for (const x of openRows) if (!keyed || String(x.k) === String(r.k)) openBy[x.status] = (openBy[x.status] ?? 0) + Number(x.n);
+    const fr = list("fr_list"), frBh = list("fr_bh_list");
+    const calendar = fr.length > 0;
+    const res = medianOfSorted(list("res_list")), resBh = medianOfSorted(list("res_bh_list"));
     const row: ServiceKpiRow = {
-      ...(key === null ? {} : { [options.by!]: r.k === null || r.k === undefined ? null : String(r.k) }),
-      cases: n("cases"), solved: n("solved"), open_at_snapshot: n("open_n"), snapshot_at: at === null ? null : isoInZone(at, zone), open_by_status: openBy,
+      ...(keyed ? { [o.by!]: r.k === null || r.k === undefined ? null : String(r.k) } : {}),
+      cases: n("cases"), solved: n("solved"), open_at_snapshot: n("open_n"), snapshot_at: o.at_ms === null ? null : isoInZone(o.at_ms, o.timeZone), open_by_status: openBy,
       // An export without a reopen count (the demo's) cannot give the rate: n/a, not 0.
       reopen_rate: n("solved_or_closed") && n("reopens_known") ? n("reopened_solved") / n("solved_or_closed") : null,
       sla_breach_rate: n("sla_measured") ? n("sla_breached") / n("sla_measured") : null,
       reassigned_cases: n("reassign_known") ? n("reassigned") : null,
-      first_reply_median_min: num(r.fr_med), first_reply_median_bh_min: num(r.fr_bh_med), first_reply_cases: n("fr_cases"),
-      first_reply_within_target: calendar ? n("fr_cal_within") / n("fr_cal_n") : n("fr_bh_n") ? n("fr_bh_within") / n("fr_bh_n") : null,
-      first_reply_basis: calendar ? "calendar" : n("fr_bh_n") ? "business_hours" : null, first_reply_target_min: target,
-      resolution_median_h: r.res_med === null ? null : Number(r.res_med) / 60, resolution_median_bh_h: r.res_bh_med === null ? null : Number(r.res_bh_med) / 60,
-      csat: n("good") + n("bad") ? n("good") / (n("good") + n("bad")) : null, csat_mean_score: num(r.csat_mean),
-      cost: n("cost_n") ? Number(r.cost) : null, cost_per_solved_case: n("cost_n") && n("solved") ? Number(r.cost) / n("solved") : null,
+      first_reply_median_min: medianOfSorted(fr), first_reply_median_bh_min: medianOfSorted(frBh), first_reply_cases: n("fr_cases"),
+      first_reply_within_target: calendar ? n("fr_cal_within") / fr.length : frBh.length ? n("fr_bh_within") / frBh.length : null,
+      first_reply_basis: calendar ? "calendar" : frBh.length ? "business_hours" : null, first_reply_target_min: o.first_reply_target_min,
+      resolution_median_h: res === null ? null : res / 60, resolution_median_bh_h: resBh === null ? null : resBh / 60,
+      csat: n("good") + n("bad") ? n("good") / (n("good") + n("bad")) : null, csat_mean_score: n("csat_n") ? n("csat_sum") / n("csat_n") : null,
+      cost: n("cost_n") ? n("cost") : null, cost_per_solved_case: n("cost_n") && n("solved") ? n("cost") / n("solved") : null,
     };
     return row;
   });

@@ -4,6 +4,6 @@
  *
  * @module
  */
-export { SERVICE_GROUPINGS, type ServiceGrouping, type ServiceKpiOptions, serviceKpis, type ServiceKpiRow } from "./kpis.ts";
+export { medianOfSorted, SERVICE_GROUPINGS, type ServiceGrouping, type ServiceKpiOptions, serviceKpis, type ServiceKpiRow, serviceRowsFromPartials } from "./kpis.ts";
 export { AGING_BUCKETS, backlogAging, type BacklogPoint, backlogSeries, openCasesByAgent } from "./backlog.ts";
 export { applyBusinessCalendars, type BusinessCalendar, type BusinessCalendars, businessMinutes, readBusinessCalendars } from "./business_hours.ts";

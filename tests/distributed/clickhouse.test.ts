@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import {
-  agentKpis, agentKpisOnCluster, buildDemoCenter, type ClickHouseBackend, loadIntoClickHouse, loadLogs, openClickHouse, openStore, queueKpis,
+  agentKpis, agentKpisOnCluster, buildDemoCenter, loadRoster, loadServices, serviceKpis, serviceKpisOnCluster, type ClickHouseBackend, loadIntoClickHouse, loadLogs, openClickHouse, openStore, queueKpis,
   queueKpisOnCluster, type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
 import { startClickHouse, type TestCluster } from "../_clickhouse.ts";
@@ -38,10 +38,13 @@ let dir: string, rome: Store, nyc: Store, ch: ClickHouseBackend, romeLog: string
 beforeAll(async () => {
   if (!cluster) return;
   dir = mkdtempSync(join(tmpdir(), "qb-ch-"));
-  romeLog = writeDemoCenter(join(dir, "rome"), buildDemoCenter({ days: 28, seed: 42 })).queue_log;
+  const romeFiles = writeDemoCenter(join(dir, "rome"), buildDemoCenter({ days: 28, seed: 42 }));
+  romeLog = romeFiles.queue_log;
   nycLog = writeDemoCenter(join(dir, "nyc"), buildDemoCenter({ days: 7, seed: 5, start_date: "2026-10-28", time_zone: "America/New_York" })).queue_log;
   rome = await openStore();
   await loadLogs(rome, [romeLog]);
+  await loadRoster(rome, romeFiles.roster);
+  await loadServices(rome, romeFiles.services);
   nyc = await openStore();
   await loadLogs(nyc, [nycLog]);
   ch = await openClickHouse({ url: cluster.url, cluster: cluster.cluster, shard_urls: cluster.shard_urls, database: "qb_test" });
@@ -93,6 +96,21 @@ describe.skipIf(cluster === null)("ClickHouse backend (two shards)", () => {
     expectSame(a, b);
     expectSame(await agentKpis(rome, o), await agentKpisOnCluster(ch, o, "rome"));
     expect(await queueKpisOnCluster(ch, ["queue"], { sources: ["/nowhere/it's"] }, "rome")).toEqual([]);
+  });
+
+  it("gives DuckDB's service (case) indicators: in total, per agent, team (roster), month, and at an earlier snapshot", async () => {
+    const [{ n }] = await rome.query<{ n: number }>("SELECT count(*) AS n FROM services") as [{ n: number }];
+    expect(Number(n)).toBeGreaterThan(10_000);
+    const cases = { timeZone: "Europe/Rome" };
+    for (const by of [undefined, "agent", "team", "month"] as const) {
+      const a = await serviceKpis(rome, { ...cases, by }), b = await serviceKpisOnCluster(ch, rome, { ...cases, by }, "rome");
+      expect(b.length).toBe(a.length);
+      expectSame(a, b);
+    }
+    const earlier = { timeZone: "Europe/Rome", by: "team" as const, at_ms: Date.UTC(2026, 9, 15, 9), from_ms: Date.UTC(2026, 9, 8), first_reply_target_min: 60 };
+    const [a, b] = [await serviceKpis(rome, earlier), await serviceKpisOnCluster(ch, rome, earlier, "rome")];
+    expect(a.some((r) => r.open_at_snapshot > 0)).toBe(true);
+    expectSame(a, b);
   });
 
   it("holds the second center apart (New York, across 1 November); every center together adds up", async () => {

@@ -106,6 +106,24 @@ describe("exportArchive / importArchive", () => {
     expect(Number(n)).toBe(Number(m));
   });
 
+  it("reads back a second center (New York, across 1 November) with equal indicators in its zone", async () => {
+    const files = writeDemoCenter(join(dir, "nyc"), buildDemoCenter({ days: 7, seed: 5, start_date: "2026-10-28", time_zone: "America/New_York" }));
+    const a = await openStore(), b = await openStore();
+    try {
+      await loadLogs(a, [files.queue_log]);
+      await loadServices(a, files.services);
+      await exportArchive(a, join(dir, "nyc_archive"));
+      await importArchive(b, join(dir, "nyc_archive"));
+      const o = { timeZone: "America/New_York", interval_minutes: 15 };
+      expectSame(await queueKpis(a, ["queue", "interval"], o), await queueKpis(b, ["queue", "interval"], o));
+      expectSame(await agentKpis(a, o), await agentKpis(b, o));
+      expectSame(await serviceKpis(a, { timeZone: "America/New_York", by: "month" }), await serviceKpis(b, { timeZone: "America/New_York", by: "month" }));
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+
   it("replaces an earlier archive whole, refuses a folder holding other files, and refuses a damaged archive", async () => {
     expect(isArchive(archive)).toBe(true);
     const empty = await openStore();
