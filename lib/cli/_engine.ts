@@ -64,7 +64,7 @@ export async function engineKpis(store: Store, dims: readonly string[], k: KpiOp
   }
   try {
     const sent = await loadIntoClickHouse(ch, store, o.center);
-    if (!o.quiet) process.stderr.write(`clickhouse ${safe(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints and ${sent.agent_events} agent events loaded as center '${safe(o.center)}'\n`);
+    if (!o.quiet) process.stderr.write(`clickhouse ${safe(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints, ${sent.agent_events} agent events, ${sent.agent_states} agent-state segments and ${sent.services} services loaded as center '${safe(o.center)}'\n`);
     return dims[0] === "agent" ? await agentKpisOnCluster(ch, k, o.center) : await queueKpisOnCluster(ch, dims as QueueDimension[], k, o.center);
   } finally {
     await ch.close();

@@ -1,7 +1,8 @@
 /**
- * A ClickHouse cluster as the distributed backend: derived stints and agent events loaded from a
- * store into `Distributed` tables sharded by call id (stints) and agent (agent events), each
- * over a local `MergeTree` on every shard partitioned by (UTC day, center). Call-level logic
+ * A ClickHouse cluster as the distributed backend: derived stints, agent events, agent state
+ * segments and services (cases) loaded from a store into `Distributed` tables sharded by call id
+ * (stints), agent (events, segments) and case id, each over a local `MergeTree` on every shard
+ * partitioned by (UTC day, center). Call-level logic
  * (multi-stint calls, ring-all, pause pairing) stays in queuebook's ingest: only derived rows
  * travel, and every stint of a call sits on one shard. Source: SCALE.md "Cluster recipe".
  *
@@ -110,10 +111,17 @@ const SERVICE_COLUMNS: readonly [string, string][] = [
   ["csat_good", "UInt8"], ["csat_bad", "UInt8"], ["csat_score", "Nullable(Int32)"], ["cost", "Nullable(Float64)"],
 ];
 
+const AGENT_STATE_COLUMNS: readonly [string, string][] = [
+  ["center", "String"], ["agent", "String"], ["started_at", "DateTime('UTC')"], ["started_ms", "Int64"], ["ended_ms", "Nullable(Int64)"],
+  ["duration_s", "Nullable(Float64)"], ["session", "Nullable(String)"], ["availability", "Nullable(String)"], ["reason", "Nullable(String)"],
+  ["work", "Nullable(String)"], ["state", "Nullable(String)"], ["queue", "Nullable(String)"], ["call_id", "Nullable(String)"], ["open", "UInt8"],
+];
+
 /** The tables: local name, Distributed name, columns, sort key, partition instant, sharding key. */
 export const CH_TABLES = {
   call_stints: { columns: STINT_COLUMNS, order: "(center, entered_ms, call_id)", day: "entered_at", shard: "cityHash64(call_id)" },
   agent_events: { columns: AGENT_EVENT_COLUMNS, order: "(center, agent, at_ms)", day: "at", shard: "cityHash64(agent)" },
+  agent_states: { columns: AGENT_STATE_COLUMNS, order: "(center, agent, started_ms)", day: "started_at", shard: "cityHash64(agent)" },
   services: { columns: SERVICE_COLUMNS, order: "(center, opened_ms, service_id)", day: "opened_at", shard: "cityHash64(service_id)" },
 } as const;
 
@@ -153,6 +161,11 @@ export async function openClickHouse(options: ClickHouseOptions): Promise<ClickH
 function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
   const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
   const c = `'${center.replaceAll("'", "''")}' AS center`;
+  if (name === "agent_states") {
+    return `SELECT ${c}, agent, ${utc("started_at")} AS started_at, epoch_ms(started_at) AS started_ms, epoch_ms(ended_at) AS ended_ms, duration_s,
+        session, availability, reason, work, state, queue, call_id, CASE WHEN open THEN 1 ELSE 0 END AS open
+      FROM agent_states WHERE started_at IS NOT NULL AND agent IS NOT NULL`;
+  }
   if (name === "services") {
     // The status words and survey answers are classified here, by the SQL that serviceKpis uses
     // (DuckDB's Unicode lower(), TRY_CAST): only the derived flags travel.
@@ -180,15 +193,16 @@ function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
 export const CH_ROWS_PER_INSERT = 100_000;
 
 /**
- * Loads the store's derived stints, agent events and services (cases) into the cluster as the rows of `center`:
+ * Loads the store's derived stints, agent events, agent state segments (as built, if they are)
+ * and services (cases) into the cluster as the rows of `center`:
  * the (UTC day, center) partitions the store has rows for are dropped on every shard first, so
  * loading the same data again replaces it (idempotent); other days and centers stay.
  *
  * @param center the center the rows belong to (default {@link DEFAULT_CENTER})
  * @returns the rows sent per table
  */
-export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number; services: number }> {
-  const sent = { call_stints: 0, agent_events: 0, services: 0 };
+export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number; agent_states: number; services: number }> {
+  const sent = { call_stints: 0, agent_events: 0, agent_states: 0, services: 0 };
   for (const name of Object.keys(CH_TABLES) as (keyof typeof CH_TABLES)[]) {
     const t = CH_TABLES[name];
     const at = t.day === "at" ? '"at"' : t.day;

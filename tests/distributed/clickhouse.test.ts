@@ -12,7 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import {
-  agentKpis, agentKpisOnCluster, buildDemoCenter, loadRoster, loadServices, serviceKpis, serviceKpisOnCluster, type ClickHouseBackend, loadIntoClickHouse, loadLogs, openClickHouse, openStore, queueKpis,
+  agentKpis, agentKpisOnCluster, buildAgentStatesInStore, buildDemoCenter, loadSchedules, loadRoster, loadServices, serviceKpis, serviceKpisOnCluster, type ClickHouseBackend, loadIntoClickHouse, loadLogs, openClickHouse, openStore, queueKpis,
   queueKpisOnCluster, type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
 import { startClickHouse, type TestCluster } from "../_clickhouse.ts";
@@ -45,6 +45,8 @@ beforeAll(async () => {
   await loadLogs(rome, [romeLog]);
   await loadRoster(rome, romeFiles.roster);
   await loadServices(rome, romeFiles.services);
+  await loadSchedules(rome, romeFiles.schedules, { timeZone: "Europe/Rome" });
+  await buildAgentStatesInStore(rome, { wrapup_by_queue: { sales: 30 } });
   nyc = await openStore();
   await loadLogs(nyc, [nycLog]);
   ch = await openClickHouse({ url: cluster.url, cluster: cluster.cluster, shard_urls: cluster.shard_urls, database: "qb_test" });
@@ -111,6 +113,16 @@ describe.skipIf(cluster === null)("ClickHouse backend (two shards)", () => {
     const [a, b] = [await serviceKpis(rome, earlier), await serviceKpisOnCluster(ch, rome, earlier, "rome")];
     expect(a.some((r) => r.open_at_snapshot > 0)).toBe(true);
     expectSame(a, b);
+  });
+
+  it("holds the agent state segments as built, sharded by agent: seconds per agent and state equal", async () => {
+    const q = "SELECT agent, state, count(*) AS n, round(sum(duration_s), 3) AS s FROM agent_states GROUP BY agent, state ORDER BY agent, state";
+    const a = await rome.query<{ agent: string; state: string; n: number; s: number }>(q);
+    const b = await ch.query<{ agent: string; state: string; n: number; s: number }>(
+      "SELECT agent, state, count() AS n, round(sum(duration_s), 3) AS s FROM qb_test.agent_states WHERE center = 'rome' GROUP BY agent, state ORDER BY agent, state",
+    );
+    expect(a.length).toBeGreaterThan(60);
+    expectSame(a.map((r) => ({ ...r, n: Number(r.n) })), b.map((r) => ({ ...r, n: Number(r.n), s: Number(r.s) })));
   });
 
   it("holds the second center apart (New York, across 1 November); every center together adds up", async () => {
