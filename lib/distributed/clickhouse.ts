@@ -9,7 +9,9 @@
  * @module
  */
 import { type ClickHouseClient, createClient } from "@clickhouse/client";
-import type { Store } from "../store/mod.ts";
+import { createReadStream, rmSync } from "node:fs";
+import { join } from "node:path";
+import { makeScratchDir, sqlString, type Store } from "../store/mod.ts";
 import { chIdent, chString } from "./sql.ts";
 import { DONE_STATUS_SQL, OPEN_STATUS_SQL } from "../services/kpis.ts";
 
@@ -80,6 +82,17 @@ export class ClickHouseBackend {
   async insert(table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
     if (rows.length === 0) return;
     await this.#main.insert({ table, values: rows as Record<string, unknown>[], format: "JSONEachRow", clickhouse_settings: { insert_distributed_sync: 1 } });
+  }
+
+  /**
+   * Inserts a file of JSON lines (one object per row, the table's column names) into a Distributed
+   * table, streamed, returning when every shard has the rows.
+   */
+  async insertFile(table: string, path: string): Promise<void> {
+    const r = await this.#main.exec({
+      query: `INSERT INTO ${table} FORMAT JSONEachRow`, values: createReadStream(path), clickhouse_settings: { insert_distributed_sync: 1 },
+    });
+    for await (const _ of r.stream) { /* drain the (empty) response */ }
   }
 
   /** Closes every connection. */
@@ -189,8 +202,8 @@ function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
       FROM agent_events WHERE "at" IS NOT NULL AND agent IS NOT NULL`;
 }
 
-/** Rows sent per insert (bounded memory). */
-export const CH_ROWS_PER_INSERT = 100_000;
+/** Rows sent per insert (bounded scratch space: about 300 bytes a stint). */
+export const CH_ROWS_PER_INSERT = 1_000_000;
 
 /**
  * Loads the store's derived stints, agent events, agent state segments (as built, if they are)
@@ -203,19 +216,33 @@ export const CH_ROWS_PER_INSERT = 100_000;
  */
 export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, center = DEFAULT_CENTER): Promise<{ call_stints: number; agent_events: number; agent_states: number; services: number }> {
   const sent = { call_stints: 0, agent_events: 0, agent_states: 0, services: 0 };
-  for (const name of Object.keys(CH_TABLES) as (keyof typeof CH_TABLES)[]) {
-    const t = CH_TABLES[name];
-    const at = t.day === "at" ? '"at"' : t.day;
-    const days = await store.query<{ d: number }>(`SELECT DISTINCT CAST(strftime(${at} AT TIME ZONE 'UTC', '%Y%m%d') AS INTEGER) AS d FROM ${name} WHERE ${at} IS NOT NULL ORDER BY d`);
-    for (const { d } of days) {
-      await ch.onEveryShard((on) => `ALTER TABLE ${ch.table(`${name}_local`)}${on} DROP PARTITION (${Number(d)}, ${chString(center)})`);
-    }
-    const [{ n }] = await store.query<{ n: number }>(`SELECT count(*) AS n FROM (${sourceSelect(name, center)})`) as [{ n: number }];
-    for (let offset = 0; offset < Number(n); offset += CH_ROWS_PER_INSERT) {
-      const rows = await store.query(`${sourceSelect(name, center)} ORDER BY ALL LIMIT ${CH_ROWS_PER_INSERT} OFFSET ${offset}`);
-      await ch.insert(ch.table(name), rows);
-      sent[name] += rows.length;
-    }
+  const scratch = makeScratchDir("queuebook-clickhouse-");
+  const file = join(scratch, "page.json");
+  try {
+    for (const name of Object.keys(CH_TABLES) as (keyof typeof CH_TABLES)[]) await sendTable(ch, store, name, center, file, sent);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   return sent;
+}
+
+/** Replaces one table's (day, center) partitions on the cluster by the store's rows. */
+async function sendTable(ch: ClickHouseBackend, store: Store, name: keyof typeof CH_TABLES, center: string, file: string, sent: Record<string, number>): Promise<void> {
+  const t = CH_TABLES[name];
+  const at = t.day === "at" ? '"at"' : t.day;
+  const days = await store.query<{ d: number }>(`SELECT DISTINCT CAST(strftime(${at} AT TIME ZONE 'UTC', '%Y%m%d') AS INTEGER) AS d FROM ${name} WHERE ${at} IS NOT NULL ORDER BY d`);
+  for (const { d } of days) {
+    await ch.onEveryShard((on) => `ALTER TABLE ${ch.table(`${name}_local`)}${on} DROP PARTITION (${Number(d)}, ${chString(center)})`);
+  }
+  // Pages by row id (no sort, no OFFSET rescans), each written by DuckDB as JSON lines and
+  // streamed to the server: 100k rows through JavaScript objects took 4 s, as a file 0.2 s.
+  const [{ last }] = await store.query<{ last: number | null }>(`SELECT max(rowid) AS last FROM ${name}`) as [{ last: number | null }];
+  for (let from = 0; last !== null && from <= Number(last); from += CH_ROWS_PER_INSERT) {
+    const page = `${sourceSelect(name, center)} AND rowid >= ${from} AND rowid < ${from + CH_ROWS_PER_INSERT}`;
+    const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM (${page})`) as [{ rows: number }];
+    if (Number(rows) === 0) continue;
+    await store.exec(`COPY (${page}) TO ${sqlString(file)} (FORMAT json)`);
+    await ch.insertFile(ch.table(name), file);
+    sent[name] += Number(rows);
+  }
 }
