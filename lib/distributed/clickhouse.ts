@@ -37,8 +37,18 @@ export interface ClickHouseOptions {
 /** The center the rows of a load belong to, when not given (the data model has one center per load). */
 export const DEFAULT_CENTER = "default";
 
+/**
+ * What the indicator functions need of a ClickHouse server: the qualified name of one of
+ * queuebook's tables, and a query returning rows (64-bit integers as numbers). A
+ * {@link ClickHouseBackend} is one; a test runs the same SQL on another server through it.
+ */
+export interface ClickHouseQueries {
+  table(name: string): string;
+  query<T = Record<string, unknown>>(sql: string): Promise<T[]>;
+}
+
 /** A connection to the cluster (see {@link openClickHouse}). */
-export class ClickHouseBackend {
+export class ClickHouseBackend implements ClickHouseQueries {
   readonly database: string;
   readonly #main: ClickHouseClient;
   readonly #shards: ClickHouseClient[];
@@ -170,8 +180,12 @@ export async function openClickHouse(options: ClickHouseOptions): Promise<ClickH
   }
 }
 
-/** SQL (DuckDB) selecting the rows of one table to send, in {@link CH_TABLES} column order. */
-function sourceSelect(name: keyof typeof CH_TABLES, center: string): string {
+/**
+ * SQL (DuckDB) selecting the rows of one of {@link CH_TABLES} to send as the rows of `center`,
+ * with the columns of that table (instants as UTC `YYYY-MM-DD hh:mm:ss` and epoch ms; flags
+ * derived here), ending in a `WHERE` clause a caller may extend with `AND …`.
+ */
+export function clickHouseRowsSql(name: keyof typeof CH_TABLES, center: string): string {
   const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
   const c = `'${center.replaceAll("'", "''")}' AS center`;
   if (name === "agent_states") {
@@ -238,7 +252,7 @@ async function sendTable(ch: ClickHouseBackend, store: Store, name: keyof typeof
   // streamed to the server: 100k rows through JavaScript objects took 4 s, as a file 0.2 s.
   const [{ last }] = await store.query<{ last: number | null }>(`SELECT max(rowid) AS last FROM ${name}`) as [{ last: number | null }];
   for (let from = 0; last !== null && from <= Number(last); from += CH_ROWS_PER_INSERT) {
-    const page = `${sourceSelect(name, center)} AND rowid >= ${from} AND rowid < ${from + CH_ROWS_PER_INSERT}`;
+    const page = `${clickHouseRowsSql(name, center)} AND rowid >= ${from} AND rowid < ${from + CH_ROWS_PER_INSERT}`;
     const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM (${page})`) as [{ rows: number }];
     if (Number(rows) === 0) continue;
     await store.exec(`COPY (${page}) TO ${sqlString(file)} (FORMAT json)`);

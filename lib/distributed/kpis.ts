@@ -8,7 +8,7 @@
 import {
   type AgentKpiRow, agentRowsFromCounts, type KpiOptions, type QueueDimension, type QueueKpiRow, queueRowsFromCounts, resolveKpiOptions,
 } from "../indicators/mod.ts";
-import type { ClickHouseBackend } from "./clickhouse.ts";
+import type { ClickHouseQueries } from "./clickhouse.ts";
 import { agentCountsRows, chAgentEventCountsSql, chAgentStintCountsSql, chQueueCountsSql, queueCountsRow } from "./sql.ts";
 
 /**
@@ -21,7 +21,7 @@ import { agentCountsRows, chAgentEventCountsSql, chAgentStintCountsSql, chQueueC
  * @throws {RangeError} for invalid options
  * Source: DESIGN.md "Service level"; SCALE.md "Dialect rules".
  */
-export async function queueKpisOnCluster(ch: ClickHouseBackend, by: readonly QueueDimension[] = ["queue"], options: KpiOptions = {}, center: string | null = null): Promise<QueueKpiRow[]> {
+export async function queueKpisOnCluster(ch: ClickHouseQueries, by: readonly QueueDimension[] = ["queue"], options: KpiOptions = {}, center: string | null = null): Promise<QueueKpiRow[]> {
   const o = resolveKpiOptions(options);
   for (const d of by) {
     if (d !== "queue" && d !== "day" && d !== "interval") throw new RangeError(`Cannot group queue indicators: dimension must be queue, day or interval, got '${d}'`);
@@ -35,7 +35,7 @@ export async function queueKpisOnCluster(ch: ClickHouseBackend, by: readonly Que
  *
  * @param center only this center's rows (default: every center's)
  */
-export async function agentKpisOnCluster(ch: ClickHouseBackend, options: KpiOptions = {}, center: string | null = null): Promise<AgentKpiRow[]> {
+export async function agentKpisOnCluster(ch: ClickHouseQueries, options: KpiOptions = {}, center: string | null = null): Promise<AgentKpiRow[]> {
   const o = resolveKpiOptions(options);
   const stints = await ch.query(chAgentStintCountsSql(ch.table("call_stints"), o, center));
   const events = await ch.query(chAgentEventCountsSql(ch.table("agent_events"), o, center));

@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { ClickHouseBackend, type ClickHouseOptions, CH_TABLES, DEFAULT_CENTER, loadIntoClickHouse, openClickHouse } from "./clickhouse.ts";
+export { CH_TABLES, ClickHouseBackend, type ClickHouseOptions, type ClickHouseQueries, clickHouseRowsSql, DEFAULT_CENTER, loadIntoClickHouse, openClickHouse } from "./clickhouse.ts";
 export { agentKpisOnCluster, queueKpisOnCluster } from "./kpis.ts";
 export { serviceKpisOnCluster } from "./services.ts";
 export { chBucket, chIdent, chString } from "./sql.ts";

@@ -9,7 +9,7 @@ import { Buffer } from "node:buffer";
 import { SERVICE_GROUPINGS, type ServiceKpiOptions, type ServiceKpiRow, serviceRowsFromPartials } from "../services/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { ianaZone } from "../time/mod.ts";
-import type { ClickHouseBackend } from "./clickhouse.ts";
+import type { ClickHouseQueries } from "./clickhouse.ts";
 import { chString } from "./sql.ts";
 
 const LISTS = ["fr_list", "fr_bh_list", "res_list", "res_bh_list"] as const;
@@ -72,7 +72,7 @@ const byKey = (a: unknown, b: unknown): number => {
  * @param center only this center's cases (default: every center's)
  * @throws {RangeError} for invalid options
  */
-export async function serviceKpisOnCluster(ch: ClickHouseBackend, store: Store, options: ServiceKpiOptions = {}, center: string | null = null): Promise<ServiceKpiRow[]> {
+export async function serviceKpisOnCluster(ch: ClickHouseQueries, store: Store, options: ServiceKpiOptions = {}, center: string | null = null): Promise<ServiceKpiRow[]> {
   const zone = options.timeZone ?? "UTC";
   ianaZone(zone);
   const target = options.first_reply_target_min ?? 480;
