@@ -1,5 +1,5 @@
 /**
- * Day-partitioned Parquet archives (issue 14, "Parquet"): the demo week written by
+ * Day-partitioned Parquet archives (issue 14, "Parquet"): the demo month written by
  * `exportArchive` and read back by `importArchive` gives the same queue, agent, operator and
  * service indicators key for key; every partition holds exactly the rows of its UTC day (checked
  * by reading each file and working the day out in JavaScript, not by the SQL that wrote it);
@@ -34,7 +34,7 @@ let dir: string, archive: string, source: Store, copy: Store;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "qb-archive-"));
-  const files = writeDemoCenter(join(dir, "demo"), buildDemoCenter({ days: 7, seed: 7 }));
+  const files = writeDemoCenter(join(dir, "demo"), buildDemoCenter({ days: 28, seed: 42 })); // the main job's month, across the 25 October change
   source = await openStore();
   await loadLogs(source, [files.queue_log]);
   await loadRoster(source, files.roster);
