@@ -17,6 +17,7 @@ import { wrapupMap } from "./_wrapup.ts";
 interface ExportCliOptions extends CommonOptions, OperatorCliOptions {
   parquet: string;
   services?: string;
+  center?: string;
 }
 
 /** Refuses an archive folder that exists and is neither empty nor an archive, or that is an input. @throws {UsageError} */
@@ -28,6 +29,7 @@ function checkArchiveTarget(dir: string, inputs: readonly string[], db: string):
   if (!existsSync(target)) return;
   if (!statSync(target).isDirectory()) throw new UsageError(`--parquet '${safe(dir)}' is a file: give a folder (new, empty, or an earlier archive to replace)`);
   if (!isArchive(target) && readdirSync(target).length > 0) {
+    // (with --center, a group of centers' archives is an archive too: its manifest lists them)
     throw new UsageError(`--parquet '${safe(dir)}' is a folder that holds other files: give a new or empty folder, or an earlier archive to replace`);
   }
 }
@@ -40,8 +42,10 @@ export function addArchiveCommands(program: Command): void {
   ))
     .requiredOption("--parquet <dir>", "archive folder to write (new, empty, or an earlier archive, replaced whole)")
     .option("--services <file>", "services (cases) export to archive too")
+    .option("--center <name>", "write the archive as this center's, in DIR/center=NAME/ beside other centers' (letters, digits, . _ -); --input DIR then reads them all")
     .action(async (o: ExportCliOptions) => {
       if (o.input.length === 0 && o.db === ":memory:") throw new UsageError("give the data to export: --input LOG… and/or --db FILE");
+      if (o.center !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(o.center)) throw new UsageError(`--center must be letters, digits, '.', '_' or '-' (at most 100), got '${safe(o.center.slice(0, 100))}'`);
       for (const [flag, f] of [["--roster", o.roster], ["--schedules", o.schedules], ["--agent-states", o.agentStates], ["--services", o.services]] as const) {
         if (f) checkInputFile(flag, f);
       }
@@ -55,9 +59,9 @@ export function addArchiveCommands(program: Command): void {
           manifest = await exportArchive(store, o.parquet, {
             agent_states: { wrapup_s: o.wrapupS, wrapup_by_queue: wrapupMap(o.wrapup) },
             sources,
-          });
+          }, o.center ?? null);
         } catch (err) {
-          throw err instanceof ArchiveError ? new UsageError(err.message) : err;
+          throw err instanceof ArchiveError || err instanceof RangeError ? new UsageError(err.message) : err;
         }
         if (!o.quiet) {
           for (const [name, t] of Object.entries(manifest.tables)) {

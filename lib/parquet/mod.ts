@@ -13,8 +13,9 @@
  * - `agents.parquet`, `schedules.parquet`, `ingest_runs.parquet`: the small tables, whole.
  *
  * Days are UTC days (instants are stored in UTC): a partition never depends on a report's time
- * zone and never splits or repeats across a DST change. The data model has no center column,
- * so there is no center level; a group of centers writes one archive per center.
+ * zone and never splits or repeats across a DST change. A store holds one center: a group of
+ * centers is a folder of one archive per center (`center=NAME/`, written with a center) and a
+ * group manifest listing them, read back together.
  *
  * @module
  */
@@ -27,6 +28,35 @@ import { makeScratchDir, sqlString, type Store, TABLES } from "../store/mod.ts";
 export const ARCHIVE_MANIFEST = "queuebook-archive.json";
 /** The manifest's `format` value. */
 export const ARCHIVE_FORMAT = "queuebook-parquet-1";
+/** The `format` of a group's manifest: a folder of one archive per center (`center=NAME/`). */
+export const CENTERS_FORMAT = "queuebook-parquet-centers-1";
+
+/** The manifest of a group of centers' archives. */
+export interface CentersManifest {
+  format: typeof CENTERS_FORMAT;
+  /** The centers, each an archive in `center=NAME/`, sorted. */
+  centers: string[];
+}
+
+/** A center's name as it may appear in a folder name. @throws {RangeError} */
+function checkCenter(center: string): void {
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(center) || center === "." || center === "..") {
+    throw new RangeError(`Cannot use '${center.slice(0, 100)}' as a center name: letters, digits, '.', '_' and '-' only (at most 100)`);
+  }
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, "utf8"));
+  } catch {
+    return null;
+  }
+}
+
+/** True when `dir` holds a group's manifest (one archive per center). */
+function isCenters(dir: string): boolean {
+  return (readJson(join(dir, ARCHIVE_MANIFEST)) as { format?: string } | null)?.format === CENTERS_FORMAT;
+}
 
 /** The partitioned tables and the instant column that gives each row's day. */
 export const PARTITIONED = { call_stints: "entered_at", calls: "entered_at", agent_states: "started_at", agent_events: "at", services: "opened_at" } as const;
@@ -59,7 +89,7 @@ export class ArchiveError extends Error {
   }
 }
 
-/** True when `path` is a folder holding an archive manifest. */
+/** True when `path` is a folder holding an archive manifest (one archive, or a group of centers'). */
 export function isArchive(path: string): boolean {
   try {
     return statSync(path).isDirectory() && existsSync(join(path, ARCHIVE_MANIFEST));
@@ -89,8 +119,12 @@ const columnsOf = (table: string): string => {
  *   `agents`, `schedules` and `ingest_runs` are to be archived
  * @param dir the archive folder to create or replace
  * @param options recorded in the manifest (say how `agent_states` was built: its wrap-up)
- * @returns the manifest written
- * @throws {ArchiveError} when `dir` exists and is not an empty folder or an archive
+ * @param center write the archive as this center's, in `dir/center=NAME/` beside the other
+ *   centers' (replacing only this center's), with a group manifest in `dir` listing them all
+ * @returns the manifest written (the center's, with a center)
+ * @throws {ArchiveError} when `dir` exists and is not an empty folder or an archive (with a
+ *   center: a group of centers' archives)
+ * @throws {RangeError} for a center name that cannot be a folder name
  * Source: SCALE.md "Parquet"; DuckDB `COPY … (FORMAT parquet, PARTITION_BY …)`.
  * @example
  * ```ts
@@ -98,9 +132,24 @@ const columnsOf = (table: string): string => {
  * // out/archive/call_stints/day=2026-10-01/data_0.parquet, …
  * ```
  */
-export async function exportArchive(store: Store, dir: string, options: Record<string, unknown> = {}): Promise<ArchiveManifest> {
+export async function exportArchive(store: Store, dir: string, options: Record<string, unknown> = {}, center: string | null = null): Promise<ArchiveManifest> {
   const target = resolve(dir);
-  if (existsSync(target) && !(isArchive(target) || (statSync(target).isDirectory() && readdirSync(target).length === 0))) {
+  const empty = () => statSync(target).isDirectory() && readdirSync(target).length === 0;
+  if (center !== null) {
+    checkCenter(center);
+    if (existsSync(target) && !(isCenters(target) || empty())) {
+      throw new ArchiveError(dir, "exists and is not an empty folder or a group of centers' archives: give a new folder");
+    }
+    mkdirSync(target, { recursive: true });
+    const manifest = await exportArchive(store, join(target, `center=${center}`), { ...options, center });
+    const centers = readdirSync(target).filter((d) => d.startsWith("center=") && isArchive(join(target, d))).map((d) => d.slice(7)).sort();
+    const tmp = join(target, `.${ARCHIVE_MANIFEST}.writing-${process.pid}`);
+    writeFileSync(tmp, JSON.stringify({ format: CENTERS_FORMAT, centers } satisfies CentersManifest, null, 2) + "\n");
+    renameSync(tmp, join(target, ARCHIVE_MANIFEST));
+    return manifest;
+  }
+  if (existsSync(target) && isCenters(target)) throw new ArchiveError(dir, "holds one archive per center: give the center to write (--center NAME)");
+  if (existsSync(target) && !(isArchive(target) || empty())) {
     throw new ArchiveError(dir, "exists and is not an empty folder or a queuebook archive: give a new folder");
   }
   mkdirSync(dirname(target), { recursive: true });
@@ -176,25 +225,43 @@ function partitionFiles(dir: string, table: string): string[] {
  * @throws {ArchiveError} for a folder without a readable manifest, or rows that do not match it
  */
 export async function importArchive(store: Store, dir: string): Promise<ArchiveManifest> {
-  const manifest = readManifest(dir);
+  const group = readJson(join(dir, ARCHIVE_MANIFEST)) as CentersManifest | null;
+  const parts = group?.format === CENTERS_FORMAT ? (Array.isArray(group.centers) ? group.centers : []).map((c) => join(dir, `center=${c}`)) : [dir];
+  if (parts.length === 0) throw new ArchiveError(dir, "its group manifest lists no center");
+  const manifests = parts.map(readManifest);
   const scratch = makeScratchDir("queuebook-archive-");
   try {
-    const root = plainLink(resolve(dir), scratch, "archive");
     await store.transaction(async () => {
-      for (const table of [...Object.keys(PARTITIONED).filter((t) => t !== "calls"), ...WHOLE]) {
-        const expected = manifest.tables[table]?.rows ?? 0;
-        await store.exec(`DELETE FROM ${table}`);
-        const files = table in PARTITIONED
-          ? partitionFiles(dir, table).map((f) => join(root, f))
-          : existsSync(join(dir, `${table}.parquet`)) ? [join(root, `${table}.parquet`)] : [];
-        if (files.length) {
-          await store.exec(`INSERT INTO ${table} (${columnsOf(table)}) SELECT ${columnsOf(table)} FROM read_parquet([${files.map(sqlString).join(", ")}], hive_partitioning = false)`);
+      const tables = [...Object.keys(PARTITIONED).filter((t) => t !== "calls"), ...WHOLE];
+      for (const table of tables) await store.exec(`DELETE FROM ${table}`);
+      for (const [k, part] of parts.entries()) {
+        const root = plainLink(resolve(part), scratch, `archive_${k}`);
+        for (const table of tables) {
+          const files = table in PARTITIONED
+            ? partitionFiles(part, table).map((f) => join(root, f))
+            : existsSync(join(part, `${table}.parquet`)) ? [join(root, `${table}.parquet`)] : [];
+          const [{ before }] = await store.query<{ before: number }>(`SELECT count(*) AS before FROM ${table}`) as [{ before: number }];
+          if (files.length) {
+            await store.exec(`INSERT INTO ${table} (${columnsOf(table)}) SELECT ${columnsOf(table)} FROM read_parquet([${files.map(sqlString).join(", ")}], hive_partitioning = false)`);
+          }
+          const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${table}`) as [{ rows: number }];
+          const expected = Number(manifests[k]!.tables[table]?.rows ?? 0);
+          if (Number(rows) - Number(before) !== expected) {
+            throw new ArchiveError(part, `${table} holds ${Number(rows) - Number(before)} rows, its manifest says ${expected} (a partition missing or added?)`);
+          }
         }
-        const [{ rows }] = await store.query<{ rows: number }>(`SELECT count(*) AS rows FROM ${table}`) as [{ rows: number }];
-        if (Number(rows) !== expected) throw new ArchiveError(dir, `${table} holds ${rows} rows, its manifest says ${expected} (a partition missing or added?)`);
       }
     });
-    return manifest;
+    if (manifests.length === 1) return manifests[0]!;
+    // A group: the tables' rows and days added up, the options per center.
+    const tables: Record<string, ArchiveTable> = {};
+    for (const m of manifests) {
+      for (const [t, x] of Object.entries(m.tables)) {
+        const acc = tables[t] ?? { rows: 0, partitioned_on: x.partitioned_on, days: [] };
+        tables[t] = { rows: acc.rows + Number(x.rows), partitioned_on: x.partitioned_on, days: [...new Set([...acc.days, ...x.days])].sort() };
+      }
+    }
+    return { format: ARCHIVE_FORMAT, written_at: manifests.map((m) => m.written_at).sort().at(-1)!, tables, options: { centers: manifests.map((m) => m.options) } };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

@@ -114,6 +114,23 @@ describe("exportArchive / importArchive", () => {
       await loadServices(a, files.services);
       await exportArchive(a, join(dir, "nyc_archive"));
       await importArchive(b, join(dir, "nyc_archive"));
+      // A group of centers: Rome and New York side by side, each replaced alone.
+      const group = join(dir, "group");
+      await exportArchive(source, group, {}, "rome");
+      await exportArchive(a, group, {}, "nyc");
+      await exportArchive(source, group, {}, "rome");
+      expect(readdirSync(group).sort()).toEqual(["center=nyc", "center=rome", "queuebook-archive.json"]);
+      const both = await openStore();
+      try {
+        const m = await importArchive(both, group);
+        const offered = async (s: Store) => (await queueKpis(s, [])).reduce((n, r) => n + r.offered, 0);
+        expect(await offered(both)).toBe(await offered(source) + await offered(a)); // each center once
+        expect(m.tables.call_stints!.rows).toBe(Number((await both.query<{ n: number }>("SELECT count(*) AS n FROM call_stints"))[0]!.n));
+      } finally {
+        both.close();
+      }
+      await expect(exportArchive(a, group)).rejects.toThrow(/holds one archive per center/);
+      await expect(exportArchive(a, group, {}, "../x")).rejects.toThrow(RangeError);
       const o = { timeZone: "America/New_York", interval_minutes: 15 };
       expectSame(await queueKpis(a, ["queue", "interval"], o), await queueKpis(b, ["queue", "interval"], o));
       expectSame(await agentKpis(a, o), await agentKpis(b, o));
