@@ -7,7 +7,7 @@
 import { type Command, Option } from "commander";
 import process from "node:process";
 import { type AgentKpiRow, agentKpis, type KpiOptions, type QueueDimension, type QueueKpiRow, queueKpis } from "../indicators/mod.ts";
-import { agentKpisOnCluster, DEFAULT_CENTER, loadIntoClickHouse, openClickHouse, queueKpisOnCluster } from "../distributed/mod.ts";
+import { agentKpisOnCluster, chString, DEFAULT_CENTER, loadIntoClickHouse, openClickHouse, queueKpisOnCluster } from "../distributed/mod.ts";
 import type { Store } from "../store/mod.ts";
 import { collect, safe, UsageError } from "./_common.ts";
 
@@ -64,7 +64,14 @@ export async function engineKpis(store: Store, dims: readonly string[], k: KpiOp
   }
   try {
     const sent = await loadIntoClickHouse(ch, store, o.center);
-    if (!o.quiet) process.stderr.write(`clickhouse ${safe(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints, ${sent.agent_events} agent events, ${sent.agent_states} agent-state segments and ${sent.services} services loaded as center '${safe(o.center)}'\n`);
+    if (!o.quiet) {
+      process.stderr.write(`clickhouse ${safe(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints, ${sent.agent_events} agent events, ${sent.agent_states} agent-state segments and ${sent.services} services loaded as center '${safe(o.center)}'\n`);
+      // As with --db: what the cluster already held for this center is in the results, and said so.
+      const mine = new Set((await store.query<{ source: string }>("SELECT DISTINCT source FROM call_stints")).map((r) => r.source));
+      const held = (await ch.query<{ source: string }>(`SELECT DISTINCT source FROM ${ch.table("call_stints")} WHERE center = ${chString(o.center)} ORDER BY source`))
+        .map((r) => r.source).filter((x) => !mine.has(x));
+      if (held.length) process.stderr.write(`qb: note: the cluster's center '${safe(o.center)}' also holds ${held.length} source(s) loaded earlier, included in the results: ${held.slice(0, 10).map(safe).join(", ")}${held.length > 10 ? ", …" : ""}\n`);
+    }
     return dims[0] === "agent" ? await agentKpisOnCluster(ch, k, o.center) : await queueKpisOnCluster(ch, dims as QueueDimension[], k, o.center);
   } finally {
     await ch.close();

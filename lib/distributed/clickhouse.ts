@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type ClickHouseClient, createClient } from "@clickhouse/client";
+import { type ClickHouseClient, ClickHouseLogLevel, createClient } from "@clickhouse/client";
 import { createReadStream, rmSync } from "node:fs";
 import { join } from "node:path";
 import { makeScratchDir, sqlString, type Store } from "../store/mod.ts";
@@ -61,6 +61,8 @@ export class ClickHouseBackend implements ClickHouseQueries {
         url, username: options.username ?? "default", password: options.password ?? "", request_timeout: 600_000, compression: { request: false, response: false },
         // Long queries keep the connection alive with progress headers (both settings exist on 18.16).
         clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: "10000" },
+        // Errors reach the caller as exceptions; the client's own log would print them again on stderr.
+        log: { level: ClickHouseLogLevel.OFF },
       });
     this.#main = client(options.url);
     this.#shards = (options.shard_urls ?? []).map(client);
@@ -78,8 +80,19 @@ export class ClickHouseBackend implements ClickHouseQueries {
 
   /** Runs a statement on every shard (or once `ON CLUSTER`, spliced in by `onCluster`). */
   async onEveryShard(sql: (onCluster: string) => string): Promise<void> {
-    if (this.#shards.length === 0) await this.#main.command({ query: sql(` ON CLUSTER ${chIdent(this.options.cluster)}`) });
-    else for (const s of this.#shards) await s.command({ query: sql("") });
+    if (this.#shards.length > 0) {
+      for (const s of this.#shards) await s.command({ query: sql("") });
+      return;
+    }
+    try {
+      await this.#main.command({ query: sql(` ON CLUSTER ${chIdent(this.options.cluster)}`) });
+    } catch (err) {
+      const m = (err as Error).message;
+      if (/DDL background thread is not initialized|ZooKeeper|Keeper/i.test(m)) {
+        throw new Error(`the cluster runs no distributed DDL (no ClickHouse Keeper or ZooKeeper for ON CLUSTER): give the HTTP URL of one node of every shard (--shard-url, shard_urls), where queuebook creates its tables node by node (${m.split("\n")[0]})`);
+      }
+      throw err;
+    }
   }
 
   /** Runs a query on the main node; rows as objects (64-bit integers as numbers). */
@@ -126,7 +139,7 @@ const AGENT_EVENT_COLUMNS: readonly [string, string][] = [
 ];
 
 const SERVICE_COLUMNS: readonly [string, string][] = [
-  ["center", "String"], ["source", "Nullable(String)"], ["line", "Nullable(Int64)"], ["service_id", "String"], ["group", "Nullable(String)"],
+  ["center", "String"], ["source", "String"], ["line", "Nullable(Int64)"], ["service_id", "String"], ["group", "Nullable(String)"],
   ["channel", "Nullable(String)"], ["agent", "Nullable(String)"], ["status", "Nullable(String)"], ["is_done", "UInt8"], ["is_open", "UInt8"],
   ["opened_at", "DateTime('UTC')"], ["opened_ms", "Int64"], ["solved_ms", "Nullable(Int64)"], ["latest_ms", "Nullable(Int64)"],
   ["reopens", "Nullable(Int32)"], ["sla_breached", "Nullable(UInt8)"], ["reassigned", "Nullable(UInt8)"], ["first_reply_min", "Nullable(Float64)"],
@@ -135,7 +148,7 @@ const SERVICE_COLUMNS: readonly [string, string][] = [
 ];
 
 const AGENT_STATE_COLUMNS: readonly [string, string][] = [
-  ["center", "String"], ["agent", "String"], ["started_at", "DateTime('UTC')"], ["started_ms", "Int64"], ["ended_ms", "Nullable(Int64)"],
+  ["center", "String"], ["source", "String"], ["agent", "String"], ["started_at", "DateTime('UTC')"], ["started_ms", "Int64"], ["ended_ms", "Nullable(Int64)"],
   ["duration_s", "Nullable(Float64)"], ["session", "Nullable(String)"], ["availability", "Nullable(String)"], ["reason", "Nullable(String)"],
   ["work", "Nullable(String)"], ["state", "Nullable(String)"], ["queue", "Nullable(String)"], ["call_id", "Nullable(String)"], ["open", "UInt8"],
 ];
@@ -167,7 +180,7 @@ export async function openClickHouse(options: ClickHouseOptions): Promise<ClickH
     for (const [name, t] of Object.entries(CH_TABLES)) {
       const cols = t.columns.map(([c, type]) => `${chIdent(c)} ${type}`).join(", ");
       await ch.onEveryShard((on) =>
-        `CREATE TABLE IF NOT EXISTS ${ch.table(`${name}_local`)}${on} (${cols}) ENGINE = MergeTree() PARTITION BY (toYYYYMMDD(${t.day}), center) ORDER BY ${t.order}`
+        `CREATE TABLE IF NOT EXISTS ${ch.table(`${name}_local`)}${on} (${cols}) ENGINE = MergeTree() PARTITION BY (toYYYYMMDD(${t.day}), center, source) ORDER BY ${t.order}`
       );
       await ch.onEveryShard((on) =>
         `CREATE TABLE IF NOT EXISTS ${ch.table(name)}${on} (${cols}) ENGINE = Distributed(${chIdent(options.cluster)}, ${db}, ${chIdent(`${name}_local`)}, ${t.shard})`
@@ -189,7 +202,8 @@ export function clickHouseRowsSql(name: keyof typeof CH_TABLES, center: string):
   const utc = (c: string) => `strftime(${c} AT TIME ZONE 'UTC', '%Y-%m-%d %H:%M:%S')`;
   const c = `'${center.replaceAll("'", "''")}' AS center`;
   if (name === "agent_states") {
-    return `SELECT ${c}, agent, ${utc("started_at")} AS started_at, epoch_ms(started_at) AS started_ms, epoch_ms(ended_at) AS ended_ms, duration_s,
+    // Segments come from every source's events together: one partition per (day, center), source ''.
+    return `SELECT ${c}, '' AS source, agent, ${utc("started_at")} AS started_at, epoch_ms(started_at) AS started_ms, epoch_ms(ended_at) AS ended_ms, duration_s,
         session, availability, reason, work, state, queue, call_id, CASE WHEN open THEN 1 ELSE 0 END AS open
       FROM agent_states WHERE started_at IS NOT NULL AND agent IS NOT NULL`;
   }
@@ -197,7 +211,7 @@ export function clickHouseRowsSql(name: keyof typeof CH_TABLES, center: string):
     // The status words and survey answers are classified here, by the SQL that serviceKpis uses
     // (DuckDB's Unicode lower(), TRY_CAST): only the derived flags travel.
     const score = "TRY_CAST(csat AS INTEGER)";
-    return `SELECT ${c}, source, line, service_id, "group", channel, agent, status,
+    return `SELECT ${c}, coalesce(source, '') AS source, line, service_id, "group", channel, agent, status,
         CASE WHEN ${DONE_STATUS_SQL} THEN 1 ELSE 0 END AS is_done, CASE WHEN ${OPEN_STATUS_SQL} THEN 1 ELSE 0 END AS is_open,
         ${utc("opened_at")} AS opened_at, epoch_ms(opened_at) AS opened_ms, epoch_ms(solved_at) AS solved_ms,
         epoch_ms(greatest(updated_at, opened_at, solved_at, closed_at)) AS latest_ms, reopens,
@@ -208,11 +222,11 @@ export function clickHouseRowsSql(name: keyof typeof CH_TABLES, center: string):
       FROM services WHERE opened_at IS NOT NULL`;
   }
   return name === "call_stints"
-    ? `SELECT ${c}, source, call_id, stint_no, queue, direction, ${utc("entered_at")} AS entered_at, epoch_ms(entered_at) AS entered_ms,
+    ? `SELECT ${c}, coalesce(source, '') AS source, call_id, stint_no, queue, direction, ${utc("entered_at")} AS entered_at, epoch_ms(entered_at) AS entered_ms,
         epoch_ms(answered_at) AS answered_ms, ${utc("ended_at")} AS ended_at, epoch_ms(ended_at) AS ended_ms, agent, outcome, wait_s, ring_s,
         talk_s, hold_s, wrap_s, position_entered, caller, transfer_to, CASE WHEN reconstructed THEN 1 ELSE 0 END AS reconstructed, ended_by
       FROM call_stints WHERE entered_at IS NOT NULL`
-    : `SELECT ${c}, source, line, agent, ${utc('"at"')} AS "at", epoch_ms("at") AS at_ms, event, queue, reason, call_id, ring_ms
+    : `SELECT ${c}, coalesce(source, '') AS source, line, agent, ${utc('"at"')} AS "at", epoch_ms("at") AS at_ms, event, queue, reason, call_id, ring_ms
       FROM agent_events WHERE "at" IS NOT NULL AND agent IS NOT NULL`;
 }
 
@@ -221,9 +235,10 @@ export const CH_ROWS_PER_INSERT = 1_000_000;
 
 /**
  * Loads the store's derived stints, agent events, agent state segments (as built, if they are)
- * and services (cases) into the cluster as the rows of `center`:
- * the (UTC day, center) partitions the store has rows for are dropped on every shard first, so
- * loading the same data again replaces it (idempotent); other days and centers stay.
+ * and services (cases) into the cluster as the rows of `center`: the (UTC day, center, source)
+ * partitions the store has rows for are dropped on every shard first, so loading the same data
+ * again replaces it (idempotent), and other days, sources and centers stay (agent segments,
+ * built from every source together, are replaced per day and center).
  *
  * @param center the center the rows belong to (default {@link DEFAULT_CENTER})
  * @returns the rows sent per table
@@ -243,10 +258,12 @@ export async function loadIntoClickHouse(ch: ClickHouseBackend, store: Store, ce
 /** Replaces one table's (day, center) partitions on the cluster by the store's rows. */
 async function sendTable(ch: ClickHouseBackend, store: Store, name: keyof typeof CH_TABLES, center: string, file: string, sent: Record<string, number>): Promise<void> {
   const t = CH_TABLES[name];
-  const at = t.day === "at" ? '"at"' : t.day;
-  const days = await store.query<{ d: number }>(`SELECT DISTINCT CAST(strftime(${at} AT TIME ZONE 'UTC', '%Y%m%d') AS INTEGER) AS d FROM ${name} WHERE ${at} IS NOT NULL ORDER BY d`);
-  for (const { d } of days) {
-    await ch.onEveryShard((on) => `ALTER TABLE ${ch.table(`${name}_local`)}${on} DROP PARTITION (${Number(d)}, ${chString(center)})`);
+  // The (day, source) partitions this load replaces: another source's rows of the same day stay.
+  const parts = await store.query<{ d: number; source: string }>(
+    `SELECT DISTINCT CAST(replace(left("${t.day}", 10), '-', '') AS INTEGER) AS d, source FROM (${clickHouseRowsSql(name, center)}) ORDER BY d, source`,
+  );
+  for (const { d, source } of parts) {
+    await ch.onEveryShard((on) => `ALTER TABLE ${ch.table(`${name}_local`)}${on} DROP PARTITION (${Number(d)}, ${chString(center)}, ${chString(source)})`);
   }
   // Pages by row id (no sort, no OFFSET rescans), each written by DuckDB as JSON lines and
   // streamed to the server: 100k rows through JavaScript objects took 4 s, as a file 0.2 s.

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
+import { Buffer } from "node:buffer";
 import {
   agentKpis, agentKpisOnCluster, buildAgentStatesInStore, buildDemoCenter, loadSchedules, loadRoster, loadServices, serviceKpis, serviceKpisOnCluster, type ClickHouseBackend, loadIntoClickHouse, loadLogs, openClickHouse, openStore, queueKpis,
   queueKpisOnCluster, type Store, writeDemoCenter,
@@ -164,6 +165,24 @@ describe.skipIf(cluster === null)("ClickHouse backend (two shards)", () => {
     }
   });
 
+  it("keeps two sources of one center and day apart: each load replaces its own source's rows only", async () => {
+    const odd = join(dir, "odd.queue_log");
+    const one = await openStore(), two = await openStore();
+    try {
+      await loadLogs(one, [fixture("midnight_dst.queue_log")]); // 2024-10-27, queue support
+      await loadLogs(two, [odd]); // the same UTC day, queue "it's …"
+      await loadIntoClickHouse(ch, one, "shared");
+      await loadIntoClickHouse(ch, two, "shared");
+      await loadIntoClickHouse(ch, one, "shared");
+      const rows = await queueKpisOnCluster(ch, ["queue"], {}, "shared");
+      const expected = [...await queueKpis(one, ["queue"]), ...await queueKpis(two, ["queue"])].sort((a, b) => Buffer.compare(Buffer.from(a.queue!), Buffer.from(b.queue!)));
+      expectSame(expected, rows);
+    } finally {
+      one.close();
+      two.close();
+    }
+  });
+
   it("qb kpis --engine clickhouse prints DuckDB's JSON; a missing --cluster is a usage error", () => {
     const qb = (...args: string[]) => spawnSync(process.execPath, ["run", "-A", "-q", `${ROOT}lib/cli.ts`, "kpis", ...args], { encoding: "utf8", cwd: ROOT });
     const base = ["--input", nycLog, "--by", "queue,interval", "--tz", "America/New_York", "--json", "-q"];
@@ -173,6 +192,11 @@ describe.skipIf(cluster === null)("ClickHouse backend (two shards)", () => {
     expect(remote.stderr).toBe("");
     expect(remote.status).toBe(0);
     expectSame(JSON.parse(local.stdout), JSON.parse(remote.stdout));
+    // The same center loaded from another file: the cluster's earlier source is in the results, and said so.
+    const more = qb("--input", fixture("outcomes.queue_log"), "--by", "queue", "--engine", "clickhouse", "--url", cluster!.url, "--cluster", "qb", "--database", "qb_test",
+      "--center", "cli", ...cluster!.shard_urls.flatMap((u) => ["--shard-url", u]));
+    expect(more.status).toBe(0);
+    expect(more.stderr).toContain(`qb: note: the cluster's center 'cli' also holds 1 source(s) loaded earlier, included in the results: ${nycLog}`);
     const bad = qb("--input", nycLog, "--engine", "clickhouse", "--url", cluster!.url);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/^qb: error: --engine clickhouse needs --url URL and --cluster NAME/m);
