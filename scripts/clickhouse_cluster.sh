@@ -2,7 +2,8 @@
 # Two ClickHouse shards on loopback, for the distributed backend's tests (SCALE.md "Cluster recipe").
 #   scripts/clickhouse_cluster.sh start DIR [BASE]
 #       starts shard 1 (HTTP BASE+1, TCP BASE+877+1) and shard 2 (HTTP BASE+2, TCP BASE+877+2), BASE 8123 by default
-#       (HTTP 8124/8125, TCP 9001/9002), cluster `qb`, data and logs under DIR; waits for /ping
+#       (HTTP 8124/8125, TCP 9001/9002, interserver 9025/9026), cluster `qb`, data and logs under DIR; refuses ports
+#       already in use, and waits until both of its own servers answer /ping
 #   scripts/clickhouse_cluster.sh stop DIR    stops them by the pids kept in DIR
 # Needs Debian's clickhouse-server (18.16: apt-get install -y clickhouse-server clickhouse-client).
 set -euo pipefail
@@ -25,8 +26,17 @@ fi
 base=${3:-8123}
 http() { echo $((base + $1)); }
 tcp() { echo $((base + 877 + $1)); }
-inter() { echo $((base + 885 + $1)); }
+inter() { echo $((base + 901 + $1)); }   # 9025/9026 by default: not Debian's stock 9009
 users=/etc/clickhouse-server/users.xml
+# Another server on one of our ports would answer /ping in our place: refuse to start.
+for n in 1 2; do
+  for p in $(http $n) $(tcp $n) $(inter $n); do
+    if (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null; then
+      echo "port $p is already in use on 127.0.0.1 (another ClickHouse?): give another BASE, e.g. $0 start $dir 18300" >&2
+      exit 1
+    fi
+  done
+done
 for n in 1 2; do
   s="$dir/shard$n"
   mkdir -p "$s/data" "$s/tmp" "$s/log" "$s/user_files" "$s/format_schemas"
@@ -62,6 +72,9 @@ XML
 done
 for n in 1 2; do
   for i in $(seq 1 150); do
+    if ! kill -0 "$(cat "$dir/shard$n/pid")" 2>/dev/null; then
+      echo "clickhouse shard $n exited; see $dir/shard$n/log" >&2; tail -5 "$dir/shard$n/log/"*.log >&2 || true; exit 1
+    fi
     if curl -sf "http://127.0.0.1:$(http $n)/ping" > /dev/null 2>&1; then break; fi
     [ "$i" = 150 ] && { echo "clickhouse shard $n did not start; see $dir/shard$n/log" >&2; tail -20 "$dir/shard$n/log/"*.log >&2 || true; exit 1; }
     sleep 0.2

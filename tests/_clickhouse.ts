@@ -31,9 +31,14 @@ export function startClickHouse(): TestCluster | null {
     return null;
   }
   const dir = mkdtempSync(join(tmpdir(), "qb-clickhouse-"));
-  const base = 18300 + (process.pid % 150) * 10;
-  const r = spawnSync("bash", [`${ROOT}scripts/clickhouse_cluster.sh`, "start", dir, String(base)], { encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`the test cluster did not start: ${r.stderr || r.stdout}`);
+  // Ports of its own: another test run or server on them makes the script refuse, and another base is tried.
+  let base = 0, r: ReturnType<typeof spawnSync> | null = null;
+  for (let attempt = 0; attempt < 6; attempt++) {
+    base = 20000 + ((process.pid + attempt * 37) % 400) * 30;
+    r = spawnSync("bash", [`${ROOT}scripts/clickhouse_cluster.sh`, "start", dir, String(base)], { encoding: "utf8" });
+    if (r.status === 0 || !/already in use/.test(String(r.stderr))) break;
+  }
+  if (r!.status !== 0) throw new Error(`the test cluster did not start: ${r!.stderr || r!.stdout}`);
   const urls = [1, 2].map((n) => `http://127.0.0.1:${base + n}`);
   return {
     url: urls[0]!, shard_urls: urls, cluster: "qb",

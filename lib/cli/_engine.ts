@@ -26,11 +26,11 @@ export interface EngineCliOptions {
 export function withEngineOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option("--engine <engine>", "where the indicators are computed: duckdb (in process), or clickhouse (the loaded rows are sent to a cluster first)").choices(["duckdb", "clickhouse"]).default("duckdb"))
-    .option("--url <url>", "ClickHouse: HTTP URL of the node queries go to (e.g. http://127.0.0.1:8124)")
-    .option("--cluster <name>", "ClickHouse: cluster name of the servers' remote_servers (e.g. qb)")
+    .option("--url <url>", "ClickHouse: HTTP URL of the node queries go to (e.g. http://127.0.0.1:8124); required with --engine clickhouse")
+    .option("--cluster <name>", "ClickHouse: cluster name of the servers' remote_servers (e.g. qb); required with --engine clickhouse")
     .option("--shard-url <url>", "ClickHouse: HTTP URL of one node per shard, where tables are created and partitions replaced (repeat; without it: ON CLUSTER, which needs Keeper)", collect, [])
     .option("--database <name>", "ClickHouse: database of queuebook's tables", "queuebook")
-    .option("--center <name>", `ClickHouse: the center these rows belong to: a load replaces that center's days (default ${DEFAULT_CENTER})`, DEFAULT_CENTER);
+    .option("--center <name>", "ClickHouse: the center these rows belong to (a load replaces that center's days of its sources)", DEFAULT_CENTER);
 }
 
 /** Checks the engine options before anything is loaded. @throws {UsageError} */

@@ -41,6 +41,7 @@ export function addArchiveCommands(program: Command): void {
     { queue: false, window: false, intervals: false, inputRequired: false },
   ))
     .requiredOption("--parquet <dir>", "archive folder to write (new, empty, or an earlier archive, replaced whole)")
+    .addHelpText("after", "\nThe data: --input LOG… (loaded as for qb kpis), --db FILE (a database's content), or both.")
     .option("--services <file>", "services (cases) export to archive too")
     .option("--center <name>", "write the archive as this center's, in DIR/center=NAME/ beside other centers' (letters, digits, . _ -); --input DIR then reads them all")
     .action(async (o: ExportCliOptions) => {

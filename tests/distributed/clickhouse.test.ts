@@ -17,21 +17,8 @@ import {
   queueKpisOnCluster, type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
 import { startClickHouse, type TestCluster } from "../_clickhouse.ts";
-import { fixture, ROOT } from "../_helpers.ts";
+import { expectSame, fixture, ROOT } from "../_helpers.ts";
 
-/** Deep equality with numbers equal to 1e-9 relative (sums over rows in another order differ in the last bits). */
-function expectSame(a: unknown, b: unknown, path = "$"): void {
-  if (typeof a === "number" && typeof b === "number") {
-    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`${path}: ${a} ≠ ${b}`);
-    return;
-  }
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a as object).sort());
-    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
 
 const cluster: TestCluster | null = startClickHouse();
 let dir: string, rome: Store, nyc: Store, ch: ClickHouseBackend, romeLog: string, nycLog: string;

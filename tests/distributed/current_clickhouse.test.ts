@@ -17,7 +17,7 @@ import {
   agentKpis, agentKpisOnCluster, buildDemoCenter, CH_TABLES, type ClickHouseQueries, clickHouseRowsSql, loadLogs, loadRoster, loadServices,
   openStore, queueKpis, queueKpisOnCluster, serviceKpis, serviceKpisOnCluster, sqlString, type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
-import { ROOT } from "../_helpers.ts";
+import { expectSame, ROOT } from "../_helpers.ts";
 
 function findChdb(): string | null {
   const prefix = process.env.QB_CHDB_PREFIX ?? join(homedir(), ".cache", "queuebook-chdb");
@@ -27,18 +27,6 @@ function findChdb(): string | null {
   return null;
 }
 
-function expectSame(a: unknown, b: unknown, path = "$"): void {
-  if (typeof a === "number" && typeof b === "number") {
-    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`${path}: ${a} ≠ ${b}`);
-    return;
-  }
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    expect(Object.keys(b as object).sort(), path).toEqual(Object.keys(a as object).sort());
-    for (const k of Object.keys(a as object)) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
 
 const prefix = findChdb();
 let dir: string, store: Store, server: ClickHouseQueries, version = "";

@@ -13,21 +13,8 @@ import {
   agentKpis, ArchiveError, buildAgentStatesInStore, buildDemoCenter, exportArchive, importArchive, isArchive, loadLogs, loadRoster, loadSchedules,
   loadServices, openStore, operatorKpis, queueKpis, serviceKpis, type Store, writeDemoCenter,
 } from "../../lib/mod.ts";
+import { expectSame } from "../_helpers.ts";
 
-/** Deep equality with numbers equal to 1e-9 relative (sums over rows in another order differ in the last bits). */
-function expectSame(a: unknown, b: unknown, path = "$"): void {
-  if (typeof a === "number" && typeof b === "number") {
-    if (Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a))) throw new Error(`${path}: ${a} ≠ ${b}`);
-    return;
-  }
-  if (a && b && typeof a === "object" && typeof b === "object") {
-    const ka = Object.keys(a as object).sort(), kb = Object.keys(b as object).sort();
-    expect(kb, path).toEqual(ka);
-    for (const k of ka) expectSame((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], `${path}.${k}`);
-    return;
-  }
-  expect(b, path).toEqual(a);
-}
 
 const WRAP = { sales: 30, support: 45 };
 let dir: string, archive: string, source: Store, copy: Store;
