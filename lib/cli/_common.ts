@@ -141,7 +141,10 @@ export async function load(o: CommonOptions): Promise<{ store: Store; counts: In
     process.stderr.write(`qb: warning: '${safe(a)}' and '${safe(b)}' have identical content (a copy?): each call counts once, the lines of '${safe(b)}' are rejected as duplicates\n`);
   }
   if (notices.earlier_sources.length > 0) {
-    process.stderr.write(`qb: note: the database '${safe(o.db)}' also holds ${notices.earlier_sources.length} source(s) loaded earlier, included in the results: ${notices.earlier_sources.map(safe).join(", ")}\n`);
+    const held = `${notices.earlier_sources.length} source(s) loaded earlier`;
+    process.stderr.write(o.input.length === 0
+      ? `qb: the database '${safe(o.db)}' holds ${held}: ${notices.earlier_sources.map(safe).join(", ")}\n`
+      : `qb: note: the database '${safe(o.db)}' also holds ${held}, included in the results: ${notices.earlier_sources.map(safe).join(", ")}\n`);
   }
   for (const c of counts) {
     const rules = Object.entries(c.ignored_by_rule).map(([k, v]) => `${k} ${v}`).join(", ");
