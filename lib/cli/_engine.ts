@@ -33,6 +33,11 @@ export function withEngineOptions(cmd: Command): Command {
     .option("--center <name>", "ClickHouse: the center these rows belong to (a load replaces that center's days of its sources)", DEFAULT_CENTER);
 }
 
+/** A URL (or a message holding URLs) as printed: a password in it (`http://user:secret@host`) replaced by `***`. */
+export function shownUrl(url: string): string {
+  return safe(url.replace(/([a-z][a-z0-9+.-]*:\/\/[^/@:\s]*):[^/@\s]*@/gi, "$1:***@"));
+}
+
 /** Checks the engine options before anything is loaded. @throws {UsageError} */
 export function checkEngineOptions(o: EngineCliOptions): void {
   if (o.engine !== "clickhouse") {
@@ -43,11 +48,13 @@ export function checkEngineOptions(o: EngineCliOptions): void {
   }
   if (!o.url || !o.cluster) throw new UsageError("--engine clickhouse needs --url URL and --cluster NAME");
   for (const u of [o.url, ...o.shardUrl]) {
-    if (!/^https?:\/\/[^\s/]+/.test(u)) throw new UsageError(`--url/--shard-url must be an http(s) URL such as http://127.0.0.1:8124, got '${safe(u)}'`);
+    if (!/^https?:\/\/[^\s/]+/.test(u)) throw new UsageError(`--url/--shard-url must be an http(s) URL such as http://127.0.0.1:8124, got '${shownUrl(u)}'`);
   }
   for (const [flag, v] of [["--cluster", o.cluster], ["--database", o.database]] as const) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) throw new UsageError(`${flag} must be a ClickHouse name (letters, digits, _), got '${safe(v)}'`);
   }
+  // The same center names as archives' (qb export --center).
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(o.center)) throw new UsageError(`--center must be letters, digits, '.', '_' or '-' (at most 100), got '${safe(o.center.slice(0, 100))}'`);
 }
 
 /**
@@ -60,12 +67,12 @@ export async function engineKpis(store: Store, dims: readonly string[], k: KpiOp
   try {
     ch = await openClickHouse({ url: o.url!, cluster: o.cluster!, database: o.database, shard_urls: o.shardUrl });
   } catch (err) {
-    throw new UsageError(`cannot use the ClickHouse cluster at ${safe(o.url!)}: ${safe((err as Error).message.split("\n")[0]!)}`);
+    throw new UsageError(`cannot use the ClickHouse cluster at ${shownUrl(o.url!)}: ${shownUrl((err as Error).message.split("\n")[0]!)}`);
   }
   try {
     const sent = await loadIntoClickHouse(ch, store, o.center);
     if (!o.quiet) {
-      process.stderr.write(`clickhouse ${safe(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints, ${sent.agent_events} agent events, ${sent.agent_states} agent-state segments and ${sent.services} services loaded as center '${safe(o.center)}'\n`);
+      process.stderr.write(`clickhouse ${shownUrl(o.url!)} (cluster ${o.cluster}): ${sent.call_stints} stints, ${sent.agent_events} agent events, ${sent.agent_states} agent-state segments and ${sent.services} services loaded as center '${safe(o.center)}'\n`);
       // As with --db: what the cluster already held for this center is in the results, and said so.
       const mine = new Set((await store.query<{ source: string }>("SELECT DISTINCT source FROM call_stints")).map((r) => r.source));
       const held = (await ch.query<{ source: string }>(`SELECT DISTINCT source FROM ${ch.table("call_stints")} WHERE center = ${chString(o.center)} ORDER BY source`))

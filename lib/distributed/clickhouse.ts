@@ -58,7 +58,8 @@ export class ClickHouseBackend implements ClickHouseQueries {
     chIdent(options.cluster);
     const client = (url: string) =>
       createClient({
-        url, username: options.username ?? "default", password: options.password ?? "", request_timeout: 600_000, compression: { request: false, response: false },
+        // The client's defaults are user "default" with no password; credentials may also come in the URL.
+        url, ...(options.username !== undefined && { username: options.username }), ...(options.password !== undefined && { password: options.password }), request_timeout: 600_000, compression: { request: false, response: false },
         // Long queries keep the connection alive with progress headers (both settings exist on 18.16).
         clickhouse_settings: { send_progress_in_http_headers: 1, http_headers_progress_interval_ms: "10000" },
         // Errors reach the caller as exceptions; the client's own log would print them again on stderr.
